@@ -1,0 +1,46 @@
+"""The one place that turns a request into the current user, and the `{user_id}` path check."""
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from backend.auth.models import User
+from backend.auth.security import decode_access_token
+from backend.db import SessionDep
+from backend.errors import ForbiddenError, UnauthorizedError
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def get_current_user(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User:
+    """The active user named by the bearer token; 401 otherwise."""
+    if not token:
+        raise UnauthorizedError("Not authenticated")
+    claims = decode_access_token(token, request.app.state.settings)
+    user = session.get(User, claims["sub"])
+    if user is None or not user.is_active:
+        raise UnauthorizedError()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+UserIdPath = Annotated[
+    str,
+    Path(
+        description="Your user id, or the literal `me`.",
+        examples=["me"],
+        max_length=255,
+    ),
+]
+
+
+def check_user_path(user_id: UserIdPath, user: CurrentUser) -> None:
+    """`{user_id}` must be the authenticated user's id or `me`; anything else is 403."""
+    if user_id not in ("me", user.id):
+        raise ForbiddenError("You may only access your own resources")

@@ -1,0 +1,114 @@
+"""Database engine (Neon-ready pool), sessions, the UTC datetime type and the migrations runner."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from fastapi import Depends, Request
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session
+
+from backend.config import Settings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_ID = 0x70D0A91  # arbitrary, stable: one advisory lock for schema upgrades
+LIBPQ_WITH_PGBOUNCER_PREPARE = 170000
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """`timestamptz` on Postgres; on SQLite, stored as UTC and given back its UTC offset."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def create_db_engine(settings: Settings) -> Engine:
+    """Build the one engine of an app from its settings."""
+    if settings.is_sqlite:
+        engine = create_engine(
+            settings.database_url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    connect_args: dict[str, Any] = {
+        "connect_timeout": settings.db_connect_timeout,
+        "application_name": "todo-api",
+    }
+    if psycopg.pq.version() < LIBPQ_WITH_PGBOUNCER_PREPARE:
+        # Pooled Neon endpoints run PgBouncer in transaction mode: no server-side prepares.
+        connect_args["prepare_threshold"] = None
+    return create_engine(
+        settings.database_url,
+        pool_pre_ping=True,
+        pool_recycle=settings.db_pool_recycle,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_connect_timeout,
+        connect_args=connect_args,
+    )
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session on the app's engine for one request."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic configuration pointing at our migrations, optionally bound to an engine."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def run_migrations(engine: Engine) -> None:
+    """Upgrade the schema to the latest revision; on Postgres under an advisory lock."""
+    config = alembic_config(engine)
+    if engine.dialect.name != "postgresql":
+        command.upgrade(config, "heads")
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock_conn:
+        lock_conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_ID})
+        try:
+            command.upgrade(config, "heads")
+        finally:
+            lock_conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_ID})

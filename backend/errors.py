@@ -1,0 +1,195 @@
+"""Domain exceptions and the one error format: `{"detail", "code", "message"}`."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+DB_RETRY_AFTER_SECONDS = 5
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    detail: str | list[dict[str, Any]] = Field(
+        description="What went wrong; on 422, FastAPI's list of field errors."
+    )
+    code: str = Field(description="Stable machine-readable error code.", examples=["not_found"])
+    message: str = Field(description="One human-readable sentence.", examples=["Task not found"])
+
+
+class AppError(Exception):
+    """An error the client can act on, turned into an HTTP response by one handler."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers
+
+
+class NotFoundError(AppError):
+    """The resource does not exist or belongs to someone else."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class ConflictError(AppError):
+    """The request clashes with existing data."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class UnauthorizedError(AppError):
+    """Missing, invalid or expired credentials."""
+
+    status_code = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str = "Could not validate credentials") -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class ForbiddenError(AppError):
+    """Authenticated, but not allowed to act on this path."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class TooManyRequestsError(AppError):
+    """A rate limit was hit."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(max(retry_after, 1))})
+
+
+class BadGatewayError(AppError):
+    """An upstream dependency (the AI provider) failed."""
+
+    status_code = 502
+    code = "bad_gateway"
+
+
+class ServiceUnavailableError(AppError):
+    """A dependency we need (the database) is unreachable."""
+
+    status_code = 503
+    code = "service_unavailable"
+
+    def __init__(self, message: str = "Service temporarily unavailable") -> None:
+        super().__init__(message, headers={"Retry-After": str(DB_RETRY_AFTER_SECONDS)})
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    *,
+    detail: str | list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Build a response in the one error format."""
+    body = {"detail": message if detail is None else detail, "code": code, "message": message}
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def summarize_validation_errors(errors: list[dict[str, Any]]) -> str:
+    """Sum up FastAPI's field errors in one readable sentence."""
+    parts = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        parts.append(f"{location}: {error.get('msg', 'invalid')}" if location else error["msg"])
+    return "Invalid request: " + "; ".join(parts) if parts else "Invalid request"
+
+
+def _public_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # `input` is dropped: it would echo passwords or megabytes of body back to the client.
+    errors = [{k: v for k, v in e.items() if k not in ("input", "url")} for e in exc.errors()]
+    return list(jsonable_encoder(errors))
+
+
+def _code_for_status(status_code: int) -> str:
+    try:
+        return HTTPStatus(status_code).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "error"
+
+
+async def _handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)
+
+
+async def _handle_http_exception(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return error_response(
+        exc.status_code, _code_for_status(exc.status_code), message, headers=exc.headers
+    )
+
+
+async def _handle_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _public_validation_errors(exc)
+    return error_response(
+        422, "validation_error", summarize_validation_errors(errors), detail=errors
+    )
+
+
+async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    unavailable = isinstance(exc, PoolTimeoutError) or (
+        isinstance(exc, DBAPIError) and (exc.connection_invalidated or _is_operational(exc))
+    )
+    if unavailable:
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        error = ServiceUnavailableError("The database is unavailable; please retry shortly")
+        return error_response(error.status_code, error.code, error.message, headers=error.headers)
+    logger.error(
+        "database error on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return error_response(500, "internal_error", "Internal server error")
+
+
+def _is_operational(exc: DBAPIError) -> bool:
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return error_response(500, "internal_error", "Internal server error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every exception into the one error format."""
+    app.add_exception_handler(AppError, _handle_app_error)
+    app.add_exception_handler(StarletteHTTPException, _handle_http_exception)
+    app.add_exception_handler(RequestValidationError, _handle_validation_error)
+    app.add_exception_handler(SQLAlchemyError, _handle_database_error)
+    app.add_exception_handler(Exception, _handle_unexpected)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the given error statuses, all in the one format."""
+    return {
+        status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
+        for status in statuses
+    }

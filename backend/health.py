@@ -1,0 +1,41 @@
+"""Liveness and readiness probes."""
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from backend.errors import ServiceUnavailableError, error_responses
+
+router = APIRouter(prefix="/api/health", tags=["system"])
+
+
+class Health(BaseModel):
+    """Probe result."""
+
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    """Readiness probe result."""
+
+    status: Literal["ready"] = "ready"
+    database: Literal["ok"] = "ok"
+
+
+@router.get("", summary="Liveness probe")
+async def health() -> Health:
+    """Answers 200 while the process runs; touches no dependency."""
+    return Health()
+
+
+@router.get("/ready", summary="Readiness probe", responses=error_responses(503))
+def ready(request: Request) -> Readiness:
+    """Answers 200 when the database answers `SELECT 1`, else 503 with `Retry-After`."""
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        raise ServiceUnavailableError("The database is unreachable") from exc
+    return Readiness()

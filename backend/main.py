@@ -1,0 +1,80 @@
+"""The FastAPI application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from backend import health
+from backend.config import Settings, get_settings
+from backend.db import create_db_engine
+from backend.docs import install_docs
+from backend.errors import install_error_handlers
+from backend.middleware import (
+    AccessLogMiddleware,
+    BodySizeLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+MAX_REQUEST_ID_LENGTH = 128
+
+DESCRIPTION = """
+Multi-user todo API with a stateless AI chat assistant.
+
+**Try it:** register with `POST /api/auth/register`, then press **Authorize** and log in
+with that email and password. In paths, `{user_id}` may be your id or the literal `me`.
+"""
+
+
+def is_acceptable_request_id(value: str) -> bool:
+    """Accept any client request id that is short and printable ASCII (no log injection)."""
+    return 0 < len(value) <= MAX_REQUEST_ID_LENGTH and value.isascii() and value.isprintable()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app with its own engine; nothing else is kept in process memory."""
+    settings = settings or get_settings()
+    engine = create_db_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Todo API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        swagger_ui_oauth2_redirect_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+
+    install_error_handlers(app)
+    install_docs(app)
+    app.include_router(health.router)
+
+    # Added innermost first: the request id wraps everything so every log line carries it.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-Total-Count", REQUEST_ID_HEADER, "Location"],
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name=REQUEST_ID_HEADER,
+        validator=is_acceptable_request_id,
+    )
+    return app

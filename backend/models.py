@@ -1,0 +1,5 @@
+"""Every table module, imported so that SQLModel.metadata knows them all (used by Alembic)."""
+
+from backend.auth.models import User
+
+__all__ = ["User"]

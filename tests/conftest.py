@@ -1,0 +1,141 @@
+"""Fixtures: every app-level test runs once on SQLite and once on a fresh Postgres database."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, SQLModel
+
+import backend.models  # noqa: F401  (all tables on the metadata)
+from backend.auth.models import User
+from backend.auth.security import create_access_token
+from backend.config import Settings
+from backend.db import run_migrations
+from backend.main import create_app
+from tests.databases import (
+    fresh_postgres_database,
+    postgres_reachable,
+    postgres_required,
+    sqlite_url,
+)
+
+TEST_JWT_SECRET = "test-secret-" + "x" * 40
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for tests: no `.env`, fast bcrypt, a fixed secret."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": database_url,
+        "jwt_secret": TEST_JWT_SECRET,
+        "bcrypt_rounds": 4,
+        "rate_limit_enabled": False,
+        "cors_origins": ["http://localhost:3000"],
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated, empty database for the whole session, on each backend."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("sqlite"))
+        return
+    if not postgres_reachable():
+        if postgres_required():
+            pytest.fail("PostgreSQL is required under CI but is not reachable")
+        pytest.skip("PostgreSQL is not reachable (set TEST_DATABASE_URL)")
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    """Test settings bound to this session's database."""
+    return make_settings(database_url)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Iterator[FastAPI]:
+    """One app per backend, its schema built by the real migrations."""
+    application = create_app(settings)
+    run_migrations(application.state.engine)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def engine(app: FastAPI) -> Iterator[Engine]:
+    """The app's engine; every table is emptied after the test."""
+    engine: Engine = app.state.engine
+    yield engine
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(delete(table))
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the test database, for arranging data and checking effects."""
+    with Session(engine, expire_on_commit=False) as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def client(app: FastAPI, engine: Engine) -> Iterator[TestClient]:
+    """An HTTP client for the app (lifespan running), on a clean database."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@dataclass
+class AuthedUser:
+    """A user in the database with a valid access token."""
+
+    user: User
+    token: str
+
+    @property
+    def id(self) -> str:
+        """The user's id."""
+        return self.user.id
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """`Authorization` header for requests as this user."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def make_user(session: Session, settings: Settings) -> Callable[..., AuthedUser]:
+    """Factory: insert a user and sign an access token for them."""
+    counter = 0
+
+    def factory(email: str | None = None, name: str | None = "Test User") -> AuthedUser:
+        nonlocal counter
+        counter += 1
+        user = User(email=email or f"user{counter}@example.com", name=name)
+        session.add(user)
+        session.commit()
+        return AuthedUser(user=user, token=create_access_token(user_id=user.id, settings=settings))
+
+    return factory
+
+
+@pytest.fixture
+def alice(make_user: Callable[..., AuthedUser]) -> AuthedUser:
+    """A signed-in user."""
+    return make_user(email="alice@example.com", name="Alice")
+
+
+@pytest.fixture
+def bob(make_user: Callable[..., AuthedUser]) -> AuthedUser:
+    """Another signed-in user."""
+    return make_user(email="bob@example.com", name="Bob")

@@ -1,0 +1,55 @@
+"""Throwaway test databases: a SQLite file, or a freshly created Postgres database."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from uuid import uuid4
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_admin_url() -> str:
+    """The server the Postgres run uses: TEST_DATABASE_URL, else the local default."""
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+
+
+def postgres_reachable() -> bool:
+    """Whether the test Postgres server accepts connections."""
+    try:
+        with psycopg.connect(postgres_admin_url(), connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def postgres_required() -> bool:
+    """Under CI the Postgres run is mandatory: unreachable is a failure, not a skip."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str = "todo_test") -> Iterator[str]:
+    """Create a uniquely named database, yield its SQLAlchemy URL, drop it afterwards."""
+    admin = make_url(postgres_admin_url()).set(drivername="postgresql")
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    admin_dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = admin.set(drivername="postgresql+psycopg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def sqlite_url(directory: Path) -> str:
+    """A SQLite file URL inside a temporary directory."""
+    return f"sqlite:///{directory / 'test.db'}"

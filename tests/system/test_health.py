@@ -1,0 +1,78 @@
+"""Health probes, the error format and the cross-cutting middleware."""
+
+from fastapi.testclient import TestClient
+
+
+class TestHealth:
+    def test_liveness_answers_ok(self, client: TestClient) -> None:
+        response = client.get("/api/health")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+
+    def test_readiness_checks_the_database(self, client: TestClient) -> None:
+        response = client.get("/api/health/ready")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ready", "database": "ok"}
+
+
+class TestRequestId:
+    def test_generated_when_absent(self, client: TestClient) -> None:
+        response = client.get("/api/health")
+        assert len(response.headers["X-Request-ID"]) >= 16
+
+    def test_client_id_is_echoed_even_when_not_a_uuid(self, client: TestClient) -> None:
+        response = client.get("/api/health", headers={"X-Request-ID": "frontend-42"})
+        assert response.headers["X-Request-ID"] == "frontend-42"
+
+    def test_unprintable_id_is_replaced(self, client: TestClient) -> None:
+        response = client.get("/api/health", headers={"X-Request-ID": "a" * 500})
+        assert response.headers["X-Request-ID"] != "a" * 500
+
+
+class TestErrors:
+    def test_unknown_route_uses_the_error_format(self, client: TestClient) -> None:
+        response = client.get("/api/nope")
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "Not Found",
+            "code": "not_found",
+            "message": "Not Found",
+        }
+
+    def test_body_over_limit_is_413(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/health",
+            content=b"x" * (2 * 1024 * 1024),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 413
+        assert response.json()["code"] == "payload_too_large"
+
+    def test_streamed_body_over_limit_is_413(self, client: TestClient) -> None:
+        def chunks():  # type: ignore[no-untyped-def]
+            for _ in range(40):
+                yield b"x" * 65536
+
+        response = client.post("/api/health", content=chunks())
+        assert response.status_code in (405, 413)
+
+
+class TestSecurityHeaders:
+    def test_headers_present(self, client: TestClient) -> None:
+        response = client.get("/api/health")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+    def test_cors_allows_configured_origin_with_credentials(self, client: TestClient) -> None:
+        response = client.options(
+            "/api/health",
+            headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET"},
+        )
+        assert response.headers["access-control-allow-origin"] == "http://localhost:3000"
+        assert response.headers["access-control-allow-credentials"] == "true"
+
+    def test_cors_exposes_total_count_and_request_id(self, client: TestClient) -> None:
+        response = client.get("/api/health", headers={"Origin": "http://localhost:3000"})
+        exposed = response.headers["access-control-expose-headers"]
+        assert "X-Total-Count" in exposed
+        assert "X-Request-ID" in exposed
