@@ -4,13 +4,24 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
 
 from backend.auth.models import User
 from backend.auth.security import decode_access_token
+from backend.config import Settings
 from backend.db import SessionDep
 from backend.errors import ForbiddenError, UnauthorizedError
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def authenticate_token(token: str, *, session: Session, settings: Settings) -> User:
+    """The active user a bearer token names; UnauthorizedError otherwise. Used by REST and MCP."""
+    claims = decode_access_token(token, settings)
+    user = session.get(User, claims["sub"])
+    if user is None or not user.is_active:
+        raise UnauthorizedError()
+    return user
 
 
 def get_current_user(
@@ -18,14 +29,10 @@ def get_current_user(
     session: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User:
-    """The active user named by the bearer token; 401 otherwise."""
+    """The active user named by the request's bearer token; 401 otherwise."""
     if not token:
         raise UnauthorizedError("Not authenticated")
-    claims = decode_access_token(token, request.app.state.settings)
-    user = session.get(User, claims["sub"])
-    if user is None or not user.is_active:
-        raise UnauthorizedError()
-    return user
+    return authenticate_token(token, session=session, settings=request.app.state.settings)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
