@@ -173,18 +173,12 @@ def _is_operational(exc: DBAPIError) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
-async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return error_response(500, "internal_error", "Internal server error")
-
-
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers that turn every exception into the one error format."""
+    """Register the handlers for known exceptions (UnhandledErrorMiddleware takes the rest)."""
     app.add_exception_handler(AppError, _handle_app_error)
     app.add_exception_handler(StarletteHTTPException, _handle_http_exception)
     app.add_exception_handler(RequestValidationError, _handle_validation_error)
     app.add_exception_handler(SQLAlchemyError, _handle_database_error)
-    app.add_exception_handler(Exception, _handle_unexpected)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -16,6 +16,7 @@ from backend.middleware import (
     AccessLogMiddleware,
     BodySizeLimitMiddleware,
     SecurityHeadersMiddleware,
+    UnhandledErrorMiddleware,
 )
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

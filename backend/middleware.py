@@ -2,6 +2,7 @@
 
 import logging
 import time
+import traceback
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -9,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from backend.errors import error_response
 
 access_logger = logging.getLogger("backend.access")
+error_logger = logging.getLogger("backend.errors")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -126,3 +128,41 @@ class AccessLogMiddleware:
                     "duration_ms": round((time.perf_counter() - start) * 1000, 1),
                 },
             )
+
+
+class UnhandledErrorMiddleware:
+    """Answer 500 in the error format to any unexpected exception, logging no stack trace.
+
+    Starlette's own handler re-raises after responding, which makes the server log the
+    traceback (and whatever secrets its locals or message hold); this one does not.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            error_logger.error(
+                "unhandled %s at %s:%s on %s %s",
+                type(exc).__name__,
+                frame.filename,
+                frame.lineno,
+                scope["method"],
+                scope["path"],
+            )
+            if not started:
+                response = error_response(500, "internal_error", "Internal server error")
+                await response(scope, receive, send)
