@@ -66,3 +66,21 @@ class TestListSettings:
         monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
         settings = Settings(_env_file=None, jwt_secret="s" * 40)  # type: ignore[call-arg]
         assert settings.cors_origins == ["https://a.example", "https://b.example"]
+
+
+class TestEnvExample:
+    def test_documents_every_setting(self) -> None:
+        example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+        documented = {
+            line.lstrip("# ").split("=", 1)[0]
+            for line in example.splitlines()
+            if "=" in line and line.lstrip("# ").split("=", 1)[0].isupper()
+        }
+        missing = {name.upper() for name in Settings.model_fields} - documented
+        assert not missing, f".env.example does not document {sorted(missing)}"
+
+    def test_defaults_parse(self, tmp_path: Path) -> None:
+        example = Path(__file__).resolve().parents[2] / ".env.example"
+        settings = Settings(_env_file=example, jwt_secret_file=tmp_path / "s")  # type: ignore[call-arg]
+        assert settings.chat_provider == "local"
+        assert settings.mcp_allowed_origins == []
