@@ -8,6 +8,7 @@ from pathlib import Path
 
 from backend.config import get_settings
 from backend.db import create_db_engine, run_migrations
+from backend.logs import logging_config
 
 DEFAULT_OPENAPI_PATH = Path("specs/openapi.json")
 
@@ -26,6 +27,7 @@ def serve(args: argparse.Namespace) -> None:
     """Migrate, then serve the API with uvicorn."""
     import uvicorn
 
+    settings = get_settings()
     migrate(args)
     shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
     print(
@@ -40,7 +42,8 @@ def serve(args: argparse.Namespace) -> None:
         workers=None if args.reload else args.workers,
         access_log=False,
         proxy_headers=True,
-        forwarded_allow_ips=",".join(get_settings().forwarded_allow_ips),
+        forwarded_allow_ips=",".join(settings.forwarded_allow_ips),
+        log_config=logging_config(settings),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
+
 @dataclass(frozen=True)
 class LoadResult:
     """What one load run measured."""
@@ -85,8 +86,17 @@ def free_port() -> int:
 def uvicorn_server(app_path: str, *, env: dict[str, str], factory: bool = False) -> Iterator[str]:
     """Run `uvicorn app_path` (one worker) in a subprocess; yield its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", app_path, "--port", str(port),
-               "--log-level", "warning", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app_path,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     if factory:
         command.append("--factory")
     process = subprocess.Popen(command, env={**os.environ, **env})
