@@ -12,7 +12,7 @@ from backend.db import UTCDateTime, utcnow
 
 MAX_EMAIL_LENGTH = 320
 MAX_NAME_LENGTH = 100
-MAX_OPAQUE_TOKEN_LENGTH = 256
+MAX_OPAQUE_TOKEN_LENGTH = 4096  # generous: a misplaced JWT must get 401, not 422
 
 # Lower-cased so that case variants of one address are one account (and hit the unique index).
 Email = Annotated[EmailStr, AfterValidator(str.lower)]
