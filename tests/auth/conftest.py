@@ -23,7 +23,7 @@ from backend.db import run_migrations, utcnow
 from backend.main import create_app
 from tests.conftest import make_settings
 
-BETTER_AUTH_SECRET = "better-auth-shared-secret-" + "s" * 20
+BETTER_AUTH_SECRET = "better-auth-shared-secret-" + "s" * 40
 FRONTEND_ORIGIN = "http://localhost:3000"
 PASSWORD = "correct horse battery"
 
@@ -94,7 +94,9 @@ class JWKSServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/auth/jwks"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def key(self) -> SigningKey:
