@@ -1,5 +1,5 @@
 """Every table module, imported so that SQLModel.metadata knows them all (used by Alembic)."""
 
-from backend.auth.models import User
+from backend.auth.models import RefreshToken, User
 
-__all__ = ["User"]
+__all__ = ["RefreshToken", "User"]

@@ -1,13 +1,24 @@
 """The one place that turns a request into the current user, and the `{user_id}` path check."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import jwt
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
+from backend.auth.external import (
+    JWKS_ALGORITHMS,
+    decode_jwks_token,
+    decode_shared_secret_token,
+    external_user,
+)
 from backend.auth.models import User
-from backend.auth.security import decode_access_token
+from backend.auth.security import (
+    ACCESS_TOKEN_ALGORITHM,
+    ForeignSignatureError,
+    decode_access_token,
+)
 from backend.config import Settings
 from backend.db import SessionDep
 from backend.errors import ForbiddenError, UnauthorizedError
@@ -15,24 +26,52 @@ from backend.errors import ForbiddenError, UnauthorizedError
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
+def _verify(token: str, settings: Settings) -> tuple[dict[str, Any], bool]:
+    """Claims of a token from any accepted source, and whether it came from outside."""
+    try:
+        algorithm = jwt.get_unverified_header(token).get("alg")
+    except jwt.PyJWTError as exc:
+        raise UnauthorizedError() from exc
+    # Each source pins its own algorithms: the header only picks which verifier to try.
+    if algorithm == ACCESS_TOKEN_ALGORITHM:
+        try:
+            return decode_access_token(token, settings), False
+        except ForeignSignatureError:
+            if settings.better_auth_secret is None:
+                raise
+            return decode_shared_secret_token(token, settings), True
+    if algorithm in JWKS_ALGORITHMS and settings.auth_jwks_url:
+        return decode_jwks_token(token, settings), True
+    raise UnauthorizedError()
+
+
 def authenticate_token(token: str, *, session: Session, settings: Settings) -> User:
     """The active user a bearer token names; UnauthorizedError otherwise. Used by REST and MCP."""
-    claims = decode_access_token(token, settings)
-    user = session.get(User, claims["sub"])
+    claims, external = _verify(token, settings)
+    user = external_user(claims, session=session) if external else session.get(User, claims["sub"])
     if user is None or not user.is_active:
         raise UnauthorizedError()
     return user
 
 
+def app_settings(request: Request) -> Settings:
+    """The settings of the app serving this request."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
 def get_current_user(
-    request: Request,
     session: SessionDep,
+    settings: AppSettings,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User:
     """The active user named by the request's bearer token; 401 otherwise."""
     if not token:
         raise UnauthorizedError("Not authenticated")
-    return authenticate_token(token, session=session, settings=request.app.state.settings)
+    return authenticate_token(token, session=session, settings=settings)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

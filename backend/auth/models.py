@@ -1,20 +1,36 @@
-"""User family: table, public schema."""
+"""User family, stored refresh tokens, and the auth request/response schemas."""
 
 from datetime import datetime
+from typing import Annotated, Any
 from uuid import uuid4
 
+from pydantic import AfterValidator, EmailStr, StringConstraints, model_validator
 from sqlmodel import Field, SQLModel
 
+from backend.auth.passwords import LoginPassword, NewPassword
 from backend.db import UTCDateTime, utcnow
+
+MAX_EMAIL_LENGTH = 320
+MAX_NAME_LENGTH = 100
+MAX_OPAQUE_TOKEN_LENGTH = 4096  # generous: a misplaced JWT must get 401, not 422
+
+# Lower-cased so that case variants of one address are one account (and hit the unique index).
+Email = Annotated[EmailStr, AfterValidator(str.lower)]
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_LENGTH, pattern=r"^[^\x00]*$")
+]
+OpaqueToken = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_OPAQUE_TOKEN_LENGTH, pattern=r"^[^\x00]*$")
+]
 
 
 class UserBase(SQLModel):
     """Fields shared by the user table and its schemas."""
 
     email: str | None = Field(
-        default=None, max_length=320, description="Lower-cased email address."
+        default=None, max_length=MAX_EMAIL_LENGTH, description="Lower-cased email address."
     )
-    name: str | None = Field(default=None, max_length=100, description="Display name.")
+    name: str | None = Field(default=None, max_length=MAX_NAME_LENGTH, description="Display name.")
 
 
 class User(UserBase, table=True):
@@ -23,7 +39,7 @@ class User(UserBase, table=True):
     __tablename__ = "users"
 
     id: str = Field(default_factory=lambda: str(uuid4()), primary_key=True, max_length=255)
-    email: str | None = Field(default=None, max_length=320, unique=True, index=True)
+    email: str | None = Field(default=None, max_length=MAX_EMAIL_LENGTH, unique=True, index=True)
     password_hash: str | None = Field(default=None, max_length=255)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -35,3 +51,75 @@ class UserPublic(UserBase):
 
     id: str = Field(description="User id: a UUID for our accounts, the `sub` of external ones.")
     created_at: datetime
+
+
+class UserCreate(SQLModel):
+    """Registration body: `name` is optional and `full_name` is accepted for it."""
+
+    email: Email = Field(description="Email address; stored lower-cased.")
+    password: NewPassword = Field(description="8 to 72 bytes of UTF-8, no NUL characters.")
+    name: DisplayName | None = Field(
+        default=None, description="Display name (`full_name` is accepted too)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_full_name(cls, data: Any) -> Any:
+        # Several existing frontends send `full_name`; it is the same thing.
+        if isinstance(data, dict) and data.get("name") is None and "full_name" in data:
+            return {**data, "name": data["full_name"]}
+        return data
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"email": "ada@example.com", "password": "correct horse battery", "name": "Ada"}
+            ]
+        }
+    }
+
+
+class Credentials(SQLModel):
+    """Email and password, as `/login` takes them in JSON."""
+
+    email: Email = Field(description="The account's email address (any case).")
+    password: LoginPassword = Field(description="The account's password.")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"email": "ada@example.com", "password": "correct horse battery"}]
+        }
+    }
+
+
+class RefreshRequest(SQLModel):
+    """A refresh token in the body; when absent, the `refresh_token` cookie is used."""
+
+    refresh_token: OpaqueToken | None = Field(
+        default=None, description="The refresh token from the last token response."
+    )
+
+
+class TokenResponse(SQLModel):
+    """A fresh access/refresh token pair, with the user they belong to."""
+
+    access_token: str = Field(description="Bearer token for `Authorization: Bearer …`.")
+    refresh_token: str = Field(description="Opaque, single-use token for `POST /refresh`.")
+    token_type: str = Field(default="bearer", description="Always `bearer`.")
+    expires_in: int = Field(description="Seconds until the access token expires.")
+    user: UserPublic
+
+
+class RefreshToken(SQLModel, table=True):
+    """A stored refresh token (only its SHA-256); tokens rotated from one login share a family."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    family_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", index=True, max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,70 @@
+"""Account operations shared by the routes and the CLI: register, check a password, issue tokens."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from backend.auth.models import TokenResponse, User, UserCreate, UserPublic
+from backend.auth.passwords import hash_password, verify_password
+from backend.auth.refresh import issue_refresh_token, rotate_refresh_token
+from backend.auth.security import create_access_token
+from backend.config import Settings
+from backend.errors import ConflictError, UnauthorizedError
+
+BAD_CREDENTIALS_MESSAGE = "Incorrect email or password"
+EMAIL_TAKEN_MESSAGE = "An account with this email already exists"
+
+
+def create_account(*, session: Session, user_in: UserCreate, settings: Settings) -> User:
+    """Create a password account; 409 if the email (in any case) is taken."""
+    if session.exec(select(User.id).where(User.email == user_in.email)).first():
+        raise ConflictError(EMAIL_TAKEN_MESSAGE)
+    user = User(
+        email=user_in.email,
+        name=user_in.name,
+        password_hash=hash_password(user_in.password, rounds=settings.bcrypt_rounds),
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Lost a race with a concurrent registration of the same address.
+        session.rollback()
+        raise ConflictError(EMAIL_TAKEN_MESSAGE) from None
+    return user
+
+
+def authenticate_password(
+    *, session: Session, email: str, password: str, settings: Settings
+) -> User:
+    """The active user with these credentials; one 401 for unknown email and wrong password."""
+    user = session.exec(select(User).where(User.email == email)).first()
+    password_hash = user.password_hash if user is not None else None
+    matches = verify_password(password, password_hash, rounds=settings.bcrypt_rounds)
+    if user is None or not matches or not user.is_active:
+        raise UnauthorizedError(BAD_CREDENTIALS_MESSAGE)
+    return user
+
+
+def _token_response(user: User, refresh_token: str, settings: Settings) -> TokenResponse:
+    return TokenResponse(
+        access_token=create_access_token(user_id=user.id, settings=settings),
+        refresh_token=refresh_token,
+        expires_in=settings.access_token_minutes * 60,
+        user=UserPublic.model_validate(user),
+    )
+
+
+def start_session(*, session: Session, user: User, settings: Settings) -> TokenResponse:
+    """Tokens for a fresh login: an access token and the first refresh token of a new family."""
+    refresh_token = issue_refresh_token(session=session, user_id=user.id, settings=settings)
+    session.commit()
+    return _token_response(user, refresh_token, settings)
+
+
+def continue_session(*, session: Session, refresh_token: str, settings: Settings) -> TokenResponse:
+    """Rotate a refresh token into a new pair in the same family."""
+    user, new_refresh_token = rotate_refresh_token(
+        session=session, token=refresh_token, settings=settings
+    )
+    session.commit()
+    return _token_response(user, new_refresh_token, settings)

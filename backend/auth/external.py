@@ -1,0 +1,114 @@
+"""Tokens issued elsewhere: Better Auth's JWKS-signed JWTs and HS256 tokens on a shared secret."""
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+import jwt
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, User
+from backend.auth.security import token_errors
+from backend.config import Settings
+from backend.errors import ServiceUnavailableError, UnauthorizedError
+
+logger = logging.getLogger(__name__)
+
+JWKS_ALGORITHMS = ["EdDSA", "ES256", "RS256"]
+SHARED_SECRET_ALGORITHM = "HS256"  # noqa: S105 (an algorithm name, not a secret)
+JWKS_TIMEOUT_SECONDS = 5
+MAX_SUBJECT_LENGTH = 255
+
+
+@lru_cache(maxsize=8)
+def jwks_client(url: str, cache_seconds: int, min_refetch_seconds: int) -> jwt.PyJWKClient:
+    """One key cache per JWKS endpoint; unknown `kid`s refetch at most once per cooldown."""
+    return jwt.PyJWKClient(
+        url,
+        lifespan=cache_seconds,
+        cooldown_duration=min_refetch_seconds,
+        timeout=JWKS_TIMEOUT_SECONDS,
+    )
+
+
+def _decode(token: str, key: Any, algorithms: list[str], settings: Settings) -> dict[str, Any]:
+    with token_errors():
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            issuer=settings.auth_issuer,
+            audience=settings.auth_audience,
+            options={"require": ["exp", "sub"], "verify_aud": settings.auth_audience is not None},
+        )
+    return claims
+
+
+def decode_jwks_token(token: str, settings: Settings) -> dict[str, Any]:
+    """Verify a token against the configured JWKS (HTTP on a cache miss: call from sync code)."""
+    assert settings.auth_jwks_url is not None
+    client = jwks_client(
+        settings.auth_jwks_url,
+        settings.auth_jwks_cache_seconds,
+        settings.auth_jwks_min_refetch_seconds,
+    )
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        if not isinstance(kid, str):
+            raise UnauthorizedError()
+        key = client.get_signing_key(kid)
+    except jwt.PyJWKClientConnectionError as exc:
+        logger.warning("JWKS endpoint unreachable")
+        raise ServiceUnavailableError("Token signing keys are unavailable; retry shortly") from exc
+    except jwt.PyJWTError as exc:
+        raise UnauthorizedError() from exc
+    return _decode(token, key, JWKS_ALGORITHMS, settings)
+
+
+def decode_shared_secret_token(token: str, settings: Settings) -> dict[str, Any]:
+    """Verify an HS256 token signed with `BETTER_AUTH_SECRET`."""
+    assert settings.better_auth_secret is not None
+    key = settings.better_auth_secret.get_secret_value()
+    return _decode(token, key, [SHARED_SECRET_ALGORITHM], settings)
+
+
+def _claim_text(claims: dict[str, Any], name: str, max_length: int) -> str | None:
+    value = claims.get(name)
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        return None
+    return value.strip()[:max_length]
+
+
+def _claim_email(claims: dict[str, Any]) -> str | None:
+    email = _claim_text(claims, "email", MAX_EMAIL_LENGTH + 1)
+    if email is None or len(email) > MAX_EMAIL_LENGTH or "@" not in email:
+        return None
+    return email.lower()
+
+
+def external_user(claims: dict[str, Any], *, session: Session) -> User:
+    """The user an external token names, created on first sight of its `sub`."""
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
+        raise UnauthorizedError()
+    if "\x00" in subject:
+        raise UnauthorizedError()
+    user = session.get(User, subject)
+    if user is not None:
+        return user
+    email = _claim_email(claims)
+    if email is not None and session.exec(select(User.id).where(User.email == email)).first():
+        email = None  # the address belongs to another account: never merge on an email claim
+    user = User(id=subject, email=email, name=_claim_text(claims, "name", MAX_NAME_LENGTH))
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        # A concurrent request provisioned the same subject first.
+        session.rollback()
+        existing = session.get(User, subject)
+        if existing is None:
+            raise UnauthorizedError() from None
+        return existing
+    return user

@@ -1,0 +1,55 @@
+"""Password rules and bcrypt hashing (run from sync code, i.e. the threadpool)."""
+
+from functools import lru_cache
+from typing import Annotated
+
+import bcrypt
+from pydantic import AfterValidator
+
+BCRYPT_MAX_BYTES = 72
+MIN_PASSWORD_BYTES = 8
+
+
+def _check_password(value: str, *, min_bytes: int) -> str:
+    if "\x00" in value:
+        raise ValueError("Password must not contain NUL characters")
+    size = len(value.encode())
+    if size < min_bytes:
+        raise ValueError(f"Password must be at least {min_bytes} bytes")
+    if size > BCRYPT_MAX_BYTES:
+        # bcrypt only reads 72 bytes (bcrypt 5 raises): a longer one would be silently cut.
+        raise ValueError(f"Password must be at most {BCRYPT_MAX_BYTES} bytes in UTF-8")
+    return value
+
+
+def check_new_password(value: str) -> str:
+    """A password fit to be set: 8 to 72 bytes of UTF-8, no NUL."""
+    return _check_password(value, min_bytes=MIN_PASSWORD_BYTES)
+
+
+def check_login_password(value: str) -> str:
+    """A password fit to be checked: 1 to 72 bytes of UTF-8, no NUL."""
+    return _check_password(value, min_bytes=1)
+
+
+NewPassword = Annotated[str, AfterValidator(check_new_password)]
+LoginPassword = Annotated[str, AfterValidator(check_login_password)]
+
+
+def hash_password(password: str, *, rounds: int) -> str:
+    """The bcrypt hash of a password at the given cost."""
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
+
+
+@lru_cache
+def _dummy_hash(rounds: int) -> bytes:
+    return bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(rounds=rounds))
+
+
+def verify_password(password: str, password_hash: str | None, *, rounds: int) -> bool:
+    """Whether the password matches; without a hash, burns the same time and answers False."""
+    if password_hash is None:
+        # Unknown email or passwordless account: same bcrypt cost, so timing reveals nothing.
+        bcrypt.checkpw(password.encode(), _dummy_hash(rounds))
+        return False
+    return bcrypt.checkpw(password.encode(), password_hash.encode())

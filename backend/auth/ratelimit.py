@@ -1,0 +1,125 @@
+"""Rate limits on the credential endpoints, per client IP and per email; Redis shares them."""
+
+import hashlib
+import ipaddress
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+import limits
+from fastapi import Depends, Request
+from limits.errors import StorageError
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from backend.config import Settings
+from backend.errors import ServiceUnavailableError, TooManyRequestsError
+
+logger = logging.getLogger(__name__)
+
+STORAGE_TIMEOUT_SECONDS = 2
+_create_lock = threading.Lock()
+
+
+def _is_trusted(address: str, trusted: list[str]) -> bool:
+    if "*" in trusted:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for entry in trusted:
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str:
+    """The client's address: `X-Forwarded-For` counts only when the peer is a trusted proxy."""
+    if peer is None:
+        return "unknown"
+    if not forwarded_for or not _is_trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    # Walk back from the nearest hop: the first untrusted address is the one a proxy saw.
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer
+
+
+class AuthRateLimiter:
+    """Moving-window budgets for credential attempts, in memory or in shared storage."""
+
+    def __init__(self, settings: Settings) -> None:
+        if settings.rate_limit_storage_url:
+            storage = storage_from_string(
+                settings.rate_limit_storage_url,
+                wrap_exceptions=True,
+                socket_connect_timeout=STORAGE_TIMEOUT_SECONDS,
+                socket_timeout=STORAGE_TIMEOUT_SECONDS,
+            )
+        else:
+            storage = storage_from_string("memory://", wrap_exceptions=True)
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._per_ip = limits.parse(settings.rate_limit_auth_ip)
+        self._per_email = limits.parse(settings.rate_limit_auth_email)
+
+    def hit(self, *, ip: str, email: str | None = None) -> None:
+        """Spend one attempt from the IP's (and email's) budget; 429 when one is exhausted."""
+        checks = [(self._per_ip, "ip", ip)]
+        if email is not None:
+            # Hashed so that addresses never sit in the shared store.
+            checks.append((self._per_email, "email", hashlib.sha256(email.encode()).hexdigest()))
+        try:
+            for item, scope, key in checks:
+                if not self._limiter.hit(item, "auth", scope, key):
+                    reset_time, _ = self._limiter.get_window_stats(item, "auth", scope, key)
+                    raise TooManyRequestsError(
+                        "Too many attempts; please retry later",
+                        retry_after=math.ceil(reset_time - time.time()),
+                    )
+        except StorageError as exc:
+            logger.warning("rate limit storage unavailable: %s", type(exc.storage_error).__name__)
+            raise ServiceUnavailableError() from exc
+
+
+def _app_limiter(request: Request) -> AuthRateLimiter:
+    limiter: AuthRateLimiter | None = getattr(request.app.state, "auth_rate_limiter", None)
+    if limiter is None:
+        with _create_lock:
+            limiter = getattr(request.app.state, "auth_rate_limiter", None)
+            if limiter is None:
+                limiter = AuthRateLimiter(request.app.state.settings)
+                request.app.state.auth_rate_limiter = limiter
+    return limiter
+
+
+RateLimit = Callable[..., None]
+
+
+def auth_rate_limit(request: Request) -> RateLimit:
+    """A check bound to this request's client IP: call it with the email, if any, before work."""
+    settings: Settings = request.app.state.settings
+    if not settings.rate_limit_enabled:
+        return lambda **_: None
+    limiter = _app_limiter(request)
+    ip = client_ip(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        settings.forwarded_allow_ips,
+    )
+
+    def check(*, email: str | None = None) -> None:
+        limiter.hit(ip=ip, email=email)
+
+    return check
+
+
+AuthRateLimit = Annotated[RateLimit, Depends(auth_rate_limit)]

@@ -1,0 +1,224 @@
+"""`/api/auth`: register, log in (form or JSON), refresh, log out, who am I."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlmodel import SQLModel
+
+from backend.auth import accounts
+from backend.auth.deps import AppSettings, CurrentUser
+from backend.auth.models import (
+    MAX_OPAQUE_TOKEN_LENGTH,
+    Credentials,
+    Email,
+    RefreshRequest,
+    TokenResponse,
+    UserCreate,
+    UserPublic,
+)
+from backend.auth.passwords import LoginPassword
+from backend.auth.ratelimit import AuthRateLimit
+from backend.auth.refresh import revoke_refresh_token
+from backend.config import Settings
+from backend.db import SessionDep
+from backend.errors import UnauthorizedError, error_responses
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+REFRESH_COOKIE = "refresh_token"
+REFRESH_COOKIE_PATH = "/api/auth"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+RefreshCookie = Annotated[
+    str | None,
+    Cookie(
+        alias=REFRESH_COOKIE,
+        max_length=MAX_OPAQUE_TOKEN_LENGTH,
+        description="The refresh token cookie set by login; used when the body has none.",
+    ),
+]
+
+
+class PasswordForm(SQLModel):
+    """The OAuth2 password grant form; `username` is the email."""
+
+    username: Email
+    password: LoginPassword
+    grant_type: str | None = None
+
+
+def _set_refresh_cookie(response: Response, tokens: TokenResponse, settings: Settings) -> None:
+    response.set_cookie(
+        REFRESH_COOKIE,
+        tokens.refresh_token,
+        max_age=settings.refresh_token_days * 86400,
+        path=REFRESH_COOKIE_PATH,
+        httponly=True,
+        secure=settings.is_production,
+        samesite="lax",
+    )
+
+
+def _log_in(
+    credentials: Credentials, response: Response, session: SessionDep, settings: Settings
+) -> TokenResponse:
+    user = accounts.authenticate_password(
+        session=session, email=credentials.email, password=credentials.password, settings=settings
+    )
+    tokens = accounts.start_session(session=session, user=user, settings=settings)
+    _set_refresh_cookie(response, tokens, settings)
+    return tokens
+
+
+@router.post(
+    "/register",
+    status_code=201,
+    summary="Create an account",
+    responses=error_responses(409, 422, 429),
+)
+@router.post("/signup", status_code=201, include_in_schema=False)
+def register(
+    user_in: UserCreate,
+    response: Response,
+    session: SessionDep,
+    settings: AppSettings,
+    rate_limit: AuthRateLimit,
+) -> TokenResponse:
+    """Create a password account and log it in: the user, an access token and a refresh token."""
+    rate_limit(email=user_in.email)
+    user = accounts.create_account(session=session, user_in=user_in, settings=settings)
+    tokens = accounts.start_session(session=session, user=user, settings=settings)
+    _set_refresh_cookie(response, tokens, settings)
+    return tokens
+
+
+@router.post(
+    "/token",
+    summary="Log in with the OAuth2 password form",
+    responses=error_responses(401, 422, 429),
+)
+def token(
+    form: Annotated[PasswordForm, Form()],
+    response: Response,
+    session: SessionDep,
+    settings: AppSettings,
+    rate_limit: AuthRateLimit,
+) -> TokenResponse:
+    """OAuth2 password grant (`username` = email): what the docs' **Authorize** button calls."""
+    rate_limit(email=form.username)
+    credentials = Credentials(email=form.username, password=form.password)
+    return _log_in(credentials, response, session, settings)
+
+
+def _as_body_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    return [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
+
+
+async def login_credentials(request: Request) -> Credentials:
+    """Credentials from a JSON body `{email, password}` or a form `username`/`password`."""
+    data: Any
+    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        form = await request.form()
+        data = {
+            "email": form.get("username") or form.get("email"),
+            "password": form.get("password"),
+        }
+    else:
+        try:
+            data = await request.json()
+        except ValueError:
+            error = {"type": "json_invalid", "loc": ("body",), "msg": "Body must be JSON or a form"}
+            raise RequestValidationError([error]) from None
+    try:
+        return Credentials.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(_as_body_errors(exc)) from None
+
+
+LOGIN_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": Credentials.model_json_schema()},
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {
+                        "username": {"type": "string", "format": "email"},
+                        "password": {"type": "string", "format": "password"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/login",
+    summary="Log in with email and password",
+    responses=error_responses(401, 422, 429),
+    openapi_extra=LOGIN_BODY_DOC,
+)
+@router.post("/signin", include_in_schema=False)
+def login(
+    credentials: Annotated[Credentials, Depends(login_credentials)],
+    response: Response,
+    session: SessionDep,
+    settings: AppSettings,
+    rate_limit: AuthRateLimit,
+) -> TokenResponse:
+    """Same as `/token` with a JSON body `{email, password}` (a form is accepted too)."""
+    rate_limit(email=credentials.email)
+    return _log_in(credentials, response, session, settings)
+
+
+@router.post(
+    "/refresh",
+    summary="Trade a refresh token for a new pair",
+    responses=error_responses(401, 422, 429),
+)
+def refresh(
+    response: Response,
+    session: SessionDep,
+    settings: AppSettings,
+    rate_limit: AuthRateLimit,
+    body: RefreshRequest | None = None,
+    cookie_token: RefreshCookie = None,
+) -> TokenResponse:
+    """Rotate a refresh token (body or cookie); a token used twice revokes its whole session."""
+    rate_limit()
+    presented = (body.refresh_token if body else None) or cookie_token
+    if not presented:
+        raise UnauthorizedError("Refresh token missing")
+    tokens = accounts.continue_session(session=session, refresh_token=presented, settings=settings)
+    _set_refresh_cookie(response, tokens, settings)
+    return tokens
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="Log out",
+    responses=error_responses(422),
+)
+def logout(
+    response: Response,
+    session: SessionDep,
+    body: RefreshRequest | None = None,
+    cookie_token: RefreshCookie = None,
+) -> None:
+    """Revoke the refresh token's session (body or cookie) and clear the cookie; always 204."""
+    presented = (body.refresh_token if body else None) or cookie_token
+    if presented:
+        revoke_refresh_token(session=session, token=presented)
+    response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH)
+
+
+@router.get("/me", summary="The current user", responses=error_responses(401))
+def me(user: CurrentUser) -> UserPublic:
+    """The account the bearer token belongs to."""
+    return UserPublic.model_validate(user)

@@ -1,0 +1,192 @@
+"""Tokens from a Next.js frontend: Better Auth HS256 on a shared secret, and JWKS-signed EdDSA."""
+
+from collections.abc import Callable
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from backend.auth.models import User
+from tests.auth.conftest import (
+    BETTER_AUTH_SECRET,
+    FRONTEND_ORIGIN,
+    JWKSServer,
+    SigningKey,
+    bearer,
+    claims_for,
+    register,
+)
+
+AUDIENCE = {"iss": FRONTEND_ORIGIN, "aud": FRONTEND_ORIGIN}
+
+
+def shared_secret_token(sub: str, *, secret: str = BETTER_AUTH_SECRET, **claims: object) -> str:
+    """An HS256 token as a Next.js frontend mints it with `BETTER_AUTH_SECRET`."""
+    return jwt.encode(claims_for(sub, **(AUDIENCE | claims)), secret, algorithm="HS256")
+
+
+def me(client: TestClient, token: str) -> tuple[int, dict[str, object]]:
+    """Status and body of `/me` for a bearer token."""
+    response = client.get("/api/auth/me", headers=bearer(token))
+    return response.status_code, response.json()
+
+
+class TestSharedSecretTokens:
+    def test_first_sight_creates_the_user_from_claims(
+        self, external_client: TestClient, session: Session
+    ) -> None:
+        token = shared_secret_token("ba_user_1", email="Grace@Example.com", name="Grace")
+        status, body = me(external_client, token)
+        assert status == 200
+        assert body["id"] == "ba_user_1"
+        assert body["email"] == "grace@example.com"
+        assert body["name"] == "Grace"
+        user = session.get(User, "ba_user_1")
+        assert user is not None
+        assert user.password_hash is None
+
+    def test_second_sight_reuses_the_user(
+        self, external_client: TestClient, session: Session
+    ) -> None:
+        me(external_client, shared_secret_token("ba_user_1", name="First"))
+        status, body = me(external_client, shared_secret_token("ba_user_1", name="Renamed"))
+        assert status == 200
+        assert body["name"] == "First"
+
+    def test_email_of_another_account_is_not_taken_over(self, external_client: TestClient) -> None:
+        ours = register(external_client, email="ada@example.com")["user"]
+        status, body = me(external_client, shared_secret_token("ba_x", email="ada@example.com"))
+        assert status == 200
+        assert body["id"] == "ba_x"
+        assert body["email"] is None
+        assert ours["id"] != "ba_x"
+
+    def test_claims_with_nul_bytes_are_dropped_not_500(self, external_client: TestClient) -> None:
+        status, body = me(external_client, shared_secret_token("ba_y", name="A\x00", email="x"))
+        assert status == 200
+        assert body["name"] is None
+        assert body["email"] is None
+
+    def test_wrong_secret_is_401(self, external_client: TestClient) -> None:
+        token = shared_secret_token("ba_user_1", secret="wrong-secret-" + "w" * 30)
+        assert me(external_client, token)[0] == 401
+
+    def test_expired_is_401(self, external_client: TestClient) -> None:
+        assert me(external_client, shared_secret_token("ba_user_1", minutes=-1))[0] == 401
+
+    def test_exp_is_required(self, external_client: TestClient) -> None:
+        token = jwt.encode({"sub": "ba_user_1", **AUDIENCE}, BETTER_AUTH_SECRET, algorithm="HS256")
+        assert me(external_client, token)[0] == 401
+
+    @pytest.mark.parametrize(
+        "claims", [{"iss": "https://evil.example"}, {"aud": "https://evil.example"}]
+    )
+    def test_wrong_issuer_or_audience_is_401(
+        self, external_client: TestClient, claims: dict[str, str]
+    ) -> None:
+        assert me(external_client, shared_secret_token("ba_user_1", **claims))[0] == 401
+
+    def test_algorithm_is_pinned_to_hs256(self, external_client: TestClient) -> None:
+        claims = claims_for("ba_user_1", **AUDIENCE)
+        token = jwt.encode(claims, BETTER_AUTH_SECRET, algorithm="HS512")
+        assert me(external_client, token)[0] == 401
+
+    @pytest.mark.parametrize("sub", [None, "", "x" * 256, 42])
+    def test_bad_subject_is_401(self, external_client: TestClient, sub: object) -> None:
+        claims = claims_for("placeholder", **AUDIENCE)
+        claims["sub"] = sub
+        token = jwt.encode(
+            {k: v for k, v in claims.items() if v is not None}, BETTER_AUTH_SECRET, "HS256"
+        )
+        assert me(external_client, token)[0] == 401
+
+    def test_not_accepted_when_no_secret_is_configured(self, client: TestClient) -> None:
+        assert me(client, shared_secret_token("ba_user_1"))[0] == 401
+
+    def test_deactivated_external_user_is_401(
+        self, external_client: TestClient, session: Session
+    ) -> None:
+        session.add(User(id="ba_user_1", is_active=False))
+        session.commit()
+        assert me(external_client, shared_secret_token("ba_user_1"))[0] == 401
+
+
+class TestJWKSTokens:
+    def test_eddsa_token_from_the_jwks_is_accepted(
+        self, external_client: TestClient, jwks_server: JWKSServer
+    ) -> None:
+        token = jwks_server.key.sign(claims_for("ba_ed", email="ed@example.com", **AUDIENCE))
+        status, body = me(external_client, token)
+        assert status == 200
+        assert body["id"] == "ba_ed"
+        assert body["email"] == "ed@example.com"
+
+    def test_keys_are_cached(self, external_client: TestClient, jwks_server: JWKSServer) -> None:
+        for _ in range(5):
+            assert (
+                me(external_client, jwks_server.key.sign(claims_for("ba_ed", **AUDIENCE)))[0] == 200
+            )
+        assert jwks_server.fetches == 1
+
+    def test_unknown_kid_is_401_and_refetches_are_throttled(
+        self, external_client: TestClient, jwks_server: JWKSServer
+    ) -> None:
+        me(external_client, jwks_server.key.sign(claims_for("ba_ed", **AUDIENCE)))
+        for attempt in range(20):
+            forged = SigningKey(kid=f"forged-{attempt}").sign(claims_for("ba_ed", **AUDIENCE))
+            assert me(external_client, forged)[0] == 401
+        # Twenty forged kids inside the cooldown cost no extra fetch at all.
+        assert jwks_server.fetches == 1
+
+    def test_rotated_key_is_picked_up_after_the_cooldown(
+        self, build_client: Callable[..., TestClient], jwks_server: JWKSServer
+    ) -> None:
+        client = build_client(
+            auth_jwks_url=jwks_server.url,
+            auth_issuer=FRONTEND_ORIGIN,
+            auth_audience=FRONTEND_ORIGIN,
+            auth_jwks_min_refetch_seconds=0,
+        )
+        assert me(client, jwks_server.key.sign(claims_for("ba_ed", **AUDIENCE)))[0] == 200
+        rotated = SigningKey(kid="key-2")
+        jwks_server.keys.append(rotated)
+        assert me(client, rotated.sign(claims_for("ba_ed", **AUDIENCE)))[0] == 200
+        assert jwks_server.fetches == 2
+
+    def test_signature_by_another_key_with_a_known_kid_is_401(
+        self, external_client: TestClient, jwks_server: JWKSServer
+    ) -> None:
+        impostor = SigningKey(kid=jwks_server.key.kid)
+        assert me(external_client, impostor.sign(claims_for("ba_ed", **AUDIENCE)))[0] == 401
+
+    @pytest.mark.parametrize(
+        "claims",
+        [{"iss": "https://evil.example"}, {"aud": "https://evil.example"}, {"minutes": -1}],
+        ids=["wrong-iss", "wrong-aud", "expired"],
+    )
+    def test_bad_claims_are_401(
+        self, external_client: TestClient, jwks_server: JWKSServer, claims: dict[str, object]
+    ) -> None:
+        token = jwks_server.key.sign(claims_for("ba_ed", **(AUDIENCE | claims)))  # type: ignore[arg-type]
+        assert me(external_client, token)[0] == 401
+
+    def test_token_without_kid_is_401(
+        self, external_client: TestClient, jwks_server: JWKSServer
+    ) -> None:
+        token = jwt.encode(
+            claims_for("ba_ed", **AUDIENCE), jwks_server.key.private, algorithm="EdDSA"
+        )
+        assert me(external_client, token)[0] == 401
+
+    def test_unreachable_jwks_is_503_not_500(self, build_client: Callable[..., TestClient]) -> None:
+        client = build_client(auth_jwks_url="http://127.0.0.1:9/api/auth/jwks")
+        response = client.get(
+            "/api/auth/me", headers=bearer(SigningKey(kid="k").sign(claims_for("ba_ed")))
+        )
+        assert response.status_code == 503
+        assert "127.0.0.1" not in response.text
+        assert response.headers["Retry-After"]
+
+    def test_eddsa_tokens_are_refused_when_no_jwks_is_configured(self, client: TestClient) -> None:
+        assert me(client, SigningKey(kid="k").sign(claims_for("ba_ed")))[0] == 401

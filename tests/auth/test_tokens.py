@@ -1,0 +1,191 @@
+"""The attack matrix: every way a bearer token can be wrong is 401 (403 on another's path)."""
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import jwt
+import pytest
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session
+
+from backend.auth.deps import CurrentUser, check_user_path
+from backend.auth.models import User
+from backend.config import Settings
+from backend.db import utcnow
+from tests.auth.conftest import JWKSServer, b64url, bearer, forge_token, register
+from tests.conftest import TEST_JWT_SECRET, AuthedUser
+
+
+def our_claims(user_id: str, settings: Settings, **changes: Any) -> dict[str, Any]:
+    """Claims exactly like our access tokens', with some changed."""
+    now = utcnow()
+    claims = {
+        "sub": user_id,
+        "iat": now,
+        "exp": now + timedelta(minutes=15),
+        "jti": "j1",
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "type": "access",
+    }
+    claims.update(changes)
+    return {key: value for key, value in claims.items() if value is not None}
+
+
+def sign(claims: dict[str, Any]) -> str:
+    """Sign with our own secret, as a well-formed access token would be."""
+    return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
+
+
+def status_of_me(client: TestClient, token: str) -> int:
+    """The status `/me` answers with this bearer token."""
+    client.cookies.clear()
+    return client.get("/api/auth/me", headers=bearer(token)).status_code
+
+
+class TestAttackMatrix:
+    def test_valid_token_is_accepted(self, client: TestClient, alice: AuthedUser) -> None:
+        assert status_of_me(client, alice.token) == 200
+
+    def test_missing_token_is_401(self, client: TestClient) -> None:
+        response = client.get("/api/auth/me")
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+    @pytest.mark.parametrize("token", ["garbage", "a.b.c", "", "Bearer", "x" * 4000])
+    def test_garbage_token_is_401(self, client: TestClient, token: str) -> None:
+        assert status_of_me(client, token) == 401
+
+    def test_expired_token_is_401(
+        self, client: TestClient, alice: AuthedUser, settings: Settings
+    ) -> None:
+        past = utcnow() - timedelta(minutes=1)
+        token = sign(our_claims(alice.id, settings, exp=past, iat=past - timedelta(minutes=15)))
+        client.cookies.clear()
+        response = client.get("/api/auth/me", headers=bearer(token))
+        assert response.status_code == 401
+        assert response.json()["message"] == "Token has expired"
+
+    def test_alg_none_is_401(
+        self, client: TestClient, alice: AuthedUser, settings: Settings
+    ) -> None:
+        claims = our_claims(alice.id, settings)
+        claims = {k: v.timestamp() if hasattr(v, "timestamp") else v for k, v in claims.items()}
+        token = forge_token({"alg": "none", "typ": "JWT"}, claims, hmac_key=None)
+        assert status_of_me(client, token) == 401
+
+    @pytest.mark.parametrize(
+        "changes",
+        [{"iss": "someone-else"}, {"aud": "another-api"}, {"type": "refresh"}, {"type": None}],
+        ids=["wrong-iss", "wrong-aud", "refresh-type", "no-type"],
+    )
+    def test_wrong_claims_are_401(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        settings: Settings,
+        changes: dict[str, Any],
+    ) -> None:
+        assert status_of_me(client, sign(our_claims(alice.id, settings, **changes))) == 401
+
+    def test_tampered_payload_is_401(
+        self, client: TestClient, alice: AuthedUser, bob: AuthedUser
+    ) -> None:
+        header, _, signature = alice.token.split(".")
+        payload = jwt.decode(alice.token, options={"verify_signature": False})
+        payload["sub"] = bob.id
+        forged = f"{header}.{b64url(json.dumps(payload).encode())}.{signature}"
+        assert status_of_me(client, forged) == 401
+
+    def test_token_signed_with_another_secret_is_401(
+        self, client: TestClient, alice: AuthedUser, settings: Settings
+    ) -> None:
+        token = jwt.encode(our_claims(alice.id, settings), "another-" + "k" * 40, algorithm="HS256")
+        assert status_of_me(client, token) == 401
+
+    def test_refresh_token_used_as_access_token_is_401(self, client: TestClient) -> None:
+        tokens = register(client)
+        assert status_of_me(client, tokens["refresh_token"]) == 401
+
+    def test_access_token_used_as_refresh_token_is_401(self, client: TestClient) -> None:
+        tokens = register(client)
+        client.cookies.clear()
+        response = client.post("/api/auth/refresh", json={"refresh_token": tokens["access_token"]})
+        assert response.status_code == 401
+
+    def test_deleted_users_token_is_401(
+        self, client: TestClient, alice: AuthedUser, session: Session
+    ) -> None:
+        session.delete(session.get(User, alice.id))
+        session.commit()
+        assert status_of_me(client, alice.token) == 401
+
+    def test_deactivated_users_token_is_401(
+        self, client: TestClient, alice: AuthedUser, session: Session
+    ) -> None:
+        session.execute(update(User).values(is_active=False))
+        session.commit()
+        assert status_of_me(client, alice.token) == 401
+
+    def test_hs256_signed_with_the_jwks_public_key_is_401(
+        self, external_client: TestClient, jwks_server: JWKSServer, alice: AuthedUser
+    ) -> None:
+        claims = {"sub": alice.id, "exp": int(utcnow().timestamp()) + 600}
+        claims |= {"iss": "http://localhost:3000", "aud": "http://localhost:3000"}
+        header = {"alg": "HS256", "typ": "JWT", "kid": jwks_server.key.kid}
+        token = forge_token(header, claims, hmac_key=jwks_server.key.public_pem())
+        assert status_of_me(external_client, token) == 401
+
+    def test_no_error_body_leaks_details(self, client: TestClient) -> None:
+        client.cookies.clear()
+        body = client.get("/api/auth/me", headers=bearer("a.b.c")).json()
+        assert body == {
+            "detail": "Could not validate credentials",
+            "code": "unauthorized",
+            "message": "Could not validate credentials",
+        }
+
+
+@pytest.fixture
+def scoped_client(build_client: Callable[..., TestClient]) -> TestClient:
+    """An app of its own with a user-scoped probe route, mounted the way feature routers are."""
+    client = build_client()
+    probe = APIRouter()
+
+    @probe.get("/whoami")
+    def whoami(user: CurrentUser) -> dict[str, str]:
+        return {"id": user.id}
+
+    app: FastAPI = client.app  # type: ignore[assignment]
+    app.include_router(probe, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)])
+    return client
+
+
+class TestUserPath:
+    def test_own_id_and_me_are_allowed(self, scoped_client: TestClient, alice: AuthedUser) -> None:
+        for segment in (alice.id, "me"):
+            response = scoped_client.get(f"/api/{segment}/whoami", headers=alice.headers)
+            assert response.status_code == 200
+            assert response.json() == {"id": alice.id}
+
+    def test_another_users_id_is_403(
+        self, scoped_client: TestClient, alice: AuthedUser, bob: AuthedUser
+    ) -> None:
+        response = scoped_client.get(f"/api/{bob.id}/whoami", headers=alice.headers)
+        assert response.status_code == 403
+        assert response.json()["code"] == "forbidden"
+
+    def test_no_token_is_401_not_403(self, scoped_client: TestClient, bob: AuthedUser) -> None:
+        assert scoped_client.get(f"/api/{bob.id}/whoami").status_code == 401
+
+
+def test_make_user_fixture_tokens_are_ours(make_user: Callable[..., AuthedUser]) -> None:
+    claims = jwt.decode(
+        make_user().token, TEST_JWT_SECRET, algorithms=["HS256"], audience="todo-api"
+    )
+    assert claims["type"] == "access"
+    assert {"sub", "exp", "iat", "jti", "iss", "aud"} <= set(claims)
