@@ -4,10 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
+from backend.auth.deps import check_user_path
 from backend.config import Settings, get_settings
 from backend.db import create_db_engine
 from backend.docs import install_docs
@@ -17,6 +18,7 @@ from backend.middleware import (
     BodySizeLimitMiddleware,
     SecurityHeadersMiddleware,
 )
+from backend.tasks.router import router as tasks_router
 
 REQUEST_ID_HEADER = "X-Request-ID"
 MAX_REQUEST_ID_LENGTH = 128
@@ -59,6 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_docs(app)
     app.include_router(health.router)
+    app.include_router(
+        tasks_router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)]
+    )
+    app.include_router(tasks_router, prefix="/api", include_in_schema=False)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
