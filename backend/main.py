@@ -4,10 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
+from backend.auth.deps import check_user_path
 from backend.auth.router import router as auth_router
 from backend.config import Settings, get_settings
 from backend.db import create_db_engine
@@ -19,6 +20,7 @@ from backend.middleware import (
     SecurityHeadersMiddleware,
     UnhandledErrorMiddleware,
 )
+from backend.tasks.router import router as tasks_router
 
 REQUEST_ID_HEADER = "X-Request-ID"
 MAX_REQUEST_ID_LENGTH = 128
@@ -34,6 +36,12 @@ with that email and password. In paths, `{user_id}` may be your id or the litera
 def is_acceptable_request_id(value: str) -> bool:
     """Accept any client request id that is short and printable ASCII (no log injection)."""
     return 0 < len(value) <= MAX_REQUEST_ID_LENGTH and value.isascii() and value.isprintable()
+
+
+def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
+    """Serve a user-scoped router at `/api/{user_id}` (documented) and `/api` (user from token)."""
+    app.include_router(router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)])
+    app.include_router(router, prefix="/api", include_in_schema=False)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     app.include_router(health.router)
     app.include_router(auth_router)
+    include_user_scoped(app, tasks_router)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
