@@ -20,6 +20,18 @@ SECURITY_HEADERS = {
 }
 
 
+class TrackedSend:
+    """Wraps `send`, remembering whether the response has started (else an error can be sent)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
+
+
 class BodyTooLargeError(Exception):
     """Raised from `receive` once a streamed body passes the limit."""
 
@@ -40,7 +52,7 @@ class BodySizeLimitMiddleware:
             await self._reject(scope, receive, send)
             return
         received = 0
-        started = False
+        tracked_send = TrackedSend(send)
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -51,15 +63,10 @@ class BodySizeLimitMiddleware:
                     raise BodyTooLargeError
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, tracked_send)
         except BodyTooLargeError:
-            if not started:
+            if not tracked_send.started:
                 await self._reject(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,15 +151,9 @@ class UnhandledErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked_send = TrackedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracked_send)
         except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             error_logger.error(
@@ -163,6 +164,6 @@ class UnhandledErrorMiddleware:
                 scope["method"],
                 scope["path"],
             )
-            if not started:
+            if not tracked_send.started:
                 response = error_response(500, "internal_error", "Internal server error")
                 await response(scope, receive, send)
