@@ -56,13 +56,6 @@ def create_db_engine(settings: Settings) -> Engine:
         )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    connect_args: dict[str, Any] = {
-        "connect_timeout": settings.db_connect_timeout,
-        "application_name": "todo-api",
-    }
-    if psycopg.pq.version() < LIBPQ_WITH_PGBOUNCER_PREPARE:
-        # Pooled Neon endpoints run PgBouncer in transaction mode: no server-side prepares.
-        connect_args["prepare_threshold"] = None
     return create_engine(
         settings.database_url,
         pool_pre_ping=True,
@@ -70,8 +63,20 @@ def create_db_engine(settings: Settings) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_connect_timeout,
-        connect_args=connect_args,
+        connect_args=postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
     )
+
+
+def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str, Any]:
+    """psycopg connect arguments: a connect timeout, and no prepares with libpq < 17."""
+    connect_args: dict[str, Any] = {
+        "connect_timeout": settings.db_connect_timeout,
+        "application_name": "todo-api",
+    }
+    if libpq_version < LIBPQ_WITH_PGBOUNCER_PREPARE:
+        # Pooled Neon endpoints run PgBouncer in transaction mode: no server-side prepares.
+        connect_args["prepare_threshold"] = None
+    return connect_args
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from backend.config import Settings, normalize_database_url
-from backend.db import create_db_engine
+from backend.db import create_db_engine, postgres_connect_args
 
 NEON_URL = (
     "postgresql://user:pw@ep-cool-name-pooler.eu-central-1.aws.neon.tech/neondb"
@@ -35,6 +35,14 @@ class TestDatabaseUrl:
         assert engine.url.host == "ep-cool-name-pooler.eu-central-1.aws.neon.tech"
         assert engine.pool._pre_ping  # type: ignore[attr-defined]
         assert engine.pool._recycle < 300  # type: ignore[attr-defined]
+
+    def test_prepared_statements_off_with_libpq_older_than_17(self) -> None:
+        settings = Settings(_env_file=None, database_url=NEON_URL, jwt_secret="s" * 40)  # type: ignore[call-arg]
+        old = postgres_connect_args(settings, libpq_version=160004)
+        new = postgres_connect_args(settings, libpq_version=170002)
+        assert old["prepare_threshold"] is None
+        assert "prepare_threshold" not in new
+        assert old["connect_timeout"] == new["connect_timeout"] == 5
 
     def test_default_is_a_local_sqlite_file(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("DATABASE_URL", raising=False)
