@@ -127,11 +127,26 @@ def _public_validation_errors(exc: RequestValidationError) -> list[dict[str, Any
     return list(jsonable_encoder(errors))
 
 
-def _code_for_status(status_code: int) -> str:
-    try:
-        return HTTPStatus(status_code).phrase.lower().replace(" ", "_").replace("-", "_")
-    except ValueError:
-        return "error"
+# Explicit, because HTTP status phrases differ between Python versions (413 was renamed in 3.13).
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+
+
+def code_for_status(status_code: int) -> str:
+    """The stable error code for an HTTP status."""
+    return HTTP_ERROR_CODES.get(status_code, "internal_error" if status_code >= 500 else "error")
 
 
 async def _handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -143,7 +158,7 @@ async def _handle_http_exception(_request: Request, exc: Exception) -> JSONRespo
     assert isinstance(exc, StarletteHTTPException)
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return error_response(
-        exc.status_code, _code_for_status(exc.status_code), message, headers=exc.headers
+        exc.status_code, code_for_status(exc.status_code), message, headers=exc.headers
     )
 
 

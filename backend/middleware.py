@@ -5,9 +5,10 @@ import time
 import traceback
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.errors import error_response
+from backend.errors import code_for_status, error_response
 
 access_logger = logging.getLogger("backend.access")
 error_logger = logging.getLogger("backend.errors")
@@ -32,8 +33,22 @@ class TrackedSend:
         await self.send(message)
 
 
-class BodyTooLargeError(Exception):
-    """Raised from `receive` once a streamed body passes the limit."""
+class BodyTooLargeError(HTTPException):
+    """Raised from `receive` once a streamed body passes the limit.
+
+    An HTTPException, because FastAPI re-raises those from body parsing (others become 400).
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"Request body exceeds {max_bytes} bytes")
+
+
+def loggable_path(scope: Scope) -> str:
+    """The request path as received (percent-encoded), so it cannot forge log lines."""
+    raw_path: bytes | None = scope.get("raw_path")
+    if raw_path is None:
+        return str(scope["path"]).encode("unicode_escape").decode("ascii")
+    return raw_path.decode("ascii", "backslashreplace")
 
 
 class BodySizeLimitMiddleware:
@@ -60,7 +75,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLargeError
+                    raise BodyTooLargeError(self.max_bytes)
             return message
 
         try:
@@ -70,9 +85,8 @@ class BodySizeLimitMiddleware:
                 await self._reject(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(
-            413, "payload_too_large", f"Request body exceeds {self.max_bytes} bytes"
-        )
+        error = BodyTooLargeError(self.max_bytes)
+        response = error_response(413, code_for_status(413), error.detail)
         await response(scope, receive, send)
 
 
@@ -122,17 +136,19 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_recording_status)
         finally:
+            duration_ms = round((time.perf_counter() - start) * 1000, 1)
+            path = loggable_path(scope)
             access_logger.info(
                 "%s %s %d %.1fms",
                 scope["method"],
-                scope["path"],
+                path,
                 status,
-                (time.perf_counter() - start) * 1000,
+                duration_ms,
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": path,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - start) * 1000, 1),
+                    "duration_ms": duration_ms,
                 },
             )
 
@@ -162,7 +178,7 @@ class UnhandledErrorMiddleware:
                 frame.filename,
                 frame.lineno,
                 scope["method"],
-                scope["path"],
+                loggable_path(scope),
             )
             if not tracked_send.started:
                 response = error_response(500, "internal_error", "Internal server error")

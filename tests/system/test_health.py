@@ -1,6 +1,10 @@
 """Health probes, the error format and the cross-cutting middleware."""
 
+from collections.abc import Iterator
+
 from fastapi.testclient import TestClient
+
+from tests.conftest import AuthedUser
 
 
 class TestHealth:
@@ -48,13 +52,33 @@ class TestErrors:
         assert response.status_code == 413
         assert response.json()["code"] == "payload_too_large"
 
-    def test_streamed_body_over_limit_is_413(self, client: TestClient) -> None:
-        def chunks():  # type: ignore[no-untyped-def]
+    def test_streamed_body_over_limit_is_413(self, client: TestClient, alice: AuthedUser) -> None:
+        def chunks() -> Iterator[bytes]:
+            yield b'{"title": "'
             for _ in range(40):
                 yield b"x" * 65536
+            yield b'"}'
 
-        response = client.post("/api/health", content=chunks())
-        assert response.status_code in (405, 413)
+        response = client.post(
+            "/api/me/tasks",
+            content=chunks(),
+            headers={**alice.headers, "Content-Type": "application/json"},
+        )
+        assert response.status_code == 413
+        assert response.json()["code"] == "payload_too_large"
+        assert client.get("/api/me/tasks", headers=alice.headers).json() == []
+
+    def test_declared_body_over_limit_changes_nothing(
+        self, client: TestClient, alice: AuthedUser
+    ) -> None:
+        body = b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+        response = client.post(
+            "/api/me/tasks",
+            content=body,
+            headers={**alice.headers, "Content-Type": "application/json"},
+        )
+        assert response.status_code == 413
+        assert client.get("/api/me/tasks", headers=alice.headers).json() == []
 
 
 class TestSecurityHeaders:

@@ -46,3 +46,15 @@ def test_development_log_is_readable_with_request_id(
         client.get("/api/health", headers={"X-Request-ID": "req-8"})
     err = capsys.readouterr().err
     assert "[req-8] backend.access: GET /api/health 200" in err
+
+
+def test_request_path_cannot_forge_log_lines(
+    app: FastAPI, capsys: pytest.CaptureFixture[str], restore_logging: None
+) -> None:
+    logging.config.dictConfig(logging_config(make_settings("sqlite://")))
+    with TestClient(app) as client:
+        client.get("/api/x%0A2026-01-01 00:00:00,000 ERROR forged%00")
+    lines = capsys.readouterr().err.splitlines()
+    assert not any(line.startswith("2026-01-01 00:00:00,000 ERROR forged") for line in lines)
+    assert any("/api/x%0A2026-01-01" in line for line in lines)
+    assert all("\x00" not in line for line in lines)
