@@ -1,6 +1,6 @@
 """Chat test helpers: a fixed clock for the local engine, a chat turn helper, seeded tasks."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,9 +50,12 @@ def send(
 
 
 @pytest.fixture
-def local_engine(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+def local_engine(app: FastAPI) -> Iterator[None]:
     """The app answers with the local engine, its clock fixed at NOW."""
-    monkeypatch.setattr(app.state, "chat_provider", LocalEngine(clock=fixed_clock))
+    previous = app.state.chat_provider
+    app.state.chat_provider = LocalEngine(clock=fixed_clock)
+    yield
+    app.state.chat_provider = previous
 
 
 @pytest.fixture
