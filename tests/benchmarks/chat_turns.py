@@ -18,11 +18,12 @@ from sqlmodel import Session, col, delete
 
 from backend.auth.models import User
 from backend.auth.security import create_access_token
-from backend.chat.models import Conversation, Message, Role
+from backend.chat.models import Message
 from backend.db import run_migrations
 from backend.main import create_app
 from backend.tasks import service as task_service
 from backend.tasks.models import TaskCreate
+from tests.chat.history import seed_conversation
 from tests.conftest import make_settings
 from tests.databases import fresh_postgres_database, sqlite_url
 
@@ -43,38 +44,12 @@ def database(postgres: bool) -> Iterator[str]:
 
 
 def seed(session: Session, owner_id: str, size: int) -> tuple[int, int]:
-    """A conversation of `size` messages whose last assistant turn added a real task.
-
-    Returns the conversation id and the id of its last seeded message.
-    """
+    """A conversation of `size` messages about a real task; its id and its last message's id."""
     task = task_service.create_task(
         session=session, owner_id=owner_id, task_in=TaskCreate(title="Buy milk")
     )
-    conversation = Conversation(owner_id=owner_id, title=f"{size} messages")
-    session.add(conversation)
-    session.flush()
-    assert conversation.id is not None
-    added = {
-        "tool": "add_task",
-        "arguments": {"title": "Buy milk"},
-        "result": {"task": {"id": task.id, "title": "Buy milk"}},
-    }
-    messages = []
-    for index in range(size):
-        assistant = (size - 1 - index) % 2 == 0
-        messages.append(
-            Message(
-                conversation_id=conversation.id,
-                owner_id=owner_id,
-                role=Role.ASSISTANT if assistant else Role.USER,
-                content=f"message {index} " + "lorem ipsum " * 20,
-                tool_calls=[added] if assistant else [],
-            )
-        )
-    session.add_all(messages)
-    session.commit()
-    assert messages[-1].id is not None
-    return conversation.id, messages[-1].id
+    assert task.id is not None
+    return seed_conversation(session, owner_id, task.id, size, filler="lorem ipsum " * 20)
 
 
 def percentile(samples: list[float], fraction: float) -> float:

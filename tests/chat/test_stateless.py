@@ -9,11 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from backend.chat.models import Conversation, Message, Role
 from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
 from backend.main import create_app
 from tests.chat.conftest import SeedTask, fixed_clock, send
+from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser
 
 
@@ -64,33 +64,6 @@ class TestStatelessness:
         )
 
 
-def seed_conversation(session: Session, user: AuthedUser, task_id: int, size: int) -> int:
-    """A conversation of `size` messages whose last assistant turn added task `task_id`."""
-    conversation = Conversation(owner_id=user.id, title=f"{size} messages")
-    session.add(conversation)
-    session.flush()
-    assert conversation.id is not None
-    added = {
-        "tool": "add_task",
-        "arguments": {"title": "Buy milk"},
-        "result": {"task": {"id": task_id, "title": "Buy milk"}},
-    }
-    for index in range(size):
-        role = Role.ASSISTANT if (size - 1 - index) % 2 == 0 else Role.USER
-        last = index == size - 1
-        session.add(
-            Message(
-                conversation_id=conversation.id,
-                owner_id=user.id,
-                role=role,
-                content=f"message {index}",
-                tool_calls=[added] if last else [],
-            )
-        )
-    session.commit()
-    return conversation.id
-
-
 @pytest.mark.usefixtures("local_engine")
 class TestQueriesPerTurn:
     def test_same_query_count_for_5_and_500_messages(
@@ -101,8 +74,8 @@ class TestQueriesPerTurn:
         alice: AuthedUser,
         seed_task: SeedTask,
     ) -> None:
-        short = seed_conversation(session, alice, seed_task(alice, "Buy milk"), 5)
-        long = seed_conversation(session, alice, seed_task(alice, "Buy milk"), 500)
+        short, _ = seed_conversation(session, alice.id, seed_task(alice, "Buy milk"), 5)
+        long, _ = seed_conversation(session, alice.id, seed_task(alice, "Buy milk"), 500)
         send(client, alice, "hello")  # warm the pool
         counts = {}
         for name, conversation in (("short", short), ("long", long)):
@@ -117,7 +90,7 @@ class TestQueriesPerTurn:
     def test_history_is_read_with_one_bounded_query(
         self, client: TestClient, engine: Engine, session: Session, alice: AuthedUser
     ) -> None:
-        conversation = seed_conversation(session, alice, 1, 500)
+        conversation, _ = seed_conversation(session, alice.id, 1, 500)
         with counted_statements(engine) as statements:
             send(client, alice, "hello", conversation)
         history = [s for s in statements if "FROM messages" in s]
