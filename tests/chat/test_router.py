@@ -305,3 +305,21 @@ class TestDeleteConversation:
             headers=alice.headers,
         )
         assert response.status_code == 404
+
+
+class TestChatDocs:
+    def test_routes_are_documented_once_with_examples_and_errors(self, client: TestClient) -> None:
+        paths = client.get("/openapi.json").json()["paths"]
+        chat_paths = sorted(p for p in paths if "/chat" in p or "/conversations" in p)
+        assert chat_paths == [
+            "/api/{user_id}/chat",
+            "/api/{user_id}/conversations",
+            "/api/{user_id}/conversations/{conversation_id}",
+        ]
+        post = paths["/api/{user_id}/chat"]["post"]
+        assert post["summary"]
+        assert post["description"]
+        assert post["requestBody"]["content"]["application/json"]["examples"]
+        assert {"401", "403", "404", "422", "502"} <= set(post["responses"])
+        listing = paths["/api/{user_id}/conversations"]["get"]
+        assert "X-Total-Count" in listing["responses"]["200"]["headers"]
