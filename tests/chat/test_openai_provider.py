@@ -143,10 +143,8 @@ class TestToolCalls:
     def test_single_tool_call_then_answer(
         self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
     ) -> None:
-        endpoint = use_endpoint(
-            calls(("add_task", '{"title": "Buy milk", "priority": "HIGH", "tags": "errands"}')),
-            text("Added “Buy milk”."),
-        )
+        call_arguments = '{"title": "Buy milk", "priority": "HIGH", "tags": "errands"}'
+        endpoint = use_endpoint(calls(("add_task", call_arguments)), text("Added “Buy milk”."))
         response = post(client, alice, "add buy milk, it's important")
         assert response.status_code == 200
         body = response.json()
@@ -157,6 +155,18 @@ class TestToolCalls:
         task = call["result"]["task"]
         assert (task["title"], task["priority"], task["tags"]) == ("Buy milk", "high", ["errands"])
         assert task["user_id"] == alice.id
+        echoed = endpoint.requests[1]["messages"][-2]
+        assert echoed == {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_0",
+                    "type": "function",
+                    "function": {"name": "add_task", "arguments": call_arguments},
+                }
+            ],
+        }
         assert [m["tool_call_id"] for m in tool_messages(endpoint.requests[1])] == ["call_0"]
         assert tool_messages(endpoint.requests[1])[0]["content"]["task"]["id"] == task["id"]
 

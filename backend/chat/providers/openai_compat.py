@@ -52,6 +52,23 @@ def tool_definition(spec: ToolSpec) -> dict[str, Any]:
     }
 
 
+def assistant_calls(calls: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    """An assistant message calling tools, from (call id, tool name, JSON arguments) triples."""
+    return {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+            for call_id, name, arguments in calls
+        ],
+    }
+
+
+def tool_result(call_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The message answering one tool call."""
+    return {"role": "tool", "tool_call_id": call_id, "content": json.dumps(result)}
+
+
 def history_messages(history: Sequence[Message]) -> list[dict[str, Any]]:
     """Stored messages as chat-completions messages, tool calls and their results included."""
     messages: list[dict[str, Any]] = []
@@ -61,26 +78,15 @@ def history_messages(history: Sequence[Message]) -> list[dict[str, Any]]:
             continue
         if message.tool_calls:
             ids = [f"call_{message.id}_{index}" for index in range(len(message.tool_calls))]
+            calls = zip(ids, message.tool_calls, strict=True)
             messages.append(
-                {
-                    "role": "assistant",
-                    "content": None,
-                    "tool_calls": [
-                        {
-                            "id": call_id,
-                            "type": "function",
-                            "function": {
-                                "name": call["tool"],
-                                "arguments": json.dumps(call["arguments"]),
-                            },
-                        }
-                        for call_id, call in zip(ids, message.tool_calls, strict=True)
-                    ],
-                }
+                assistant_calls(
+                    [(i, call["tool"], json.dumps(call["arguments"])) for i, call in calls]
+                )
             )
             messages.extend(
-                {"role": "tool", "tool_call_id": call_id, "content": json.dumps(call["result"])}
-                for call_id, call in zip(ids, message.tool_calls, strict=True)
+                tool_result(i, call["result"])
+                for i, call in zip(ids, message.tool_calls, strict=True)
             )
         messages.append({"role": "assistant", "content": message.content})
     return messages
@@ -120,18 +126,15 @@ class OpenAICompatProvider:
             answer = self._complete(messages)
             if not answer.tool_calls:
                 return answer.content or ""
-            messages.append(answer.model_dump(exclude_none=True))
-            for call in answer.tool_calls:
-                if call.type != "function":
-                    continue
-                outcome = call_tool(call.function.name, call.function.arguments)
-                messages.append(
-                    {
-                        "role": "tool",
-                        "tool_call_id": call.id,
-                        "content": json.dumps(outcome.result),
-                    }
-                )
+            # Echoed with only the standard fields: strict endpoints refuse extra ones.
+            calls = [
+                (call.id, call.function.name, call.function.arguments)
+                for call in answer.tool_calls
+                if call.type == "function"
+            ]
+            messages.append(assistant_calls(calls))
+            for call_id, name, arguments in calls:
+                messages.append(tool_result(call_id, call_tool(name, arguments).result))
         return (
             f"I stopped after {self._max_rounds} rounds of tool calls without finishing. "
             "The changes listed above were made; please check your tasks and try again."
