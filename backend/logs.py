@@ -47,6 +47,7 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "uvicorn.error": {"level": settings.log_level.upper()},
             # Outbound request lines would log URLs (JWKS, the AI provider) at INFO.
             "httpx": {"level": "WARNING"},
+            "httpx2": {"level": "WARNING"},
             "httpcore": {"level": "WARNING"},
         },
     }

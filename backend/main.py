@@ -10,6 +10,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from backend import health
 from backend.auth.deps import check_user_path
 from backend.auth.router import router as auth_router
+from backend.chat.providers import build_provider
+from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
 from backend.db import create_db_engine
 from backend.docs import install_docs
@@ -65,12 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.chat_provider = build_provider(settings)
 
     install_error_handlers(app)
     install_docs(app)
     app.include_router(health.router)
     app.include_router(auth_router)
     include_user_scoped(app, tasks_router)
+    include_user_scoped(app, chat_router)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

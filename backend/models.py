@@ -1,6 +1,7 @@
 """Every table module, imported so that SQLModel.metadata knows them all (used by Alembic)."""
 
 from backend.auth.models import RefreshToken, User
+from backend.chat.models import Conversation, Message
 from backend.tasks.models import Tag, Task, TaskTagLink
 
-__all__ = ["RefreshToken", "Tag", "Task", "TaskTagLink", "User"]
+__all__ = ["Conversation", "Message", "RefreshToken", "Tag", "Task", "TaskTagLink", "User"]
