@@ -4,10 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
+from backend.auth.deps import check_user_path
+from backend.chat.providers import build_provider
+from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
 from backend.db import create_db_engine
 from backend.docs import install_docs
@@ -55,10 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.chat_provider = build_provider(settings)
 
     install_error_handlers(app)
     install_docs(app)
     app.include_router(health.router)
+    app.include_router(
+        chat_router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)]
+    )
+    app.include_router(chat_router, prefix="/api", include_in_schema=False)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

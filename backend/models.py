@@ -1,5 +1,7 @@
 """Every table module, imported so that SQLModel.metadata knows them all (used by Alembic)."""
 
 from backend.auth.models import User
+from backend.chat.models import Conversation, Message
+from backend.tasks.models import Tag, Task, TaskTagLink
 
-__all__ = ["User"]
+__all__ = ["Conversation", "Message", "Tag", "Task", "TaskTagLink", "User"]

@@ -1,0 +1,152 @@
+"""Conversation and Message families: tables, the chat request/response and public schemas."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from backend.db import UTCDateTime, utcnow
+
+MAX_MESSAGE_CHARS = 4000
+MAX_TITLE_CHARS = 200
+
+
+class Role(StrEnum):
+    """Who wrote a message."""
+
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class ToolCallRecord(SQLModel):
+    """One tool call the assistant made during a turn, with its result."""
+
+    tool: str = Field(description="Tool name.", schema_extra={"examples": ["add_task"]})
+    arguments: dict[str, Any] = Field(
+        description="Arguments as the assistant sent them.",
+        schema_extra={"examples": [{"title": "Buy milk"}]},
+    )
+    result: dict[str, Any] = Field(
+        description='What the tool answered: the task(s), or `{"error": ...}`.',
+        schema_extra={"examples": [{"task": {"id": 7, "title": "Buy milk", "completed": False}}]},
+    )
+
+
+class Conversation(SQLModel, table=True):
+    """A chat between one user and the assistant; its title is taken from the first message."""
+
+    __tablename__ = "conversations"
+    # Serves both "this user's conversations" and their newest-first order.
+    __table_args__ = (Index("ix_conversations_owner_id_updated_at", "owner_id", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: str = Field(
+        sa_column=Column(String(255), ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    title: str = Field(max_length=MAX_TITLE_CHARS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Message(SQLModel, table=True):
+    """One message of a conversation; an assistant message keeps the tool calls it made."""
+
+    __tablename__ = "messages"
+    # "The last N messages of a conversation" is an index range scan backwards on this.
+    __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    owner_id: str = Field(
+        sa_column=Column(
+            String(255), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    role: Role = Field(sa_column=Column(String(16), nullable=False))
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    tool_calls: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ConversationPublic(SQLModel):
+    """A conversation as the API shows it."""
+
+    id: int = Field(description="Conversation id.", schema_extra={"examples": [12]})
+    title: str = Field(
+        description="Taken from the first message.", schema_extra={"examples": ["Add buy milk"]}
+    )
+    created_at: datetime
+    updated_at: datetime = Field(description="Time of the latest turn.")
+
+
+class MessagePublic(SQLModel):
+    """A message as the API shows it."""
+
+    id: int
+    role: Role = Field(description="`user` or `assistant`.")
+    content: str
+    tool_calls: list[ToolCallRecord] = Field(
+        default_factory=list, description="Tool calls made while answering (assistant only)."
+    )
+    created_at: datetime
+
+
+class ConversationDetail(ConversationPublic):
+    """A conversation with one page of its messages, oldest first."""
+
+    message_count: int = Field(
+        description="Messages in the whole conversation.", schema_extra={"examples": [4]}
+    )
+    messages: list[MessagePublic]
+
+
+class ChatRequest(SQLModel):
+    """One user turn."""
+
+    message: str = Field(
+        min_length=1,
+        max_length=MAX_MESSAGE_CHARS,
+        description="What the user says.",
+        schema_extra={"examples": ["Add buy milk tomorrow at 5pm #errands"]},
+    )
+    conversation_id: int | None = Field(
+        default=None,
+        ge=1,
+        description="Continue this conversation (a number or numeric string); omit to start one.",
+        schema_extra={"examples": [None]},
+    )
+
+    @field_validator("message")
+    @classmethod
+    def _check_message(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class ChatResponse(SQLModel):
+    """The assistant's answer to one turn."""
+
+    conversation_id: int = Field(
+        description="Pass it back to continue.", schema_extra={"examples": [12]}
+    )
+    response: str = Field(
+        description="The assistant's reply.",
+        schema_extra={
+            "examples": [
+                "Added task #7 “Buy milk”, due Thu 19 Nov 2026 17:00 UTC, tagged #errands."
+            ]
+        },
+    )
+    tool_calls: list[ToolCallRecord] = Field(description="Tool calls made during this turn.")

@@ -1,0 +1,199 @@
+"""The built-in offline engine: acts on parsed intents through the tools, answers in sentences."""
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from backend.chat.models import Message, Role
+from backend.chat.providers.base import ToolCaller
+from backend.chat.providers.intents import (
+    AddTask,
+    ChangeTask,
+    ListTasks,
+    SmallTalk,
+    TalkKind,
+    TaskRef,
+    parse_utterance,
+)
+from backend.db import utcnow
+
+MAX_LISTED = 10
+TALK: dict[TalkKind, str] = {
+    "greeting": (
+        "Hi! I can add, list, complete, update and delete your tasks. "
+        "Try “add buy milk tomorrow at 5pm #errands”."
+    ),
+    "thanks": "You're welcome! Anything else I can do for your tasks?",
+    "help": (
+        "Here is what I understand:\n"
+        "• add buy milk tomorrow at 5pm #errands high priority\n"
+        "• show my pending tasks / what's overdue / tasks due this week / tasks tagged #work\n"
+        "• mark buy milk as done / complete task 3 / reopen task 3\n"
+        "• rename task 3 to buy oat milk / make task 3 low priority / move it to next friday\n"
+        "• delete task 3\n"
+        "You can say “it” for the task we just talked about."
+    ),
+    "unknown": (
+        "Sorry, I didn't catch that. I can add, list, complete, reopen, rename, reschedule and "
+        "delete tasks; say “help” for examples."
+    ),
+    "need_title": "What should the task be called? For example: “add buy milk tomorrow”.",
+    "bad_date": (
+        "I couldn't understand that date. Try “tomorrow at 5pm”, “next friday”, “in 3 days” or "
+        "“on 2026-12-01”."
+    ),
+}
+
+
+def format_due(value: str, now: datetime) -> str:
+    """A due date as people read it: "Thu 19 Nov 17:00 UTC", the year only when not this one."""
+    due = datetime.fromisoformat(value)
+    text = due.strftime("%a %d %b" if due.year == now.year else "%a %d %b %Y")
+    if (due.hour, due.minute) != (23, 59):
+        text += due.strftime(" %H:%M UTC")
+    return text
+
+
+def describe(task: dict[str, Any], now: datetime) -> str:
+    """One task on one line: "#3 “Buy milk” (due Thu 19 Nov, high priority, #errands)"."""
+    details = []
+    if task.get("due_date"):
+        details.append("due " + format_due(task["due_date"], now))
+    if task.get("priority") and task["priority"] != "medium":
+        details.append(f"{task['priority']} priority")
+    details.extend(f"#{tag}" for tag in task.get("tags") or [])
+    line = f"#{task['id']} “{task['title']}”"
+    if task.get("completed"):
+        line = "✓ " + line
+    return f"{line} ({', '.join(details)})" if details else line
+
+
+def tasks_in(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tasks a tool result names: the one it touched or the ones it listed."""
+    if "tasks" in result:
+        return list(result["tasks"])
+    return [result[key] for key in ("task", "deleted") if isinstance(result.get(key), dict)]
+
+
+def last_mentioned(history: Sequence[Message]) -> list[dict[str, Any]]:
+    """What "it" refers to: the tasks the assistant last acted on, else the ones it last listed."""
+    for message in reversed(history):
+        if message.role != Role.ASSISTANT:
+            continue
+        acted: dict[int, dict[str, Any]] = {}
+        listed: dict[int, dict[str, Any]] = {}
+        for call in message.tool_calls:
+            found = listed if call["tool"] == "list_tasks" else acted
+            found.update((task["id"], task) for task in tasks_in(call["result"]))
+        if acted or listed:
+            return list((acted or listed).values())
+    return []
+
+
+class LocalEngine:
+    """Deterministic, offline provider: plain-English task commands, no model, no network."""
+
+    def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
+        self._clock = clock
+
+    def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
+        """Understand the message, call the tools it needs and confirm what was done."""
+        now = self._clock()
+        intent = parse_utterance(message, now)
+        if isinstance(intent, SmallTalk):
+            return TALK[intent.kind]
+        if isinstance(intent, AddTask):
+            outcome = call_tool("add_task", intent.arguments)
+            if not outcome.ok:
+                return f"I couldn't add that task: {outcome.result['error']}"
+            return f"Added task {describe(outcome.result['task'], now)}."
+        if isinstance(intent, ListTasks):
+            return self._list(intent, call_tool, now)
+        return self._change(intent, history, call_tool, now)
+
+    def _list(self, intent: ListTasks, call_tool: ToolCaller, now: datetime) -> str:
+        outcome = call_tool("list_tasks", {**intent.arguments, "limit": MAX_LISTED})
+        if not outcome.ok:
+            return f"I couldn't list your tasks: {outcome.result['error']}"
+        tasks, total = outcome.result["tasks"], outcome.result["total"]
+        if not tasks:
+            return f"You have no {intent.label}."
+        lines = [f"Here are your {intent.label} ({total}):"]
+        lines.extend("• " + describe(task, now) for task in tasks)
+        if total > len(tasks):
+            lines.append(f"…and {total - len(tasks)} more.")
+        return "\n".join(lines)
+
+    def _change(
+        self, intent: ChangeTask, history: Sequence[Message], call_tool: ToolCaller, now: datetime
+    ) -> str:
+        target = self._resolve(intent, history, call_tool, now)
+        if isinstance(target, str):
+            return target
+        outcome = call_tool(intent.tool, {"task_id": target, **intent.changes})
+        if not outcome.ok:
+            error = outcome.result["error"]
+            if "not found" in error.lower():
+                return f"I couldn't find task #{target}."
+            return f"I couldn't change task #{target}: {error}"
+        return confirm(intent, outcome.result, now)
+
+    def _resolve(
+        self, intent: ChangeTask, history: Sequence[Message], call_tool: ToolCaller, now: datetime
+    ) -> int | str:
+        """The task id the intent means, or a question/answer to give instead."""
+        ref: TaskRef = intent.ref
+        if ref.task_id is not None:
+            return ref.task_id
+        if ref.words is None:
+            candidates = last_mentioned(history)
+            if not candidates:
+                return "Which task do you mean? Tell me its number or some words of its title."
+            return _single(candidates, None, intent, now)
+        status = "all"
+        if intent.tool == "complete_task":
+            status = "pending" if intent.changes["completed"] else "completed"
+        outcome = call_tool("list_tasks", {"search": ref.words, "status": status})
+        matches = outcome.result.get("tasks", []) if outcome.ok else []
+        if not matches:
+            kind = "" if status == "all" else f"{status} "
+            return f"I couldn't find a {kind}task matching “{ref.words}”."
+        exact = [task for task in matches if task["title"].lower() == ref.words.lower()]
+        return _single(exact if len(exact) == 1 else matches, ref.words, intent, now)
+
+
+def _single(
+    candidates: list[dict[str, Any]], words: str | None, intent: ChangeTask, now: datetime
+) -> int | str:
+    if len(candidates) == 1:
+        return int(candidates[0]["id"])
+    found = f"I found {len(candidates)} tasks" + (f" matching “{words}”" if words else "")
+    lines = [f"{found}; which one do you mean?"]
+    lines.extend("• " + describe(task, now) for task in candidates[:MAX_LISTED])
+    verb = {"complete_task": "complete", "delete_task": "delete", "update_task": "change"}
+    example = candidates[0]["id"]
+    lines.append(f"Say it with the number, e.g. “{verb[intent.tool]} task {example}”.")
+    return "\n".join(lines)
+
+
+def confirm(intent: ChangeTask, result: dict[str, Any], now: datetime) -> str:
+    """The sentence confirming a complete/reopen/delete/update."""
+    if intent.tool == "delete_task":
+        return f"Deleted task {describe(result['deleted'], now)}."
+    task = result["task"]
+    name = f"task #{task['id']} “{task['title']}”"
+    if intent.tool == "complete_task":
+        if intent.changes["completed"]:
+            return f"Marked {name} as done. Nice work!"
+        return f"Reopened {name}."
+    changes = []
+    if "title" in intent.changes:
+        changes.append("renamed it")
+    if "priority" in intent.changes:
+        changes.append(f"set its priority to {task['priority']}")
+    if "due_date" in intent.changes:
+        due = task.get("due_date")
+        changes.append(f"moved it to {format_due(due, now)}" if due else "removed its due date")
+    if "tags" in intent.changes:
+        changes.append("tagged it " + " ".join(f"#{tag}" for tag in task.get("tags") or []))
+    return f"Updated {name}: " + " and ".join(changes) + "."

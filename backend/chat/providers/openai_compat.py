@@ -1,0 +1,161 @@
+"""Any OpenAI-compatible chat-completions endpoint with tool calling, through the `openai` SDK."""
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx2
+import openai
+from openai.types.chat import ChatCompletionMessage
+
+from backend.chat.models import Message, Role
+from backend.chat.prompts import system_prompt
+from backend.chat.providers.base import ProviderError, ToolCaller
+from backend.chat.tools import TOOLS, ToolSpec
+from backend.config import Settings
+from backend.db import utcnow
+
+logger = logging.getLogger(__name__)
+
+# Local servers (Ollama, vLLM) take no key, but the SDK insists on having one.
+NO_KEY = "not-needed"
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema with `$ref`s replaced by their definitions (Gemini and Ollama want that)."""
+    definitions = schema.get("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: resolve(value) for key, value in node.items() if key != "$defs"}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
+
+
+def tool_definition(spec: ToolSpec) -> dict[str, Any]:
+    """A tool as chat-completions `tools=` wants it."""
+    return {
+        "type": "function",
+        "function": {
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": inline_refs(spec.arguments.model_json_schema()),
+        },
+    }
+
+
+def history_messages(history: Sequence[Message]) -> list[dict[str, Any]]:
+    """Stored messages as chat-completions messages, tool calls and their results included."""
+    messages: list[dict[str, Any]] = []
+    for message in history:
+        if message.role == Role.USER:
+            messages.append({"role": "user", "content": message.content})
+            continue
+        if message.tool_calls:
+            ids = [f"call_{message.id}_{index}" for index in range(len(message.tool_calls))]
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": call_id,
+                            "type": "function",
+                            "function": {
+                                "name": call["tool"],
+                                "arguments": json.dumps(call["arguments"]),
+                            },
+                        }
+                        for call_id, call in zip(ids, message.tool_calls, strict=True)
+                    ],
+                }
+            )
+            messages.extend(
+                {"role": "tool", "tool_call_id": call_id, "content": json.dumps(call["result"])}
+                for call_id, call in zip(ids, message.tool_calls, strict=True)
+            )
+        messages.append({"role": "assistant", "content": message.content})
+    return messages
+
+
+class OpenAICompatProvider:
+    """Drives a model through a bounded tool loop; the SDK does timeouts and retries."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx2.Client | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else NO_KEY
+        self._client = openai.OpenAI(
+            api_key=api_key,
+            base_url=settings.openai_base_url,
+            timeout=settings.chat_timeout_seconds,
+            max_retries=settings.chat_max_retries,
+            http_client=http_client,
+        )
+        self._model = settings.chat_model
+        self._max_rounds = settings.chat_max_tool_rounds
+        self._tools = [tool_definition(spec) for spec in TOOLS]
+        self._clock = clock
+
+    def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
+        """Ask the model, run the tools it calls, feed results back, until it answers in text."""
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": system_prompt(self._clock())},
+            *history_messages(history),
+            {"role": "user", "content": message},
+        ]
+        for _ in range(self._max_rounds):
+            answer = self._complete(messages)
+            if not answer.tool_calls:
+                return answer.content or ""
+            messages.append(answer.model_dump(exclude_none=True))
+            for call in answer.tool_calls:
+                if call.type != "function":
+                    continue
+                outcome = call_tool(call.function.name, call.function.arguments)
+                messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": call.id,
+                        "content": json.dumps(outcome.result),
+                    }
+                )
+        return (
+            f"I stopped after {self._max_rounds} rounds of tool calls without finishing. "
+            "The changes listed above were made; please check your tasks and try again."
+        )
+
+    def _complete(self, messages: list[dict[str, Any]]) -> ChatCompletionMessage:
+        try:
+            completion = self._client.chat.completions.create(
+                model=self._model,
+                messages=messages,  # type: ignore[arg-type]  # plain dicts, shaped as the API wants
+                tools=self._tools,  # type: ignore[arg-type]
+            )
+        except openai.APITimeoutError as exc:
+            logger.warning("chat provider timed out")
+            raise ProviderError("The AI provider timed out") from exc
+        except openai.APIConnectionError as exc:
+            logger.warning("chat provider unreachable")
+            raise ProviderError("The AI provider is unreachable") from exc
+        except openai.APIStatusError as exc:
+            logger.warning("chat provider answered HTTP %s", exc.status_code)
+            raise ProviderError(f"The AI provider answered HTTP {exc.status_code}") from exc
+        except openai.OpenAIError as exc:
+            logger.warning("chat provider error: %s", type(exc).__name__)
+            raise ProviderError("The AI provider gave an unusable answer") from exc
+        if not completion.choices:
+            raise ProviderError("The AI provider gave an empty answer")
+        return completion.choices[0].message

@@ -1,0 +1,140 @@
+"""Chat routes: one stateless turn, and the user's conversations."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
+
+from backend.auth.deps import CurrentUser
+from backend.chat import service
+from backend.chat.agent import run_turn
+from backend.chat.models import (
+    ChatRequest,
+    ChatResponse,
+    Conversation,
+    ConversationDetail,
+    ConversationPublic,
+    MessagePublic,
+)
+from backend.chat.providers.base import ChatProvider
+from backend.db import SessionDep
+from backend.errors import error_responses
+
+router = APIRouter(tags=["chat"])
+
+TOTAL_HEADER = "X-Total-Count"
+ConversationId = Annotated[int, Path(ge=1, description="Conversation id.", examples=[12])]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
+
+CHAT_EXAMPLES: dict[str, Any] = {
+    "add": {
+        "summary": "Add a task",
+        "value": {"message": "Add buy milk tomorrow at 5pm #errands high priority"},
+    },
+    "list": {"summary": "List tasks", "value": {"message": "What's overdue?"}},
+    "continue": {
+        "summary": "Continue a conversation",
+        "value": {"message": "Mark it as done", "conversation_id": 12},
+    },
+}
+
+
+def get_owned_conversation(
+    conversation_id: ConversationId, user: CurrentUser, session: SessionDep
+) -> Conversation:
+    """The path's conversation if the current user owns it; 404 otherwise."""
+    return service.get_conversation(
+        session=session, owner_id=user.id, conversation_id=conversation_id
+    )
+
+
+def get_chat_provider(request: Request) -> ChatProvider:
+    """The app's chat provider (built from settings by `create_app`)."""
+    provider: ChatProvider = request.app.state.chat_provider
+    return provider
+
+
+OwnedConversation = Annotated[Conversation, Depends(get_owned_conversation)]
+ProviderDep = Annotated[ChatProvider, Depends(get_chat_provider)]
+
+
+@router.post(
+    "/chat",
+    summary="Send a message to the assistant",
+    responses=error_responses(401, 403, 404, 422, 502),
+)
+def chat(
+    chat_in: Annotated[ChatRequest, Body(openapi_examples=CHAT_EXAMPLES)],
+    user: CurrentUser,
+    session: SessionDep,
+    provider: ProviderDep,
+    request: Request,
+) -> ChatResponse:
+    """One stateless turn: the conversation's recent history is read from the database, your
+    message is stored, the assistant acts on your tasks through its tools, and its answer is
+    stored with the tool calls it made. Omit `conversation_id` to start a conversation. If the
+    AI provider fails, the answer is 502 and your message stays stored."""
+    return run_turn(
+        session=session,
+        owner_id=user.id,
+        chat_in=chat_in,
+        provider=provider,
+        history_limit=request.app.state.settings.chat_history_limit,
+    )
+
+
+@router.get(
+    "/conversations",
+    summary="List your conversations",
+    responses=error_responses(401, 403, 422),
+)
+def list_conversations(
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> list[ConversationPublic]:
+    """Your conversations, the most recently active first; `X-Total-Count` gives the total."""
+    conversations, total = service.list_conversations(
+        session=session, owner_id=user.id, limit=limit, offset=offset
+    )
+    response.headers[TOTAL_HEADER] = str(total)
+    return [ConversationPublic.model_validate(item) for item in conversations]
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    summary="Get a conversation with its messages",
+    responses=error_responses(401, 403, 404, 422),
+)
+def get_conversation(
+    conversation: OwnedConversation,
+    session: SessionDep,
+    response: Response,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> ConversationDetail:
+    """The conversation and one page of its messages, oldest first, each assistant message with
+    the tool calls it made; `X-Total-Count` and `message_count` give the number of messages."""
+    assert conversation.id is not None
+    messages, total = service.list_messages(
+        session=session, conversation_id=conversation.id, limit=limit, offset=offset
+    )
+    response.headers[TOTAL_HEADER] = str(total)
+    return ConversationDetail(
+        **ConversationPublic.model_validate(conversation).model_dump(),
+        message_count=total,
+        messages=[MessagePublic.model_validate(message) for message in messages],
+    )
+
+
+@router.delete(
+    "/conversations/{conversation_id}",
+    summary="Delete a conversation",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+def delete_conversation(conversation: OwnedConversation, session: SessionDep) -> None:
+    """Delete the conversation and all its messages. Your tasks are not touched."""
+    service.delete_conversation(session=session, conversation=conversation)

@@ -1,0 +1,110 @@
+"""Every conversation query, scoped by owner: start, get, list, history, add message, delete."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, col, delete, func, select
+
+from backend.chat.models import MAX_TITLE_CHARS, Conversation, Message, Role
+from backend.db import utcnow
+from backend.errors import NotFoundError
+
+
+def title_from(message: str) -> str:
+    """A conversation title: the first message on one line, shortened with an ellipsis."""
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_TITLE_CHARS else line[: MAX_TITLE_CHARS - 1] + "…"
+
+
+def start_conversation(*, session: Session, owner_id: str, first_message: str) -> Conversation:
+    """A new conversation titled after its first message (committed with that message)."""
+    conversation = Conversation(owner_id=owner_id, title=title_from(first_message))
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def get_conversation(*, session: Session, owner_id: str, conversation_id: int) -> Conversation:
+    """The owner's conversation; NotFoundError if it is missing or someone else's."""
+    conversation = session.exec(
+        select(Conversation).where(
+            Conversation.id == conversation_id, Conversation.owner_id == owner_id
+        )
+    ).first()
+    if conversation is None:
+        raise NotFoundError("Conversation not found")
+    return conversation
+
+
+def list_conversations(
+    *, session: Session, owner_id: str, limit: int, offset: int
+) -> tuple[list[Conversation], int]:
+    """One page of the owner's conversations, latest activity first, and their total."""
+    owned = Conversation.owner_id == owner_id
+    total = session.exec(select(func.count()).select_from(Conversation).where(owned)).one()
+    page = session.exec(
+        select(Conversation)
+        .where(owned)
+        .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(page), total
+
+
+def recent_messages(*, session: Session, conversation_id: int, limit: int) -> list[Message]:
+    """The last `limit` messages, oldest first: one backwards range scan of the index."""
+    newest_first = session.exec(
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(col(Message.id).desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(newest_first))
+
+
+def list_messages(
+    *, session: Session, conversation_id: int, limit: int, offset: int
+) -> tuple[list[Message], int]:
+    """One page of a conversation's messages, oldest first, and their total."""
+    of_conversation = Message.conversation_id == conversation_id
+    total = session.exec(select(func.count()).select_from(Message).where(of_conversation)).one()
+    page = session.exec(
+        select(Message)
+        .where(of_conversation)
+        .order_by(col(Message.id).asc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(page), total
+
+
+def add_message(
+    *,
+    session: Session,
+    conversation: Conversation,
+    role: Role,
+    content: str,
+    tool_calls: Sequence[dict[str, Any]] = (),
+) -> Message:
+    """Store a message and mark the conversation active; committed before returning."""
+    assert conversation.id is not None
+    message = Message(
+        conversation_id=conversation.id,
+        owner_id=conversation.owner_id,
+        role=role,
+        content=content,
+        tool_calls=list(tool_calls),
+    )
+    conversation.updated_at = message.created_at = utcnow()
+    session.add(conversation)
+    session.add(message)
+    session.commit()
+    return message
+
+
+def delete_conversation(*, session: Session, conversation: Conversation) -> None:
+    """Delete the conversation and all its messages."""
+    session.exec(delete(Message).where(col(Message.conversation_id) == conversation.id))
+    session.delete(conversation)
+    session.commit()

@@ -1,0 +1,250 @@
+"""The task tools, defined once: argument schemas, handlers bound to the owner, and `run_tool`."""
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session
+
+from backend.chat import prompts
+from backend.errors import AppError
+from backend.tasks import service as task_service
+from backend.tasks.fields import (
+    Description,
+    DueDate,
+    LenientPriority,
+    LenientRecurrence,
+    SearchText,
+    TagList,
+    Title,
+)
+from backend.tasks.models import Task, TaskCreate, TaskQuery, TaskUpdate
+
+LIST_LIMIT_DEFAULT = 20
+
+# The tasks feature's lenient field types: NUL refused, enums in any case, a date alone is the
+# end of that day, tags as a list or "a, b".
+TaskId = Annotated[int, Field(ge=1, description="The task's id, as list_tasks shows it.")]
+TitleArg = Annotated[Title, Field(description="Short title, 1-200 characters.")]
+DescriptionArg = Annotated[Description, Field(description="Longer notes, up to 2000 characters.")]
+PriorityArg = Annotated[LenientPriority, Field(description="low, medium or high.")]
+TagsArg = Annotated[TagList, Field(description='Short labels, e.g. ["work", "home"].')]
+DueDateArg = Annotated[
+    DueDate,
+    Field(
+        description="ISO 8601 date-time, UTC when no offset is given; a date alone "
+        "means the end of that day."
+    ),
+]
+RecurrenceArg = Annotated[LenientRecurrence, Field(description="none, daily, weekly or monthly.")]
+
+
+class ToolArguments(BaseModel):
+    """Base of every tool's arguments: unknown keys (a `user_id` above all) are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AddTaskArguments(ToolArguments):
+    """Arguments of `add_task`."""
+
+    title: TitleArg
+    description: DescriptionArg | None = None
+    priority: PriorityArg | None = None
+    tags: TagsArg | None = None
+    due_date: DueDateArg | None = None
+    recurrence: RecurrenceArg | None = None
+
+
+class ListTasksArguments(ToolArguments):
+    """Arguments of `list_tasks`."""
+
+    status: Literal["all", "pending", "completed"] = Field(
+        default="all", description="Which tasks by completion."
+    )
+    priority: PriorityArg | None = None
+    tag: SearchText | None = Field(default=None, description="Only tasks with this tag.")
+    search: SearchText | None = Field(
+        default=None, description="Words to find in the title or description."
+    )
+    overdue: bool | None = Field(default=None, description="Only pending tasks past due.")
+    due_before: DueDateArg | None = None
+    due_after: DueDateArg | None = None
+    limit: int = Field(default=LIST_LIMIT_DEFAULT, ge=1, le=100)
+
+
+class CompleteTaskArguments(ToolArguments):
+    """Arguments of `complete_task`."""
+
+    task_id: TaskId
+    completed: bool = Field(default=True, description="false reopens the task.")
+
+
+class DeleteTaskArguments(ToolArguments):
+    """Arguments of `delete_task`."""
+
+    task_id: TaskId
+
+
+class UpdateTaskArguments(ToolArguments):
+    """Arguments of `update_task`: only the fields given change; `due_date: null` clears it."""
+
+    task_id: TaskId
+    title: TitleArg | None = None
+    description: DescriptionArg | None = None
+    priority: PriorityArg | None = None
+    tags: TagsArg | None = None
+    due_date: DueDateArg | None = None
+    recurrence: RecurrenceArg | None = None
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    """A task as tools answer it: its public JSON."""
+    return task_service.to_public(task).model_dump(mode="json")
+
+
+def _add_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+    task_in = TaskCreate.model_validate(args.model_dump(exclude_none=True))
+    task = task_service.create_task(session=session, owner_id=owner_id, task_in=task_in)
+    return {"task": task_json(task)}
+
+
+def _list_tasks(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+    assert isinstance(args, ListTasksArguments)
+    query = TaskQuery.model_validate(
+        {
+            "status": args.status,
+            "priority": args.priority,
+            "tags": [args.tag] if args.tag else [],
+            "q": args.search,
+            "overdue": args.overdue,
+            "due_before": args.due_before,
+            "due_after": args.due_after,
+            "sort": "due_date" if args.overdue else "created_at",
+            "order": "asc",
+            "limit": args.limit,
+            "offset": 0,
+        }
+    )
+    tasks, total = task_service.list_tasks(session=session, owner_id=owner_id, query=query)
+    return {"tasks": [task_json(task) for task in tasks], "total": total}
+
+
+def _owned_task(session: Session, owner_id: str, task_id: int) -> Task:
+    return task_service.get_task(session=session, owner_id=owner_id, task_id=task_id)
+
+
+def _complete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+    assert isinstance(args, CompleteTaskArguments)
+    task = _owned_task(session, owner_id, args.task_id)
+    task = task_service.set_completed(session=session, task=task, completed=args.completed)
+    return {"task": task_json(task)}
+
+
+def _delete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+    assert isinstance(args, DeleteTaskArguments)
+    task = _owned_task(session, owner_id, args.task_id)
+    deleted = task_json(task)
+    task_service.delete_task(session=session, task=task)
+    return {"deleted": deleted}
+
+
+def _update_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+    assert isinstance(args, UpdateTaskArguments)
+    task = _owned_task(session, owner_id, args.task_id)
+    changes = args.model_dump(exclude_unset=True, exclude={"task_id"})
+    task_in = TaskUpdate.model_validate(changes)
+    task = task_service.update_task(session=session, task=task, task_in=task_in)
+    return {"task": task_json(task)}
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool: its name, description for the model, argument schema and handler."""
+
+    name: str
+    description: str
+    arguments: type[BaseModel]
+    handler: Callable[[Session, str, BaseModel], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """What a tool call gave: a result, or `ok=False` with `{"error": ...}`."""
+
+    ok: bool
+    result: dict[str, Any]
+
+
+TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec("add_task", prompts.TOOL_DESCRIPTIONS["add_task"], AddTaskArguments, _add_task),
+    ToolSpec(
+        "list_tasks", prompts.TOOL_DESCRIPTIONS["list_tasks"], ListTasksArguments, _list_tasks
+    ),
+    ToolSpec(
+        "complete_task",
+        prompts.TOOL_DESCRIPTIONS["complete_task"],
+        CompleteTaskArguments,
+        _complete_task,
+    ),
+    ToolSpec(
+        "delete_task", prompts.TOOL_DESCRIPTIONS["delete_task"], DeleteTaskArguments, _delete_task
+    ),
+    ToolSpec(
+        "update_task", prompts.TOOL_DESCRIPTIONS["update_task"], UpdateTaskArguments, _update_task
+    ),
+)
+TOOLS_BY_NAME: Mapping[str, ToolSpec] = {spec.name: spec for spec in TOOLS}
+
+
+def _error(message: str) -> ToolOutcome:
+    return ToolOutcome(ok=False, result={"error": message})
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in error["loc"])
+        parts.append(f"{location}: {error['msg']}" if location else error["msg"])
+    return "Invalid arguments: " + "; ".join(parts)
+
+
+def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> BaseModel | str:
+    """Validate raw arguments (a JSON string or a mapping); the model, or an error message."""
+    if isinstance(arguments, str):
+        try:
+            raw = json.loads(arguments) if arguments.strip() else {}
+        except json.JSONDecodeError:
+            return "Arguments are not valid JSON"
+    else:
+        raw = arguments
+    if not isinstance(raw, Mapping):
+        return "Arguments must be a JSON object"
+    try:
+        return spec.arguments.model_validate(dict(raw))
+    except ValidationError as exc:
+        return _validation_message(exc)
+
+
+def run_tool(
+    name: str, arguments: Mapping[str, Any] | str, *, session: Session, owner_id: str
+) -> ToolOutcome:
+    """Run one tool as `owner_id`; bad calls and missing tasks come back as errors, not raises."""
+    spec = TOOLS_BY_NAME.get(name)
+    if spec is None:
+        return _error(f"Unknown tool {name!r}; available: {', '.join(TOOLS_BY_NAME)}")
+    parsed = parse_arguments(spec, arguments)
+    if isinstance(parsed, str):
+        return _error(parsed)
+    try:
+        return ToolOutcome(ok=True, result=spec.handler(session, owner_id, parsed))
+    except ValidationError as exc:
+        return _error(_validation_message(exc))
+    except AppError as exc:
+        # NotFoundError covers another user's task too, so ids never leak.
+        session.rollback()
+        if exc.status_code >= 500:
+            raise
+        return _error(exc.message)

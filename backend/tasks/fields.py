@@ -1,0 +1,90 @@
+"""Task field types: lenient on input (any-case enums, naive or date-only due dates)."""
+
+import re
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 30
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+END_OF_DAY = time(23, 59, 59, tzinfo=UTC)
+
+
+class Priority(StrEnum):
+    """How important a task is."""
+
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class Recurrence(StrEnum):
+    """How often a task repeats once completed."""
+
+    none = "none"
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
+
+
+def reject_nul(value: Any) -> Any:
+    """Refuse strings holding NUL bytes: Postgres cannot store them, so they are a 422 here."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL bytes")
+    return value
+
+
+def lower_enum(value: Any) -> Any:
+    """Accept enum values in any case and surrounding spaces (`High`, ` HIGH `)."""
+    return reject_nul(value).strip().lower() if isinstance(value, str) else value
+
+
+def to_utc(value: datetime) -> datetime:
+    """A naive datetime is taken as UTC; an aware one is converted to UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def date_as_end_of_day(value: Any) -> Any:
+    """A date alone (`2026-12-01`) means the end of that day, 23:59:59 UTC."""
+    if isinstance(value, str):
+        value = reject_nul(value).strip()
+        if DATE_ONLY.match(value):
+            value = date.fromisoformat(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, END_OF_DAY)
+    return value
+
+
+def normalize_tags(value: Any) -> Any:
+    """Tags as a list or a comma-separated string; trimmed, lower-cased, deduplicated in order."""
+    if value is None:
+        return value
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if not isinstance(value, list | tuple):
+        return value
+    seen: dict[str, None] = {}
+    for item in value:
+        if not isinstance(item, str):
+            raise ValueError("tags must be strings")
+        seen[reject_nul(item).strip().lower()] = None
+    return list(seen)
+
+
+Title = Annotated[
+    str,
+    BeforeValidator(reject_nul),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+]
+Description = Annotated[str, BeforeValidator(reject_nul), Field(max_length=2000)]
+TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
+TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_length=MAX_TAGS)]
+LenientPriority = Annotated[Priority, BeforeValidator(lower_enum)]
+LenientRecurrence = Annotated[Recurrence, BeforeValidator(lower_enum)]
+DueDate = Annotated[datetime, BeforeValidator(date_as_end_of_day), AfterValidator(to_utc)]
+SearchText = Annotated[str, BeforeValidator(reject_nul), Field(max_length=200)]

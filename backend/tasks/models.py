@@ -1,0 +1,272 @@
+"""Task family (table, create, update, public), the per-user Tag table and the list query."""
+
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from pydantic import BeforeValidator, model_validator
+from sqlmodel import Field, Relationship, SQLModel
+
+from backend.db import UTCDateTime, utcnow
+from backend.tasks.fields import (
+    MAX_TAG_LENGTH,
+    Description,
+    DueDate,
+    LenientPriority,
+    LenientRecurrence,
+    Priority,
+    Recurrence,
+    SearchText,
+    TagList,
+    Title,
+    lower_enum,
+)
+
+__all__ = [
+    "Priority",
+    "Recurrence",
+    "SortOrder",
+    "Tag",
+    "TagPublic",
+    "Task",
+    "TaskCreate",
+    "TaskPublic",
+    "TaskQuery",
+    "TaskSort",
+    "TaskStats",
+    "TaskStatus",
+    "TaskTagLink",
+    "TaskUpdate",
+]
+
+
+class TaskStatus(StrEnum):
+    """Which tasks a list shows by completion."""
+
+    all = "all"
+    pending = "pending"
+    completed = "completed"
+
+
+class TaskSort(Enum):
+    """Fields a task list can be sorted by (a plain Enum: `title` would shadow `str.title`)."""
+
+    created_at = "created_at"
+    updated_at = "updated_at"
+    due_date = "due_date"
+    priority = "priority"
+    title = "title"
+
+
+class SortOrder(StrEnum):
+    """Sort direction."""
+
+    asc = "asc"
+    desc = "desc"
+
+
+STATUS_SYNONYMS = {"incomplete": "pending", "active": "pending"}
+
+
+def lenient_status(value: Any) -> Any:
+    """Any case; `incomplete` and `active` (used by several frontends) mean `pending`."""
+    value = lower_enum(value)
+    return STATUS_SYNONYMS.get(value, value) if isinstance(value, str) else value
+
+
+def _enum_column(enum: type[StrEnum]) -> sa.Enum:
+    # A VARCHAR, not a native Postgres enum: same schema on SQLite, no ALTER TYPE to add a value.
+    return sa.Enum(enum, native_enum=False, length=10)
+
+
+class TaskTagLink(SQLModel, table=True):
+    """Which tags a task carries."""
+
+    __tablename__ = "task_tags"
+
+    task_id: int = Field(foreign_key="tasks.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tags.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class Tag(SQLModel, table=True):
+    """A user's tag; a name is unique per user, so filtering is a join on both databases."""
+
+    __tablename__ = "tags"
+    __table_args__ = (sa.UniqueConstraint("user_id", "name", name="uq_tags_user_id_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=255)
+    name: str = Field(max_length=MAX_TAG_LENGTH)
+
+
+class TaskBase(SQLModel):
+    """Fields a client sets, shared by the table and its schemas."""
+
+    title: Title = Field(max_length=200, description="1-200 characters, trimmed.")
+    description: Description | None = Field(
+        default=None, max_length=2000, description="Up to 2000 characters."
+    )
+    priority: LenientPriority = Field(
+        default=Priority.medium,
+        sa_type=_enum_column(Priority),
+        description="`low`, `medium` or `high` (any case accepted).",
+    )
+    due_date: DueDate | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="When the task is due, in UTC. A naive datetime is taken as UTC; "
+        "a date alone (`2026-12-01`) as the end of that day, 23:59:59 UTC.",
+    )
+    recurrence: LenientRecurrence = Field(
+        default=Recurrence.none,
+        sa_type=_enum_column(Recurrence),
+        description="`none`, `daily`, `weekly` or `monthly`: completing a recurring task "
+        "schedules its next occurrence.",
+    )
+
+
+class Task(TaskBase, table=True):
+    """A user's task. `search_text` is the case-folded title and description for `q`."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        sa.Index("ix_tasks_user_id_created_at", "user_id", "created_at"),
+        sa.Index("ix_tasks_user_id_updated_at", "user_id", "updated_at"),
+        sa.Index("ix_tasks_user_id_due_date", "user_id", "due_date"),
+        sa.Index("ix_tasks_user_id_completed", "user_id", "completed"),
+        sa.Index("ix_tasks_user_id_priority", "user_id", "priority"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=255)
+    completed: bool = False
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    search_text: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    tags: list[Tag] = Relationship(
+        link_model=TaskTagLink,
+        sa_relationship_kwargs={"order_by": "Tag.name", "lazy": "selectin"},
+    )
+
+
+@sa.event.listens_for(Task, "before_insert")
+@sa.event.listens_for(Task, "before_update")
+def _fill_search_text(_mapper: Any, _connection: Any, task: Task) -> None:
+    # Folded in Python, not with SQL lower(): SQLite only folds ASCII, so `q` would differ.
+    task.search_text = f"{task.title}\n{task.description or ''}".casefold()
+
+
+class TaskCreate(TaskBase):
+    """A new task. Unknown fields are ignored; `tags` may be a list or a comma-separated string."""
+
+    tags: TagList = Field(
+        default_factory=list,
+        description="Up to 10 tags, each 1-30 characters; trimmed, lower-cased, deduplicated.",
+    )
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "title": "Buy groceries",
+                    "description": "Milk, eggs, bread",
+                    "priority": "high",
+                    "tags": ["errands", "home"],
+                    "due_date": "2026-12-01T17:00:00Z",
+                    "recurrence": "weekly",
+                }
+            ]
+        }
+    }
+
+
+NOT_NULLABLE = ("title", "priority", "recurrence", "completed")
+
+
+class TaskUpdate(SQLModel):
+    """A partial update: only the fields sent are applied; `null` clears an optional field."""
+
+    title: Title | None = Field(default=None, max_length=200)
+    description: Description | None = Field(default=None, max_length=2000)
+    priority: LenientPriority | None = None
+    due_date: DueDate | None = None
+    recurrence: LenientRecurrence | None = None
+    tags: TagList | None = Field(default=None, description="Replaces the task's tags.")
+    completed: bool | None = Field(
+        default=None,
+        description="Completing a recurring task schedules its next occurrence.",
+    )
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"title": "Buy groceries and fruit", "priority": "medium"}]
+        }
+    }
+
+    @model_validator(mode="after")
+    def _required_fields_not_null(self) -> "TaskUpdate":
+        nulled = [name for name in NOT_NULLABLE if name in self.model_fields_set]
+        nulled = [name for name in nulled if getattr(self, name) is None]
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} cannot be null")
+        return self
+
+
+def _tag_names(value: Any) -> Any:
+    # Lets TaskPublic.model_validate(task) read the Tag rows of the relationship as names.
+    if isinstance(value, list):
+        return [item.name if isinstance(item, Tag) else item for item in value]
+    return value
+
+
+class TaskPublic(TaskBase):
+    """A task as the API returns it."""
+
+    id: int
+    user_id: str = Field(description="The owner's user id.")
+    tags: Annotated[list[str], BeforeValidator(_tag_names)] = Field(description="Sorted by name.")
+    completed: bool
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CompletionUpdate(SQLModel):
+    """Optional body of `PATCH /tasks/{id}/complete`: set instead of toggle."""
+
+    completed: bool | None = Field(default=None, description="Omit the body to toggle.")
+
+
+class TaskQuery(SQLModel):
+    """Filters, sort and page of a task list."""
+
+    status: Annotated[TaskStatus, BeforeValidator(lenient_status)] = TaskStatus.all
+    priority: LenientPriority | None = None
+    tags: TagList = Field(default_factory=list, description="A task must carry all of them.")
+    q: SearchText | None = Field(default=None, description="Case-insensitive substring search.")
+    due_before: DueDate | None = None
+    due_after: DueDate | None = None
+    overdue: bool | None = None
+    sort: Annotated[TaskSort, BeforeValidator(lower_enum)] = TaskSort.created_at
+    order: Annotated[SortOrder, BeforeValidator(lower_enum)] = SortOrder.desc
+    limit: int = Field(default=50, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000)
+
+
+class TagPublic(SQLModel):
+    """A tag with the number of the user's tasks carrying it."""
+
+    name: str
+    count: int
+
+
+class TaskStats(SQLModel):
+    """Counts for dashboards."""
+
+    total: int
+    completed: int
+    pending: int
+    overdue: int = Field(description="Pending tasks whose due date has passed.")
+    by_priority: dict[Priority, int] = Field(description="Task counts per priority.")

@@ -1,0 +1,24 @@
+"""Next-occurrence date math for recurring tasks."""
+
+import calendar
+from datetime import datetime, timedelta
+
+from backend.tasks.fields import Recurrence
+
+STEP = {Recurrence.daily: timedelta(days=1), Recurrence.weekly: timedelta(weeks=1)}
+
+
+def add_month(moment: datetime) -> datetime:
+    """The same day and time next month, clamped to that month's last day (Jan 31 → Feb 28/29)."""
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def next_due(due: datetime, recurrence: Recurrence) -> datetime:
+    """The due date of the occurrence after one due at `due`."""
+    if recurrence == Recurrence.monthly:
+        return add_month(due)
+    if recurrence in STEP:
+        return due + STEP[recurrence]
+    raise ValueError("a task without recurrence has no next occurrence")

@@ -1,0 +1,249 @@
+"""Every task query, scoped by owner: create, get, list, update, complete, delete, tags, stats.
+
+Functions that take a `Task` expect one obtained from `get_task` (or the `OwnedTask`
+dependency), so ownership is already checked. Writes commit before returning.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, func, select
+
+from backend.db import utcnow
+from backend.errors import NotFoundError
+from backend.tasks.models import (
+    Priority,
+    Recurrence,
+    SortOrder,
+    Tag,
+    TagPublic,
+    Task,
+    TaskCreate,
+    TaskPublic,
+    TaskQuery,
+    TaskSort,
+    TaskStats,
+    TaskStatus,
+    TaskTagLink,
+    TaskUpdate,
+)
+from backend.tasks.recurrence import next_due
+
+PRIORITY_RANK = {Priority.low: 0, Priority.medium: 1, Priority.high: 2}
+LIKE_ESCAPE = "\\"
+
+
+def to_public(task: Task) -> TaskPublic:
+    """The API view of a task (same result as `TaskPublic.model_validate(task)`)."""
+    return TaskPublic.model_validate(task)
+
+
+def create_task(*, session: Session, owner_id: str, task_in: TaskCreate) -> Task:
+    """Create a task for `owner_id`, creating any of its tags the user does not have yet."""
+    task = Task(**task_in.model_dump(exclude={"tags"}), user_id=owner_id)
+    task.tags = _user_tags(session=session, owner_id=owner_id, names=task_in.tags)
+    session.add(task)
+    session.commit()
+    return task
+
+
+def get_task(*, session: Session, owner_id: str, task_id: int) -> Task:
+    """The owner's task; NotFoundError if it is missing or belongs to someone else."""
+    task = session.exec(select(Task).where(Task.id == task_id, Task.user_id == owner_id)).first()
+    if task is None:
+        raise NotFoundError("Task not found")
+    return task
+
+
+def list_tasks(*, session: Session, owner_id: str, query: TaskQuery) -> tuple[list[Task], int]:
+    """One page of the owner's tasks and the total matching the filters.
+
+    The total rides on the page query as a window count, so a page is two queries
+    (tasks, then their tags); only a page past the end needs a separate count.
+    """
+    conditions = _filters(owner_id=owner_id, query=query)
+    stmt = (
+        select(Task, func.count().over())
+        .where(*conditions)
+        .order_by(*_ordering(session=session, query=query))
+        .limit(query.limit)
+        .offset(query.offset)
+    )
+    rows = session.exec(stmt).all()
+    if rows:
+        return [task for task, _ in rows], rows[0][1]
+    if query.offset == 0:
+        return [], 0
+    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    return [], total
+
+
+def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
+    """Apply the fields sent; `completed` follows the same rule as `set_completed`."""
+    changes = task_in.model_dump(exclude_unset=True)
+    completed = changes.pop("completed", None)
+    if "tags" in changes:
+        names = changes.pop("tags") or []
+        task.tags = _user_tags(session=session, owner_id=task.user_id, names=names)
+    for name, value in changes.items():
+        setattr(task, name, value)
+    if completed is not None:
+        _apply_completion(session=session, task=task, completed=completed)
+    return _save(session=session, task=task)
+
+
+def set_completed(*, session: Session, task: Task, completed: bool | None = None) -> Task:
+    """Set completion (`None` toggles); completing a recurring task creates its next occurrence."""
+    target = not task.completed if completed is None else completed
+    _apply_completion(session=session, task=task, completed=target)
+    return _save(session=session, task=task)
+
+
+def delete_task(*, session: Session, task: Task) -> None:
+    """Delete the task (its tag links go with it)."""
+    session.delete(task)
+    session.commit()
+
+
+def list_tags(*, session: Session, owner_id: str) -> list[TagPublic]:
+    """The owner's tags in use, by name, with how many tasks carry each."""
+    stmt = (
+        select(Tag.name, func.count())
+        .join(TaskTagLink, col(TaskTagLink.tag_id) == Tag.id)
+        .where(Tag.user_id == owner_id)
+        .group_by(col(Tag.id), col(Tag.name))
+        .order_by(col(Tag.name))
+    )
+    return [TagPublic(name=name, count=count) for name, count in session.exec(stmt)]
+
+
+def task_stats(*, session: Session, owner_id: str) -> TaskStats:
+    """Counts of the owner's tasks: total, completed, pending, overdue and per priority."""
+    done = col(Task.completed)
+    overdue = sa.and_(~done, col(Task.due_date) < utcnow())
+    per_priority = [func.count().filter(col(Task.priority) == level) for level in Priority]
+    stmt = select(
+        func.count(), func.count().filter(done), func.count().filter(overdue), *per_priority
+    ).where(Task.user_id == owner_id)
+    row: tuple[int, ...] = tuple(session.exec(stmt).one())
+    total, completed, overdue_count = row[:3]
+    return TaskStats(
+        total=total,
+        completed=completed,
+        pending=total - completed,
+        overdue=overdue_count,
+        by_priority=dict(zip(Priority, row[3:], strict=True)),
+    )
+
+
+def _save(*, session: Session, task: Task) -> Task:
+    task.updated_at = utcnow()
+    session.add(task)
+    session.commit()
+    return task
+
+
+def _apply_completion(*, session: Session, task: Task, completed: bool) -> None:
+    # Only a pending → done transition schedules the next occurrence; un-completing never does.
+    if completed == task.completed:
+        return
+    task.completed = completed
+    task.completed_at = utcnow() if completed else None
+    if completed and task.recurrence != Recurrence.none:
+        session.add(_next_occurrence(task))
+
+
+def _next_occurrence(task: Task) -> Task:
+    # Without a due date the next one is due a period after completion.
+    base = task.due_date or task.completed_at or utcnow()
+    return Task(
+        user_id=task.user_id,
+        title=task.title,
+        description=task.description,
+        priority=task.priority,
+        recurrence=task.recurrence,
+        due_date=next_due(base, Recurrence(task.recurrence)),
+        tags=list(task.tags),
+    )
+
+
+def _user_tags(*, session: Session, owner_id: str, names: Sequence[str]) -> list[Tag]:
+    """The owner's Tag rows for `names`, inserting missing ones (race-free: ON CONFLICT)."""
+    if not names:
+        return []
+    insert = postgres_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Tag)
+        .values([{"user_id": owner_id, "name": name} for name in names])
+        .on_conflict_do_nothing(index_elements=["user_id", "name"])
+    )
+    stmt = select(Tag).where(Tag.user_id == owner_id, col(Tag.name).in_(names))
+    return sorted(session.exec(stmt).all(), key=lambda tag: tag.name)
+
+
+def _filters(*, owner_id: str, query: TaskQuery) -> list[Any]:
+    conditions: list[Any] = [Task.user_id == owner_id]
+    if query.status is not TaskStatus.all:
+        conditions.append(col(Task.completed) == (query.status is TaskStatus.completed))
+    if query.priority is not None:
+        conditions.append(Task.priority == query.priority)
+    if query.tags:
+        tagged = (
+            select(TaskTagLink.task_id)
+            .join(Tag, col(Tag.id) == TaskTagLink.tag_id)
+            .where(Tag.user_id == owner_id, col(Tag.name).in_(query.tags))
+            .group_by(col(TaskTagLink.task_id))
+            .having(func.count() == len(query.tags))
+        )
+        conditions.append(col(Task.id).in_(tagged))
+    needle = (query.q or "").strip().casefold()
+    if needle:
+        conditions.append(col(Task.search_text).like(f"%{_escape_like(needle)}%", LIKE_ESCAPE))
+    if query.due_before is not None:
+        conditions.append(col(Task.due_date) <= query.due_before)
+    if query.due_after is not None:
+        conditions.append(col(Task.due_date) >= query.due_after)
+    if query.overdue is not None:
+        conditions.append(_overdue(utcnow()) if query.overdue else ~_overdue(utcnow()))
+    return conditions
+
+
+def _overdue(now: datetime) -> Any:
+    due = col(Task.due_date)
+    return sa.and_(~col(Task.completed), due.is_not(None), due < now)
+
+
+def _ordering(*, session: Session, query: TaskQuery) -> list[Any]:
+    descending = query.order is SortOrder.desc
+
+    def directed(expression: Any) -> Any:
+        return expression.desc() if descending else expression.asc()
+
+    keys: list[Any] = []
+    if query.sort is TaskSort.due_date:
+        keys.append(col(Task.due_date).is_(None))  # tasks without a due date last, either way
+        keys.append(directed(col(Task.due_date)))
+    elif query.sort is TaskSort.priority:
+        keys.append(directed(sa.case(PRIORITY_RANK, value=col(Task.priority))))
+    elif query.sort is TaskSort.title:
+        keys.append(directed(_title_key(session)))
+    else:
+        keys.append(directed(col(getattr(Task, query.sort.value))))
+    keys.append(directed(col(Task.id)))  # ties broken by id: pages never repeat or skip
+    return keys
+
+
+def _title_key(session: Session) -> Any:
+    # The case-folded title, compared byte-wise on both databases (Postgres collations differ).
+    key = col(Task.search_text)
+    return key.collate("C") if session.get_bind().dialect.name == "postgresql" else key
+
+
+def _escape_like(text: str) -> str:
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return text
