@@ -20,6 +20,7 @@ from backend.middleware import (
     BodySizeLimitMiddleware,
     SecurityHeadersMiddleware,
 )
+from backend.tasks.router import router as tasks_router
 
 REQUEST_ID_HEADER = "X-Request-ID"
 MAX_REQUEST_ID_LENGTH = 128
@@ -67,6 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat_router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)]
     )
     app.include_router(chat_router, prefix="/api", include_in_schema=False)
+    app.include_router(
+        tasks_router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)]
+    )
+    app.include_router(tasks_router, prefix="/api", include_in_schema=False)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

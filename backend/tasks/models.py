@@ -66,6 +66,8 @@ class SortOrder(StrEnum):
     desc = "desc"
 
 
+MAX_PAGE_SIZE = 100
+MAX_OFFSET = 1_000_000_000  # well inside BIGINT: a huge offset is a 422, not a database error
 STATUS_SYNONYMS = {"incomplete": "pending", "active": "pending"}
 
 
@@ -232,6 +234,27 @@ class TaskPublic(TaskBase):
     created_at: datetime
     updated_at: datetime
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": 1,
+                    "user_id": "6eeaefdc-1463-4217-8d2a-8abe3826a3bc",
+                    "title": "Buy groceries",
+                    "description": "Milk, eggs, bread",
+                    "completed": False,
+                    "completed_at": None,
+                    "priority": "high",
+                    "tags": ["errands", "home"],
+                    "due_date": "2026-12-01T17:00:00Z",
+                    "recurrence": "weekly",
+                    "created_at": "2026-11-21T09:30:00Z",
+                    "updated_at": "2026-11-21T09:30:00Z",
+                }
+            ]
+        }
+    }
+
 
 class CompletionUpdate(SQLModel):
     """Optional body of `PATCH /tasks/{id}/complete`: set instead of toggle."""
@@ -251,8 +274,8 @@ class TaskQuery(SQLModel):
     overdue: bool | None = None
     sort: Annotated[TaskSort, BeforeValidator(lower_enum)] = TaskSort.created_at
     order: Annotated[SortOrder, BeforeValidator(lower_enum)] = SortOrder.desc
-    limit: int = Field(default=50, ge=1, le=100)
-    offset: int = Field(default=0, ge=0, le=1_000_000_000)
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 class TagPublic(SQLModel):

@@ -1,0 +1,126 @@
+"""Task routes: thin handlers over the task service (mounted under `/api/{user_id}` and `/api`)."""
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Depends, Response, status
+from pydantic import TypeAdapter
+
+from backend.auth.deps import CurrentUser
+from backend.db import SessionDep
+from backend.errors import error_responses
+from backend.tasks import service as task_service
+from backend.tasks.deps import OwnedTask, get_task_query
+from backend.tasks.models import (
+    CompletionUpdate,
+    TagPublic,
+    TaskCreate,
+    TaskPublic,
+    TaskQuery,
+    TaskStats,
+    TaskUpdate,
+)
+
+router = APIRouter(tags=["tasks"])
+
+TASK_LIST = TypeAdapter(list[TaskPublic])
+LIST_ERRORS = error_responses(401, 403, 422)
+TASK_ERRORS = error_responses(401, 403, 404, 422)
+TOTAL_HEADER = {
+    "X-Total-Count": {
+        "description": "How many tasks match the filters, across all pages.",
+        "schema": {"type": "integer"},
+    }
+}
+
+
+@router.get(
+    "/tasks",
+    summary="List tasks",
+    response_model=list[TaskPublic],
+    responses={**LIST_ERRORS, 200: {"headers": TOTAL_HEADER}},
+)
+def list_tasks(
+    user: CurrentUser, session: SessionDep, query: Annotated[TaskQuery, Depends(get_task_query)]
+) -> Response:
+    """Your tasks, filtered, sorted and paged; the total is in the `X-Total-Count` header.
+
+    Try `status=pending&priority=high&tag=work&sort=due_date&order=asc`. Ties in the sort
+    order are broken by id, so paging with `offset` never repeats or skips a task.
+    """
+    tasks, total = task_service.list_tasks(session=session, owner_id=user.id, query=query)
+    # Serialised once here: returning models would make FastAPI validate every task again.
+    body = TASK_LIST.dump_json([task_service.to_public(task) for task in tasks])
+    return Response(body, media_type="application/json", headers={"X-Total-Count": str(total)})
+
+
+@router.post(
+    "/tasks",
+    summary="Create a task",
+    status_code=status.HTTP_201_CREATED,
+    responses={**LIST_ERRORS, 201: {"headers": {"Location": {"description": "The task's URL."}}}},
+)
+def create_task(
+    task_in: TaskCreate, user: CurrentUser, session: SessionDep, response: Response
+) -> TaskPublic:
+    """Create a task. Only `title` is required; `tags` may be a list or `"a, b"`."""
+    task = task_service.create_task(session=session, owner_id=user.id, task_in=task_in)
+    response.headers["Location"] = f"/api/{quote(user.id, safe='')}/tasks/{task.id}"
+    return task_service.to_public(task)
+
+
+@router.get("/tasks/stats", summary="Task statistics", responses=LIST_ERRORS)
+def task_stats(user: CurrentUser, session: SessionDep) -> TaskStats:
+    """Counts for a dashboard: total, completed, pending, overdue and per priority."""
+    return task_service.task_stats(session=session, owner_id=user.id)
+
+
+@router.get("/tags", summary="List your tags", responses=LIST_ERRORS)
+def list_tags(user: CurrentUser, session: SessionDep) -> list[TagPublic]:
+    """The tags on your tasks, by name, with how many tasks carry each."""
+    return task_service.list_tags(session=session, owner_id=user.id)
+
+
+@router.get("/tasks/{task_id}", summary="Get a task", responses=TASK_ERRORS)
+def get_task(task: OwnedTask) -> TaskPublic:
+    """One of your tasks; another user's task is 404, exactly like a missing one."""
+    return task_service.to_public(task)
+
+
+@router.put("/tasks/{task_id}", summary="Update a task (fields sent)", responses=TASK_ERRORS)
+@router.patch("/tasks/{task_id}", summary="Update a task (fields sent)", responses=TASK_ERRORS)
+def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> TaskPublic:
+    """Change only the fields sent (PUT and PATCH alike); `null` clears `description`,
+    `due_date` or `tags`. Setting `completed: true` on a recurring task schedules the next one.
+    """
+    return task_service.to_public(
+        task_service.update_task(session=session, task=task, task_in=task_in)
+    )
+
+
+@router.patch("/tasks/{task_id}/complete", summary="Toggle completion", responses=TASK_ERRORS)
+def toggle_complete(
+    task: OwnedTask,
+    session: SessionDep,
+    body: Annotated[CompletionUpdate | None, Body(examples=[{"completed": True}])] = None,
+) -> TaskPublic:
+    """Toggle completion, or set it with `{"completed": true|false}`.
+
+    Completing a recurring task creates its next occurrence (same fields, due date advanced
+    by a day, a week or a month); un-completing never creates another.
+    """
+    completed = body.completed if body is not None else None
+    return task_service.to_public(
+        task_service.set_completed(session=session, task=task, completed=completed)
+    )
+
+
+@router.delete(
+    "/tasks/{task_id}",
+    summary="Delete a task",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=TASK_ERRORS,
+)
+def delete_task(task: OwnedTask, session: SessionDep) -> None:
+    """Delete one of your tasks for good."""
+    task_service.delete_task(session=session, task=task)
