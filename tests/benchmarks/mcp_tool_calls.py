@@ -1,15 +1,16 @@
 """Benchmark: latency of MCP tool calls over streamable HTTP next to the same work over REST.
 
-Run: `uv run python -m tests.benchmarks.mcp_tool_calls [calls]` (SQLite in a temp dir, or
-BENCH_DATABASE_URL). Prints p50/p95/mean milliseconds and calls per second for each path.
+Run: `uv run python -m tests.benchmarks.mcp_tool_calls [calls] [sqlite|postgres]` (a throwaway
+SQLite file, or a throwaway database on the test Postgres server). Prints p50/p95/mean
+milliseconds and calls per second for each path.
 """
 
-import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import anyio
@@ -21,6 +22,7 @@ from backend.auth.security import create_access_token
 from backend.db import run_migrations
 from backend.main import create_app
 from tests.conftest import make_settings
+from tests.databases import fresh_postgres_database, sqlite_url
 from tests.mcp.conftest import connect, serve
 
 DEFAULT_CALLS = 200
@@ -74,22 +76,34 @@ async def bench(base_url: str, token: str, calls: int) -> None:
         report("REST GET /tasks (20)", await timed(calls, rest_list))
 
 
+@contextmanager
+def throwaway_database(backend: str) -> Iterator[str]:
+    """A fresh database URL on the chosen backend, removed afterwards."""
+    if backend == "postgres":
+        with fresh_postgres_database("todo_bench") as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        yield sqlite_url(Path(tmp))
+
+
 def main() -> None:
     """Serve a fresh app with one user and run the benchmark against it."""
     calls = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CALLS
-    with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{Path(tmp) / 'bench.db'}")
+    backend = sys.argv[2] if len(sys.argv) > 2 else "sqlite"
+    with throwaway_database(backend) as url:
         settings = make_settings(url)
         app = create_app(settings)
         run_migrations(app.state.engine)
         with Session(app.state.engine) as session:
-            user = User(email=f"bench-{time.time_ns()}@example.com", name="Bench")
+            user = User(email="bench@example.com", name="Bench")
             session.add(user)
             session.commit()
             token = create_access_token(user_id=user.id, settings=settings)
-        print(f"database: {settings.database_url.split('@')[-1]}  calls per series: {calls}")
+        print(f"database: {backend}  calls per series: {calls}")
         with serve(app) as base_url:
             anyio.run(bench, base_url, token, calls)
+        app.state.engine.dispose()
 
 
 if __name__ == "__main__":
