@@ -94,6 +94,10 @@ def create_mcp_server(engine: Engine) -> Server:
             outcome = ToolOutcome(ok=False, result={"error": DATABASE_UNAVAILABLE})
         except AppError as exc:  # a 5xx the tools re-raise, e.g. the database being unavailable
             outcome = ToolOutcome(ok=False, result={"error": exc.message})
+        except Exception as exc:
+            # Same policy as the REST handlers: one log line, no traceback, nothing internal sent.
+            logger.error("unexpected error in MCP tool %s: %s", params.name, type(exc).__name__)
+            raise MCPError(types.INTERNAL_ERROR, "Internal server error") from None
         return tool_result(outcome)
 
     return Server(

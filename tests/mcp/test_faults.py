@@ -2,16 +2,20 @@
 
 from pathlib import Path
 
+import mcp_types as types
 import pytest
 from alembic import command
+from mcp.shared.exceptions import MCPError
 from sqlmodel import Session
 
 from backend.auth.models import User
 from backend.auth.security import create_access_token
+from backend.chat.tools import ToolOutcome
 from backend.db import alembic_config
 from backend.main import create_app
+from backend.mcp import server as server_module
 from backend.mcp.server import DATABASE_UNAVAILABLE
-from tests.conftest import make_settings
+from tests.conftest import AuthedUser, make_settings
 from tests.mcp.conftest import LIST_TOOLS, connect, post_jsonrpc, serve
 
 pytestmark = pytest.mark.slow
@@ -49,4 +53,26 @@ class TestDatabaseFailures:
         assert result.is_error
         assert result.structured_content == {"error": DATABASE_UNAVAILABLE}
         assert "no such table" not in caplog.text
+        assert "Traceback" not in caplog.text
+
+    @pytest.mark.anyio
+    async def test_unexpected_tool_failure_is_a_generic_error(
+        self,
+        mcp_url: str,
+        alice: AuthedUser,
+        monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        def broken_tool(*_args: object, **_kwargs: object) -> ToolOutcome:
+            raise RuntimeError("internal detail: /srv/secret.py line 42")
+
+        # Fault injection: the server runs in this process, so it picks up the broken tool runner.
+        monkeypatch.setattr(server_module, "run_tool", broken_tool)
+        async with connect(mcp_url, alice.token) as client:
+            with pytest.raises(MCPError) as raised:
+                await client.call_tool("list_tasks", {})
+        assert raised.value.code == types.INTERNAL_ERROR
+        assert raised.value.message == "Internal server error"
+        assert "unexpected error in MCP tool list_tasks: RuntimeError" in caplog.text
+        assert "secret" not in caplog.text
         assert "Traceback" not in caplog.text
