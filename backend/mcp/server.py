@@ -154,4 +154,7 @@ class MCPEndpoint:
 
     def mount(self, app: FastAPI) -> None:
         """Serve this endpoint at exactly `/mcp` (a Mount would redirect it to `/mcp/`)."""
-        app.router.routes.append(Route(MCP_PATH, endpoint=self, include_in_schema=False))
+        # POST only: stateless, the server never pushes, so a GET stream would idle forever
+        # and there is no session to DELETE. The MCP spec allows 405 for both.
+        route = Route(MCP_PATH, endpoint=self, methods=["POST"], include_in_schema=False)
+        app.router.routes.append(route)

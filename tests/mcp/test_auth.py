@@ -1,4 +1,4 @@
-"""`/mcp` accepts exactly the REST API's bearer tokens and guards against DNS rebinding."""
+"""`/mcp`: the REST API's bearer tokens only, DNS-rebinding protection, POST only."""
 
 import httpx
 import jwt
@@ -61,9 +61,6 @@ class TestAuthentication:
         session.commit()
         assert_unauthorized(post_mcp(mcp_url, alice.token))
 
-    def test_get_without_token_is_401(self, mcp_url: str) -> None:
-        assert_unauthorized(httpx.get(mcp_url, headers={"Accept": "text/event-stream"}))
-
     @pytest.mark.anyio
     async def test_official_client_without_token_cannot_connect(self, mcp_url: str) -> None:
         with pytest.RaisesGroup(MCPError, flatten_subgroups=True):
@@ -105,3 +102,14 @@ class TestTransportSecurity:
         assert served.status_code == 200
         assert len(served.json()["result"]["tools"]) == 5
         assert local.status_code == 421
+
+
+class TestMethods:
+    @pytest.mark.parametrize("method", ["GET", "DELETE"])
+    def test_only_post_is_served(self, mcp_url: str, alice: AuthedUser, method: str) -> None:
+        # Stateless: no server-push stream to hold open, no session to end.
+        headers = {**alice.headers, "Accept": "text/event-stream"}
+        response = httpx.request(method, mcp_url, headers=headers, timeout=5)
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "POST"
+        assert response.json()["code"] == "method_not_allowed"
