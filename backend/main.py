@@ -68,13 +68,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     app.include_router(health.router)
     app.include_router(
-        chat_router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)]
-    )
-    app.include_router(chat_router, prefix="/api", include_in_schema=False)
-    app.include_router(
         tasks_router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)]
     )
     app.include_router(tasks_router, prefix="/api", include_in_schema=False)
+    app.include_router(
+        chat_router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)]
+    )
+    app.include_router(chat_router, prefix="/api", include_in_schema=False)
     mcp_endpoint.mount(app)
 
     # Added innermost first: the request id wraps everything so every log line carries it.

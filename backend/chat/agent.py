@@ -3,6 +3,7 @@
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -72,25 +73,16 @@ def run_turn(
         session=session, conversation=conversation, role=Role.USER, content=chat_in.message
     )
     recorder = ToolRecorder(session=session, owner_id=owner_id)
+    store_answer = partial(
+        service.add_message, session=session, conversation=conversation, role=Role.ASSISTANT
+    )
     try:
         reply = provider.reply(history=history, message=chat_in.message, call_tool=recorder)
     except ProviderError as exc:
-        if recorder.calls:
-            service.add_message(
-                session=session,
-                conversation=conversation,
-                role=Role.ASSISTANT,
-                content=INTERRUPTED,
-                tool_calls=recorder.calls,
-            )
+        if recorder.calls:  # tasks did change: the conversation must say so
+            store_answer(content=INTERRUPTED, tool_calls=recorder.calls)
         raise BadGatewayError(f"{exc}; your message was saved, please try again") from exc
-    service.add_message(
-        session=session,
-        conversation=conversation,
-        role=Role.ASSISTANT,
-        content=reply,
-        tool_calls=recorder.calls,
-    )
+    store_answer(content=reply, tool_calls=recorder.calls)
     assert conversation.id is not None
     return ChatResponse(
         conversation_id=conversation.id,

@@ -23,8 +23,15 @@ router = APIRouter(tags=["chat"])
 
 TOTAL_HEADER = "X-Total-Count"
 ConversationId = Annotated[int, Path(ge=1, description="Conversation id.", examples=[12])]
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).", examples=[20])]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.", examples=[0])]
+
+
+def total_header(counted: str) -> dict[str, Any]:
+    """OpenAPI for a 200 that carries `X-Total-Count`."""
+    description = f"How many {counted} there are, across all pages."
+    return {"headers": {TOTAL_HEADER: {"description": description, "schema": {"type": "integer"}}}}
+
 
 CHAT_EXAMPLES: dict[str, Any] = {
     "add": {
@@ -86,7 +93,7 @@ def chat(
 @router.get(
     "/conversations",
     summary="List your conversations",
-    responses=error_responses(401, 403, 422),
+    responses={**error_responses(401, 403, 422), 200: total_header("conversations")},
 )
 def list_conversations(
     user: CurrentUser,
@@ -106,7 +113,7 @@ def list_conversations(
 @router.get(
     "/conversations/{conversation_id}",
     summary="Get a conversation with its messages",
-    responses=error_responses(401, 403, 404, 422),
+    responses={**error_responses(401, 403, 404, 422), 200: total_header("messages")},
 )
 def get_conversation(
     conversation: OwnedConversation,

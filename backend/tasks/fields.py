@@ -76,11 +76,14 @@ def normalize_tags(value: Any) -> Any:
     return list(seen)
 
 
-Title = Annotated[
-    str,
-    BeforeValidator(reject_nul),
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-]
+def strip_text(value: Any) -> Any:
+    """Refuse NUL bytes, then trim surrounding whitespace."""
+    return reject_nul(value).strip() if isinstance(value, str) else value
+
+
+# Trimmed in a before-validator: combined with SQLModel's Field, `strip_whitespace` ran after
+# the length check, letting a blank title through.
+Title = Annotated[str, BeforeValidator(strip_text), StringConstraints(min_length=1, max_length=200)]
 Description = Annotated[str, BeforeValidator(reject_nul), Field(max_length=2000)]
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
 TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_length=MAX_TAGS)]

@@ -38,8 +38,25 @@ LIKE_ESCAPE = "\\"
 
 
 def to_public(task: Task) -> TaskPublic:
-    """The API view of a task (same result as `TaskPublic.model_validate(task)`)."""
-    return TaskPublic.model_validate(task)
+    """The API view of a task; equal to `TaskPublic.model_validate(task)`, built faster."""
+    # A stored task is already valid: skipping validation makes a page of 50 several times
+    # cheaper to build (the lenient input validators would otherwise run on output too).
+    if task.id is None:
+        raise ValueError("a task has no public view before it is saved")
+    return TaskPublic.model_construct(
+        id=task.id,
+        user_id=task.user_id,
+        title=task.title,
+        description=task.description,
+        completed=task.completed,
+        completed_at=task.completed_at,
+        priority=task.priority,
+        tags=[tag.name for tag in task.tags],
+        due_date=task.due_date,
+        recurrence=task.recurrence,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+    )
 
 
 def create_task(*, session: Session, owner_id: str, task_in: TaskCreate) -> Task:

@@ -14,6 +14,12 @@ DATE_STARTERS = re.compile(
     r"end|\d)",
     re.IGNORECASE,
 )
+# "5 tomorrow" in "read chapter 5 tomorrow": a bare number starts a date only before a unit.
+BARE_NUMBER_START = re.compile(
+    r"^\d+\s+(?!(?:am|pm|a\.m\.|p\.m\.|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+    r"days?|weeks?|months?|hours?|minutes?|mins?)\b)",
+    re.IGNORECASE,
+)
 LEADING_CONNECTIVE = re.compile(r"^(?:due(?:\s+(?:on|by|at))?|by|on|before|until|for)\s+", re.I)
 EXPLICIT_TIME = re.compile(
     r"\d\s*(?:am|pm)\b|\d:\d\d|\bnoon\b|\bmidnight\b|\btonight\b|\bmorning\b|\bevening\b|"
@@ -47,7 +53,9 @@ PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     """The moment a phrase like "tomorrow at 5pm" names; a day without a time means its end."""
     text = LEADING_CONNECTIVE.sub("", phrase.strip())
-    if not text or text.isdigit() or not DATE_STARTERS.match(text):
+    if not text or text.isdigit() or BARE_NUMBER_START.match(text):
+        return None
+    if not DATE_STARTERS.match(text):
         return None
     parsed = dateparser.parse(
         text,
@@ -67,7 +75,7 @@ def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
     words = text.split()
     for start in range(len(words)):
         due = parse_date_phrase(" ".join(words[start:]), now)
-        if due is not None and start > 0:
+        if due is not None:
             return " ".join(words[:start]), due
     for end in range(len(words) - 1, 0, -1):
         due = parse_date_phrase(" ".join(words[:end]), now)

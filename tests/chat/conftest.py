@@ -1,0 +1,86 @@
+"""Chat test helpers: a fixed clock for the local engine, a chat turn helper, seeded tasks."""
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from backend.chat.providers.local import LocalEngine
+from backend.tasks import service as task_service
+from backend.tasks.models import TaskCreate
+from tests.conftest import AuthedUser
+
+# A Wednesday; every relative date in the chat tests is counted from it.
+NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+
+Chat = Callable[..., dict[str, Any]]
+SeedTask = Callable[..., int]
+
+
+def fixed_clock() -> datetime:
+    """The tests' "now"."""
+    return NOW
+
+
+def chat_url(user: AuthedUser | str) -> str:
+    """`/api/{user_id}/chat` for a user (or a literal segment such as `me`)."""
+    return f"/api/{user if isinstance(user, str) else user.id}/chat"
+
+
+def conversations_url(user: AuthedUser | str, suffix: str = "") -> str:
+    """`/api/{user_id}/conversations…`."""
+    return f"/api/{user if isinstance(user, str) else user.id}/conversations{suffix}"
+
+
+def send(
+    client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None
+) -> dict[str, Any]:
+    """One successful chat turn through HTTP; its JSON."""
+    body: dict[str, Any] = {"message": message}
+    if conversation_id is not None:
+        body["conversation_id"] = conversation_id
+    response = client.post(chat_url(user), json=body, headers=user.headers)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+@pytest.fixture
+def local_engine(app: FastAPI) -> Iterator[None]:
+    """The app answers with the local engine, its clock fixed at NOW."""
+    previous = app.state.chat_provider
+    app.state.chat_provider = LocalEngine(clock=fixed_clock)
+    yield
+    app.state.chat_provider = previous
+
+
+@pytest.fixture
+def chat(client: TestClient, local_engine: None) -> Chat:
+    """Send one message as a user with the local engine; the turn's JSON."""
+
+    def turn(user: AuthedUser, message: str, conversation_id: int | None = None) -> dict[str, Any]:
+        return send(client, user, message, conversation_id)
+
+    return turn
+
+
+@pytest.fixture
+def seed_task(session: Session) -> SeedTask:
+    """Factory: create a task for a user through the tasks service; its id."""
+
+    def factory(user: AuthedUser, title: str, *, completed: bool = False, **fields: Any) -> int:
+        task = task_service.create_task(
+            session=session,
+            owner_id=user.id,
+            task_in=TaskCreate.model_validate({"title": title, **fields}),
+        )
+        if completed:
+            task_service.set_completed(session=session, task=task, completed=True)
+        assert task.id is not None
+        return task.id
+
+    return factory

@@ -1,0 +1,342 @@
+"""Full chat turns through HTTP with the local engine: what each sentence makes the tools do."""
+
+# ruff: noqa: E501  (the table reads best one case per line)
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from backend.tasks import service as task_service
+from tests.chat.conftest import Chat, SeedTask
+from tests.conftest import AuthedUser
+
+EOD = "T23:59:59+00:00"
+Call = tuple[str, dict[str, Any]]
+
+
+def ids(seeded: dict[str, int], calls: list[Call]) -> list[Call]:
+    """The expected calls with `{milk}`-style placeholders replaced by seeded task ids."""
+    resolved = []
+    for tool, arguments in calls:
+        arguments = {
+            key: seeded[value[1:-1]] if isinstance(value, str) and value.startswith("{") else value
+            for key, value in arguments.items()
+        }
+        resolved.append((tool, arguments))
+    return resolved
+
+
+def search(words: str, status: str = "all") -> Call:
+    return ("list_tasks", {"search": words, "status": status})
+
+
+def listed(**arguments: Any) -> Call:
+    return ("list_tasks", {**arguments, "limit": 10})
+
+
+TURNS: list[tuple[str, list[Call]]] = [
+    # adding
+    ("add buy eggs", [("add_task", {"title": "Buy eggs"})]),
+    (
+        "Add a task to buy eggs tomorrow at 5pm",
+        [("add_task", {"title": "Buy eggs", "due_date": "2026-11-19T17:00:00+00:00"})],
+    ),
+    (
+        "create task: call the plumber next friday",
+        [("add_task", {"title": "Call the plumber", "due_date": "2026-11-20" + EOD})],
+    ),
+    (
+        "remind me to pay the gas bill in 3 days",
+        [("add_task", {"title": "Pay the gas bill", "due_date": "2026-11-21" + EOD})],
+    ),
+    (
+        "add renew passport on 2026-12-01",
+        [("add_task", {"title": "Renew passport", "due_date": "2026-12-01" + EOD})],
+    ),
+    (
+        "add finish slides #work high priority",
+        [("add_task", {"title": "Finish slides", "priority": "high", "tags": ["work"]})],
+    ),
+    ("add urgent: fix the leak", [("add_task", {"title": "Fix the leak", "priority": "high"})]),
+    (
+        "add read chapter 5 low priority",
+        [("add_task", {"title": "Read chapter 5", "priority": "low"})],
+    ),
+    ("add groceries to my shopping list", [("add_task", {"title": "Groceries"})]),
+    (
+        "schedule dentist on dec 5 at 3pm",
+        [("add_task", {"title": "Dentist", "due_date": "2026-12-05T15:00:00+00:00"})],
+    ),
+    (
+        "don't forget to call the bank tomorrow",
+        [("add_task", {"title": "Call the bank", "due_date": "2026-11-19" + EOD})],
+    ),
+    (
+        "I need to book flights by friday #travel",
+        [
+            (
+                "add_task",
+                {"title": "Book flights", "tags": ["travel"], "due_date": "2026-11-20" + EOD},
+            )
+        ],
+    ),
+    (
+        "new task Email Sam tonight",
+        [("add_task", {"title": "Email Sam", "due_date": "2026-11-18T20:00:00+00:00"})],
+    ),
+    (
+        "add water the plants every week",
+        [("add_task", {"title": "Water the plants", "recurrence": "weekly"})],
+    ),
+    (
+        "add standup notes daily #work",
+        [("add_task", {"title": "Standup notes", "tags": ["work"], "recurrence": "daily"})],
+    ),
+    # listing
+    ("show my tasks", [listed()]),
+    ("list all tasks", [listed()]),
+    ("my tasks", [listed()]),
+    ("what's pending?", [listed(status="pending")]),
+    ("what do I have to do?", [listed(status="pending")]),
+    ("show completed tasks", [listed(status="completed")]),
+    ("show high priority tasks", [listed(priority="high")]),
+    ("any low priority tasks left?", [listed(status="pending", priority="low")]),
+    ("list tasks tagged #work", [listed(tag="work")]),
+    ("what's overdue?", [listed(overdue=True)]),
+    (
+        "what's due today?",
+        [listed(due_after="2026-11-18T00:00:00+00:00", due_before="2026-11-18" + EOD)],
+    ),
+    (
+        "show tasks due tomorrow",
+        [listed(due_after="2026-11-19T00:00:00+00:00", due_before="2026-11-19" + EOD)],
+    ),
+    ("what's due this week", [listed(due_before="2026-11-22" + EOD)]),
+    ("show tasks about milk", [listed(search="milk")]),
+    # completing / reopening by id
+    ("complete task {mom}", [("complete_task", {"task_id": "{mom}", "completed": True})]),
+    ("mark task {mom} as done", [("complete_task", {"task_id": "{mom}", "completed": True})]),
+    ("finish #{mom}", [("complete_task", {"task_id": "{mom}", "completed": True})]),
+    ("task {mom} is done", [("complete_task", {"task_id": "{mom}", "completed": True})]),
+    ("reopen task {rent}", [("complete_task", {"task_id": "{rent}", "completed": False})]),
+    (
+        "mark task {rent} as not done",
+        [("complete_task", {"task_id": "{rent}", "completed": False})],
+    ),
+    # by title words
+    (
+        "mark call mom as done",
+        [search("call mom", "pending"), ("complete_task", {"task_id": "{mom}", "completed": True})],
+    ),
+    (
+        "I finished the report",
+        [
+            search("report", "pending"),
+            ("complete_task", {"task_id": "{report}", "completed": True}),
+        ],
+    ),
+    (
+        "done with call mom",
+        [search("call mom", "pending"), ("complete_task", {"task_id": "{mom}", "completed": True})],
+    ),
+    (
+        "complete buy milk",
+        [
+            search("buy milk", "pending"),
+            ("complete_task", {"task_id": "{milk}", "completed": True}),
+        ],
+    ),
+    (
+        "reopen pay rent",
+        [
+            search("pay rent", "completed"),
+            ("complete_task", {"task_id": "{rent}", "completed": False}),
+        ],
+    ),
+    ("complete milk", [search("milk", "pending")]),
+    ("complete dragons", [search("dragons", "pending")]),
+    # deleting
+    ("delete task {mom}", [("delete_task", {"task_id": "{mom}"})]),
+    ("remove task {mom}", [("delete_task", {"task_id": "{mom}"})]),
+    ("delete call mom", [search("call mom"), ("delete_task", {"task_id": "{mom}"})]),
+    ("please remove the report task", [search("report"), ("delete_task", {"task_id": "{report}"})]),
+    ("delete task 999999", [("delete_task", {"task_id": 999999})]),
+    # updating
+    ("rename task {mom} to Call dad", [("update_task", {"task_id": "{mom}", "title": "Call dad"})]),
+    (
+        "change the title of call mom to Call grandma",
+        [search("call mom"), ("update_task", {"task_id": "{mom}", "title": "Call grandma"})],
+    ),
+    ("make task {mom} high priority", [("update_task", {"task_id": "{mom}", "priority": "high"})]),
+    (
+        "set the priority of task {report} to low",
+        [("update_task", {"task_id": "{report}", "priority": "low"})],
+    ),
+    (
+        "make write report urgent",
+        [search("write report"), ("update_task", {"task_id": "{report}", "priority": "high"})],
+    ),
+    ("prioritize task {mom}", [("update_task", {"task_id": "{mom}", "priority": "high"})]),
+    (
+        "move task {report} to next monday",
+        [("update_task", {"task_id": "{report}", "due_date": "2026-11-23" + EOD})],
+    ),
+    (
+        "reschedule task {report} for tomorrow at 9am",
+        [("update_task", {"task_id": "{report}", "due_date": "2026-11-19T09:00:00+00:00"})],
+    ),
+    (
+        "change the due date of task {report} to 2026-12-24",
+        [("update_task", {"task_id": "{report}", "due_date": "2026-12-24" + EOD})],
+    ),
+    (
+        "move call mom to friday",
+        [search("call mom"), ("update_task", {"task_id": "{mom}", "due_date": "2026-11-20" + EOD})],
+    ),
+    (
+        "remove the due date from task {report}",
+        [("update_task", {"task_id": "{report}", "due_date": None})],
+    ),
+    (
+        "tag task {report} with #urgent #q4",
+        [("update_task", {"task_id": "{report}", "tags": ["urgent", "q4"]})],
+    ),
+    # no tool
+    ("hello", []),
+    ("thanks!", []),
+    ("help", []),
+    ("what can you do?", []),
+    ("sing me a song", []),
+    ("move task {report} to whenever", []),
+    ("mark it as done", []),
+]
+
+
+@pytest.fixture
+def seeded(alice: AuthedUser, seed_task: SeedTask) -> dict[str, int]:
+    """Alice's tasks the sentences refer to."""
+    return {
+        "milk": seed_task(alice, "Buy milk", priority="high", tags=["errands"]),
+        "eggs": seed_task(alice, "Buy milk and eggs"),
+        "mom": seed_task(alice, "Call mom"),
+        "report": seed_task(alice, "Write report", tags=["work"], due_date="2026-11-17T09:00:00Z"),
+        "rent": seed_task(alice, "Pay rent", completed=True),
+    }
+
+
+class TestLocalEngineTurns:
+    def test_table_covers_at_least_sixty_sentences(self) -> None:
+        assert len(TURNS) >= 60
+
+    @pytest.mark.parametrize(("sentence", "expected"), TURNS, ids=[row[0] for row in TURNS])
+    def test_sentence_makes_these_tool_calls(
+        self,
+        chat: Chat,
+        alice: AuthedUser,
+        seeded: dict[str, int],
+        sentence: str,
+        expected: list[Call],
+    ) -> None:
+        turn = chat(alice, sentence.format(**seeded))
+        made = [(call["tool"], call["arguments"]) for call in turn["tool_calls"]]
+        assert made == ids(seeded, expected)
+        assert turn["response"]
+
+    def test_adding_confirms_with_the_new_task(self, chat: Chat, alice: AuthedUser) -> None:
+        turn = chat(alice, "add buy milk tomorrow at 5pm #errands high priority")
+        task = turn["tool_calls"][0]["result"]["task"]
+        assert task["title"] == "Buy milk"
+        assert task["priority"] == "high"
+        assert task["tags"] == ["errands"]
+        assert task["due_date"] == "2026-11-19T17:00:00Z"
+        assert turn["response"] == (
+            f"Added task #{task['id']} “Buy milk” (due Thu 19 Nov 17:00 UTC, high priority, #errands)."
+        )
+
+    def test_several_matches_are_listed_and_none_is_changed(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int], session: Session
+    ) -> None:
+        turn = chat(alice, "complete milk")
+        assert "which one do you mean?" in turn["response"]
+        assert f"#{seeded['milk']} “Buy milk”" in turn["response"]
+        assert f"#{seeded['eggs']} “Buy milk and eggs”" in turn["response"]
+        for key in ("milk", "eggs"):
+            task = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded[key])
+            assert not task.completed
+
+    def test_no_match_says_so(self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]) -> None:
+        turn = chat(alice, "complete dragons")
+        assert turn["response"] == "I couldn't find a pending task matching “dragons”."
+
+    def test_missing_task_id_is_not_found(self, chat: Chat, alice: AuthedUser) -> None:
+        turn = chat(alice, "delete task 999999")
+        assert turn["tool_calls"][0]["result"] == {"error": "Task not found"}
+        assert turn["response"] == "I couldn't find task #999999."
+
+    def test_listing_shows_tasks_and_total(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        turn = chat(alice, "what's pending?")
+        assert turn["response"].startswith("Here are your pending tasks (4):")
+        assert "Pay rent" not in turn["response"]
+        assert turn["tool_calls"][0]["result"]["total"] == 4
+
+
+class TestLocalEngineConversations:
+    def test_add_then_complete_it(self, chat: Chat, alice: AuthedUser, session: Session) -> None:
+        first = chat(alice, "add buy milk tomorrow")
+        task_id = first["tool_calls"][0]["result"]["task"]["id"]
+        second = chat(alice, "mark it as done", first["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in second["tool_calls"]] == [
+            ("complete_task", {"task_id": task_id, "completed": True})
+        ]
+        assert second["response"] == f"Marked task #{task_id} “Buy milk” as done. Nice work!"
+        assert task_service.get_task(session=session, owner_id=alice.id, task_id=task_id).completed
+
+    def test_list_one_then_rename_it(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        first = chat(alice, "show tasks about report")
+        second = chat(alice, "rename it to Write the Q4 report", first["conversation_id"])
+        assert second["tool_calls"][0]["arguments"] == {
+            "task_id": seeded["report"],
+            "title": "Write the Q4 report",
+        }
+
+    def test_it_after_a_list_of_several_asks_which(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        first = chat(alice, "show my tasks")
+        second = chat(alice, "delete it", first["conversation_id"])
+        assert second["tool_calls"] == []
+        assert "I found 5 tasks; which one do you mean?" in second["response"]
+
+    def test_ambiguity_then_answer_with_the_number(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int], session: Session
+    ) -> None:
+        first = chat(alice, "complete milk")
+        second = chat(alice, f"complete task {seeded['eggs']}", first["conversation_id"])
+        assert second["tool_calls"][0]["result"]["task"]["completed"] is True
+        third = chat(alice, "reopen it", second["conversation_id"])
+        assert third["tool_calls"][0]["arguments"] == {
+            "task_id": seeded["eggs"],
+            "completed": False,
+        }
+
+    def test_it_with_nothing_mentioned_asks_which(self, chat: Chat, alice: AuthedUser) -> None:
+        first = chat(alice, "hello")
+        second = chat(alice, "delete it", first["conversation_id"])
+        assert second["tool_calls"] == []
+        assert second["response"].startswith("Which task do you mean?")
+
+    def test_it_is_read_from_the_stored_history_only(
+        self, chat: Chat, alice: AuthedUser, client: TestClient
+    ) -> None:
+        first = chat(alice, "add buy milk")
+        other = chat(alice, "add call mom")  # another conversation: must not change "it" here
+        second = chat(alice, "delete it", first["conversation_id"])
+        deleted = second["tool_calls"][0]["result"]["deleted"]
+        assert deleted["id"] == first["tool_calls"][0]["result"]["task"]["id"]
+        assert deleted["id"] != other["tool_calls"][0]["result"]["task"]["id"]

@@ -1,0 +1,353 @@
+"""The OpenAI-compatible provider through the real `openai` SDK against a scripted endpoint."""
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import httpx2
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlmodel import Session, select
+
+from backend.chat.models import Message
+from backend.chat.providers.openai_compat import OpenAICompatProvider
+from backend.config import Settings
+from backend.tasks import service as task_service
+from backend.tasks.models import Task
+from tests.chat.conftest import SeedTask, chat_url, fixed_clock
+from tests.conftest import AuthedUser
+
+Step = Callable[[httpx2.Request], httpx2.Response]
+BASE_URL = "http://llm.test/v1"
+
+
+def completion(message: dict[str, Any]) -> httpx2.Response:
+    """A chat-completions answer carrying one assistant message."""
+    body = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "test-model",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
+    }
+    return httpx2.Response(200, json=body)
+
+
+def text(content: str) -> Step:
+    """The model answers in text."""
+    return lambda _request: completion({"role": "assistant", "content": content})
+
+
+def calls(*tool_calls: tuple[str, str]) -> Step:
+    """The model calls tools: (name, raw JSON arguments) pairs."""
+    return lambda _request: completion(
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": a}}
+                for i, (n, a) in enumerate(tool_calls)
+            ],
+        }
+    )
+
+
+def status(code: int) -> Step:
+    """The endpoint fails with an HTTP status (asking for an immediate retry)."""
+    return lambda _request: httpx2.Response(
+        code, json={"error": {"message": "scripted failure"}}, headers={"retry-after-ms": "1"}
+    )
+
+
+def timeout(request: httpx2.Request) -> httpx2.Response:
+    """The endpoint never answers in time."""
+    raise httpx2.ReadTimeout("scripted timeout", request=request)
+
+
+class ScriptedEndpoint:
+    """Answers each request with the next step; the last step repeats. Records what it got."""
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = list(steps)
+        self.requests: list[dict[str, Any]] = []
+        self.timeouts: list[Any] = []
+        self.authorizations: list[str | None] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(json.loads(request.content))
+        self.timeouts.append(request.extensions.get("timeout"))
+        self.authorizations.append(request.headers.get("authorization"))
+        step = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
+        return step(request)
+
+
+UseEndpoint = Callable[..., ScriptedEndpoint]
+
+
+@pytest.fixture
+def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
+    """Factory: make the app chat through the OpenAI SDK with a scripted endpoint."""
+    previous = app.state.chat_provider
+
+    def install(*steps: Step, **overrides: Any) -> ScriptedEndpoint:
+        endpoint = ScriptedEndpoint(*steps)
+        provider_settings = settings.model_copy(
+            update={
+                "chat_provider": "openai",
+                "openai_api_key": SecretStr("test-key"),
+                "openai_base_url": BASE_URL,
+                "chat_model": "test-model",
+                **overrides,
+            }
+        )
+        app.state.chat_provider = OpenAICompatProvider(
+            provider_settings,
+            http_client=httpx2.Client(transport=httpx2.MockTransport(endpoint)),
+            clock=fixed_clock,
+        )
+        return endpoint
+
+    yield install
+    app.state.chat_provider = previous
+
+
+def post(
+    client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None
+) -> httpx.Response:
+    """POST one chat turn; the raw response."""
+    body: dict[str, Any] = {"message": message}
+    if conversation_id is not None:
+        body["conversation_id"] = conversation_id
+    return client.post(chat_url(user), json=body, headers=user.headers)
+
+
+def tool_messages(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `tool` role messages of a chat-completions request, results parsed."""
+    return [
+        {**m, "content": json.loads(m["content"])}
+        for m in request["messages"]
+        if m["role"] == "tool"
+    ]
+
+
+def stored(session: Session) -> list[tuple[str, str]]:
+    """Every stored message as (role, content), oldest first."""
+    session.expire_all()
+    return [(m.role, m.content) for m in session.exec(select(Message).order_by(Message.id))]
+
+
+class TestToolCalls:
+    def test_single_tool_call_then_answer(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        endpoint = use_endpoint(
+            calls(("add_task", '{"title": "Buy milk", "priority": "HIGH", "tags": "errands"}')),
+            text("Added “Buy milk”."),
+        )
+        response = post(client, alice, "add buy milk, it's important")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["response"] == "Added “Buy milk”."
+        [call] = body["tool_calls"]
+        assert call["tool"] == "add_task"
+        assert call["arguments"] == {"title": "Buy milk", "priority": "HIGH", "tags": "errands"}
+        task = call["result"]["task"]
+        assert (task["title"], task["priority"], task["tags"]) == ("Buy milk", "high", ["errands"])
+        assert task["user_id"] == alice.id
+        assert [m["tool_call_id"] for m in tool_messages(endpoint.requests[1])] == ["call_0"]
+        assert tool_messages(endpoint.requests[1])[0]["content"]["task"]["id"] == task["id"]
+
+    def test_request_carries_model_prompt_tools_key_and_timeout(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(text("Hello!"), chat_timeout_seconds=7.5)
+        assert post(client, alice, "hi").status_code == 200
+        request = endpoint.requests[0]
+        assert request["model"] == "test-model"
+        assert request["messages"][0]["role"] == "system"
+        assert "Wednesday 2026-11-18 10:00 UTC" in request["messages"][0]["content"]
+        assert request["messages"][-1] == {"role": "user", "content": "hi"}
+        names = [tool["function"]["name"] for tool in request["tools"]]
+        assert names == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
+        assert "user_id" not in json.dumps(request["tools"])
+        assert "$ref" not in json.dumps(request["tools"])
+        assert endpoint.authorizations[0] == "Bearer test-key"
+        assert endpoint.timeouts[0]["read"] == 7.5
+
+    def test_several_rounds_until_an_answer(
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        seed_task: SeedTask,
+        session: Session,
+    ) -> None:
+        milk = seed_task(alice, "Buy milk")
+        endpoint = use_endpoint(
+            calls(("list_tasks", '{"search": "milk", "status": "pending"}')),
+            calls(("complete_task", json.dumps({"task_id": milk}))),
+            text("Done!"),
+        )
+        body = post(client, alice, "I bought the milk").json()
+        assert [c["tool"] for c in body["tool_calls"]] == ["list_tasks", "complete_task"]
+        assert body["tool_calls"][0]["result"]["tasks"][0]["id"] == milk
+        assert len(endpoint.requests) == 3
+        assert task_service.get_task(session=session, owner_id=alice.id, task_id=milk).completed
+
+    def test_malformed_arguments_go_back_as_a_tool_error(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        endpoint = use_endpoint(calls(("add_task", '{"title": "Buy milk"')), text("Sorry."))
+        response = post(client, alice, "add buy milk")
+        assert response.status_code == 200
+        [call] = response.json()["tool_calls"]
+        assert call["arguments"] == {"raw": '{"title": "Buy milk"'}
+        assert call["result"] == {"error": "Arguments are not valid JSON"}
+        assert tool_messages(endpoint.requests[1])[0]["content"] == call["result"]
+        assert session.exec(select(Task)).all() == []
+
+    @pytest.mark.parametrize(
+        ("arguments", "complaint"),
+        [
+            ('{"title": "", "priority": "extreme"}', "priority"),
+            ('{"title": "Buy milk", "user_id": "someone-else"}', "user_id"),
+            ('{"title": "Buy\\u0000 milk"}', "NUL"),
+            ('["Buy milk"]', "must be a JSON object"),
+        ],
+    )
+    def test_invalid_values_go_back_as_a_tool_error(
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        session: Session,
+        arguments: str,
+        complaint: str,
+    ) -> None:
+        endpoint = use_endpoint(calls(("add_task", arguments)), text("Sorry."))
+        response = post(client, alice, "add buy milk")
+        assert response.status_code == 200
+        error = response.json()["tool_calls"][0]["result"]["error"]
+        assert complaint in error
+        assert tool_messages(endpoint.requests[1])[0]["content"] == {"error": error}
+        assert session.exec(select(Task)).all() == []
+
+    def test_unknown_tool_goes_back_as_a_tool_error(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        use_endpoint(calls(("drop_database", "{}")), text("I can't do that."))
+        body = post(client, alice, "drop the database").json()
+        assert body["tool_calls"][0]["result"]["error"].startswith("Unknown tool 'drop_database'")
+        assert body["response"] == "I can't do that."
+
+    def test_another_users_task_is_not_found(
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        bob: AuthedUser,
+        seed_task: SeedTask,
+        session: Session,
+    ) -> None:
+        bobs = seed_task(bob, "Bob's secret plan")
+        use_endpoint(calls(("delete_task", json.dumps({"task_id": bobs}))), text("Not found."))
+        body = post(client, alice, f"delete task {bobs}").json()
+        assert body["tool_calls"][0]["result"] == {"error": "Task not found"}
+        assert task_service.get_task(session=session, owner_id=bob.id, task_id=bobs)
+
+    def test_tool_rounds_are_bounded(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(calls(("list_tasks", "{}")), chat_max_tool_rounds=3)
+        response = post(client, alice, "loop forever")
+        assert response.status_code == 200
+        assert response.json()["response"].startswith("I stopped after 3 rounds of tool calls")
+        assert len(response.json()["tool_calls"]) == 3
+        assert len(endpoint.requests) == 3
+
+    def test_next_turn_replays_stored_tool_calls(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(
+            calls(("add_task", '{"title": "Buy milk"}')), text("Added."), text("It's task 1.")
+        )
+        first = post(client, alice, "add buy milk").json()
+        task_id = first["tool_calls"][0]["result"]["task"]["id"]
+        post(client, alice, "what did you add?", first["conversation_id"])
+        replayed = endpoint.requests[2]["messages"]
+        assert [m["role"] for m in replayed] == [
+            "system", "user", "assistant", "tool", "assistant", "user",
+        ]  # fmt: skip
+        assert replayed[2]["tool_calls"][0]["function"]["name"] == "add_task"
+        assert json.loads(replayed[3]["content"])["task"]["id"] == task_id
+        assert replayed[4]["content"] == "Added."
+
+
+class TestProviderFailures:
+    def test_429_then_success_is_retried(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(status(429), text("Hello!"))
+        response = post(client, alice, "hi")
+        assert response.status_code == 200
+        assert response.json()["response"] == "Hello!"
+        assert len(endpoint.requests) == 2
+
+    def test_500_until_give_up_is_502_and_keeps_the_message(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        endpoint = use_endpoint(status(500), chat_max_retries=2)
+        response = post(client, alice, "add buy milk")
+        assert response.status_code == 502
+        body = response.json()
+        assert body["code"] == "bad_gateway"
+        assert body["message"] == (
+            "The AI provider answered HTTP 500; your message was saved, please try again"
+        )
+        assert "scripted failure" not in response.text
+        assert len(endpoint.requests) == 3
+        assert stored(session) == [("user", "add buy milk")]
+
+    def test_conversation_goes_on_after_a_failure(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        use_endpoint(status(503), chat_max_retries=0)
+        assert post(client, alice, "first try").status_code == 502
+        [conversation_id] = {m.conversation_id for m in session.exec(select(Message))}
+        endpoint = use_endpoint(text("Back again."))
+        assert post(client, alice, "second try", conversation_id).status_code == 200
+        sent = [m["content"] for m in endpoint.requests[0]["messages"] if m["role"] == "user"]
+        assert sent == ["first try", "second try"]
+
+    def test_timeout_is_502_and_keeps_the_message(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        endpoint = use_endpoint(timeout, chat_max_retries=1)
+        response = post(client, alice, "hi")
+        assert response.status_code == 502
+        assert response.json()["message"].startswith("The AI provider timed out")
+        assert len(endpoint.requests) == 2
+        assert stored(session) == [("user", "hi")]
+
+    def test_rejected_key_is_502_without_retry(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(status(401), chat_max_retries=2)
+        response = post(client, alice, "hi")
+        assert response.status_code == 502
+        assert "HTTP 401" in response.json()["message"]
+        assert "test-key" not in response.text
+        assert len(endpoint.requests) == 1
+
+    def test_failure_after_a_tool_call_keeps_the_call_on_record(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        use_endpoint(calls(("add_task", '{"title": "Buy milk"}')), status(500), chat_max_retries=0)
+        assert post(client, alice, "add buy milk").status_code == 502
+        messages = session.exec(select(Message).order_by(Message.id)).all()
+        assert [m.role for m in messages] == ["user", "assistant"]
+        assert messages[1].tool_calls[0]["tool"] == "add_task"
+        assert [t.title for t in session.exec(select(Task))] == ["Buy milk"]

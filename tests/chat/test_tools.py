@@ -1,0 +1,142 @@
+"""`run_tool`, the interface REST chat and MCP share: validation, owner binding, errors."""
+
+import json
+
+import pytest
+from sqlmodel import Session
+
+from backend.chat.tools import TOOLS, run_tool
+from backend.tasks import service as task_service
+from tests.chat.conftest import SeedTask
+from tests.conftest import AuthedUser
+
+
+class TestToolDefinitions:
+    def test_the_five_tools_in_order(self) -> None:
+        assert [spec.name for spec in TOOLS] == [
+            "add_task", "list_tasks", "complete_task", "delete_task", "update_task",
+        ]  # fmt: skip
+
+    @pytest.mark.parametrize("spec", TOOLS, ids=[spec.name for spec in TOOLS])
+    def test_schema_never_asks_for_a_user(self, spec: object) -> None:
+        schema = json.dumps(spec.arguments.model_json_schema())  # type: ignore[attr-defined]
+        assert "user" not in schema
+        assert "owner" not in schema
+        assert spec.description  # type: ignore[attr-defined]
+
+
+class TestRunTool:
+    def test_json_string_and_mapping_both_work(self, session: Session, alice: AuthedUser) -> None:
+        from_text = run_tool(
+            "add_task", '{"title": "Buy milk"}', session=session, owner_id=alice.id
+        )
+        from_dict = run_tool("add_task", {"title": "Call mom"}, session=session, owner_id=alice.id)
+        assert from_text.ok
+        assert from_dict.ok
+        assert from_text.result["task"]["user_id"] == alice.id
+        listed = run_tool("list_tasks", {}, session=session, owner_id=alice.id)
+        assert [t["title"] for t in listed.result["tasks"]] == ["Buy milk", "Call mom"]
+        assert listed.result["total"] == 2
+        assert json.loads(json.dumps(listed.result)) == listed.result
+
+    def test_empty_argument_text_means_no_arguments(
+        self, session: Session, alice: AuthedUser
+    ) -> None:
+        assert run_tool("list_tasks", "", session=session, owner_id=alice.id).ok
+
+    @pytest.mark.parametrize(
+        ("name", "arguments", "error"),
+        [
+            ("drop_database", {}, "Unknown tool 'drop_database'"),
+            ("add_task", "{oops", "Arguments are not valid JSON"),
+            ("add_task", "[1, 2]", "Arguments must be a JSON object"),
+            ("add_task", {}, "Invalid arguments: title: Field required"),
+            (
+                "add_task",
+                {"title": "x", "user_id": "bob"},
+                "user_id: Extra inputs are not permitted",
+            ),
+            ("add_task", {"title": "x", "priority": "extreme"}, "Invalid arguments: priority"),
+            ("complete_task", {"task_id": "three"}, "Invalid arguments: task_id"),
+            ("complete_task", {"task_id": 999999}, "Task not found"),
+            ("update_task", {"task_id": 999999, "title": "x"}, "Task not found"),
+            ("update_task", {"task_id": "SEEDED", "title": None}, "title cannot be null"),
+            ("list_tasks", {"limit": 1000}, "Invalid arguments: limit"),
+        ],
+    )
+    def test_bad_calls_are_errors_not_exceptions(
+        self,
+        session: Session,
+        alice: AuthedUser,
+        seed_task: SeedTask,
+        name: str,
+        arguments: object,
+        error: str,
+    ) -> None:
+        seeded = seed_task(alice, "Buy milk")
+        if isinstance(arguments, dict) and arguments.get("task_id") == "SEEDED":
+            arguments = {**arguments, "task_id": seeded}
+        outcome = run_tool(name, arguments, session=session, owner_id=alice.id)  # type: ignore[arg-type]
+        assert not outcome.ok
+        assert error in outcome.result["error"]
+
+    @pytest.mark.parametrize(
+        ("name", "arguments"),
+        [
+            ("complete_task", {}),
+            ("delete_task", {}),
+            ("update_task", {"title": "Mine now"}),
+        ],
+    )
+    def test_another_users_task_is_not_found(
+        self,
+        session: Session,
+        alice: AuthedUser,
+        bob: AuthedUser,
+        seed_task: SeedTask,
+        name: str,
+        arguments: dict[str, object],
+    ) -> None:
+        bobs = seed_task(bob, "Bob's plan")
+        outcome = run_tool(name, {"task_id": bobs, **arguments}, session=session, owner_id=alice.id)
+        assert outcome.result == {"error": "Task not found"}
+        task = task_service.get_task(session=session, owner_id=bob.id, task_id=bobs)
+        session.refresh(task)
+        assert (task.title, task.completed) == ("Bob's plan", False)
+
+    def test_update_changes_only_given_fields_and_null_clears_due_date(
+        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        task_id = seed_task(alice, "Buy milk", priority="high", due_date="2026-12-01")
+        outcome = run_tool(
+            "update_task",
+            {"task_id": task_id, "due_date": None, "tags": "home, errands"},
+            session=session,
+            owner_id=alice.id,
+        )
+        task = outcome.result["task"]
+        assert (task["title"], task["priority"], task["due_date"]) == ("Buy milk", "high", None)
+        assert task["tags"] == ["errands", "home"]
+
+    def test_complete_then_reopen(
+        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        task_id = seed_task(alice, "Buy milk")
+        done = run_tool("complete_task", {"task_id": task_id}, session=session, owner_id=alice.id)
+        assert done.result["task"]["completed"] is True
+        reopened = run_tool(
+            "complete_task",
+            {"task_id": task_id, "completed": False},
+            session=session,
+            owner_id=alice.id,
+        )
+        assert reopened.result["task"]["completed"] is False
+
+    def test_delete_answers_the_deleted_task(
+        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        task_id = seed_task(alice, "Buy milk")
+        outcome = run_tool("delete_task", {"task_id": task_id}, session=session, owner_id=alice.id)
+        assert outcome.result["deleted"]["title"] == "Buy milk"
+        again = run_tool("delete_task", {"task_id": task_id}, session=session, owner_id=alice.id)
+        assert again.result == {"error": "Task not found"}

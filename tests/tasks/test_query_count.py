@@ -1,0 +1,79 @@
+"""No N+1: listing tasks takes the same small number of queries for 1 or 100 tagged tasks."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+from sqlmodel import Session
+
+from backend.tasks.models import Tag, Task
+from tests.conftest import AuthedUser
+from tests.tasks.conftest import tasks_url
+
+MAX_LIST_QUERIES = 3
+
+
+@contextmanager
+def count_queries(engine: Engine) -> Iterator[list[str]]:
+    """Record every SQL statement the engine sends while the block runs."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def seed_tagged_tasks(session: Session, owner_id: str, count: int) -> None:
+    """`count` tasks, each carrying two of the user's three tags."""
+    tags = [Tag(user_id=owner_id, name=name) for name in ("home", "work", "urgent")]
+    session.add_all(
+        Task(user_id=owner_id, title=f"task {n}", tags=[tags[n % 3], tags[(n + 1) % 3]])
+        for n in range(count)
+    )
+    session.commit()
+
+
+class TestListQueryCount:
+    @pytest.mark.parametrize("count", [1, 100])
+    @pytest.mark.parametrize(
+        "params",
+        [{"limit": 100}, {"limit": 100, "tag": "work", "q": "task", "sort": "priority"}],
+        ids=["plain", "filtered"],
+    )
+    def test_list_is_constant_queries_whatever_its_length(
+        self,
+        client: TestClient,
+        engine: Engine,
+        session: Session,
+        alice: AuthedUser,
+        count: int,
+        params: dict[str, Any],
+    ) -> None:
+        seed_tagged_tasks(session, alice.id, count)
+        with count_queries(engine) as statements:
+            response = client.get(tasks_url(alice), params=params, headers=alice.headers)
+        assert response.status_code == 200
+        body = response.json()
+        assert len(body) == int(response.headers["X-Total-Count"]) > 0
+        assert all(len(task["tags"]) == 2 for task in body)
+        # The whole request: the token's user, the page with its total, the page's tags.
+        assert len(statements) <= MAX_LIST_QUERIES, statements
+        assert any("FROM tasks" in statement for statement in statements)
+
+    def test_page_past_the_end_still_reports_the_total(
+        self, client: TestClient, engine: Engine, session: Session, alice: AuthedUser
+    ) -> None:
+        seed_tagged_tasks(session, alice.id, 5)
+        with count_queries(engine) as statements:
+            response = client.get(tasks_url(alice), params={"offset": 50}, headers=alice.headers)
+        assert response.json() == []
+        assert response.headers["X-Total-Count"] == "5"
+        assert len(statements) <= MAX_LIST_QUERIES, statements

@@ -1,0 +1,153 @@
+"""Recurrence: next-date math (pure) and completing recurring tasks through every path."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.tasks.fields import Recurrence
+from backend.tasks.recurrence import add_month, next_due
+from tests.conftest import AuthedUser
+from tests.tasks.conftest import CreateTask, tasks_url
+
+
+def at(year: int, month: int, day: int, hour: int = 9) -> datetime:
+    """A UTC moment."""
+    return datetime(year, month, day, hour, 30, tzinfo=UTC)
+
+
+class TestNextDue:
+    @pytest.mark.parametrize(
+        ("due", "recurrence", "expected"),
+        [
+            (at(2026, 3, 10), Recurrence.daily, at(2026, 3, 11)),
+            (at(2026, 12, 31), Recurrence.daily, at(2027, 1, 1)),
+            (at(2028, 2, 28), Recurrence.daily, at(2028, 2, 29)),
+            (at(2027, 2, 28), Recurrence.daily, at(2027, 3, 1)),
+            (at(2026, 3, 10), Recurrence.weekly, at(2026, 3, 17)),
+            (at(2026, 12, 29), Recurrence.weekly, at(2027, 1, 5)),
+            (at(2028, 2, 26), Recurrence.weekly, at(2028, 3, 4)),
+            (at(2026, 3, 10), Recurrence.monthly, at(2026, 4, 10)),
+            (at(2026, 1, 31), Recurrence.monthly, at(2026, 2, 28)),
+            (at(2028, 1, 31), Recurrence.monthly, at(2028, 2, 29)),
+            (at(2026, 3, 31), Recurrence.monthly, at(2026, 4, 30)),
+            (at(2026, 5, 31), Recurrence.monthly, at(2026, 6, 30)),
+            (at(2026, 8, 31), Recurrence.monthly, at(2026, 9, 30)),
+            (at(2026, 12, 31), Recurrence.monthly, at(2027, 1, 31)),
+            (at(2026, 12, 15), Recurrence.monthly, at(2027, 1, 15)),
+            (at(2028, 2, 29), Recurrence.monthly, at(2028, 3, 29)),
+        ],
+    )
+    def test_next_date(self, due: datetime, recurrence: Recurrence, expected: datetime) -> None:
+        assert next_due(due, recurrence) == expected
+
+    def test_time_of_day_and_zone_are_kept(self) -> None:
+        due = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
+        assert add_month(due) == datetime(2026, 2, 28, 23, 59, 59, tzinfo=UTC)
+
+    def test_none_has_no_next_occurrence(self) -> None:
+        with pytest.raises(ValueError, match="no next occurrence"):
+            next_due(at(2026, 1, 1), Recurrence.none)
+
+
+def all_tasks(client: TestClient, user: AuthedUser) -> list[dict[str, Any]]:
+    """Every task of the user, oldest first."""
+    params = {"sort": "created_at", "order": "asc", "limit": 100}
+    return list(client.get(tasks_url(user), params=params, headers=user.headers).json())
+
+
+class TestCompletingRecurringTasks:
+    @pytest.mark.parametrize(
+        ("recurrence", "due", "next_due_date"),
+        [
+            ("daily", "2026-03-10T09:00:00Z", "2026-03-11T09:00:00Z"),
+            ("weekly", "2026-03-10T09:00:00Z", "2026-03-17T09:00:00Z"),
+            ("monthly", "2026-01-31", "2026-02-28T23:59:59Z"),
+        ],
+    )
+    def test_toggle_schedules_the_next_occurrence(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        create_task: CreateTask,
+        recurrence: str,
+        due: str,
+        next_due_date: str,
+    ) -> None:
+        task = create_task(
+            alice,
+            "Water plants",
+            description="balcony",
+            priority="high",
+            tags=["home"],
+            recurrence=recurrence,
+            due_date=due,
+        )
+        done = client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        assert done.json()["completed"] is True
+        original, following = all_tasks(client, alice)
+        assert original["id"] == task["id"]
+        assert original["completed"] is True
+        assert following["completed"] is False
+        assert following["due_date"] == next_due_date
+        for field in ("title", "description", "priority", "tags", "recurrence"):
+            assert following[field] == task[field]
+
+    @pytest.mark.parametrize(
+        ("method", "suffix", "body"),
+        [
+            ("PATCH", "/complete", {"completed": True}),
+            ("PUT", "", {"completed": True}),
+            ("PATCH", "", {"completed": True, "title": "Renamed"}),
+        ],
+    )
+    def test_every_completing_path_schedules_the_next(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        create_task: CreateTask,
+        method: str,
+        suffix: str,
+        body: dict[str, Any],
+    ) -> None:
+        task = create_task(alice, "Standup", recurrence="daily", due_date="2026-03-10T09:00:00Z")
+        url = tasks_url(alice, f"/{task['id']}{suffix}")
+        assert client.request(method, url, json=body, headers=alice.headers).status_code == 200
+        tasks = all_tasks(client, alice)
+        assert [t["completed"] for t in tasks] == [True, False]
+        assert tasks[1]["due_date"] == "2026-03-11T09:00:00Z"
+        assert tasks[1]["title"] == body.get("title", "Standup")
+
+    def test_uncompleting_and_recompleting_a_done_task_adds_no_extra(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Gym", recurrence="weekly", due_date="2026-03-10")
+        url = tasks_url(alice, f"/{task['id']}/complete")
+        client.patch(url, headers=alice.headers)
+        assert len(all_tasks(client, alice)) == 2
+        reopened = client.patch(url, headers=alice.headers)
+        assert reopened.json()["completed"] is False
+        assert len(all_tasks(client, alice)) == 2
+        client.patch(url, json={"completed": True}, headers=alice.headers)
+        client.patch(url, json={"completed": True}, headers=alice.headers)
+        client.put(
+            tasks_url(alice, f"/{task['id']}"), json={"completed": True}, headers=alice.headers
+        )
+        assert len(all_tasks(client, alice)) == 3
+
+    def test_non_recurring_task_schedules_nothing(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Once", due_date="2026-03-10")
+        client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        assert len(all_tasks(client, alice)) == 1
+
+    def test_without_due_date_the_next_is_due_a_period_after_completion(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Stretch", recurrence="daily")
+        done = client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        completed_at = datetime.fromisoformat(done.json()["completed_at"])
+        following = all_tasks(client, alice)[1]
+        assert datetime.fromisoformat(following["due_date"]) == completed_at + timedelta(days=1)
