@@ -5,12 +5,14 @@ from pathlib import Path
 import mcp_types as types
 import pytest
 from alembic import command
+from fastapi.testclient import TestClient
 from mcp.shared.exceptions import MCPError
 from sqlmodel import Session
 
 from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.chat.tools import ToolOutcome
+from backend.config import Settings
 from backend.db import alembic_config
 from backend.main import create_app
 from backend.mcp import server as server_module
@@ -33,6 +35,15 @@ class TestDatabaseFailures:
         assert response.headers["Retry-After"].isdigit()
         assert response.json()["code"] == "service_unavailable"
         assert "psycopg" not in response.text
+
+    def test_app_served_without_its_lifespan_answers_503(
+        self, settings: Settings, alice: AuthedUser
+    ) -> None:
+        # No lifespan (e.g. `uvicorn --lifespan off`) means no session manager: say so, don't hang.
+        client = TestClient(create_app(settings))
+        response = client.post("/mcp", json=LIST_TOOLS, headers=alice.headers)
+        assert response.status_code == 503
+        assert response.json()["code"] == "service_unavailable"
 
     @pytest.mark.anyio
     async def test_failing_query_in_a_tool_is_a_plain_tool_error(
