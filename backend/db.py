@@ -96,6 +96,11 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def open_session(engine: Engine) -> Session:
+    """A session on the app's engine for work outside a FastAPI route (the MCP endpoint)."""
+    return Session(engine, expire_on_commit=False)
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic configuration pointing at our migrations, optionally bound to an engine."""
     config = Config()

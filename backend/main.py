@@ -16,6 +16,7 @@ from backend.config import Settings, get_settings
 from backend.db import create_db_engine
 from backend.docs import install_docs
 from backend.errors import install_error_handlers
+from backend.mcp.server import MCPEndpoint
 from backend.middleware import (
     AccessLogMiddleware,
     BodySizeLimitMiddleware,
@@ -50,10 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app with its own engine; nothing else is kept in process memory."""
     settings = settings or get_settings()
     engine = create_db_engine(settings)
+    mcp_endpoint = MCPEndpoint(settings=settings, engine=engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with mcp_endpoint.running():
+            yield
         engine.dispose()
 
     app = FastAPI(
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     include_user_scoped(app, tasks_router)
     include_user_scoped(app, chat_router)
+    mcp_endpoint.mount(app)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

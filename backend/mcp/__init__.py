@@ -1,0 +1,1 @@
+"""The task tools served to external AI clients over the Model Context Protocol."""

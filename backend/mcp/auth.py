@@ -1,0 +1,42 @@
+"""Bearer auth for `/mcp`: the MCP SDK's token-verifier hook over the app's one token check."""
+
+import anyio.to_thread
+from mcp.server.auth.middleware.auth_context import get_access_token
+from mcp.server.auth.provider import AccessToken
+from sqlalchemy import Engine
+
+from backend.auth.deps import authenticate_token
+from backend.config import Settings
+from backend.db import open_session
+from backend.errors import UnauthorizedError
+
+
+class AccountTokenVerifier:
+    """Accepts exactly the bearer tokens the REST API accepts (a `TokenVerifier` for the SDK)."""
+
+    def __init__(self, *, settings: Settings, engine: Engine) -> None:
+        self._settings = settings
+        self._engine = engine
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        """The token's user as an SDK access record; None (so 401) if missing, bad or expired."""
+        # authenticate_token reads the database: keep that off the event loop.
+        return await anyio.to_thread.run_sync(self._verify, token)
+
+    def _verify(self, token: str) -> AccessToken | None:
+        with open_session(self._engine) as session:
+            try:
+                user = authenticate_token(token, session=session, settings=self._settings)
+            except UnauthorizedError:
+                return None
+        # Our tokens name a user, not an OAuth client: the user id serves as both.
+        return AccessToken(token=token, client_id=user.id, subject=user.id, scopes=[])
+
+
+def authenticated_user_id() -> str:
+    """The id of the user whose token authorised the MCP request being handled."""
+    access = get_access_token()
+    if access is None or access.subject is None:
+        # Unreachable behind RequireAuthMiddleware; refuse rather than act for nobody.
+        raise RuntimeError("MCP request without an authenticated user")
+    return access.subject

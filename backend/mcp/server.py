@@ -1,0 +1,160 @@
+"""The chat's task tools over MCP: streamable HTTP at `/mcp`, stateless, JSON, bearer auth."""
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+import mcp_types as types
+from fastapi import FastAPI
+from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, BearerAuthBackend
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel import Server
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
+from pydantic_core import to_json
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from backend.chat.tools import TOOLS, ToolOutcome, run_tool
+from backend.config import Settings
+from backend.db import open_session
+from backend.errors import AppError, ServiceUnavailableError, UnauthorizedError
+from backend.mcp.auth import AccountTokenVerifier, authenticated_user_id
+
+logger = logging.getLogger(__name__)
+
+MCP_PATH = "/mcp"
+SERVER_NAME = "todo-api"
+INSTRUCTIONS = (
+    "Manage the signed-in user's todo list: add, list, complete, update and delete tasks. "
+    "The user is the owner of the bearer token; tools never take a user id."
+)
+DATABASE_UNAVAILABLE = "The database is unavailable; please retry shortly"
+
+
+def describe_tools() -> list[types.Tool]:
+    """The MCP descriptions of the chat's tools: same names, descriptions and argument schemas."""
+    return [
+        types.Tool(
+            name=spec.name,
+            description=spec.description,
+            input_schema=spec.arguments.model_json_schema(),
+        )
+        for spec in TOOLS
+    ]
+
+
+def tool_result(outcome: ToolOutcome) -> types.CallToolResult:
+    """A tool outcome as an MCP result; a failed call is a tool error the model can read and fix."""
+    return types.CallToolResult(
+        content=[types.TextContent(text=to_json(outcome.result).decode())],
+        structured_content=outcome.result,
+        is_error=not outcome.ok,
+    )
+
+
+def _run_tool(
+    engine: Engine, name: str, arguments: Mapping[str, Any], owner_id: str
+) -> ToolOutcome:
+    with open_session(engine) as session:
+        return run_tool(name, arguments, session=session, owner_id=owner_id)
+
+
+def create_mcp_server(engine: Engine) -> Server:
+    """The low-level MCP server listing the chat's tools and running them for the token's user."""
+    tools = describe_tools()
+    tool_names = frozenset(tool.name for tool in tools)
+
+    async def list_tools(
+        _ctx: ServerRequestContext, _params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=tools)
+
+    async def call_tool(
+        _ctx: ServerRequestContext, params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        if params.name not in tool_names:
+            # The MCP spec makes an unknown tool a protocol error, not a tool result.
+            raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
+        owner_id = authenticated_user_id()
+        run = partial(_run_tool, engine, params.name, params.arguments or {}, owner_id)
+        try:
+            outcome = await anyio.to_thread.run_sync(run)
+        except SQLAlchemyError as exc:
+            # The SDK would echo str(exc), SQL included, and log a traceback: answer plainly.
+            logger.warning("database error in MCP tool %s: %s", params.name, type(exc).__name__)
+            outcome = ToolOutcome(ok=False, result={"error": DATABASE_UNAVAILABLE})
+        except AppError as exc:  # a 5xx the tools re-raise, e.g. the database being unavailable
+            outcome = ToolOutcome(ok=False, result={"error": exc.message})
+        except Exception as exc:
+            # Same policy as the REST handlers: one log line, no traceback, nothing internal sent.
+            logger.error("unexpected error in MCP tool %s: %s", params.name, type(exc).__name__)
+            raise MCPError(types.INTERNAL_ERROR, "Internal server error") from None
+        return tool_result(outcome)
+
+    return Server(
+        SERVER_NAME,
+        version="0.1.0",
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+class MCPEndpoint:
+    """The `/mcp` ASGI endpoint: bearer auth first, then the SDK's streamable HTTP transport."""
+
+    def __init__(self, *, settings: Settings, engine: Engine) -> None:
+        self._server = create_mcp_server(engine)
+        self._security = TransportSecuritySettings(
+            enable_dns_rebinding_protection=True,
+            allowed_hosts=settings.mcp_allowed_hosts,
+            allowed_origins=settings.mcp_allowed_origins,
+        )
+        self._manager: StreamableHTTPSessionManager | None = None
+        verifier = AccountTokenVerifier(settings=settings, engine=engine)
+        self._app = AuthenticationMiddleware(
+            AuthContextMiddleware(self._serve), backend=BearerAuthBackend(verifier)
+        )
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Run a session manager for one app lifespan (the SDK runs each manager only once)."""
+        manager = StreamableHTTPSessionManager(
+            app=self._server,
+            json_response=True,
+            stateless=True,
+            security_settings=self._security,
+        )
+        async with manager.run():
+            self._manager = manager
+            try:
+                yield
+            finally:
+                self._manager = None
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not isinstance(scope.get("user"), AuthenticatedUser):
+            # Raised rather than answered here so the 401 has the app's one error format.
+            raise UnauthorizedError("A valid bearer token is required")
+        if self._manager is None:
+            raise ServiceUnavailableError("The MCP server is not running")
+        await self._manager.handle_request(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+    def mount(self, app: FastAPI) -> None:
+        """Serve this endpoint at exactly `/mcp` (a Mount would redirect it to `/mcp/`)."""
+        # POST only: stateless, the server never pushes, so a GET stream would idle forever
+        # and there is no session to DELETE. The MCP spec allows 405 for both.
+        route = Route(MCP_PATH, endpoint=self, methods=["POST"], include_in_schema=False)
+        app.router.routes.append(route)
