@@ -9,6 +9,7 @@ the p99 ratio (the goal is <= 1.5: nothing may block the event loop).
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import secrets
 import socket
@@ -17,12 +18,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import httpx
 
 EMAIL = "storm@example.com"
 PASSWORD = "correct horse battery staple"
+# Paced probing spreads the samples over the whole storm, not just its first burst.
+PROBE_INTERVAL = 0.02
 
 
 def free_port() -> int:
@@ -62,28 +67,41 @@ async def wait_until_up(client: httpx.AsyncClient) -> None:
     raise SystemExit("server did not start")
 
 
-async def sample_health(client: httpx.AsyncClient, samples: int) -> list[float]:
-    """Sequential health requests; latency of each in milliseconds."""
+async def sample_health(
+    client: httpx.AsyncClient, samples: int, interval: float = PROBE_INTERVAL
+) -> list[float]:
+    """Health requests paced `interval` apart (one at a time); latency of each in milliseconds."""
     latencies = []
     for _ in range(samples):
         start = time.perf_counter()
         response = await client.get("/api/health")
-        latencies.append((time.perf_counter() - start) * 1000)
+        latency = time.perf_counter() - start
+        latencies.append(latency * 1000)
         assert response.status_code == 200
+        await asyncio.sleep(max(0.0, interval - latency))
     return latencies
 
 
-async def storm(client: httpx.AsyncClient, concurrency: int, stop: asyncio.Event) -> int:
+async def storm(base_url: str, concurrency: int, stop: Event, started: Event) -> int:
     """Waves of `concurrency` simultaneous logins until told to stop; returns logins done."""
     done = 0
     payload = {"email": EMAIL, "password": PASSWORD}
-    while not stop.is_set():
-        responses = await asyncio.gather(
-            *(client.post("/api/auth/login", json=payload) for _ in range(concurrency))
-        )
-        assert all(r.status_code == 200 for r in responses), [r.status_code for r in responses]
-        done += len(responses)
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, timeout=300, limits=limits) as client:
+        while not stop.is_set():
+            wave = [client.post("/api/auth/login", json=payload) for _ in range(concurrency)]
+            started.set()
+            responses = await asyncio.gather(*wave)
+            assert all(r.status_code == 200 for r in responses), [r.status_code for r in responses]
+            done += len(responses)
     return done
+
+
+def storm_process(
+    base_url: str, concurrency: int, stop: Event, started: Event, logins: "Synchronized[int]"
+) -> None:
+    """The storm in its own process, so that its client work cannot delay the health probe."""
+    logins.value = asyncio.run(storm(base_url, concurrency, stop, started))
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -98,41 +116,52 @@ async def run(samples: int, rounds: int, concurrency: int, bcrypt_rounds: int) -
         port = free_port()
         server = start_server(Path(workdir), port, bcrypt_rounds)
         base_url = f"http://127.0.0.1:{port}"
-        limits = httpx.Limits(max_connections=concurrency + 5)
+        spawn = multiprocessing.get_context("spawn")
         try:
-            async with (
-                httpx.AsyncClient(base_url=base_url, timeout=120) as probe,
-                httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as loginer,
-            ):
+            async with httpx.AsyncClient(base_url=base_url, timeout=120) as probe:
                 await wait_until_up(probe)
-                registered = await loginer.post(
+                registered = await probe.post(
                     "/api/auth/register", json={"email": EMAIL, "password": PASSWORD}
                 )
                 assert registered.status_code == 201, registered.text
-                await sample_health(probe, 50)  # warm-up
+                await sample_health(probe, 50, interval=0)  # warm-up
                 quiet: list[float] = []
                 stormy: list[float] = []
                 logins, elapsed = 0, 0.0
+                per_round: list[tuple[float, float]] = []
                 # Alternate the phases so that noise from other load on the machine hits both.
                 for _ in range(rounds):
-                    quiet += await sample_health(probe, samples)
-                    stop = asyncio.Event()
-                    storm_task = asyncio.create_task(storm(loginer, concurrency, stop))
+                    quiet_round = await sample_health(probe, samples)
+                    stop, started, count = spawn.Event(), spawn.Event(), spawn.Value("i", 0)
+                    worker = spawn.Process(
+                        target=storm_process, args=(base_url, concurrency, stop, started, count)
+                    )
+                    worker.start()
+                    await asyncio.to_thread(started.wait)
                     await asyncio.sleep(0.5)  # let the first wave reach bcrypt
-                    started = time.perf_counter()
-                    stormy += await sample_health(probe, samples)
+                    began = time.perf_counter()
+                    stormy_round = await sample_health(probe, samples)
+                    elapsed += time.perf_counter() - began
+                    quiet += quiet_round
+                    stormy += stormy_round
+                    per_round.append(
+                        (percentile(quiet_round, 0.99), percentile(stormy_round, 0.99))
+                    )
                     stop.set()
-                    logins += await storm_task
-                    elapsed += time.perf_counter() - started
+                    await asyncio.to_thread(worker.join)
+                    logins += count.value
         finally:
             server.terminate()
             server.wait(timeout=10)
 
     print(
         f"bcrypt cost {bcrypt_rounds}, {concurrency} concurrent logins, "
-        f"{rounds} rounds x {samples} health samples per phase, {os.cpu_count()} CPUs"
+        f"{rounds} rounds x {samples} health samples per phase "
+        f"({PROBE_INTERVAL * 1000:.0f} ms apart), {os.cpu_count()} CPUs"
     )
-    print(f"logins completed during the storm: {logins} ({logins / elapsed:.1f}/s)")
+    print(f"logins completed: {logins}; storm phases lasted {elapsed:.1f} s in all")
+    for number, (quiet_p99, stormy_p99) in enumerate(per_round, start=1):
+        print(f"  round {number}: p99 quiet {quiet_p99:6.2f} ms, storm {stormy_p99:6.2f} ms")
     for label, values in (("without storm", quiet), ("with storm   ", stormy)):
         print(
             f"health {label}: p50 {statistics.median(values):6.2f} ms"
