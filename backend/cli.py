@@ -1,13 +1,20 @@
-"""The `todo-api` command: serve, migrate, openapi."""
+"""The `todo-api` command: serve, migrate, openapi, create-user."""
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from backend.auth.accounts import create_account
+from backend.auth.models import UserCreate
 from backend.config import get_settings
 from backend.db import create_db_engine, run_migrations
+from backend.errors import ConflictError
 from backend.logs import logging_config
 
 DEFAULT_OPENAPI_PATH = Path("specs/openapi.json")
@@ -60,6 +67,27 @@ def write_openapi(args: argparse.Namespace) -> None:
     print(f"Wrote {args.output}")
 
 
+def create_user(args: argparse.Namespace) -> None:
+    """Create a password account; the password is prompted for unless `--password` is given."""
+    password = args.password or getpass.getpass("Password (8 to 72 bytes): ")
+    try:
+        user_in = UserCreate(email=args.email, password=password, name=args.name)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        sys.exit(f"Invalid user: {problems}")
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        run_migrations(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            user = create_account(session=session, user_in=user_in, settings=settings)
+    except ConflictError as exc:
+        sys.exit(exc.message)
+    finally:
+        engine.dispose()
+    print(f"Created user {user.id} <{user.email}>")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="todo-api", description=__doc__)
@@ -77,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     openapi_cmd = commands.add_parser("openapi", help="write the OpenAPI contract file")
     openapi_cmd.add_argument("--output", type=Path, default=DEFAULT_OPENAPI_PATH)
     openapi_cmd.set_defaults(handler=write_openapi)
+
+    user_cmd = commands.add_parser("create-user", help="create an account with a password")
+    user_cmd.add_argument("--email", required=True)
+    user_cmd.add_argument("--name", default=None)
+    user_cmd.add_argument("--password", help="omit to be prompted (keeps it out of shell history)")
+    user_cmd.set_defaults(handler=create_user)
     return parser
 
 

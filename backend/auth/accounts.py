@@ -16,13 +16,11 @@ EMAIL_TAKEN_MESSAGE = "An account with this email already exists"
 
 def create_account(*, session: Session, user_in: UserCreate, settings: Settings) -> User:
     """Create a password account; 409 if the email (in any case) is taken."""
+    # Hash before touching the database, so no pooled connection is held while bcrypt runs.
+    password_hash = hash_password(user_in.password, rounds=settings.bcrypt_rounds)
     if session.exec(select(User.id).where(User.email == user_in.email)).first():
         raise ConflictError(EMAIL_TAKEN_MESSAGE)
-    user = User(
-        email=user_in.email,
-        name=user_in.name,
-        password_hash=hash_password(user_in.password, rounds=settings.bcrypt_rounds),
-    )
+    user = User(email=user_in.email, name=user_in.name, password_hash=password_hash)
     session.add(user)
     try:
         session.commit()
@@ -39,6 +37,9 @@ def authenticate_password(
     """The active user with these credentials; one 401 for unknown email and wrong password."""
     user = session.exec(select(User).where(User.email == email)).first()
     password_hash = user.password_hash if user is not None else None
+    # End the read transaction: during a login storm, requests queue for bcrypt, and each
+    # would otherwise hold a pooled connection the whole time (exhausting the pool).
+    session.commit()
     matches = verify_password(password, password_hash, rounds=settings.bcrypt_rounds)
     if user is None or not matches or not user.is_active:
         raise UnauthorizedError(BAD_CREDENTIALS_MESSAGE)

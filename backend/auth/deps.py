@@ -54,8 +54,8 @@ def authenticate_token(token: str, *, session: Session, settings: Settings) -> U
     return user
 
 
-def app_settings(request: Request) -> Settings:
-    """The settings of the app serving this request."""
+async def app_settings(request: Request) -> Settings:
+    """The settings of the app serving this request (async: no I/O, so no threadpool hop)."""
     settings: Settings = request.app.state.settings
     return settings
 

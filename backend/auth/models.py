@@ -49,8 +49,11 @@ class User(UserBase, table=True):
 class UserPublic(UserBase):
     """A user as the API shows it; never carries the password hash."""
 
-    id: str = Field(description="User id: a UUID for our accounts, the `sub` of external ones.")
-    created_at: datetime
+    id: str = Field(
+        description="User id: a UUID for our accounts, the `sub` of external ones.",
+        schema_extra={"examples": ["5b0c3c8e-1d2a-4c57-9a51-3f1f0e6b2a10"]},
+    )
+    created_at: datetime = Field(description="When the account was created (UTC).")
 
 
 class UserCreate(SQLModel):
@@ -107,7 +110,26 @@ class TokenResponse(SQLModel):
     refresh_token: str = Field(description="Opaque, single-use token for `POST /refresh`.")
     token_type: str = Field(default="bearer", description="Always `bearer`.")
     expires_in: int = Field(description="Seconds until the access token expires.")
-    user: UserPublic
+    user: UserPublic = Field(description="The account the tokens belong to.")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
+                    "refresh_token": "Jx0n7c3mS2bQ…",
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                    "user": {
+                        "id": "5b0c3c8e-1d2a-4c57-9a51-3f1f0e6b2a10",
+                        "email": "ada@example.com",
+                        "name": "Ada",
+                        "created_at": "2026-01-01T12:00:00Z",
+                    },
+                }
+            ]
+        }
+    }
 
 
 class RefreshToken(SQLModel, table=True):

@@ -4,7 +4,6 @@ import hashlib
 import ipaddress
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable
 from typing import Annotated
@@ -21,7 +20,6 @@ from backend.errors import ServiceUnavailableError, TooManyRequestsError
 logger = logging.getLogger(__name__)
 
 STORAGE_TIMEOUT_SECONDS = 2
-_create_lock = threading.Lock()
 
 
 def _is_trusted(address: str, trusted: list[str]) -> bool:
@@ -91,21 +89,23 @@ class AuthRateLimiter:
 
 
 def _app_limiter(request: Request) -> AuthRateLimiter:
+    # Built on first use; only ever called on the event loop, so no lock is needed.
     limiter: AuthRateLimiter | None = getattr(request.app.state, "auth_rate_limiter", None)
     if limiter is None:
-        with _create_lock:
-            limiter = getattr(request.app.state, "auth_rate_limiter", None)
-            if limiter is None:
-                limiter = AuthRateLimiter(request.app.state.settings)
-                request.app.state.auth_rate_limiter = limiter
+        limiter = AuthRateLimiter(request.app.state.settings)
+        request.app.state.auth_rate_limiter = limiter
     return limiter
 
 
 RateLimit = Callable[..., None]
 
 
-def auth_rate_limit(request: Request) -> RateLimit:
-    """A check bound to this request's client IP: call it with the email, if any, before work."""
+async def auth_rate_limit(request: Request) -> RateLimit:
+    """A check bound to this request's client IP: call it with the email, if any, before work.
+
+    Async because it does no I/O (building a Redis client does not connect); the check it
+    returns talks to the store and is called from the sync route, in the threadpool.
+    """
     settings: Settings = request.app.state.settings
     if not settings.rate_limit_enabled:
         return lambda **_: None

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from backend.auth import accounts
 from backend.auth.deps import AppSettings, CurrentUser
@@ -44,9 +44,15 @@ RefreshCookie = Annotated[
 class PasswordForm(SQLModel):
     """The OAuth2 password grant form; `username` is the email."""
 
-    username: Email
-    password: LoginPassword
-    grant_type: str | None = None
+    username: Email = Field(description="The account's email address.")
+    password: LoginPassword = Field(description="The account's password.")
+    grant_type: str | None = Field(default=None, description="`password`, when sent.")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"username": "ada@example.com", "password": "correct horse battery"}]
+        }
+    }
 
 
 def _set_refresh_cookie(response: Response, tokens: TokenResponse, settings: Settings) -> None:

@@ -4,9 +4,11 @@ from collections.abc import Callable
 
 import bcrypt
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from backend.auth import accounts
 from backend.auth.models import User
 from tests.auth.conftest import PASSWORD, bearer, register
 
@@ -148,3 +150,39 @@ class TestMe:
         assert response.status_code == 200
         assert response.json() == body["user"]
         assert "password" not in response.text
+
+
+class TestConnectionUse:
+    """Requests queue for bcrypt in a storm: none may hold a pooled connection meanwhile."""
+
+    def test_login_holds_no_connection_during_bcrypt(
+        self, client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        register(client)
+        checked_out: list[int] = []
+        real_verify = accounts.verify_password
+
+        def spying_verify(password: str, password_hash: str | None, *, rounds: int) -> bool:
+            checked_out.append(app.state.engine.pool.checkedout())
+            return real_verify(password, password_hash, rounds=rounds)
+
+        monkeypatch.setattr(accounts, "verify_password", spying_verify)
+        response = client.post(
+            "/api/auth/login", json={"email": "ada@example.com", "password": PASSWORD}
+        )
+        assert response.status_code == 200
+        assert checked_out == [0]
+
+    def test_register_holds_no_connection_during_bcrypt(
+        self, client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        checked_out: list[int] = []
+        real_hash = accounts.hash_password
+
+        def spying_hash(password: str, *, rounds: int) -> str:
+            checked_out.append(app.state.engine.pool.checkedout())
+            return real_hash(password, rounds=rounds)
+
+        monkeypatch.setattr(accounts, "hash_password", spying_hash)
+        register(client)
+        assert checked_out == [0]
