@@ -1,4 +1,4 @@
-"""The `todo-api` command: serve, migrate, openapi, create-user."""
+"""The `todo-api` command: serve, migrate, openapi, create-user, seed-demo."""
 
 import argparse
 import getpass
@@ -14,6 +14,7 @@ from backend.auth.accounts import create_account
 from backend.auth.models import UserCreate
 from backend.config import get_settings
 from backend.db import create_db_engine, run_migrations
+from backend.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from backend.errors import ConflictError
 from backend.logs import logging_config
 
@@ -88,6 +89,20 @@ def create_user(args: argparse.Namespace) -> None:
     print(f"Created user {user.id} <{user.email}>")
 
 
+def seed_demo_account(_args: argparse.Namespace) -> None:
+    """Create the demo account and its sample tasks (idempotent)."""
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        run_migrations(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            _user, added = seed_demo(session=session, settings=settings)
+    finally:
+        engine.dispose()
+    state = f"added {added} sample tasks" if added else "already had tasks; left as is"
+    print(f"Demo account {DEMO_EMAIL} / {DEMO_PASSWORD}: {state}.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="todo-api", description=__doc__)
@@ -111,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     user_cmd.add_argument("--name", default=None)
     user_cmd.add_argument("--password", help="omit to be prompted (keeps it out of shell history)")
     user_cmd.set_defaults(handler=create_user)
+
+    commands.add_parser(
+        "seed-demo", help=f"create the demo account ({DEMO_EMAIL}) with sample tasks"
+    ).set_defaults(handler=seed_demo_account)
     return parser
 
 

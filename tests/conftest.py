@@ -95,6 +95,15 @@ def client(app: FastAPI, engine: Engine) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point the `todo-api` command at the test database."""
+    from backend import cli
+
+    monkeypatch.setattr(cli, "get_settings", lambda: settings)
+    return settings
+
+
 @dataclass
 class AuthedUser:
     """A user in the database with a valid access token."""

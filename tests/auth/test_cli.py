@@ -10,13 +10,6 @@ from backend.config import Settings
 from tests.auth.conftest import PASSWORD
 
 
-@pytest.fixture
-def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Point the command at the test database."""
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    return settings
-
-
 class TestCreateUser:
     def test_created_account_can_log_in(
         self, cli_settings: Settings, client: TestClient, capsys: pytest.CaptureFixture[str]

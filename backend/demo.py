@@ -1,0 +1,90 @@
+"""The demo account: one command gives judges a user with a realistic task list to try."""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, func, select
+
+from backend.auth.accounts import create_account
+from backend.auth.models import User, UserCreate
+from backend.config import Settings
+from backend.db import utcnow
+from backend.tasks import service as task_service
+from backend.tasks.fields import Priority, Recurrence
+from backend.tasks.models import Task, TaskCreate
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (published on purpose: it is the demo login)
+DEMO_NAME = "Demo User"
+
+
+def demo_tasks(now: datetime) -> list[tuple[TaskCreate, bool]]:
+    """A varied list (priorities, tags, past and future due dates, repeats), each with done-ness."""
+    day = timedelta(days=1)
+    high, low = Priority.high, Priority.low
+    return [
+        (
+            TaskCreate(
+                title="Buy groceries",
+                description="Milk, eggs, bread",
+                priority=high,
+                tags=["errands", "home"],
+                due_date=now + day,
+            ),
+            False,
+        ),
+        (
+            TaskCreate(
+                title="Water the plants",
+                tags=["home"],
+                recurrence=Recurrence.weekly,
+                due_date=now + 2 * day,
+            ),
+            False,
+        ),
+        (
+            TaskCreate(
+                title="Submit expense report", priority=high, tags=["work"], due_date=now - day
+            ),
+            False,
+        ),
+        (
+            TaskCreate(
+                title="Prepare slides for Monday",
+                description="Q4 roadmap review",
+                tags=["work"],
+                due_date=now + 4 * day,
+            ),
+            False,
+        ),
+        (
+            TaskCreate(
+                title="Pay rent",
+                priority=high,
+                tags=["home", "finance"],
+                recurrence=Recurrence.monthly,
+                due_date=now + 10 * day,
+            ),
+            False,
+        ),
+        (TaskCreate(title="Read one chapter", priority=low, tags=["personal"]), False),
+        (TaskCreate(title="Call the dentist", priority=low, tags=["health"]), True),
+    ]
+
+
+def seed_demo(*, session: Session, settings: Settings) -> tuple[User, int]:
+    """Create the demo account if absent and give it the demo tasks if it has none.
+
+    Returns the user and how many tasks were added (0 when it was already seeded).
+    """
+    user = session.exec(select(User).where(User.email == DEMO_EMAIL)).first()
+    if user is None:
+        user_in = UserCreate(email=DEMO_EMAIL, password=DEMO_PASSWORD, name=DEMO_NAME)
+        user = create_account(session=session, user_in=user_in, settings=settings)
+    if session.exec(select(func.count()).where(Task.user_id == user.id)).one():
+        return user, 0
+    tasks = demo_tasks(utcnow())
+    for task_in, done in tasks:
+        task = task_service.create_task(session=session, owner_id=user.id, task_in=task_in)
+        if done:
+            task_service.set_completed(session=session, task=task, completed=True)
+    return user, len(tasks)
