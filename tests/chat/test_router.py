@@ -71,6 +71,7 @@ class TestChat:
             {"message": "hi", "conversation_id": "abc"},
             {"message": "hi", "conversation_id": 0},
             {"message": "hi", "conversation_id": 1.5},
+            {"message": "hi", "conversation_id": 2**31},
         ],
     )
     def test_bad_body_is_422_and_stores_nothing(
@@ -269,6 +270,14 @@ class TestGetConversation:
     def test_missing_is_404(self, client: TestClient, alice: AuthedUser) -> None:
         response = client.get(conversations_url(alice, "/999999"), headers=alice.headers)
         assert response.status_code == 404
+
+    @pytest.mark.parametrize("conversation_id", ["0", "abc", str(2**31)])
+    def test_impossible_id_is_422(
+        self, client: TestClient, alice: AuthedUser, conversation_id: str
+    ) -> None:
+        url = conversations_url(alice, f"/{conversation_id}")
+        assert client.get(url, headers=alice.headers).status_code == 422
+        assert client.delete(url, headers=alice.headers).status_code == 422
 
 
 @pytest.mark.usefixtures("local_engine")
