@@ -87,6 +87,16 @@ class TestChat:
         response = client.post(chat_url(alice), json={"message": "x" * 4000}, headers=alice.headers)
         assert response.status_code == 200
 
+    def test_overlong_task_title_is_explained_not_stored(
+        self, client: TestClient, alice: AuthedUser
+    ) -> None:
+        message = ("add " + "buy milk on the shelf in the shop at noon " * 100)[:4000]
+        response = client.post(chat_url(alice), json={"message": message}, headers=alice.headers)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["response"].startswith("I couldn't add that task: Invalid arguments: title")
+        assert client.get("/api/me/tasks", headers=alice.headers).json() == []
+
     def test_missing_conversation_is_404_and_stores_nothing(
         self, client: TestClient, alice: AuthedUser, session: Session
     ) -> None:
