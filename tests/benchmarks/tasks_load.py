@@ -274,9 +274,9 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
 def main() -> None:
     """Seed, serve, drive, report."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=8.0, help="per measured run")
+    parser.add_argument("--seconds", type=float, default=4.0, help="per measured run")
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--rounds", type=int, default=2, help="alternating list runs")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating list runs")
     parser.add_argument("--concurrency", type=int, default=10)
     args = parser.parse_args()
     with fresh_postgres_database("todo_bench") as url:
