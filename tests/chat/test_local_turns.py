@@ -366,6 +366,13 @@ class TestLocalEngineConversations:
         assert turn["tool_calls"] == []
         assert turn["response"].startswith("Sorry, I didn't catch that.")
 
+    def test_a_number_after_a_completed_action_is_not_a_choice(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        done = chat(alice, "complete buy milk")
+        turn = chat(alice, "1", done["conversation_id"])
+        assert turn["tool_calls"] == []
+
     def test_it_with_nothing_mentioned_asks_which(self, chat: Chat, alice: AuthedUser) -> None:
         first = chat(alice, "hello")
         second = chat(alice, "delete it", first["conversation_id"])

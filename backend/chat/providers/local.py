@@ -105,6 +105,8 @@ def answered_choice(message: str, history: Sequence[Message], now: datetime) -> 
     asked, question = history[-2], history[-1]
     if asked.role != Role.USER or question.role != Role.ASSISTANT:
         return None
+    if any(call["tool"] != "list_tasks" for call in question.tool_calls):
+        return None  # that turn acted: it asked nothing
     intent = parse_utterance(asked.content, now)
     if not isinstance(intent, ChangeTask) or intent.ref.task_id is not None:
         return None
@@ -113,6 +115,8 @@ def answered_choice(message: str, history: Sequence[Message], now: datetime) -> 
     else:
         found = [call for call in question.tool_calls if call["tool"] == "list_tasks"]
         candidates = tasks_in(found[-1]["result"]) if found else []
+    if len(candidates) < 2:
+        return None
     chosen = _pick(selection, candidates)
     return replace(intent, ref=TaskRef(task_id=chosen)) if chosen is not None else None
 
