@@ -13,6 +13,8 @@ from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from backend.chat.models import Message
+from backend.chat.providers import build_provider
+from backend.chat.providers.local import LocalEngine
 from backend.chat.providers.openai_compat import OpenAICompatProvider
 from backend.config import Settings
 from backend.tasks import service as task_service
@@ -381,3 +383,10 @@ class TestHistoryWindow:
         assert len(stored_ones) == settings.chat_history_limit
         assert stored_ones[0]["content"].startswith(f"message {50 - settings.chat_history_limit} ")
         assert sent[-1] == {"role": "user", "content": "and now?"}
+
+
+class TestProviderChoice:
+    def test_chat_provider_setting_picks_the_provider(self, settings: Settings) -> None:
+        chosen = build_provider(settings.model_copy(update={"chat_provider": "openai"}))
+        assert isinstance(chosen, OpenAICompatProvider)
+        assert isinstance(build_provider(settings), LocalEngine)

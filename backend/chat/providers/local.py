@@ -18,6 +18,7 @@ from backend.chat.providers.intents import (
     parse_selection,
     parse_utterance,
 )
+from backend.chat.providers.phrases import parse_date_phrase
 from backend.db import utcnow
 
 MAX_LISTED = 10
@@ -138,6 +139,9 @@ class LocalEngine:
 
     def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
         self._clock = clock
+        # dateparser loads its language data on first use (about a second): pay that when the
+        # app starts, not on some user's first message.
+        parse_date_phrase("tomorrow", clock())
 
     def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
         """Understand the message, call the tools it needs and confirm what was done."""
