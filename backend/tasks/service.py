@@ -205,19 +205,24 @@ def _apply_completion(*, session: Session, task: Task, completed: bool) -> None:
     task.completed = completed
     task.completed_at = utcnow() if completed else None
     if completed and task.recurrence != Recurrence.none:
-        session.add(_next_occurrence(task))
+        following = _next_occurrence(task)
+        if following is not None:
+            session.add(following)
 
 
-def _next_occurrence(task: Task) -> Task:
+def _next_occurrence(task: Task) -> Task | None:
     # Without a due date the next one is due a period after completion.
     base = task.due_date or task.completed_at or utcnow()
+    due = next_due(base, Recurrence(task.recurrence))
+    if due is None:
+        return None
     return Task(
         user_id=task.user_id,
         title=task.title,
         description=task.description,
         priority=task.priority,
         recurrence=task.recurrence,
-        due_date=next_due(base, Recurrence(task.recurrence)),
+        due_date=due,
         tags=list(task.tags),
     )
 
