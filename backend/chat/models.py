@@ -12,6 +12,7 @@ from backend.db import UTCDateTime, utcnow
 
 MAX_MESSAGE_CHARS = 4000
 MAX_TITLE_CHARS = 200
+MAX_CONVERSATION_ID = 2**31 - 1  # the Postgres `integer` range: larger is a 422, not a 500
 
 
 class Role(StrEnum):
@@ -121,6 +122,7 @@ class ChatRequest(SQLModel):
     conversation_id: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_CONVERSATION_ID,
         description="Continue this conversation (a number or numeric string); omit to start one.",
         schema_extra={"examples": [None]},
     )

@@ -8,6 +8,7 @@ from backend.auth.deps import CurrentUser
 from backend.chat import service
 from backend.chat.agent import run_turn
 from backend.chat.models import (
+    MAX_CONVERSATION_ID,
     ChatRequest,
     ChatResponse,
     Conversation,
@@ -18,13 +19,18 @@ from backend.chat.models import (
 from backend.chat.providers.base import ChatProvider
 from backend.db import SessionDep
 from backend.errors import error_responses
+from backend.tasks.models import MAX_OFFSET, MAX_PAGE_SIZE
 
 router = APIRouter(tags=["chat"])
 
 TOTAL_HEADER = "X-Total-Count"
-ConversationId = Annotated[int, Path(ge=1, description="Conversation id.", examples=[12])]
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).", examples=[20])]
-Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.", examples=[0])]
+ConversationId = Annotated[
+    int, Path(ge=1, le=MAX_CONVERSATION_ID, description="Conversation id.", examples=[12])
+]
+Limit = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
+]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.", examples=[0])]
 
 
 def total_header(counted: str) -> dict[str, Any]:

@@ -1,13 +1,16 @@
 """Every conversation query, scoped by owner: start, get, list, history, add message, delete."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, UnaryExpression
 from sqlmodel import Session, col, delete, func, select
 
 from backend.chat.models import MAX_TITLE_CHARS, Conversation, Message, Role
 from backend.db import utcnow
 from backend.errors import NotFoundError
+
+Row = TypeVar("Row", Conversation, Message)
 
 
 def title_from(message: str) -> str:
@@ -36,20 +39,34 @@ def get_conversation(*, session: Session, owner_id: str, conversation_id: int) -
     return conversation
 
 
+def _page(
+    session: Session,
+    model: type[Row],
+    condition: ColumnElement[bool],
+    order: Sequence[UnaryExpression[Any]],
+    limit: int,
+    offset: int,
+) -> tuple[list[Row], int]:
+    """One page of `model` rows matching `condition`, and how many match in all."""
+    total = session.exec(select(func.count()).select_from(model).where(condition)).one()
+    page = session.exec(
+        select(model).where(condition).order_by(*order).limit(limit).offset(offset)
+    ).all()
+    return list(page), total
+
+
 def list_conversations(
     *, session: Session, owner_id: str, limit: int, offset: int
 ) -> tuple[list[Conversation], int]:
     """One page of the owner's conversations, latest activity first, and their total."""
-    owned = Conversation.owner_id == owner_id
-    total = session.exec(select(func.count()).select_from(Conversation).where(owned)).one()
-    page = session.exec(
-        select(Conversation)
-        .where(owned)
-        .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(page), total
+    return _page(
+        session,
+        Conversation,
+        col(Conversation.owner_id) == owner_id,
+        [col(Conversation.updated_at).desc(), col(Conversation.id).desc()],
+        limit,
+        offset,
+    )
 
 
 def recent_messages(*, session: Session, conversation_id: int, limit: int) -> list[Message]:
@@ -67,16 +84,14 @@ def list_messages(
     *, session: Session, conversation_id: int, limit: int, offset: int
 ) -> tuple[list[Message], int]:
     """One page of a conversation's messages, oldest first, and their total."""
-    of_conversation = Message.conversation_id == conversation_id
-    total = session.exec(select(func.count()).select_from(Message).where(of_conversation)).one()
-    page = session.exec(
-        select(Message)
-        .where(of_conversation)
-        .order_by(col(Message.id).asc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(page), total
+    return _page(
+        session,
+        Message,
+        col(Message.conversation_id) == conversation_id,
+        [col(Message.id).asc()],
+        limit,
+        offset,
+    )
 
 
 def add_message(

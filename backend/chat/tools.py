@@ -11,6 +11,7 @@ from sqlmodel import Session
 from backend.chat import prompts
 from backend.errors import AppError
 from backend.tasks import service as task_service
+from backend.tasks.deps import MAX_TASK_ID
 from backend.tasks.fields import (
     Description,
     DueDate,
@@ -20,13 +21,15 @@ from backend.tasks.fields import (
     TagList,
     Title,
 )
-from backend.tasks.models import Task, TaskCreate, TaskQuery, TaskUpdate
+from backend.tasks.models import MAX_PAGE_SIZE, Task, TaskCreate, TaskQuery, TaskUpdate
 
 LIST_LIMIT_DEFAULT = 20
 
 # The tasks feature's lenient field types: NUL refused, enums in any case, a date alone is the
 # end of that day, tags as a list or "a, b".
-TaskId = Annotated[int, Field(ge=1, description="The task's id, as list_tasks shows it.")]
+TaskId = Annotated[
+    int, Field(ge=1, le=MAX_TASK_ID, description="The task's id, as list_tasks shows it.")
+]
 TitleArg = Annotated[Title, Field(description="Short title, 1-200 characters.")]
 DescriptionArg = Annotated[Description, Field(description="Longer notes, up to 2000 characters.")]
 PriorityArg = Annotated[LenientPriority, Field(description="low, medium or high.")]
@@ -72,7 +75,7 @@ class ListTasksArguments(ToolArguments):
     overdue: bool | None = Field(default=None, description="Only pending tasks past due.")
     due_before: DueDateArg | None = None
     due_after: DueDateArg | None = None
-    limit: int = Field(default=LIST_LIMIT_DEFAULT, ge=1, le=100)
+    limit: int = Field(default=LIST_LIMIT_DEFAULT, ge=1, le=MAX_PAGE_SIZE)
 
 
 class CompleteTaskArguments(ToolArguments):

@@ -50,7 +50,7 @@ async def get_task_query(
     ] = None,
     tag: Annotated[
         list[str] | None,
-        Query(description="Repeatable; a task must carry every tag given.", examples=["work"]),
+        Query(description="Repeatable; a task must carry every tag given.", examples=[["work"]]),
     ] = None,
     tags: Annotated[str | None, Query(include_in_schema=False)] = None,
     q: Annotated[

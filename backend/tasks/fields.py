@@ -44,9 +44,10 @@ def lower_enum(value: Any) -> Any:
 
 def to_utc(value: datetime) -> datetime:
     """A naive datetime is taken as UTC; an aware one is converted to UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+05:00 has no UTC equivalent
+        raise ValueError("date is out of range") from None
 
 
 def date_as_end_of_day(value: Any) -> Any:

@@ -284,6 +284,8 @@ class TagPublic(SQLModel):
     name: str
     count: int
 
+    model_config = {"json_schema_extra": {"examples": [{"name": "work", "count": 3}]}}
+
 
 class TaskStats(SQLModel):
     """Counts for dashboards."""
@@ -293,3 +295,17 @@ class TaskStats(SQLModel):
     pending: int
     overdue: int = Field(description="Pending tasks whose due date has passed.")
     by_priority: dict[Priority, int] = Field(description="Task counts per priority.")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "total": 12,
+                    "completed": 5,
+                    "pending": 7,
+                    "overdue": 2,
+                    "by_priority": {"low": 3, "medium": 6, "high": 3},
+                }
+            ]
+        }
+    }

@@ -1,7 +1,7 @@
 """Next-occurrence date math for recurring tasks."""
 
 import calendar
-from datetime import datetime, timedelta
+from datetime import MAXYEAR, datetime, timedelta
 
 from backend.tasks.fields import Recurrence
 
@@ -15,10 +15,15 @@ def add_month(moment: datetime) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def next_due(due: datetime, recurrence: Recurrence) -> datetime:
-    """The due date of the occurrence after one due at `due`."""
+def next_due(due: datetime, recurrence: Recurrence) -> datetime | None:
+    """The due date of the occurrence after one due at `due`; None past year 9999 (series ends)."""
+    if recurrence == Recurrence.none:
+        raise ValueError("a task without recurrence has no next occurrence")
     if recurrence == Recurrence.monthly:
+        if (due.year, due.month) == (MAXYEAR, 12):
+            return None
         return add_month(due)
-    if recurrence in STEP:
+    try:
         return due + STEP[recurrence]
-    raise ValueError("a task without recurrence has no next occurrence")
+    except OverflowError:
+        return None

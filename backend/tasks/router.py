@@ -48,9 +48,9 @@ def list_tasks(
     Try `status=pending&priority=high&tag=work&sort=due_date&order=asc`. Ties in the sort
     order are broken by id, so paging with `offset` never repeats or skips a task.
     """
-    tasks, total = task_service.list_tasks(session=session, owner_id=user.id, query=query)
+    tasks, total = task_service.list_public_tasks(session=session, owner_id=user.id, query=query)
     # Serialised once here: returning models would make FastAPI validate every task again.
-    body = TASK_LIST.dump_json([task_service.to_public(task) for task in tasks])
+    body = TASK_LIST.dump_json(tasks)
     return Response(body, media_type="application/json", headers={"X-Total-Count": str(total)})
 
 

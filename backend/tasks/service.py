@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import Row
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
@@ -33,6 +34,8 @@ from backend.tasks.models import (
 )
 from backend.tasks.recurrence import next_due
 
+TOTAL_LABEL = "total_count"
+PUBLIC_COLUMNS = [col(getattr(Task, name)) for name in TaskPublic.model_fields if name != "tags"]
 PRIORITY_RANK = {Priority.low: 0, Priority.medium: 1, Priority.high: 2}
 LIKE_ESCAPE = "\\"
 
@@ -77,22 +80,53 @@ def get_task(*, session: Session, owner_id: str, task_id: int) -> Task:
 
 
 def list_tasks(*, session: Session, owner_id: str, query: TaskQuery) -> tuple[list[Task], int]:
-    """One page of the owner's tasks and the total matching the filters.
+    """One page of the owner's tasks (tags loaded) and the total matching the filters.
 
     The total rides on the page query as a window count, so a page is two queries
     (tasks, then their tags); only a page past the end needs a separate count.
     """
+    rows, total = _page(session=session, owner_id=owner_id, query=query, columns=[Task])
+    return [row[0] for row in rows], total
+
+
+def list_public_tasks(
+    *, session: Session, owner_id: str, query: TaskQuery
+) -> tuple[list[TaskPublic], int]:
+    """The page `list_tasks` returns, read as plain rows straight into public views.
+
+    The list route's path: same filters, order and query count, without building ORM
+    objects that would only be turned into `TaskPublic` and dropped.
+    """
+    rows, total = _page(session=session, owner_id=owner_id, query=query, columns=PUBLIC_COLUMNS)
+    tags: dict[int, list[str]] = {row.id: [] for row in rows}
+    if tags:
+        stmt = (
+            select(TaskTagLink.task_id, Tag.name)
+            .join(Tag, col(Tag.id) == TaskTagLink.tag_id)
+            .where(col(TaskTagLink.task_id).in_(tags))
+            .order_by(col(Tag.name))
+        )
+        for task_id, name in session.exec(stmt):
+            tags[task_id].append(name)
+    views = [TaskPublic.model_construct(**{**row._mapping, "tags": tags[row.id]}) for row in rows]
+    return views, total
+
+
+def _page(
+    *, session: Session, owner_id: str, query: TaskQuery, columns: Sequence[Any]
+) -> tuple[Sequence[Row[Any]], int]:
     conditions = _filters(owner_id=owner_id, query=query)
+    total_column = func.count().over().label(TOTAL_LABEL)
     stmt = (
-        select(Task, func.count().over())
+        sa.select(*columns, total_column)
         .where(*conditions)
         .order_by(*_ordering(session=session, query=query))
         .limit(query.limit)
         .offset(query.offset)
     )
-    rows = session.exec(stmt).all()
+    rows = session.execute(stmt).all()
     if rows:
-        return [task for task, _ in rows], rows[0][1]
+        return rows, int(rows[0][-1])
     if query.offset == 0:
         return [], 0
     total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
@@ -171,19 +205,24 @@ def _apply_completion(*, session: Session, task: Task, completed: bool) -> None:
     task.completed = completed
     task.completed_at = utcnow() if completed else None
     if completed and task.recurrence != Recurrence.none:
-        session.add(_next_occurrence(task))
+        following = _next_occurrence(task)
+        if following is not None:
+            session.add(following)
 
 
-def _next_occurrence(task: Task) -> Task:
+def _next_occurrence(task: Task) -> Task | None:
     # Without a due date the next one is due a period after completion.
     base = task.due_date or task.completed_at or utcnow()
+    due = next_due(base, Recurrence(task.recurrence))
+    if due is None:
+        return None
     return Task(
         user_id=task.user_id,
         title=task.title,
         description=task.description,
         priority=task.priority,
         recurrence=task.recurrence,
-        due_date=next_due(base, Recurrence(task.recurrence)),
+        due_date=due,
         tags=list(task.tags),
     )
 

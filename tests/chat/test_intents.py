@@ -9,9 +9,11 @@ from backend.chat.providers.intents import (
     ChangeTask,
     Intent,
     ListTasks,
+    Selection,
     SmallTalk,
     TaskRef,
     parse_ref,
+    parse_selection,
     parse_utterance,
 )
 from backend.chat.providers.phrases import parse_date_phrase, split_date
@@ -132,6 +134,26 @@ class TestParseRef:
     )
     def test_reads_ids_pronouns_and_words(self, text: str, expected: TaskRef | None) -> None:
         assert parse_ref(text) == expected
+
+
+class TestParseSelection:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("3", Selection(number=3)),
+            ("#12", Selection(number=12)),
+            ("task 12", Selection(number=12)),
+            ("number 2", Selection(number=2)),
+            ("the first one", Selection(position=1)),
+            ("the 2nd one", Selection(position=2)),
+            ("second", Selection(position=2)),
+            ("the last one.", Selection(position=-1)),
+            ("buy milk", None),
+            ("the first of many", None),
+        ],
+    )
+    def test_reads_answers_to_which_one(self, text: str, expected: Selection | None) -> None:
+        assert parse_selection(text) == expected
 
 
 class TestDatePhrases:

@@ -325,6 +325,54 @@ class TestLocalEngineConversations:
             "completed": False,
         }
 
+    @pytest.mark.parametrize(
+        ("answer", "chosen"), [("the second one", "eggs"), ("{eggs}", "eggs"), ("1", "milk")]
+    )
+    def test_which_one_answered_with_a_choice(
+        self,
+        chat: Chat,
+        alice: AuthedUser,
+        seeded: dict[str, int],
+        session: Session,
+        answer: str,
+        chosen: str,
+    ) -> None:
+        question = chat(alice, "complete milk")
+        example = f"Answer with its number (like “{seeded['milk']}”) or “the first one”."
+        assert question["response"].endswith(example)
+        turn = chat(alice, answer.format(**seeded), question["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("complete_task", {"task_id": seeded[chosen], "completed": True})
+        ]
+        others = {"milk", "eggs"} - {chosen}
+        for key in others:
+            task = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded[key])
+            assert not task.completed
+
+    def test_which_one_after_it_picks_from_the_listed_tasks(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        listed = chat(alice, "show tasks about milk")
+        question = chat(alice, "delete it", listed["conversation_id"])
+        assert "which one do you mean?" in question["response"]
+        turn = chat(alice, "the last one", listed["conversation_id"])
+        assert turn["tool_calls"][0]["arguments"] == {"task_id": seeded["eggs"]}
+
+    def test_a_bare_number_without_a_question_is_not_understood(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        first = chat(alice, "show my tasks")
+        turn = chat(alice, "the first one", first["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"].startswith("Sorry, I didn't catch that.")
+
+    def test_a_number_after_a_completed_action_is_not_a_choice(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        done = chat(alice, "complete buy milk")
+        turn = chat(alice, "1", done["conversation_id"])
+        assert turn["tool_calls"] == []
+
     def test_it_with_nothing_mentioned_asks_which(self, chat: Chat, alice: AuthedUser) -> None:
         first = chat(alice, "hello")
         second = chat(alice, "delete it", first["conversation_id"])

@@ -13,11 +13,14 @@ from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from backend.chat.models import Message
+from backend.chat.providers import build_provider
+from backend.chat.providers.local import LocalEngine
 from backend.chat.providers.openai_compat import OpenAICompatProvider
 from backend.config import Settings
 from backend.tasks import service as task_service
 from backend.tasks.models import Task
 from tests.chat.conftest import SeedTask, chat_url, fixed_clock
+from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser
 
 Step = Callable[[httpx2.Request], httpx2.Response]
@@ -361,3 +364,29 @@ class TestProviderFailures:
         assert [m.role for m in messages] == ["user", "assistant"]
         assert messages[1].tool_calls[0]["tool"] == "add_task"
         assert [t.title for t in session.exec(select(Task))] == ["Buy milk"]
+
+
+class TestHistoryWindow:
+    def test_only_the_last_n_messages_are_sent(
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        settings: Settings,
+        session: Session,
+    ) -> None:
+        conversation, _ = seed_conversation(session, alice.id, task_id=1, size=50)
+        endpoint = use_endpoint(text("Sure."))
+        assert post(client, alice, "and now?", conversation).status_code == 200
+        sent = endpoint.requests[0]["messages"]
+        stored_ones = [m for m in sent[1:-1] if m["role"] != "tool" and m.get("content")]
+        assert len(stored_ones) == settings.chat_history_limit
+        assert stored_ones[0]["content"].startswith(f"message {50 - settings.chat_history_limit} ")
+        assert sent[-1] == {"role": "user", "content": "and now?"}
+
+
+class TestProviderChoice:
+    def test_chat_provider_setting_picks_the_provider(self, settings: Settings) -> None:
+        chosen = build_provider(settings.model_copy(update={"chat_provider": "openai"}))
+        assert isinstance(chosen, OpenAICompatProvider)
+        assert isinstance(build_provider(settings), LocalEngine)

@@ -71,6 +71,7 @@ class TestChat:
             {"message": "hi", "conversation_id": "abc"},
             {"message": "hi", "conversation_id": 0},
             {"message": "hi", "conversation_id": 1.5},
+            {"message": "hi", "conversation_id": 2**31},
         ],
     )
     def test_bad_body_is_422_and_stores_nothing(
@@ -85,6 +86,16 @@ class TestChat:
     def test_longest_message_is_accepted(self, client: TestClient, alice: AuthedUser) -> None:
         response = client.post(chat_url(alice), json={"message": "x" * 4000}, headers=alice.headers)
         assert response.status_code == 200
+
+    def test_overlong_task_title_is_explained_not_stored(
+        self, client: TestClient, alice: AuthedUser
+    ) -> None:
+        message = ("add " + "buy milk on the shelf in the shop at noon " * 100)[:4000]
+        response = client.post(chat_url(alice), json={"message": message}, headers=alice.headers)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["response"].startswith("I couldn't add that task: Invalid arguments: title")
+        assert client.get("/api/me/tasks", headers=alice.headers).json() == []
 
     def test_missing_conversation_is_404_and_stores_nothing(
         self, client: TestClient, alice: AuthedUser, session: Session
@@ -269,6 +280,14 @@ class TestGetConversation:
     def test_missing_is_404(self, client: TestClient, alice: AuthedUser) -> None:
         response = client.get(conversations_url(alice, "/999999"), headers=alice.headers)
         assert response.status_code == 404
+
+    @pytest.mark.parametrize("conversation_id", ["0", "abc", str(2**31)])
+    def test_impossible_id_is_422(
+        self, client: TestClient, alice: AuthedUser, conversation_id: str
+    ) -> None:
+        url = conversations_url(alice, f"/{conversation_id}")
+        assert client.get(url, headers=alice.headers).status_code == 422
+        assert client.delete(url, headers=alice.headers).status_code == 422
 
 
 @pytest.mark.usefixtures("local_engine")

@@ -59,6 +59,7 @@ class TestRunTool:
             ("add_task", {"title": "x", "priority": "extreme"}, "Invalid arguments: priority"),
             ("complete_task", {"task_id": "three"}, "Invalid arguments: task_id"),
             ("complete_task", {"task_id": 999999}, "Task not found"),
+            ("delete_task", {"task_id": 2**31}, "Invalid arguments: task_id"),
             ("update_task", {"task_id": 999999, "title": "x"}, "Task not found"),
             ("update_task", {"task_id": "SEEDED", "title": None}, "title cannot be null"),
             ("list_tasks", {"limit": 1000}, "Invalid arguments: limit"),

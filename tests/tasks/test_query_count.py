@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from backend.tasks.models import Tag, Task
+from backend.tasks import service as task_service
+from backend.tasks.models import Tag, Task, TaskQuery
 from tests.conftest import AuthedUser
 from tests.tasks.conftest import tasks_url
 
@@ -77,3 +78,19 @@ class TestListQueryCount:
         assert response.json() == []
         assert response.headers["X-Total-Count"] == "5"
         assert len(statements) <= MAX_LIST_QUERIES, statements
+
+
+class TestServiceListQueryCount:
+    @pytest.mark.parametrize("count", [1, 100])
+    def test_orm_list_with_public_views_is_two_queries(
+        self, engine: Engine, session: Session, alice: AuthedUser, count: int
+    ) -> None:
+        seed_tagged_tasks(session, alice.id, count)
+        with Session(engine) as fresh, count_queries(engine) as statements:
+            tasks, total = task_service.list_tasks(
+                session=fresh, owner_id=alice.id, query=TaskQuery(limit=100)
+            )
+            views = [task_service.to_public(task) for task in tasks]
+        assert len(views) == total == count
+        assert all(len(view.tags) == 2 for view in views)
+        assert len(statements) == 2, statements

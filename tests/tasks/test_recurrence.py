@@ -46,6 +46,10 @@ class TestNextDue:
         due = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
         assert add_month(due) == datetime(2026, 2, 28, 23, 59, 59, tzinfo=UTC)
 
+    @pytest.mark.parametrize("recurrence", [Recurrence.daily, Recurrence.monthly])
+    def test_series_ends_at_the_last_representable_date(self, recurrence: Recurrence) -> None:
+        assert next_due(datetime(9999, 12, 31, 12, tzinfo=UTC), recurrence) is None
+
     def test_none_has_no_next_occurrence(self) -> None:
         with pytest.raises(ValueError, match="no next occurrence"):
             next_due(at(2026, 1, 1), Recurrence.none)
@@ -151,3 +155,11 @@ class TestCompletingRecurringTasks:
         completed_at = datetime.fromisoformat(done.json()["completed_at"])
         following = all_tasks(client, alice)[1]
         assert datetime.fromisoformat(following["due_date"]) == completed_at + timedelta(days=1)
+
+    def test_series_ends_quietly_at_the_end_of_the_calendar(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Forever", recurrence="daily", due_date="9999-12-31")
+        done = client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        assert done.status_code == 200
+        assert len(all_tasks(client, alice)) == 1

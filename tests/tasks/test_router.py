@@ -162,6 +162,19 @@ class TestUpdateTask:
         assert (body["title"], body["description"]) == ("Title", "keep")
         assert body["due_date"] == "2026-12-01T23:59:59Z"
 
+    def test_unknown_fields_are_ignored(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Title")
+        response = client.put(
+            tasks_url(alice, f"/{task['id']}"),
+            json={"title": "Renamed", "user_id": "someone-else", "id": 999, "color": "red"},
+            headers=alice.headers,
+        )
+        assert response.status_code == 200
+        assert (response.json()["id"], response.json()["user_id"]) == (task["id"], alice.id)
+        assert response.json()["title"] == "Renamed"
+
     def test_null_clears_optional_fields(
         self, client: TestClient, alice: AuthedUser, create_task: CreateTask
     ) -> None:

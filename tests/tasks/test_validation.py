@@ -28,6 +28,8 @@ INVALID_BODIES = [
     pytest.param({"title": "x", "due_date": "next tuesday"}, id="unparseable-due-date"),
     pytest.param({"title": "x", "due_date": "2026-02-30"}, id="impossible-date"),
     pytest.param({"title": "x", "due_date": "2026-12-01\x00"}, id="nul-in-due-date"),
+    pytest.param({"title": "x", "due_date": "0001-01-01T00:00:00+05:00"}, id="before-year-1"),
+    pytest.param({"title": "x", "due_date": "9999-12-31T23:00:00-05:00"}, id="after-year-9999"),
     pytest.param({"title": ["x"]}, id="title-wrong-type"),
 ]
 
@@ -122,6 +124,7 @@ class TestListValidation:
             {"overdue": "perhaps"},
             {"due_before": "soon"},
             {"due_after": "2026-13-01"},
+            {"due_before": "0001-01-01T00:00:00+05:00"},
             {"q": "a\x00b"},
             {"q": "x" * 201},
             {"tag": "a\x00"},

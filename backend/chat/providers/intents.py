@@ -59,6 +59,14 @@ class SmallTalk:
     kind: TalkKind
 
 
+@dataclass(frozen=True)
+class Selection:
+    """An answer to "which one?": a number (a task id, else a position) or an ordinal."""
+
+    number: int | None = None
+    position: int | None = None  # 1-based; -1 is the last
+
+
 Intent = AddTask | ListTasks | ChangeTask | SmallTalk
 
 PLEASE = r"^(?:(?:please|pls|can you|could you|would you|kindly)\s+)*"
@@ -189,6 +197,16 @@ LIST_NOUN = re.compile(
 BARE_LIST = re.compile(
     r"^(?:my\s+|all\s+(?:my\s+)?)?(?:(?:pending|open|completed|done|overdue|high|low|medium)\s+)*"
     r"(?:tasks|todos|to-?dos|todo list|to-do list)$",
+    re.I,
+)
+ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "last": -1,
+}  # fmt: skip
+SELECTION = re.compile(
+    r"^(?:(?:the|that|this|number|no\.?|task|id|#)\s*)*(?:(?P<ordinal>"
+    + "|".join(ORDINALS)
+    + r")|(?P<number>\d{1,9}))(?:\s+(?:one|task))?(?:\s+please)?$",
     re.I,
 )
 PENDING_WORDS = re.compile(
@@ -348,6 +366,16 @@ def _parse_change(text: str, now: datetime) -> Intent | None:
     if match := DELETE.match(text):
         return _change(match.groupdict(), "delete_task")
     return None
+
+
+def parse_selection(text: str) -> Selection | None:
+    """Read "3", "#3", "task 3", "the second one", "the last one"; None for anything else."""
+    match = SELECTION.match(tidy(text))
+    if match is None:
+        return None
+    if match["ordinal"]:
+        return Selection(position=ORDINALS[match["ordinal"].lower()])
+    return Selection(number=int(match["number"]))
 
 
 def parse_utterance(text: str, now: datetime) -> Intent:

@@ -1,6 +1,7 @@
 """The built-in offline engine: acts on parsed intents through the tools, answers in sentences."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +11,14 @@ from backend.chat.providers.intents import (
     AddTask,
     ChangeTask,
     ListTasks,
+    Selection,
     SmallTalk,
     TalkKind,
     TaskRef,
+    parse_selection,
     parse_utterance,
 )
+from backend.chat.providers.phrases import parse_date_phrase
 from backend.db import utcnow
 
 MAX_LISTED = 10
@@ -90,16 +94,61 @@ def last_mentioned(history: Sequence[Message]) -> list[dict[str, Any]]:
     return []
 
 
+def answered_choice(message: str, history: Sequence[Message], now: datetime) -> ChangeTask | None:
+    """The change a "which one?" question was about, now that the user picked one.
+
+    The question's own turn is re-read from the stored history: the user's previous message
+    gives the action, the assistant's answer (or the turns before it) gives the candidates.
+    """
+    selection = parse_selection(message)
+    if selection is None or len(history) < 2:
+        return None
+    asked, question = history[-2], history[-1]
+    if asked.role != Role.USER or question.role != Role.ASSISTANT:
+        return None
+    if any(call["tool"] != "list_tasks" for call in question.tool_calls):
+        return None  # that turn acted: it asked nothing
+    intent = parse_utterance(asked.content, now)
+    if not isinstance(intent, ChangeTask) or intent.ref.task_id is not None:
+        return None
+    if intent.ref.words is None:
+        candidates = last_mentioned(history[:-2])
+    else:
+        found = [call for call in question.tool_calls if call["tool"] == "list_tasks"]
+        candidates = tasks_in(found[-1]["result"]) if found else []
+    if len(candidates) < 2:
+        return None
+    chosen = _pick(selection, candidates)
+    return replace(intent, ref=TaskRef(task_id=chosen)) if chosen is not None else None
+
+
+def _pick(selection: Selection, candidates: list[dict[str, Any]]) -> int | None:
+    ids = [int(task["id"]) for task in candidates]
+    if selection.number is not None and selection.number in ids:
+        return selection.number
+    position = selection.position if selection.position is not None else selection.number
+    if position == -1 and ids:
+        return ids[-1]
+    if position is not None and 1 <= position <= len(ids):
+        return ids[position - 1]
+    return None
+
+
 class LocalEngine:
     """Deterministic, offline provider: plain-English task commands, no model, no network."""
 
     def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
         self._clock = clock
+        # dateparser loads its language data on first use (about a second): pay that when the
+        # app starts, not on some user's first message.
+        parse_date_phrase("tomorrow", clock())
 
     def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
         """Understand the message, call the tools it needs and confirm what was done."""
         now = self._clock()
         intent = parse_utterance(message, now)
+        if intent == SmallTalk("unknown"):
+            intent = answered_choice(message, history, now) or intent
         if isinstance(intent, SmallTalk):
             return TALK[intent.kind]
         if isinstance(intent, AddTask):
@@ -149,7 +198,7 @@ class LocalEngine:
             candidates = last_mentioned(history)
             if not candidates:
                 return "Which task do you mean? Tell me its number or some words of its title."
-            return _single(candidates, None, intent, now)
+            return _single(candidates, None, now)
         status = "all"
         if intent.tool == "complete_task":
             status = "pending" if intent.changes["completed"] else "completed"
@@ -159,20 +208,16 @@ class LocalEngine:
             kind = "" if status == "all" else f"{status} "
             return f"I couldn't find a {kind}task matching “{ref.words}”."
         exact = [task for task in matches if task["title"].lower() == ref.words.lower()]
-        return _single(exact if len(exact) == 1 else matches, ref.words, intent, now)
+        return _single(exact if len(exact) == 1 else matches, ref.words, now)
 
 
-def _single(
-    candidates: list[dict[str, Any]], words: str | None, intent: ChangeTask, now: datetime
-) -> int | str:
+def _single(candidates: list[dict[str, Any]], words: str | None, now: datetime) -> int | str:
     if len(candidates) == 1:
         return int(candidates[0]["id"])
     found = f"I found {len(candidates)} tasks" + (f" matching “{words}”" if words else "")
     lines = [f"{found}; which one do you mean?"]
     lines.extend("• " + describe(task, now) for task in candidates[:MAX_LISTED])
-    verb = {"complete_task": "complete", "delete_task": "delete", "update_task": "change"}
-    example = candidates[0]["id"]
-    lines.append(f"Say it with the number, e.g. “{verb[intent.tool]} task {example}”.")
+    lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
     return "\n".join(lines)
 
 

@@ -27,6 +27,8 @@ EXPLICIT_TIME = re.compile(
     re.IGNORECASE,
 )
 QUOTES_AND_PUNCTUATION = " \t,;:-.!?\"'\u201c\u201d\u2018\u2019"
+MAX_DATE_WORDS = 8  # "the day after tomorrow at 5 pm" is seven
+MAX_DATE_CHARS = 60
 END_OF_DAY = time(23, 59, 59)
 DATEPARSER_SETTINGS: Any = {
     "PREFER_DATES_FROM": "future",
@@ -53,6 +55,8 @@ PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     """The moment a phrase like "tomorrow at 5pm" names; a day without a time means its end."""
     text = LEADING_CONNECTIVE.sub("", phrase.strip())
+    if len(text) > MAX_DATE_CHARS:
+        return None
     if not text or text.isdigit() or BARE_NUMBER_START.match(text):
         return None
     if not DATE_STARTERS.match(text):
@@ -73,11 +77,12 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
 def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
     """Split off the longest date phrase at the end (else the start) of `text`."""
     words = text.split()
-    for start in range(len(words)):
+    # Date phrases are short; bounding them keeps a 4000-character message to a few parses.
+    for start in range(max(0, len(words) - MAX_DATE_WORDS), len(words)):
         due = parse_date_phrase(" ".join(words[start:]), now)
         if due is not None:
             return " ".join(words[:start]), due
-    for end in range(len(words) - 1, 0, -1):
+    for end in range(min(len(words) - 1, MAX_DATE_WORDS), 0, -1):
         due = parse_date_phrase(" ".join(words[:end]), now)
         if due is not None:
             return " ".join(words[end:]), due
