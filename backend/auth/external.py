@@ -1,6 +1,7 @@
 """Tokens issued elsewhere: Better Auth's JWKS-signed JWTs and HS256 tokens on a shared secret."""
 
 import logging
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -18,18 +19,43 @@ logger = logging.getLogger(__name__)
 JWKS_ALGORITHMS = ["EdDSA", "ES256", "RS256"]
 SHARED_SECRET_ALGORITHM = "HS256"  # noqa: S105 (an algorithm name, not a secret)
 JWKS_TIMEOUT_SECONDS = 5
+JWKS_FAILURE_PAUSE = 5.0  # seconds without fetch attempts after a failed one
+JWKS_UNAVAILABLE_MESSAGE = "Token signing keys are unavailable; retry shortly"
 MAX_SUBJECT_LENGTH = 255
 
 
+class JWKSKeys:
+    """The keys of one JWKS endpoint: cached, unknown-`kid` refetches throttled, outages paused."""
+
+    def __init__(self, url: str, cache_seconds: int, min_refetch_seconds: int) -> None:
+        self._client = jwt.PyJWKClient(
+            url,
+            lifespan=cache_seconds,
+            cooldown_duration=min_refetch_seconds,
+            timeout=JWKS_TIMEOUT_SECONDS,
+        )
+        self._failed_at: float | None = None
+
+    def signing_key(self, kid: str) -> jwt.PyJWK:
+        """The published key with this id; 503 while the endpoint is unreachable."""
+        # After a failed fetch, answer at once for a while: otherwise every request would wait
+        # out the timeout on a worker thread, and an outage would exhaust the threadpool.
+        if self._failed_at is not None and time.monotonic() - self._failed_at < JWKS_FAILURE_PAUSE:
+            raise ServiceUnavailableError(JWKS_UNAVAILABLE_MESSAGE)
+        try:
+            key = self._client.get_signing_key(kid)
+        except jwt.PyJWKClientConnectionError as exc:
+            self._failed_at = time.monotonic()
+            logger.warning("JWKS endpoint unreachable")
+            raise ServiceUnavailableError(JWKS_UNAVAILABLE_MESSAGE) from exc
+        self._failed_at = None
+        return key
+
+
 @lru_cache(maxsize=8)
-def jwks_client(url: str, cache_seconds: int, min_refetch_seconds: int) -> jwt.PyJWKClient:
-    """One key cache per JWKS endpoint; unknown `kid`s refetch at most once per cooldown."""
-    return jwt.PyJWKClient(
-        url,
-        lifespan=cache_seconds,
-        cooldown_duration=min_refetch_seconds,
-        timeout=JWKS_TIMEOUT_SECONDS,
-    )
+def jwks_keys(url: str, cache_seconds: int, min_refetch_seconds: int) -> JWKSKeys:
+    """One key cache per JWKS endpoint and settings, shared by every app in the process."""
+    return JWKSKeys(url, cache_seconds, min_refetch_seconds)
 
 
 def _decode(token: str, key: Any, algorithms: list[str], settings: Settings) -> dict[str, Any]:
@@ -48,7 +74,7 @@ def _decode(token: str, key: Any, algorithms: list[str], settings: Settings) -> 
 def decode_jwks_token(token: str, settings: Settings) -> dict[str, Any]:
     """Verify a token against the configured JWKS (HTTP on a cache miss: call from sync code)."""
     assert settings.auth_jwks_url is not None
-    client = jwks_client(
+    keys = jwks_keys(
         settings.auth_jwks_url,
         settings.auth_jwks_cache_seconds,
         settings.auth_jwks_min_refetch_seconds,
@@ -57,10 +83,7 @@ def decode_jwks_token(token: str, settings: Settings) -> dict[str, Any]:
         kid = jwt.get_unverified_header(token).get("kid")
         if not isinstance(kid, str):
             raise UnauthorizedError()
-        key = client.get_signing_key(kid)
-    except jwt.PyJWKClientConnectionError as exc:
-        logger.warning("JWKS endpoint unreachable")
-        raise ServiceUnavailableError("Token signing keys are unavailable; retry shortly") from exc
+        key = keys.signing_key(kid)
     except jwt.PyJWTError as exc:
         raise UnauthorizedError() from exc
     return _decode(token, key, JWKS_ALGORITHMS, settings)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from uuid import uuid4
 
 import jwt
 import pytest
@@ -72,16 +73,20 @@ class SigningKey:
 
 
 class JWKSServer:
-    """A local HTTP server publishing a JWKS that tests can change; counts fetches."""
+    """A local HTTP server publishing a JWKS that tests can change or break; counts fetches."""
 
     def __init__(self) -> None:
         self.keys: list[SigningKey] = [SigningKey(kid="key-1")]
         self.fetches = 0
+        self.failing = False
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.fetches += 1
+                if server.failing:
+                    self.send_error(500)
+                    return
                 body = json.dumps({"keys": [key.jwk() for key in server.keys]}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -93,7 +98,9 @@ class JWKSServer:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/auth/jwks"
+        # A unique path too: key caches are per URL, and a port can be reused by a later test.
+        port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{port}/{uuid4().hex}/api/auth/jwks"
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )

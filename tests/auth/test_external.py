@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from backend.auth import external
 from backend.auth.models import User
 from tests.auth.conftest import (
     BETTER_AUTH_SECRET,
@@ -187,6 +188,27 @@ class TestJWKSTokens:
         assert response.status_code == 503
         assert "127.0.0.1" not in response.text
         assert response.headers["Retry-After"]
+
+    def test_outage_is_503_without_a_fetch_per_request(
+        self, external_client: TestClient, jwks_server: JWKSServer
+    ) -> None:
+        jwks_server.failing = True
+        token = jwks_server.key.sign(claims_for("ba_ed", **AUDIENCE))
+        assert [me(external_client, token)[0] for _ in range(5)] == [503] * 5
+        assert jwks_server.fetches == 1
+
+    def test_recovers_once_the_jwks_is_back(
+        self,
+        external_client: TestClient,
+        jwks_server: JWKSServer,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(external, "JWKS_FAILURE_PAUSE", 0.0)
+        jwks_server.failing = True
+        token = jwks_server.key.sign(claims_for("ba_ed", **AUDIENCE))
+        assert me(external_client, token)[0] == 503
+        jwks_server.failing = False
+        assert me(external_client, token)[0] == 200
 
     def test_eddsa_tokens_are_refused_when_no_jwks_is_configured(self, client: TestClient) -> None:
         assert me(client, SigningKey(kid="k").sign(claims_for("ba_ed")))[0] == 401

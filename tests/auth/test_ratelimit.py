@@ -123,6 +123,15 @@ class TestAuthRateLimits:
         assert session.exec(select(func.count()).select_from(User)).one() == 2
         assert client.post("/api/auth/refresh", json={"refresh_token": "x"}).status_code == 429
 
+    def test_token_form_shares_the_email_budget_with_login(
+        self, limited: Callable[..., TestClient]
+    ) -> None:
+        client = limited(rate_limit_auth_ip="100/minute", rate_limit_auth_email="2/minute")
+        form = {"username": "ada@example.com", "password": "wrong-password"}
+        assert login(client) == 401
+        assert client.post("/api/auth/token", data=form).status_code == 401
+        assert client.post("/api/auth/token", data=form).status_code == 429
+
     def test_off_by_default_in_tests(self, client: TestClient) -> None:
         assert {login(client) for _ in range(30)} == {401}
 

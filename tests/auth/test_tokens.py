@@ -183,9 +183,12 @@ class TestUserPath:
         assert scoped_client.get(f"/api/{bob.id}/whoami").status_code == 401
 
 
-def test_make_user_fixture_tokens_are_ours(make_user: Callable[..., AuthedUser]) -> None:
-    claims = jwt.decode(
-        make_user().token, TEST_JWT_SECRET, algorithms=["HS256"], audience="todo-api"
-    )
-    assert claims["type"] == "access"
-    assert {"sub", "exp", "iat", "jti", "iss", "aud"} <= set(claims)
+class TestAccessTokenClaims:
+    def test_carry_every_required_claim(self, make_user: Callable[..., AuthedUser]) -> None:
+        claims = jwt.decode(
+            make_user().token, TEST_JWT_SECRET, algorithms=["HS256"], audience="todo-api"
+        )
+        assert claims["type"] == "access"
+        assert claims["iss"] == "todo-api"
+        assert claims["exp"] - claims["iat"] == 15 * 60
+        assert {"sub", "exp", "iat", "jti", "iss", "aud"} <= set(claims)
