@@ -160,8 +160,19 @@ def _fill_search_text(_mapper: Any, _connection: Any, task: Task) -> None:
     task.search_text = f"{task.title}\n{task.description or ''}".casefold()
 
 
+DEFAULTED_ON_CREATE = ("priority", "recurrence", "tags")
+
+
 class TaskCreate(TaskBase):
     """A new task. Unknown fields are ignored; `tags` may be a list or a comma-separated string."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_default(cls, data: Any) -> Any:
+        # Form-based frontends send every field, unset ones as null: take those as omitted.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None or k not in DEFAULTED_ON_CREATE}
+        return data
 
     tags: TagList = Field(
         default_factory=list,

@@ -35,31 +35,20 @@ from backend.tasks.models import (
 from backend.tasks.recurrence import next_due
 
 TOTAL_LABEL = "total_count"
-PUBLIC_COLUMNS = [col(getattr(Task, name)) for name in TaskPublic.model_fields if name != "tags"]
+PUBLIC_FIELDS = [name for name in TaskPublic.model_fields if name != "tags"]
+PUBLIC_COLUMNS = [col(getattr(Task, name)) for name in PUBLIC_FIELDS]
 PRIORITY_RANK = {Priority.low: 0, Priority.medium: 1, Priority.high: 2}
 LIKE_ESCAPE = "\\"
 
 
 def to_public(task: Task) -> TaskPublic:
     """The API view of a task; equal to `TaskPublic.model_validate(task)`, built faster."""
-    # A stored task is already valid: skipping validation makes a page of 50 several times
-    # cheaper to build (the lenient input validators would otherwise run on output too).
+    # A stored task is already valid: skipping validation halves the cost of a page of 50
+    # (the lenient input validators would otherwise run on output too).
     if task.id is None:
         raise ValueError("a task has no public view before it is saved")
-    return TaskPublic.model_construct(
-        id=task.id,
-        user_id=task.user_id,
-        title=task.title,
-        description=task.description,
-        completed=task.completed,
-        completed_at=task.completed_at,
-        priority=task.priority,
-        tags=[tag.name for tag in task.tags],
-        due_date=task.due_date,
-        recurrence=task.recurrence,
-        created_at=task.created_at,
-        updated_at=task.updated_at,
-    )
+    fields = {name: getattr(task, name) for name in PUBLIC_FIELDS}
+    return TaskPublic.model_construct(**fields, tags=[tag.name for tag in task.tags])
 
 
 def create_task(*, session: Session, owner_id: str, task_in: TaskCreate) -> Task:

@@ -2,8 +2,10 @@
 
 Seeds 1,000 tagged tasks for one user in a fresh Postgres database, starts our app and the raw
 baseline (tests/benchmarks/raw_tasks_list.py) each under one uvicorn worker, then drives them
-with a small keep-alive HTTP/1.1 client on asyncio and prints requests/s, p50/p99 and the
-ours/raw ratios. Run: `uv run python -m tests.benchmarks.tasks_load [--seconds 8]`.
+with a small keep-alive HTTP/1.1 client on asyncio. Prints requests/s, p50/p99 and server CPU
+per request for list (ours and raw, at 1, 4 and 10 connections), list limit=1, get, toggle and
+create, then the ours/raw list ratios. Run: `uv run python -m tests.benchmarks.tasks_load`
+(`--seconds`, `--rounds`, `--concurrency 1,4,10`, `--crud-concurrency 4`).
 """
 
 import argparse

@@ -109,6 +109,18 @@ class TestListFilters:
         assert listed(client, alice, {"q": "école"}) == (["ÉCOLE Straße"], 1)
         assert listed(client, alice, {"q": "STRASSE"}) == (["ÉCOLE Straße"], 1)
 
+    def test_q_follows_edits(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Old name", description="old notes")
+        client.patch(
+            tasks_url(alice, f"/{task['id']}"),
+            json={"title": "Fresh name", "description": None},
+            headers=alice.headers,
+        )
+        assert listed(client, alice, {"q": "old"}) == ([], 0)
+        assert listed(client, alice, {"q": "fresh"}) == (["Fresh name"], 1)
+
     def test_q_wildcards_are_literal(
         self, client: TestClient, alice: AuthedUser, create_task: CreateTask
     ) -> None:

@@ -83,6 +83,21 @@ class TestCreateTask:
         body = client.post(tasks_url(alice), json=payload, headers=alice.headers).json()
         assert body["tags"] == ["errands", "home"]
 
+    def test_null_fields_take_their_defaults(self, client: TestClient, alice: AuthedUser) -> None:
+        payload = {
+            "title": "x",
+            "description": None,
+            "priority": None,
+            "tags": None,
+            "due_date": None,
+            "recurrence": None,
+        }
+        response = client.post(tasks_url(alice), json=payload, headers=alice.headers)
+        assert response.status_code == 201
+        body = response.json()
+        assert (body["priority"], body["recurrence"], body["tags"]) == ("medium", "none", [])
+        assert (body["description"], body["due_date"]) == (None, None)
+
     def test_unknown_fields_are_ignored(self, client: TestClient, alice: AuthedUser) -> None:
         payload = {"title": "x", "userId": "someone-else", "id": 999, "color": "red"}
         response = client.post(tasks_url(alice), json=payload, headers=alice.headers)
