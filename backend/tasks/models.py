@@ -144,6 +144,10 @@ class Task(TaskBase, table=True):
     user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=255)
     completed: bool = False
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The occurrence completing this task scheduled: set once, so re-completing adds no copy.
+    next_occurrence_id: int | None = Field(
+        default=None, foreign_key="tasks.id", ondelete="SET NULL"
+    )
     search_text: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -188,15 +188,18 @@ def _save(*, session: Session, task: Task) -> Task:
 
 
 def _apply_completion(*, session: Session, task: Task, completed: bool) -> None:
-    # Only a pending → done transition schedules the next occurrence; un-completing never does.
+    # Only a pending → done transition schedules the next occurrence, and only the first one:
+    # un-completing and completing again reuses the occurrence already scheduled.
     if completed == task.completed:
         return
     task.completed = completed
     task.completed_at = utcnow() if completed else None
-    if completed and task.recurrence != Recurrence.none:
+    if completed and task.recurrence != Recurrence.none and task.next_occurrence_id is None:
         following = _next_occurrence(task)
         if following is not None:
             session.add(following)
+            session.flush()  # assigns the occurrence's id
+            task.next_occurrence_id = following.id
 
 
 def _next_occurrence(task: Task) -> Task | None:

@@ -129,16 +129,58 @@ class TestCompletingRecurringTasks:
         task = create_task(alice, "Gym", recurrence="weekly", due_date="2026-03-10")
         url = tasks_url(alice, f"/{task['id']}/complete")
         client.patch(url, headers=alice.headers)
-        assert len(all_tasks(client, alice)) == 2
+        scheduled = all_tasks(client, alice)
+        assert len(scheduled) == 2
         reopened = client.patch(url, headers=alice.headers)
         assert reopened.json()["completed"] is False
         assert len(all_tasks(client, alice)) == 2
         client.patch(url, json={"completed": True}, headers=alice.headers)
+        client.patch(url, headers=alice.headers)
         client.patch(url, json={"completed": True}, headers=alice.headers)
+        client.put(
+            tasks_url(alice, f"/{task['id']}"), json={"completed": False}, headers=alice.headers
+        )
         client.put(
             tasks_url(alice, f"/{task['id']}"), json={"completed": True}, headers=alice.headers
         )
-        assert len(all_tasks(client, alice)) == 3
+        tasks = all_tasks(client, alice)
+        assert [t["id"] for t in tasks] == [t["id"] for t in scheduled]
+        assert [t["completed"] for t in tasks] == [True, False]
+
+    def test_completing_the_next_occurrence_continues_the_series(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Gym", recurrence="weekly", due_date="2026-03-10T09:00:00Z")
+        client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        second = all_tasks(client, alice)[1]
+        client.patch(tasks_url(alice, f"/{second['id']}/complete"), headers=alice.headers)
+        client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        tasks = all_tasks(client, alice)
+        assert [t["due_date"] for t in tasks] == [
+            "2026-03-10T09:00:00Z",
+            "2026-03-17T09:00:00Z",
+            "2026-03-24T09:00:00Z",
+        ]
+        assert [t["completed"] for t in tasks] == [True, True, False]
+
+    def test_deleting_the_scheduled_occurrence_keeps_the_original(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Gym", recurrence="weekly", due_date="2026-03-10T09:00:00Z")
+        url = tasks_url(alice, f"/{task['id']}/complete")
+        client.patch(url, headers=alice.headers)
+        following = all_tasks(client, alice)[1]
+        deleted = client.delete(tasks_url(alice, f"/{following['id']}"), headers=alice.headers)
+        assert deleted.status_code == 204
+        assert client.get(tasks_url(alice, f"/{task['id']}"), headers=alice.headers).json()[
+            "completed"
+        ]
+        client.patch(url, headers=alice.headers)
+        client.patch(url, headers=alice.headers)
+        tasks = all_tasks(client, alice)
+        assert [t["completed"] for t in tasks] == [True, False]
+        assert tasks[1]["due_date"] == "2026-03-17T09:00:00Z"
 
     def test_non_recurring_task_schedules_nothing(
         self, client: TestClient, alice: AuthedUser, create_task: CreateTask
