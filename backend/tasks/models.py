@@ -148,6 +148,8 @@ class Task(TaskBase, table=True):
     next_occurrence_id: int | None = Field(
         default=None, foreign_key="tasks.id", ondelete="SET NULL"
     )
+    # The day of month a monthly series is due on: after Feb 28, a Jan 31 series is due Mar 31.
+    recurrence_anchor_day: int | None = Field(default=None, sa_type=sa.SmallInteger)
     search_text: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

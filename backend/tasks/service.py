@@ -54,6 +54,7 @@ def to_public(task: Task) -> TaskPublic:
 def create_task(*, session: Session, owner_id: str, task_in: TaskCreate) -> Task:
     """Create a task for `owner_id`, creating any of its tags the user does not have yet."""
     task = Task(**task_in.model_dump(exclude={"tags"}), user_id=owner_id)
+    task.recurrence_anchor_day = _anchor_day(task.due_date)
     task.tags = _user_tags(session=session, owner_id=owner_id, names=task_in.tags)
     session.add(task)
     session.commit()
@@ -129,8 +130,11 @@ def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
     if "tags" in changes:
         names = changes.pop("tags") or []
         task.tags = _user_tags(session=session, owner_id=task.user_id, names=names)
+    previous_due = task.due_date
     for name, value in changes.items():
         setattr(task, name, value)
+    if task.due_date != previous_due:  # a full-body PUT resending the date keeps the anchor
+        task.recurrence_anchor_day = _anchor_day(task.due_date)
     if completed is not None:
         _apply_completion(session=session, task=task, completed=completed)
     return _save(session=session, task=task)
@@ -205,10 +209,12 @@ def _apply_completion(*, session: Session, task: Task, completed: bool) -> None:
 def _next_occurrence(task: Task) -> Task | None:
     # Without a due date the next one is due a period after completion.
     base = task.due_date or task.completed_at or utcnow()
-    due = next_due(base, Recurrence(task.recurrence))
+    anchor_day = task.recurrence_anchor_day or base.day
+    due = next_due(base, Recurrence(task.recurrence), anchor_day)
     if due is None:
         return None
     return Task(
+        recurrence_anchor_day=anchor_day,
         user_id=task.user_id,
         title=task.title,
         description=task.description,
@@ -217,6 +223,11 @@ def _next_occurrence(task: Task) -> Task | None:
         due_date=due,
         tags=list(task.tags),
     )
+
+
+def _anchor_day(due_date: datetime | None) -> int | None:
+    # A new due date starts a new series anchor; the occurrences a series schedules keep it.
+    return due_date.day if due_date is not None else None
 
 
 def _user_tags(*, session: Session, owner_id: str, names: Sequence[str]) -> list[Tag]:

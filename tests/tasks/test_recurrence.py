@@ -42,6 +42,27 @@ class TestNextDue:
     def test_next_date(self, due: datetime, recurrence: Recurrence, expected: datetime) -> None:
         assert next_due(due, recurrence) == expected
 
+    @pytest.mark.parametrize(
+        ("due", "anchor_day", "expected"),
+        [
+            (at(2026, 2, 28), 31, at(2026, 3, 31)),
+            (at(2026, 2, 28), 30, at(2026, 3, 30)),
+            (at(2028, 2, 29), 31, at(2028, 3, 31)),
+            (at(2026, 4, 30), 31, at(2026, 5, 31)),
+            (at(2026, 3, 31), 31, at(2026, 4, 30)),
+            (at(2027, 1, 31), 31, at(2027, 2, 28)),
+            (at(2026, 2, 28), 28, at(2026, 3, 28)),
+        ],
+    )
+    def test_monthly_returns_to_its_anchor_day(
+        self, due: datetime, anchor_day: int, expected: datetime
+    ) -> None:
+        assert next_due(due, Recurrence.monthly, anchor_day) == expected
+
+    def test_anchor_day_does_not_change_daily_or_weekly(self) -> None:
+        assert next_due(at(2026, 2, 28), Recurrence.daily, 31) == at(2026, 3, 1)
+        assert next_due(at(2026, 2, 28), Recurrence.weekly, 31) == at(2026, 3, 7)
+
     def test_time_of_day_and_zone_are_kept(self) -> None:
         due = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
         assert add_month(due) == datetime(2026, 2, 28, 23, 59, 59, tzinfo=UTC)
@@ -181,6 +202,66 @@ class TestCompletingRecurringTasks:
         tasks = all_tasks(client, alice)
         assert [t["completed"] for t in tasks] == [True, False]
         assert tasks[1]["due_date"] == "2026-03-17T09:00:00Z"
+
+    @pytest.mark.parametrize(
+        ("first_due", "expected"),
+        [
+            (
+                "2026-01-31T08:00:00Z",
+                ["2026-02-28T08:00:00Z", "2026-03-31T08:00:00Z", "2026-04-30T08:00:00Z"],
+            ),
+            (
+                "2028-01-31T08:00:00Z",
+                ["2028-02-29T08:00:00Z", "2028-03-31T08:00:00Z", "2028-04-30T08:00:00Z"],
+            ),
+            (
+                "2026-01-30T08:00:00Z",
+                ["2026-02-28T08:00:00Z", "2026-03-30T08:00:00Z", "2026-04-30T08:00:00Z"],
+            ),
+            (
+                "2027-12-31T08:00:00Z",
+                ["2028-01-31T08:00:00Z", "2028-02-29T08:00:00Z", "2028-03-31T08:00:00Z"],
+            ),
+        ],
+    )
+    def test_monthly_series_keeps_its_day_through_short_months(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        create_task: CreateTask,
+        first_due: str,
+        expected: list[str],
+    ) -> None:
+        task = create_task(alice, "Pay rent", recurrence="monthly", due_date=first_due)
+        current = task
+        for _ in expected:
+            client.patch(tasks_url(alice, f"/{current['id']}/complete"), headers=alice.headers)
+            current = all_tasks(client, alice)[-1]
+        assert [t["due_date"] for t in all_tasks(client, alice)[1:]] == expected
+
+    def test_resending_the_same_due_date_keeps_the_anchor(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Pay rent", recurrence="monthly", due_date="2026-01-31")
+        client.patch(tasks_url(alice, f"/{task['id']}/complete"), headers=alice.headers)
+        february = all_tasks(client, alice)[1]
+        url = tasks_url(alice, f"/{february['id']}")
+        resent = {k: february[k] for k in ("title", "due_date", "recurrence", "priority")}
+        assert client.put(url, json=resent, headers=alice.headers).status_code == 200
+        client.patch(f"{url}/complete", headers=alice.headers)
+        assert all_tasks(client, alice)[2]["due_date"] == "2026-03-31T23:59:59Z"
+
+    def test_a_new_due_date_moves_the_anchor(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        task = create_task(alice, "Pay rent", recurrence="monthly", due_date="2026-01-31")
+        url = tasks_url(alice, f"/{task['id']}")
+        client.patch(url, json={"due_date": "2026-02-28"}, headers=alice.headers)
+        client.patch(f"{url}/complete", headers=alice.headers)
+        march = all_tasks(client, alice)[1]
+        client.patch(tasks_url(alice, f"/{march['id']}/complete"), headers=alice.headers)
+        due_dates = [t["due_date"] for t in all_tasks(client, alice)]
+        assert due_dates == ["2026-02-28T23:59:59Z", "2026-03-28T23:59:59Z", "2026-04-28T23:59:59Z"]
 
     def test_non_recurring_task_schedules_nothing(
         self, client: TestClient, alice: AuthedUser, create_task: CreateTask

@@ -1,4 +1,4 @@
-"""task recurrence bookkeeping: the occurrence a completion scheduled
+"""task recurrence bookkeeping: the occurrence a completion scheduled, the monthly anchor day
 
 Revision ID: 0005
 Revises: 0004
@@ -24,9 +24,11 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             NEXT_OCCURRENCE_FK, "tasks", ["next_occurrence_id"], ["id"], ondelete="SET NULL"
         )
+        batch_op.add_column(sa.Column("recurrence_anchor_day", sa.SmallInteger(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.drop_constraint(NEXT_OCCURRENCE_FK, type_="foreignkey")
+        batch_op.drop_column("recurrence_anchor_day")
         batch_op.drop_column("next_occurrence_id")
