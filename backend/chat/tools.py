@@ -14,6 +14,7 @@ from backend.tasks import service as task_service
 from backend.tasks.deps import MAX_TASK_ID
 from backend.tasks.fields import (
     Description,
+    DueAfter,
     DueDate,
     LenientPriority,
     LenientRecurrence,
@@ -35,10 +36,18 @@ DescriptionArg = Annotated[Description, Field(description="Longer notes, up to 2
 PriorityArg = Annotated[LenientPriority, Field(description="low, medium or high.")]
 TagsArg = Annotated[TagList, Field(description='Short labels, e.g. ["work", "home"].')]
 DueDateArg = Annotated[
+    DueAfter,
     DueDate,
     Field(
         description="ISO 8601 date-time, UTC when no offset is given; a date alone "
         "means the end of that day."
+    ),
+]
+DueAfterArg = Annotated[
+    DueAfter,
+    Field(
+        description="ISO 8601 date-time, UTC when no offset is given; a date alone "
+        "means the start of that day."
     ),
 ]
 RecurrenceArg = Annotated[LenientRecurrence, Field(description="none, daily, weekly or monthly.")]
@@ -74,7 +83,7 @@ class ListTasksArguments(ToolArguments):
     )
     overdue: bool | None = Field(default=None, description="Only pending tasks past due.")
     due_before: DueDateArg | None = None
-    due_after: DueDateArg | None = None
+    due_after: DueAfterArg | None = None
     limit: int = Field(default=LIST_LIMIT_DEFAULT, ge=1, le=MAX_PAGE_SIZE)
 
 

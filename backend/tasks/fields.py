@@ -11,6 +11,7 @@ MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 END_OF_DAY = time(23, 59, 59, tzinfo=UTC)
+START_OF_DAY = time(0, 0, tzinfo=UTC)
 
 
 class Priority(StrEnum):
@@ -50,15 +51,25 @@ def to_utc(value: datetime) -> datetime:
         raise ValueError("date is out of range") from None
 
 
-def date_as_end_of_day(value: Any) -> Any:
-    """A date alone (`2026-12-01`) means the end of that day, 23:59:59 UTC."""
+def _date_at(value: Any, moment: time) -> Any:
+    # A date alone (a string or a `date`) becomes that day at `moment`; anything else passes.
     if isinstance(value, str):
         value = reject_nul(value).strip()
         if DATE_ONLY.match(value):
             value = date.fromisoformat(value)
     if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, END_OF_DAY)
+        return datetime.combine(value, moment)
     return value
+
+
+def date_as_end_of_day(value: Any) -> Any:
+    """A date alone (`2026-12-01`) means the end of that day, 23:59:59 UTC."""
+    return _date_at(value, END_OF_DAY)
+
+
+def date_as_start_of_day(value: Any) -> Any:
+    """A date alone (`2026-12-01`) means the start of that day, 00:00:00 UTC."""
+    return _date_at(value, START_OF_DAY)
 
 
 def normalize_tags(value: Any) -> Any:
@@ -91,4 +102,6 @@ TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_le
 LenientPriority = Annotated[Priority, BeforeValidator(lower_enum)]
 LenientRecurrence = Annotated[Recurrence, BeforeValidator(lower_enum)]
 DueDate = Annotated[datetime, BeforeValidator(date_as_end_of_day), AfterValidator(to_utc)]
+# A lower bound: `due_after=2026-12-01` includes the tasks due on that day.
+DueAfter = Annotated[datetime, BeforeValidator(date_as_start_of_day), AfterValidator(to_utc)]
 SearchText = Annotated[str, BeforeValidator(reject_nul), Field(max_length=200)]

@@ -12,6 +12,7 @@ from backend.db import UTCDateTime, utcnow
 from backend.tasks.fields import (
     MAX_TAG_LENGTH,
     Description,
+    DueAfter,
     DueDate,
     LenientPriority,
     LenientRecurrence,
@@ -286,8 +287,12 @@ class TaskQuery(SQLModel):
     priority: LenientPriority | None = None
     tags: TagList = Field(default_factory=list, description="A task must carry all of them.")
     q: SearchText | None = Field(default=None, description="Case-insensitive substring search.")
-    due_before: DueDate | None = None
-    due_after: DueDate | None = None
+    due_before: DueDate | None = Field(
+        default=None, description="Due at or before; a date alone means the end of that day."
+    )
+    due_after: DueAfter | None = Field(
+        default=None, description="Due at or after; a date alone means the start of that day."
+    )
     overdue: bool | None = None
     sort: Annotated[TaskSort, BeforeValidator(lower_enum)] = TaskSort.created_at
     order: Annotated[SortOrder, BeforeValidator(lower_enum)] = SortOrder.desc

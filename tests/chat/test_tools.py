@@ -119,6 +119,16 @@ class TestRunTool:
         assert (task["title"], task["priority"], task["due_date"]) == ("Buy milk", "high", None)
         assert task["tags"] == ["errands", "home"]
 
+    def test_date_only_due_after_includes_that_day(
+        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        seed_task(alice, "Early", due_date="2026-12-01T08:00:00Z")
+        seed_task(alice, "Day before", due_date="2026-11-30T20:00:00Z")
+        outcome = run_tool(
+            "list_tasks", {"due_after": "2026-12-01"}, session=session, owner_id=alice.id
+        )
+        assert [task["title"] for task in outcome.result["tasks"]] == ["Early"]
+
     def test_complete_then_reopen(
         self, session: Session, alice: AuthedUser, seed_task: SeedTask
     ) -> None:

@@ -146,6 +146,22 @@ class TestListFilters:
             2,
         )
 
+    def test_date_only_due_after_starts_at_the_beginning_of_that_day(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+    ) -> None:
+        create_task(alice, "nov last", due_date="2026-11-30T23:59:59Z")
+        create_task(alice, "dec early", due_date="2026-12-01T00:00:00Z")
+        create_task(alice, "dec noon", due_date="2026-12-01T10:00:00Z")
+        create_task(alice, "dec end", due_date="2026-12-01")
+        order = {"sort": "due_date", "order": "asc"}
+        assert listed(client, alice, {"due_after": "2026-12-01", **order}) == (
+            ["dec early", "dec noon", "dec end"],
+            3,
+        )
+        assert listed(client, alice, {"due_before": "2026-11-30", **order}) == (["nov last"], 1)
+        one_day = {"due_after": "2026-12-01", "due_before": "2026-12-01", **order}
+        assert listed(client, alice, one_day) == (["dec early", "dec noon", "dec end"], 3)
+
     def test_overdue_means_pending_and_past_due(
         self, client: TestClient, alice: AuthedUser, create_task: CreateTask
     ) -> None:
