@@ -127,6 +127,7 @@ def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
     """Apply the fields sent; `completed` follows the same rule as `set_completed`."""
     changes = task_in.model_dump(exclude_unset=True)
     completed = changes.pop("completed", None)
+    _claim(session=session, task=task)
     if "tags" in changes:
         names = changes.pop("tags") or []
         task.tags = _user_tags(session=session, owner_id=task.user_id, names=names)
@@ -142,15 +143,36 @@ def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
 
 def set_completed(*, session: Session, task: Task, completed: bool | None = None) -> Task:
     """Set completion (`None` toggles); completing a recurring task creates its next occurrence."""
+    _claim(session=session, task=task)
     target = not task.completed if completed is None else completed
     _apply_completion(session=session, task=task, completed=target)
     return _save(session=session, task=task)
 
 
 def delete_task(*, session: Session, task: Task) -> None:
-    """Delete the task (its tag links go with it)."""
-    session.delete(task)
+    """Delete the task (tag links cascade); NotFoundError if a concurrent request deleted it."""
+    # One statement scoped by id and owner: of concurrent deletes exactly one removes the row.
+    stmt = sa.delete(Task).where(col(Task.id) == task.id, col(Task.user_id) == task.user_id)
+    deleted = session.connection().execute(stmt).rowcount
     session.commit()
+    session.expunge(task)
+    if deleted == 0:
+        raise NotFoundError("Task not found")
+
+
+def _claim(*, session: Session, task: Task) -> None:
+    """Lock the task's row and re-read it before a write; a task deleted meanwhile is a 404.
+
+    The claim is an UPDATE of the row: it takes the row lock on Postgres and the write lock
+    on SQLite, so concurrent writes to one task apply one after the other on fresh state (two
+    toggles never both complete it, two tag updates never insert the same link), and a
+    delete either finished first (0 rows: 404) or waits for this write to commit.
+    """
+    claim = sa.update(Task).where(col(Task.id) == task.id).values(updated_at=utcnow())
+    if session.connection().execute(claim).rowcount == 0:
+        session.rollback()
+        raise NotFoundError("Task not found")
+    session.refresh(task)
 
 
 def list_tags(*, session: Session, owner_id: str) -> list[TagPublic]:
