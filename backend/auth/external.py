@@ -13,6 +13,7 @@ from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, User
 from backend.auth.security import token_errors
 from backend.config import Settings
 from backend.errors import ServiceUnavailableError, UnauthorizedError
+from backend.fields import contains_nul
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def decode_shared_secret_token(token: str, settings: Settings) -> dict[str, Any]
 
 def _claim_text(claims: dict[str, Any], name: str, max_length: int) -> str | None:
     value = claims.get(name)
-    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+    if not isinstance(value, str) or not value.strip() or contains_nul(value):
         return None
     return value.strip()[:max_length]
 
@@ -115,7 +116,7 @@ def external_user(claims: dict[str, Any], *, session: Session) -> User:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
         raise UnauthorizedError()
-    if "\x00" in subject:
+    if contains_nul(subject):
         raise UnauthorizedError()
     user = session.get(User, subject)
     if user is not None:

@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from backend.auth.passwords import LoginPassword, NewPassword
 from backend.db import UTCDateTime, utcnow
+from backend.fields import SafeStr
 
 MAX_EMAIL_LENGTH = 320
 MAX_NAME_LENGTH = 100
@@ -17,10 +18,10 @@ MAX_OPAQUE_TOKEN_LENGTH = 4096  # generous: a misplaced JWT must get 401, not 42
 # Lower-cased so that case variants of one address are one account (and hit the unique index).
 Email = Annotated[EmailStr, AfterValidator(str.lower)]
 DisplayName = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_LENGTH, pattern=r"^[^\x00]*$")
+    SafeStr, StringConstraints(strip_whitespace=True, max_length=MAX_NAME_LENGTH)
 ]
 OpaqueToken = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_OPAQUE_TOKEN_LENGTH, pattern=r"^[^\x00]*$")
+    SafeStr, StringConstraints(min_length=1, max_length=MAX_OPAQUE_TOKEN_LENGTH)
 ]
 
 

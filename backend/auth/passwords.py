@@ -9,6 +9,8 @@ from typing import Annotated
 import bcrypt
 from pydantic import AfterValidator
 
+from backend.fields import SafeStr
+
 BCRYPT_MAX_BYTES = 72
 MIN_PASSWORD_BYTES = 8
 
@@ -33,8 +35,6 @@ _bcrypt_pool = ThreadPoolExecutor(
 
 
 def _check_password(value: str, *, min_bytes: int) -> str:
-    if "\x00" in value:
-        raise ValueError("Password must not contain NUL characters")
     size = len(value.encode())
     if size < min_bytes:
         raise ValueError(f"Password must be at least {min_bytes} bytes")
@@ -45,17 +45,17 @@ def _check_password(value: str, *, min_bytes: int) -> str:
 
 
 def check_new_password(value: str) -> str:
-    """A password fit to be set: 8 to 72 bytes of UTF-8, no NUL."""
+    """A password fit to be set: 8 to 72 bytes of UTF-8 (NUL is refused by `SafeStr`)."""
     return _check_password(value, min_bytes=MIN_PASSWORD_BYTES)
 
 
 def check_login_password(value: str) -> str:
-    """A password fit to be checked: 1 to 72 bytes of UTF-8, no NUL."""
+    """A password fit to be checked: 1 to 72 bytes of UTF-8 (NUL is refused by `SafeStr`)."""
     return _check_password(value, min_bytes=1)
 
 
-NewPassword = Annotated[str, AfterValidator(check_new_password)]
-LoginPassword = Annotated[str, AfterValidator(check_login_password)]
+NewPassword = Annotated[SafeStr, AfterValidator(check_new_password)]
+LoginPassword = Annotated[SafeStr, AfterValidator(check_login_password)]
 
 
 def hash_password(password: str, *, rounds: int) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from backend.db import UTCDateTime, utcnow
+from backend.fields import SafeStr
 
 MAX_MESSAGE_CHARS = 4000
 MAX_TITLE_CHARS = 200
@@ -113,7 +114,7 @@ class ConversationDetail(ConversationPublic):
 class ChatRequest(SQLModel):
     """One user turn."""
 
-    message: str = Field(
+    message: SafeStr = Field(
         min_length=1,
         max_length=MAX_MESSAGE_CHARS,
         description="What the user says.",
@@ -130,8 +131,6 @@ class ChatRequest(SQLModel):
     @field_validator("message")
     @classmethod
     def _check_message(cls, value: str) -> str:
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
         if not value.strip():
             raise ValueError("must not be blank")
         return value

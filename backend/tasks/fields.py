@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from backend.fields import SafeStr, reject_nul
+
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -29,13 +31,6 @@ class Recurrence(StrEnum):
     daily = "daily"
     weekly = "weekly"
     monthly = "monthly"
-
-
-def reject_nul(value: Any) -> Any:
-    """Refuse strings holding NUL bytes: Postgres cannot store them, so they are a 422 here."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("must not contain NUL bytes")
-    return value
 
 
 def lower_enum(value: Any) -> Any:
@@ -96,7 +91,7 @@ def strip_text(value: Any) -> Any:
 # Trimmed in a before-validator: combined with SQLModel's Field, `strip_whitespace` ran after
 # the length check, letting a blank title through.
 Title = Annotated[str, BeforeValidator(strip_text), StringConstraints(min_length=1, max_length=200)]
-Description = Annotated[str, BeforeValidator(reject_nul), Field(max_length=2000)]
+Description = Annotated[SafeStr, Field(max_length=2000)]
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
 TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_length=MAX_TAGS)]
 LenientPriority = Annotated[Priority, BeforeValidator(lower_enum)]
@@ -104,4 +99,4 @@ LenientRecurrence = Annotated[Recurrence, BeforeValidator(lower_enum)]
 DueDate = Annotated[datetime, BeforeValidator(date_as_end_of_day), AfterValidator(to_utc)]
 # A lower bound: `due_after=2026-12-01` includes the tasks due on that day.
 DueAfter = Annotated[datetime, BeforeValidator(date_as_start_of_day), AfterValidator(to_utc)]
-SearchText = Annotated[str, BeforeValidator(reject_nul), Field(max_length=200)]
+SearchText = Annotated[SafeStr, Field(max_length=200)]
