@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     auth_audience: str | None = None
     auth_jwks_cache_seconds: int = Field(default=300, ge=1)
     auth_jwks_min_refetch_seconds: int = Field(default=30, ge=0)
+    auth_external_max_token_minutes: int = Field(default=1440, ge=1)
 
     cors_origins: CsvList = ["http://localhost:3000"]
     forwarded_allow_ips: CsvList = ["127.0.0.1"]

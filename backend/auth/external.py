@@ -6,10 +6,11 @@ from functools import lru_cache
 from typing import Any
 
 import jwt
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, User
+from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Email, User
 from backend.auth.security import token_errors
 from backend.config import Settings
 from backend.errors import ServiceUnavailableError, UnauthorizedError
@@ -23,6 +24,7 @@ JWKS_TIMEOUT_SECONDS = 5
 JWKS_FAILURE_PAUSE = 5.0  # seconds without fetch attempts after a failed one
 JWKS_UNAVAILABLE_MESSAGE = "Token signing keys are unavailable; retry shortly"
 MAX_SUBJECT_LENGTH = 255
+EMAIL = TypeAdapter(Email)
 
 
 class JWKSKeys:
@@ -69,7 +71,17 @@ def _decode(token: str, key: Any, algorithms: list[str], settings: Settings) -> 
             audience=settings.auth_audience,
             options={"require": ["exp", "sub"], "verify_aud": settings.auth_audience is not None},
         )
+    _check_lifetime(claims, settings)
     return claims
+
+
+def _check_lifetime(claims: dict[str, Any], settings: Settings) -> None:
+    # A leaked token that claims to live for years would work for years: cap what we honour.
+    # PyJWT has checked that `exp` (and `iat` when present) are numbers by now.
+    issued_at = claims.get("iat")
+    start = issued_at if isinstance(issued_at, int | float) else time.time()
+    if claims["exp"] - start > settings.auth_external_max_token_minutes * 60:
+        raise UnauthorizedError()
 
 
 def decode_jwks_token(token: str, settings: Settings) -> dict[str, Any]:
@@ -105,10 +117,14 @@ def _claim_text(claims: dict[str, Any], name: str, max_length: int) -> str | Non
 
 
 def _claim_email(claims: dict[str, Any]) -> str | None:
+    # Validated like a registration email; an invalid one is dropped, never stored.
     email = _claim_text(claims, "email", MAX_EMAIL_LENGTH + 1)
-    if email is None or len(email) > MAX_EMAIL_LENGTH or "@" not in email:
+    if email is None or len(email) > MAX_EMAIL_LENGTH:
         return None
-    return email.lower()
+    try:
+        return EMAIL.validate_python(email)
+    except ValidationError:
+        return None
 
 
 def external_user(claims: dict[str, Any], *, session: Session) -> User:

@@ -69,6 +69,54 @@ class TestSharedSecretTokens:
         assert body["name"] is None
         assert body["email"] is None
 
+    @pytest.mark.parametrize(
+        "email",
+        ["not-an-email", "a@b@c.example", "@example.com", "ada@", "two words@example.com"],
+    )
+    def test_invalid_email_claim_provisions_without_email(
+        self, external_client: TestClient, session: Session, email: str
+    ) -> None:
+        status, body = me(external_client, shared_secret_token("ba_z", email=email))
+        assert status == 200
+        assert body["email"] is None
+        user = session.get(User, "ba_z")
+        assert user is not None
+        assert user.email is None
+
+    @pytest.mark.parametrize(
+        "claims",
+        [
+            {"minutes": 24 * 60 + 1},
+            {"minutes": 10**9},
+            {"iat": 0},
+        ],
+        ids=["a-day-and-a-minute", "decades", "issued-in-1970"],
+    )
+    def test_token_living_longer_than_the_cap_is_401(
+        self, external_client: TestClient, session: Session, claims: dict[str, int]
+    ) -> None:
+        assert me(external_client, shared_secret_token("ba_long", **claims))[0] == 401
+        assert session.get(User, "ba_long") is None
+
+    def test_without_iat_the_cap_counts_from_now(self, external_client: TestClient) -> None:
+        def token(minutes: int) -> str:
+            claims = claims_for("ba_noiat", minutes=minutes, **AUDIENCE)
+            del claims["iat"]
+            return jwt.encode(claims, BETTER_AUTH_SECRET, algorithm="HS256")
+
+        assert me(external_client, token(24 * 60 - 1))[0] == 200
+        assert me(external_client, token(24 * 60 + 5))[0] == 401
+
+    def test_cap_follows_the_setting(self, build_client: Callable[..., TestClient]) -> None:
+        client = build_client(
+            better_auth_secret=BETTER_AUTH_SECRET,
+            auth_issuer=FRONTEND_ORIGIN,
+            auth_audience=FRONTEND_ORIGIN,
+            auth_external_max_token_minutes=10,
+        )
+        assert me(client, shared_secret_token("ba_cap", minutes=10))[0] == 200
+        assert me(client, shared_secret_token("ba_cap", minutes=15))[0] == 401
+
     def test_wrong_secret_is_401(self, external_client: TestClient) -> None:
         token = shared_secret_token("ba_user_1", secret="wrong-secret-" + "w" * 30)
         assert me(external_client, token)[0] == 401
@@ -163,8 +211,13 @@ class TestJWKSTokens:
 
     @pytest.mark.parametrize(
         "claims",
-        [{"iss": "https://evil.example"}, {"aud": "https://evil.example"}, {"minutes": -1}],
-        ids=["wrong-iss", "wrong-aud", "expired"],
+        [
+            {"iss": "https://evil.example"},
+            {"aud": "https://evil.example"},
+            {"minutes": -1},
+            {"minutes": 24 * 60 + 1},
+        ],
+        ids=["wrong-iss", "wrong-aud", "expired", "lives-too-long"],
     )
     def test_bad_claims_are_401(
         self, external_client: TestClient, jwks_server: JWKSServer, claims: dict[str, object]
