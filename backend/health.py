@@ -3,7 +3,7 @@
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from backend.errors import ServiceUnavailableError, error_responses
@@ -14,14 +14,14 @@ router = APIRouter(prefix="/api/health", tags=["system"])
 class Health(BaseModel):
     """Probe result."""
 
-    status: Literal["ok"] = "ok"
+    status: Literal["ok"] = Field(default="ok", description="Always `ok`: the process answers.")
 
 
 class Readiness(BaseModel):
     """Readiness probe result."""
 
-    status: Literal["ready"] = "ready"
-    database: Literal["ok"] = "ok"
+    status: Literal["ready"] = Field(default="ready", description="`ready` to serve traffic.")
+    database: Literal["ok"] = Field(default="ok", description="The database answered a query.")
 
 
 @router.get("", summary="Liveness probe")

@@ -56,6 +56,19 @@ class UserPublic(UserBase):
     )
     created_at: datetime = Field(description="When the account was created (UTC).")
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": "5b0c3c8e-1d2a-4c57-9a51-3f1f0e6b2a10",
+                    "email": "ada@example.com",
+                    "name": "Ada",
+                    "created_at": "2026-01-01T12:00:00Z",
+                }
+            ]
+        }
+    }
+
 
 class UserCreate(SQLModel):
     """Registration body: `name` is optional and `full_name` is accepted for it."""

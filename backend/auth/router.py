@@ -82,7 +82,7 @@ def _log_in(
     "/register",
     status_code=201,
     summary="Create an account",
-    responses=error_responses(409, 422, 429, 503),
+    responses=error_responses(409, 413, 422, 429, 503),
 )
 @router.post("/signup", status_code=201, include_in_schema=False)
 def register(
@@ -103,7 +103,7 @@ def register(
 @router.post(
     "/token",
     summary="Log in with the OAuth2 password form",
-    responses=error_responses(401, 422, 429, 503),
+    responses=error_responses(401, 413, 422, 429, 503),
 )
 def token(
     form: Annotated[PasswordForm, Form()],
@@ -166,7 +166,7 @@ LOGIN_BODY_DOC: dict[str, Any] = {
 @router.post(
     "/login",
     summary="Log in with email and password",
-    responses=error_responses(401, 422, 429, 503),
+    responses=error_responses(401, 413, 422, 429, 503),
     openapi_extra=LOGIN_BODY_DOC,
 )
 @router.post("/signin", include_in_schema=False)
@@ -185,7 +185,7 @@ def login(
 @router.post(
     "/refresh",
     summary="Trade a refresh token for a new pair",
-    responses=error_responses(401, 422, 429, 503),
+    responses=error_responses(401, 413, 422, 429, 503),
 )
 def refresh(
     response: Response,
@@ -209,7 +209,7 @@ def refresh(
     "/logout",
     status_code=204,
     summary="Log out",
-    responses=error_responses(422),
+    responses=error_responses(413, 422, 503),
 )
 def logout(
     response: Response,

@@ -86,20 +86,20 @@ class ConversationPublic(SQLModel):
     title: str = Field(
         description="Taken from the first message.", schema_extra={"examples": ["Add buy milk"]}
     )
-    created_at: datetime
+    created_at: datetime = Field(description="When the conversation started (UTC).")
     updated_at: datetime = Field(description="Time of the latest turn.")
 
 
 class MessagePublic(SQLModel):
     """A message as the API shows it."""
 
-    id: int
+    id: int = Field(description="Message id.")
     role: Role = Field(description="`user` or `assistant`.")
-    content: str
+    content: str = Field(description="What was said.")
     tool_calls: list[ToolCallRecord] = Field(
         default_factory=list, description="Tool calls made while answering (assistant only)."
     )
-    created_at: datetime
+    created_at: datetime = Field(description="When the message was stored (UTC).")
 
 
 class ConversationDetail(ConversationPublic):
@@ -108,7 +108,7 @@ class ConversationDetail(ConversationPublic):
     message_count: int = Field(
         description="Messages in the whole conversation.", schema_extra={"examples": [4]}
     )
-    messages: list[MessagePublic]
+    messages: list[MessagePublic] = Field(description="One page of messages, oldest first.")
 
 
 class ChatRequest(SQLModel):

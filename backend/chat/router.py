@@ -74,7 +74,7 @@ ProviderDep = Annotated[ChatProvider, Depends(get_chat_provider)]
 @router.post(
     "/chat",
     summary="Send a message to the assistant",
-    responses=error_responses(401, 403, 404, 422, 502),
+    responses=error_responses(401, 403, 404, 413, 422, 502, 503),
 )
 def chat(
     chat_in: Annotated[ChatRequest, Body(openapi_examples=CHAT_EXAMPLES)],
@@ -99,7 +99,7 @@ def chat(
 @router.get(
     "/conversations",
     summary="List your conversations",
-    responses={**error_responses(401, 403, 422), 200: total_header("conversations")},
+    responses={**error_responses(401, 403, 422, 503), 200: total_header("conversations")},
 )
 def list_conversations(
     user: CurrentUser,
@@ -119,7 +119,7 @@ def list_conversations(
 @router.get(
     "/conversations/{conversation_id}",
     summary="Get a conversation with its messages",
-    responses={**error_responses(401, 403, 404, 422), 200: total_header("messages")},
+    responses={**error_responses(401, 403, 404, 422, 503), 200: total_header("messages")},
 )
 def get_conversation(
     conversation: OwnedConversation,
@@ -146,7 +146,7 @@ def get_conversation(
     "/conversations/{conversation_id}",
     summary="Delete a conversation",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 422, 503),
 )
 def delete_conversation(conversation: OwnedConversation, session: SessionDep) -> None:
     """Delete the conversation and all its messages. Your tasks are not touched."""

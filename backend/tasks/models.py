@@ -208,11 +208,22 @@ NOT_NULLABLE = ("title", "priority", "recurrence", "completed")
 class TaskUpdate(SQLModel):
     """A partial update: only the fields sent are applied; `null` clears an optional field."""
 
-    title: Title | None = Field(default=None, max_length=200)
-    description: Description | None = Field(default=None, max_length=2000)
-    priority: LenientPriority | None = None
-    due_date: DueDate | None = None
-    recurrence: LenientRecurrence | None = None
+    title: Title | None = Field(
+        default=None, max_length=200, description="New title, 1-200 characters (not null)."
+    )
+    description: Description | None = Field(
+        default=None, max_length=2000, description="New description; `null` clears it."
+    )
+    priority: LenientPriority | None = Field(
+        default=None, description="`low`, `medium` or `high`, any case (not null)."
+    )
+    due_date: DueDate | None = Field(
+        default=None,
+        description="New due date (naive = UTC, a date alone = 23:59:59 UTC); `null` clears it.",
+    )
+    recurrence: LenientRecurrence | None = Field(
+        default=None, description="`none`, `daily`, `weekly` or `monthly` (not null)."
+    )
     tags: TagList | None = Field(default=None, description="Replaces the task's tags.")
     completed: bool | None = Field(
         default=None,
@@ -244,13 +255,15 @@ def _tag_names(value: Any) -> Any:
 class TaskPublic(TaskBase):
     """A task as the API returns it."""
 
-    id: int
+    id: int = Field(description="The task's id.")
     user_id: str = Field(description="The owner's user id.")
     tags: Annotated[list[str], BeforeValidator(_tag_names)] = Field(description="Sorted by name.")
-    completed: bool
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    completed: bool = Field(description="Whether the task is done.")
+    completed_at: datetime | None = Field(
+        description="When it was last completed (UTC); `null` while pending."
+    )
+    created_at: datetime = Field(description="When the task was created (UTC).")
+    updated_at: datetime = Field(description="When the task last changed (UTC).")
 
     model_config = {
         "json_schema_extra": {
@@ -303,8 +316,8 @@ class TaskQuery(SQLModel):
 class TagPublic(SQLModel):
     """A tag with the number of the user's tasks carrying it."""
 
-    name: str
-    count: int
+    name: str = Field(description="The tag, lower-cased.")
+    count: int = Field(description="How many of your tasks carry it.")
 
     model_config = {"json_schema_extra": {"examples": [{"name": "work", "count": 3}]}}
 
@@ -312,9 +325,9 @@ class TagPublic(SQLModel):
 class TaskStats(SQLModel):
     """Counts for dashboards."""
 
-    total: int
-    completed: int
-    pending: int
+    total: int = Field(description="All your tasks.")
+    completed: int = Field(description="Tasks done.")
+    pending: int = Field(description="Tasks not done yet.")
     overdue: int = Field(description="Pending tasks whose due date has passed.")
     by_priority: dict[Priority, int] = Field(description="Task counts per priority.")
 
