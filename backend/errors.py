@@ -116,6 +116,9 @@ def summarize_validation_errors(errors: list[dict[str, Any]]) -> str:
     """Sum up FastAPI's field errors in one readable sentence."""
     parts = []
     for error in errors:
+        if error.get("type") == "json_invalid":  # its `loc` is a byte offset, not a field
+            parts.append("body is not valid JSON")
+            continue
         location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
         parts.append(f"{location}: {error.get('msg', 'invalid')}" if location else error["msg"])
     return "Invalid request: " + "; ".join(parts) if parts else "Invalid request"

@@ -205,19 +205,43 @@ def refresh(
     return tokens
 
 
+async def logout_body(request: Request) -> RefreshRequest | None:
+    """The JSON body of `/logout`, if sent; any other body (text/plain, a form) is ignored."""
+    # Frontends call logout with whatever body their fetch wrapper sends: only JSON is read.
+    if "json" not in request.headers.get("content-type", ""):
+        return None
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    try:
+        return RefreshRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise RequestValidationError(_as_body_errors(exc)) from None
+
+
+LOGOUT_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": False,
+        "content": {"application/json": {"schema": RefreshRequest.model_json_schema()}},
+    }
+}
+
+
 @router.post(
     "/logout",
     status_code=204,
     summary="Log out",
     responses=error_responses(413, 422, 503),
+    openapi_extra=LOGOUT_BODY_DOC,
 )
 def logout(
     response: Response,
     session: SessionDep,
-    body: RefreshRequest | None = None,
+    body: Annotated[RefreshRequest | None, Depends(logout_body)],
     cookie_token: RefreshCookie = None,
 ) -> None:
-    """Revoke the refresh token's session (body or cookie) and clear the cookie; always 204."""
+    """Revoke the refresh token's session (JSON body or cookie) and clear the cookie; 204
+    whatever else is sent (no body, an unknown token, a non-JSON body)."""
     presented = (body.refresh_token if body else None) or cookie_token
     if presented:
         revoke_refresh_token(session=session, token=presented)

@@ -167,7 +167,7 @@ def _fill_search_text(_mapper: Any, _connection: Any, task: Task) -> None:
     task.search_text = f"{task.title}\n{task.description or ''}".casefold()
 
 
-DEFAULTED_ON_CREATE = ("priority", "recurrence", "tags")
+DEFAULTED_ON_CREATE = ("priority", "recurrence", "tags", "completed")
 
 
 class TaskCreate(TaskBase):
@@ -184,6 +184,11 @@ class TaskCreate(TaskBase):
     tags: TagList = Field(
         default_factory=list,
         description="Up to 10 tags, each 1-30 characters; trimmed, lower-cased, deduplicated.",
+    )
+    completed: bool = Field(
+        default=False,
+        description="Create the task already done (`completed_at` is set; a recurring task "
+        "schedules its next occurrence, as on every completing path).",
     )
 
     model_config = {

@@ -53,10 +53,12 @@ def to_public(task: Task) -> TaskPublic:
 
 def create_task(*, session: Session, owner_id: str, task_in: TaskCreate) -> Task:
     """Create a task for `owner_id`, creating any of its tags the user does not have yet."""
-    task = Task(**task_in.model_dump(exclude={"tags"}), user_id=owner_id)
+    task = Task(**task_in.model_dump(exclude={"tags", "completed"}), user_id=owner_id)
     task.recurrence_anchor_day = _anchor_day(task.due_date)
     task.tags = _user_tags(session=session, owner_id=owner_id, names=task_in.tags)
     session.add(task)
+    # Created done: the same completion rule as every other path (a recurring task schedules).
+    _apply_completion(session=session, task=task, completed=task_in.completed)
     session.commit()
     return task
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -111,6 +112,37 @@ class TestLogout:
 
     def test_no_body_and_no_cookie_is_204(self, client: TestClient) -> None:
         assert client.post("/api/auth/logout").status_code == 204
+
+    @pytest.mark.parametrize(
+        ("content", "content_type"),
+        [
+            (b"bye", "text/plain"),
+            (b"refresh_token=x", "application/x-www-form-urlencoded"),
+            (b"", "application/json"),
+        ],
+    )
+    def test_non_json_or_empty_body_is_204_and_the_cookie_still_revokes(
+        self, client: TestClient, content: bytes, content_type: str
+    ) -> None:
+        token = register(client)["refresh_token"]
+        response = client.post(
+            "/api/auth/logout", content=content, headers={"Content-Type": content_type}
+        )
+        assert response.status_code == 204
+        assert refresh(client, token)[0] == 401
+
+    def test_malformed_json_body_is_422_with_a_readable_message(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/auth/logout",
+            content=b'{"refresh_token": ',
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 422
+        assert response.json()["message"] == "Invalid request: body is not valid JSON"
+
+    def test_nul_in_the_token_is_422(self, client: TestClient) -> None:
+        response = client.post("/api/auth/logout", json={"refresh_token": "a\x00b"})
+        assert response.status_code == 422
 
     def test_unknown_token_is_204(self, client: TestClient) -> None:
         response = client.post("/api/auth/logout", json={"refresh_token": "never-issued"})

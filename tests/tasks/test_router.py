@@ -91,12 +91,44 @@ class TestCreateTask:
             "tags": None,
             "due_date": None,
             "recurrence": None,
+            "completed": None,
         }
         response = client.post(tasks_url(alice), json=payload, headers=alice.headers)
         assert response.status_code == 201
         body = response.json()
         assert (body["priority"], body["recurrence"], body["tags"]) == ("medium", "none", [])
+        assert (body["completed"], body["completed_at"]) == (False, None)
         assert (body["description"], body["due_date"]) == (None, None)
+
+    def test_completed_true_creates_a_done_task(
+        self, client: TestClient, alice: AuthedUser
+    ) -> None:
+        payload = {"title": "Already done", "completed": True}
+        response = client.post(tasks_url(alice), json=payload, headers=alice.headers)
+        assert response.status_code == 201
+        body = response.json()
+        assert body["completed"] is True
+        assert body["completed_at"] is not None
+        stored = client.get(tasks_url(alice, f"/{body['id']}"), headers=alice.headers).json()
+        assert (stored["completed"], stored["completed_at"]) == (True, body["completed_at"])
+        assert len(client.get(tasks_url(alice), headers=alice.headers).json()) == 1
+
+    def test_recurring_task_created_done_schedules_its_next(
+        self, client: TestClient, alice: AuthedUser
+    ) -> None:
+        payload = {
+            "title": "Standup",
+            "completed": True,
+            "recurrence": "daily",
+            "due_date": "2026-03-10T09:00:00Z",
+        }
+        assert client.post(tasks_url(alice), json=payload, headers=alice.headers).status_code == 201
+        params = {"sort": "created_at", "order": "asc"}
+        tasks = client.get(tasks_url(alice), params=params, headers=alice.headers).json()
+        assert [(t["completed"], t["due_date"]) for t in tasks] == [
+            (True, "2026-03-10T09:00:00Z"),
+            (False, "2026-03-11T09:00:00Z"),
+        ]
 
     def test_unknown_fields_are_ignored(self, client: TestClient, alice: AuthedUser) -> None:
         payload = {"title": "x", "userId": "someone-else", "id": 999, "color": "red"}
