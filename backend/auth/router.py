@@ -1,6 +1,6 @@
 """`/api/auth`: register, log in (form or JSON), refresh, log out, who am I."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -118,8 +118,24 @@ def token(
     return _log_in(credentials, response, session, settings)
 
 
-def _as_body_errors(exc: ValidationError) -> list[dict[str, Any]]:
-    return [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
+ModelT = TypeVar("ModelT", bound=SQLModel)
+
+
+def _body_as(model: type[ModelT], data: Any) -> ModelT:
+    # A body read by hand, validated with FastAPI's error shape (locations under `body`).
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+
+
+async def _json_body(request: Request, problem: str) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        error = {"type": "json_invalid", "loc": ("body",), "msg": problem}
+        raise RequestValidationError([error]) from None
 
 
 async def login_credentials(request: Request) -> Credentials:
@@ -132,15 +148,8 @@ async def login_credentials(request: Request) -> Credentials:
             "password": form.get("password"),
         }
     else:
-        try:
-            data = await request.json()
-        except ValueError:
-            error = {"type": "json_invalid", "loc": ("body",), "msg": "Body must be JSON or a form"}
-            raise RequestValidationError([error]) from None
-    try:
-        return Credentials.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(_as_body_errors(exc)) from None
+        data = await _json_body(request, "Body must be JSON or a form")
+    return _body_as(Credentials, data)
 
 
 LOGIN_BODY_DOC: dict[str, Any] = {
@@ -210,13 +219,9 @@ async def logout_body(request: Request) -> RefreshRequest | None:
     # Frontends call logout with whatever body their fetch wrapper sends: only JSON is read.
     if "json" not in request.headers.get("content-type", ""):
         return None
-    raw = await request.body()
-    if not raw.strip():
+    if not (await request.body()).strip():
         return None
-    try:
-        return RefreshRequest.model_validate_json(raw)
-    except ValidationError as exc:
-        raise RequestValidationError(_as_body_errors(exc)) from None
+    return _body_as(RefreshRequest, await _json_body(request, "Body is not valid JSON"))
 
 
 LOGOUT_BODY_DOC: dict[str, Any] = {
