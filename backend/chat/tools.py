@@ -234,7 +234,7 @@ def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> BaseM
 def run_tool(
     name: str, arguments: Mapping[str, Any] | str, *, session: Session, owner_id: str
 ) -> ToolOutcome:
-    """Run one tool as `owner_id`; bad calls and missing tasks come back as errors, not raises."""
+    """Run one tool as `owner_id` and end its transaction; bad calls come back as errors."""
     spec = TOOLS_BY_NAME.get(name)
     if spec is None:
         return _error(f"Unknown tool {name!r}; available: {', '.join(TOOLS_BY_NAME)}")
@@ -242,8 +242,9 @@ def run_tool(
     if isinstance(parsed, str):
         return _error(parsed)
     try:
-        return ToolOutcome(ok=True, result=spec.handler(session, owner_id, parsed))
+        result = spec.handler(session, owner_id, parsed)
     except ValidationError as exc:
+        session.rollback()
         return _error(_validation_message(exc))
     except AppError as exc:
         # NotFoundError covers another user's task too, so ids never leak.
@@ -251,3 +252,6 @@ def run_tool(
         if exc.status_code >= 500:
             raise
         return _error(exc.message)
+    # Reads open a transaction too: end it, so no connection is held while a model thinks.
+    session.commit()
+    return ToolOutcome(ok=True, result=result)
