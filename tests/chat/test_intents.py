@@ -43,6 +43,30 @@ PARSES: list[tuple[str, Intent]] = [
     ("add standup notes daily #work", AddTask({"title": "Standup notes", "tags": ["work"], "recurrence": "daily"})),
     ("todo: plan for 2027", AddTask({"title": "Plan for 2027"})),
     ("add tomorrow", SmallTalk("need_title")),
+    # a bare "at N" is an hour (1-6 afternoon, 7-11 morning), next occurrence; never months away
+    ("add call bob at 5", AddTask({"title": "Call bob", "due_date": "2026-11-18T17:00:00+00:00"})),
+    ("add meet Ann at 9", AddTask({"title": "Meet Ann", "due_date": "2026-11-19T09:00:00+00:00"})),
+    ("add call bob at 11", AddTask({"title": "Call bob", "due_date": "2026-11-18T11:00:00+00:00"})),
+    ("add call bob tomorrow at 5", AddTask({"title": "Call bob", "due_date": "2026-11-19T17:00:00+00:00"})),
+    ("add meet Ann friday at 9", AddTask({"title": "Meet Ann", "due_date": "2026-11-20T09:00:00+00:00"})),
+    ("add call mom at 5 o'clock", AddTask({"title": "Call mom", "due_date": "2026-11-18T17:00:00+00:00"})),
+    ("add lunch at 12", AddTask({"title": "Lunch", "due_date": "2026-11-18T12:00:00+00:00"})),
+    ("add meet at 5 guys", AddTask({"title": "Meet at 5 guys"})),
+    # "the Nth" is the next such day of the month
+    ("add pay rent on the 1st", AddTask({"title": "Pay rent", "due_date": "2026-12-01" + EOD})),
+    ("add pay rent on the 21st", AddTask({"title": "Pay rent", "due_date": "2026-11-21" + EOD})),
+    ("add dinner on the 18th", AddTask({"title": "Dinner", "due_date": "2026-11-18" + EOD})),
+    ("add pay rent on the 1st at 9", AddTask({"title": "Pay rent", "due_date": "2026-12-01T09:00:00+00:00"})),
+    ("add read the 2nd chapter", AddTask({"title": "Read the 2nd chapter"})),
+    # end of week/month, tmrw/tmr
+    ("add Pay rent end of month high priority", AddTask({"title": "Pay rent", "priority": "high", "due_date": "2026-11-30" + EOD})),
+    ("add pay rent end of the month", AddTask({"title": "Pay rent", "due_date": "2026-11-30" + EOD})),
+    ("add pay rent at the end of the month", AddTask({"title": "Pay rent", "due_date": "2026-11-30" + EOD})),
+    ("add pay rent by end of month", AddTask({"title": "Pay rent", "due_date": "2026-11-30" + EOD})),
+    ("add review sprint at the end of the week", AddTask({"title": "Review sprint", "due_date": "2026-11-22" + EOD})),
+    ("add lunch with Sam tmrw noon", AddTask({"title": "Lunch with Sam", "due_date": "2026-11-19T12:00:00+00:00"})),
+    ("add call Sam tmr", AddTask({"title": "Call Sam", "due_date": "2026-11-19" + EOD})),
+    ("add go to the end of the world", AddTask({"title": "Go to the end of the world"})),
     # listing
     ("show my tasks", ListTasks({}, "tasks")),
     ("list all tasks", ListTasks({}, "tasks")),
@@ -167,6 +191,14 @@ class TestDatePhrases:
             ("by monday at 9am", "2026-11-23T09:00:00+00:00"),
             ("in 2 hours", "2026-11-18T12:00:00+00:00"),
             ("today", "2026-11-18" + EOD),
+            ("at 5", "2026-11-18T17:00:00+00:00"),
+            ("at 9", "2026-11-19T09:00:00+00:00"),
+            ("at 0", "2026-11-19T00:00:00+00:00"),
+            ("at 17", "2026-11-18T17:00:00+00:00"),
+            ("the 31st", "2026-12-31" + EOD),
+            ("on jan 3 2028", "2028-01-03" + EOD),
+            ("tmrw at 5pm", "2026-11-19T17:00:00+00:00"),
+            ("end of week", "2026-11-22" + EOD),
         ],
     )
     def test_library_parses_relative_and_absolute_dates(self, phrase: str, expected: str) -> None:
@@ -174,7 +206,9 @@ class TestDatePhrases:
         assert parsed is not None
         assert parsed.isoformat() == expected
 
-    @pytest.mark.parametrize("phrase", ["5", "2027", "the boss", "mom", "whenever"])
+    @pytest.mark.parametrize(
+        "phrase", ["5", "2027", "the boss", "mom", "whenever", "at 25", "the 32nd", "in 2 years"]
+    )
     def test_numbers_and_plain_words_are_not_dates(self, phrase: str) -> None:
         assert parse_date_phrase(phrase, NOW) is None
 

@@ -94,6 +94,31 @@ TURNS: list[tuple[str, list[Call]]] = [
         "add standup notes daily #work",
         [("add_task", {"title": "Standup notes", "tags": ["work"], "recurrence": "daily"})],
     ),
+    # review 2: a bare "at N" is an hour, "the Nth" a day of the month, end of month, tmrw
+    (
+        "add call bob at 5",
+        [("add_task", {"title": "Call bob", "due_date": "2026-11-18T17:00:00+00:00"})],
+    ),
+    (
+        "add meet Ann at 9",
+        [("add_task", {"title": "Meet Ann", "due_date": "2026-11-19T09:00:00+00:00"})],
+    ),
+    (
+        "add pay rent on the 1st",
+        [("add_task", {"title": "Pay rent", "due_date": "2026-12-01" + EOD})],
+    ),
+    (
+        "add Pay rent end of month high priority",
+        [("add_task", {"title": "Pay rent", "priority": "high", "due_date": "2026-11-30" + EOD})],
+    ),
+    (
+        "add pay rent at the end of the month",
+        [("add_task", {"title": "Pay rent", "due_date": "2026-11-30" + EOD})],
+    ),
+    (
+        "add lunch with Sam tmrw noon",
+        [("add_task", {"title": "Lunch with Sam", "due_date": "2026-11-19T12:00:00+00:00"})],
+    ),
     # listing
     ("show my tasks", [listed()]),
     ("list all tasks", [listed()]),
