@@ -13,6 +13,7 @@ from tests.chat.conftest import Chat, SeedTask
 from tests.conftest import AuthedUser
 
 EOD = "T23:59:59+00:00"
+TODAY = {"due_after": "2026-11-18T00:00:00+00:00", "due_before": "2026-11-18" + EOD}
 Call = tuple[str, dict[str, Any]]
 
 
@@ -130,15 +131,39 @@ TURNS: list[tuple[str, list[Call]]] = [
     ("any low priority tasks left?", [listed(status="pending", priority="low")]),
     ("list tasks tagged #work", [listed(tag="work")]),
     ("what's overdue?", [listed(overdue=True)]),
-    (
-        "what's due today?",
-        [listed(due_after="2026-11-18T00:00:00+00:00", due_before="2026-11-18" + EOD)],
-    ),
+    ("what's due today?", [listed(status="pending", **TODAY)]),
     (
         "show tasks due tomorrow",
-        [listed(due_after="2026-11-19T00:00:00+00:00", due_before="2026-11-19" + EOD)],
+        [
+            listed(
+                status="pending",
+                due_after="2026-11-19T00:00:00+00:00",
+                due_before="2026-11-19" + EOD,
+            )
+        ],
     ),
-    ("what's due this week", [listed(due_before="2026-11-22" + EOD)]),
+    (
+        "what's due this week",
+        [
+            listed(
+                status="pending",
+                due_after="2026-11-18T00:00:00+00:00",
+                due_before="2026-11-22" + EOD,
+            )
+        ],
+    ),
+    (
+        "what's due next week",
+        [
+            listed(
+                status="pending",
+                due_after="2026-11-23T00:00:00+00:00",
+                due_before="2026-11-29" + EOD,
+            )
+        ],
+    ),
+    ("show completed tasks due today", [listed(status="completed", **TODAY)]),
+    ("tasks tagged #work", [listed(tag="work")]),
     ("show tasks about milk", [listed(search="milk")]),
     # completing / reopening by id
     ("complete task {mom}", [("complete_task", {"task_id": "{mom}", "completed": True})]),
@@ -228,8 +253,24 @@ TURNS: list[tuple[str, list[Call]]] = [
         "tag task {report} with #urgent #q4",
         [("update_task", {"task_id": "{report}", "tags": ["urgent", "q4"]})],
     ),
+    # review 3: an opener before a request does not swallow it
+    ("ok delete task {mom}", [("delete_task", {"task_id": "{mom}"})]),
+    (
+        "Okay, mark call mom done",
+        [search("call mom", "pending"), ("complete_task", {"task_id": "{mom}", "completed": True})],
+    ),
+    ("thanks, now show my tasks", [listed()]),
+    ("hey add buy eggs", [("add_task", {"title": "Buy eggs"})]),
+    ("help me add buy bread", [("add_task", {"title": "Buy bread"})]),
+    # review 4: an addition stays one, whatever it mentions later
+    (
+        "I need to pay rent which is due friday",
+        [("add_task", {"title": "Pay rent", "due_date": "2026-11-20" + EOD})],
+    ),
+    ("add check if the laundry is done", [("add_task", {"title": "Check if the laundry is done"})]),
     # no tool
     ("hello", []),
+    ("thanks a lot", []),
     ("thanks!", []),
     ("help", []),
     ("what can you do?", []),
@@ -382,6 +423,65 @@ class TestLocalEngineConversations:
         assert "which one do you mean?" in question["response"]
         turn = chat(alice, "the last one", listed["conversation_id"])
         assert turn["tool_calls"][0]["arguments"] == {"task_id": seeded["eggs"]}
+
+    def test_ordinal_after_a_plain_list_picks_from_that_list(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int], session: Session
+    ) -> None:
+        listed = chat(alice, "show tasks about milk")
+        turn = chat(alice, "complete the second one", listed["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("complete_task", {"task_id": seeded["eggs"], "completed": True})
+        ]
+        milk = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded["milk"])
+        assert not milk.completed
+
+    def test_delete_the_last_one_after_a_list_deletes_the_last_listed(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        listed = chat(alice, "what's pending?")
+        turn = chat(alice, "delete the last one", listed["conversation_id"])
+        last_listed = listed["tool_calls"][0]["result"]["tasks"][-1]["id"]
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("delete_task", {"task_id": last_listed})
+        ]
+
+    def test_ordinal_beyond_the_list_asks_for_a_number(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        listed = chat(alice, "show tasks about milk")
+        turn = chat(alice, "complete the fifth one", listed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"] == "I only showed 2 tasks; tell me its number instead."
+
+    def test_change_its_due_date_after_adding(self, chat: Chat, alice: AuthedUser) -> None:
+        added = chat(alice, "add buy stamps")
+        task_id = added["tool_calls"][0]["result"]["task"]["id"]
+        turn = chat(alice, "change its due date to friday", added["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("update_task", {"task_id": task_id, "due_date": "2026-11-20" + EOD})
+        ]
+
+    def test_delete_them_does_not_reach_back_past_the_last_answer(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int], session: Session
+    ) -> None:
+        listed = chat(alice, "show tasks about report")
+        failed = chat(alice, "delete everything", listed["conversation_id"])
+        assert failed["tool_calls"][0]["tool"] == "list_tasks"
+        turn = chat(alice, "delete them", listed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"].startswith("Which task do you mean?")
+        assert task_service.get_task(session=session, owner_id=alice.id, task_id=seeded["report"])
+
+    def test_many_matches_say_the_true_count_and_show_ten(
+        self, chat: Chat, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        for number in range(12):
+            seed_task(alice, f"Water plant {number}")
+        turn = chat(alice, "complete water plant")
+        lines = turn["response"].splitlines()
+        assert lines[0] == "I found 12 tasks matching “water plant”; which one do you mean?"
+        assert sum(line.startswith("• ") for line in lines) == 10
+        assert "…and 2 more; more words of the title will narrow it." in lines
 
     def test_a_bare_number_without_a_question_is_not_understood(
         self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]

@@ -195,10 +195,15 @@ class LocalEngine:
         if ref.task_id is not None:
             return ref.task_id
         if ref.words is None:
-            candidates = last_mentioned(history)
+            # Deleting by pronoun only trusts the answer just given: "them" must not reach back
+            # to a list from several turns ago.
+            recent = history[-1:] if intent.tool == "delete_task" else history
+            candidates = last_mentioned(recent)
             if not candidates:
                 return "Which task do you mean? Tell me its number or some words of its title."
-            return _single(candidates, None, now)
+            if ref.position is not None:
+                return _at_position(candidates, ref.position)
+            return _single(candidates, None, len(candidates), now)
         status = "all"
         if intent.tool == "complete_task":
             status = "pending" if intent.changes["completed"] else "completed"
@@ -208,15 +213,33 @@ class LocalEngine:
             kind = "" if status == "all" else f"{status} "
             return f"I couldn't find a {kind}task matching “{ref.words}”."
         exact = [task for task in matches if task["title"].lower() == ref.words.lower()]
-        return _single(exact if len(exact) == 1 else matches, ref.words, now)
+        if len(exact) == 1:
+            return int(exact[0]["id"])
+        return _single(matches, ref.words, outcome.result["total"], now)
 
 
-def _single(candidates: list[dict[str, Any]], words: str | None, now: datetime) -> int | str:
-    if len(candidates) == 1:
+def _at_position(candidates: list[dict[str, Any]], position: int) -> int | str:
+    """The task at a 1-based position of the tasks last shown (-1: the last one)."""
+    if position == -1:
+        return int(candidates[-1]["id"])
+    if 1 <= position <= len(candidates):
+        return int(candidates[position - 1]["id"])
+    shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
+    return f"I only showed {shown}; tell me its number instead."
+
+
+def _single(
+    candidates: list[dict[str, Any]], words: str | None, total: int, now: datetime
+) -> int | str:
+    """The one candidate's id, else a question listing them (the first MAX_LISTED of `total`)."""
+    if total == 1:
         return int(candidates[0]["id"])
-    found = f"I found {len(candidates)} tasks" + (f" matching “{words}”" if words else "")
+    found = f"I found {total} tasks" + (f" matching “{words}”" if words else "")
+    shown = candidates[:MAX_LISTED]
     lines = [f"{found}; which one do you mean?"]
-    lines.extend("• " + describe(task, now) for task in candidates[:MAX_LISTED])
+    lines.extend("• " + describe(task, now) for task in shown)
+    if total > len(shown):
+        lines.append(f"…and {total - len(shown)} more; more words of the title will narrow it.")
     lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
     return "\n".join(lines)
 
