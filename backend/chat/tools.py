@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from backend.chat import prompts
 from backend.errors import AppError
@@ -21,7 +21,14 @@ from backend.tasks.fields import (
     TagList,
     Title,
 )
-from backend.tasks.models import MAX_PAGE_SIZE, Task, TaskCreate, TaskQuery, TaskUpdate
+from backend.tasks.models import (
+    MAX_PAGE_SIZE,
+    Recurrence,
+    Task,
+    TaskCreate,
+    TaskQuery,
+    TaskUpdate,
+)
 
 LIST_LIMIT_DEFAULT = 20
 
@@ -139,11 +146,32 @@ def _owned_task(session: Session, owner_id: str, task_id: int) -> Task:
     return task_service.get_task(session=session, owner_id=owner_id, task_id=task_id)
 
 
+def _next_occurrence(session: Session, task: Task) -> Task | None:
+    """The occurrence completing `task` just scheduled: the newest pending copy after it."""
+    return session.exec(
+        select(Task)
+        .where(
+            Task.user_id == task.user_id,
+            Task.title == task.title,
+            Task.recurrence == task.recurrence,
+            col(Task.completed).is_(False),
+            col(Task.id) > task.id,
+        )
+        .order_by(col(Task.id).desc())
+        .limit(1)
+    ).first()
+
+
 def _complete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
     assert isinstance(args, CompleteTaskArguments)
     task = _owned_task(session, owner_id, args.task_id)
+    schedules_next = args.completed and not task.completed and task.recurrence != Recurrence.none
     task = task_service.set_completed(session=session, task=task, completed=args.completed)
-    return {"task": task_json(task)}
+    result = {"task": task_json(task)}
+    following = _next_occurrence(session, task) if schedules_next else None
+    if following is not None:
+        result["next_occurrence"] = task_json(following)
+    return result
 
 
 def _delete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:

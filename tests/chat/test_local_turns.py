@@ -332,6 +332,31 @@ class TestLocalEngineTurns:
             task = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded[key])
             assert not task.completed
 
+    def test_completing_a_recurring_task_returns_and_mentions_the_next_one(
+        self, chat: Chat, alice: AuthedUser, seed_task: SeedTask, session: Session
+    ) -> None:
+        plants = seed_task(
+            alice, "Water plants", recurrence="weekly", due_date="2026-11-18T09:00:00Z"
+        )
+        turn = chat(alice, f"complete task {plants}")
+        [call] = turn["tool_calls"]
+        following = call["result"]["next_occurrence"]
+        assert following["id"] != plants
+        assert (following["title"], following["completed"]) == ("Water plants", False)
+        assert following["due_date"] == "2026-11-25T09:00:00Z"
+        assert task_service.get_task(session=session, owner_id=alice.id, task_id=following["id"])
+        assert turn["response"] == (
+            f"Marked task #{plants} “Water plants” as done. Nice work! "
+            f"The next one is #{following['id']} “Water plants” (due Wed 25 Nov 09:00 UTC)."
+        )
+
+    def test_completing_a_one_off_task_schedules_nothing(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        turn = chat(alice, f"complete task {seeded['mom']}")
+        assert "next_occurrence" not in turn["tool_calls"][0]["result"]
+        assert turn["response"] == f"Marked task #{seeded['mom']} “Call mom” as done. Nice work!"
+
     def test_no_match_says_so(self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]) -> None:
         turn = chat(alice, "complete dragons")
         assert turn["response"] == "I couldn't find a pending task matching “dragons”."

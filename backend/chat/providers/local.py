@@ -252,7 +252,11 @@ def confirm(intent: ChangeTask, result: dict[str, Any], now: datetime) -> str:
     name = f"task #{task['id']} “{task['title']}”"
     if intent.tool == "complete_task":
         if intent.changes["completed"]:
-            return f"Marked {name} as done. Nice work!"
+            done = f"Marked {name} as done. Nice work!"
+            following = result.get("next_occurrence")
+            if following:
+                done += f" The next one is {describe(following, now)}."
+            return done
         return f"Reopened {name}."
     changes = []
     if "title" in intent.changes:
