@@ -5,7 +5,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 from sqlmodel import Session, col, select
 
 from backend.chat import prompts
@@ -19,7 +20,9 @@ from backend.tasks.fields import (
     LenientRecurrence,
     SearchText,
     TagList,
+    TagName,
     Title,
+    strip_text,
 )
 from backend.tasks.models import (
     MAX_PAGE_SIZE,
@@ -48,6 +51,8 @@ DueDateArg = Annotated[
         "means the end of that day."
     ),
 ]
+# One tag name, checked here so a bad one is reported as `tag` (not as the query's `tags.0`).
+TagFilterArg = Annotated[TagName, BeforeValidator(strip_text)]
 RecurrenceArg = Annotated[LenientRecurrence, Field(description="none, daily, weekly or monthly.")]
 
 
@@ -75,7 +80,7 @@ class ListTasksArguments(ToolArguments):
         default="all", description="Which tasks by completion."
     )
     priority: PriorityArg | None = None
-    tag: SearchText | None = Field(default=None, description="Only tasks with this tag.")
+    tag: TagFilterArg | None = Field(default=None, description="Only tasks with this tag.")
     search: SearchText | None = Field(
         default=None, description="Words to find in the title or description."
     )
@@ -234,11 +239,25 @@ def _error(message: str) -> ToolOutcome:
     return ToolOutcome(ok=False, result={"error": message})
 
 
+def _error_text(error: ErrorDetails) -> str:
+    """Pydantic's message, except length limits on text read as characters, not items."""
+    # The tasks' text types check their length after a before-validator, which makes pydantic
+    # word the limit for collections ("at most 200 items").
+    if isinstance(error.get("input"), str) and error["type"] in ("too_long", "too_short"):
+        ctx = error.get("ctx", {})
+        if error["type"] == "too_long":
+            return f"String should have at most {ctx['max_length']} characters"
+        least = ctx["min_length"]
+        return f"String should have at least {least} character{'' if least == 1 else 's'}"
+    return error["msg"]
+
+
 def _validation_message(exc: ValidationError) -> str:
     parts = []
-    for error in exc.errors(include_url=False, include_input=False):
+    for error in exc.errors(include_url=False):
         location = ".".join(str(part) for part in error["loc"])
-        parts.append(f"{location}: {error['msg']}" if location else error["msg"])
+        text = _error_text(error)
+        parts.append(f"{location}: {text}" if location else text)
     return "Invalid arguments: " + "; ".join(parts)
 
 
