@@ -375,6 +375,67 @@ class TestLocalEngineTurns:
         assert turn["tool_calls"][0]["result"]["total"] == 4
 
 
+class TestUndo:
+    def test_undo_after_completing_reopens(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        done = chat(alice, f"complete task {seeded['mom']}")
+        turn = chat(alice, "undo that", done["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("complete_task", {"task_id": seeded["mom"], "completed": False})
+        ]
+        assert turn["response"] == f"Reopened task #{seeded['mom']} “Call mom”."
+
+    def test_undo_after_reopening_completes_again(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        reopened = chat(alice, f"reopen task {seeded['rent']}")
+        turn = chat(alice, "undo", reopened["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("complete_task", {"task_id": seeded["rent"], "completed": True})
+        ]
+
+    def test_undo_after_adding_removes_the_new_task(
+        self, chat: Chat, alice: AuthedUser, session: Session
+    ) -> None:
+        added = chat(alice, "add buy stamps")
+        task_id = added["tool_calls"][0]["result"]["task"]["id"]
+        turn = chat(alice, "undo that", added["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("delete_task", {"task_id": task_id})
+        ]
+        assert turn["response"] == f"Undone: removed task #{task_id} “Buy stamps”."
+
+    def test_undo_after_deleting_restores_the_task(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        deleted = chat(alice, f"delete task {seeded['report']}")
+        turn = chat(alice, "undo that", deleted["conversation_id"])
+        [call] = turn["tool_calls"]
+        assert call["tool"] == "add_task"
+        restored = call["result"]["task"]
+        assert (restored["title"], restored["tags"], restored["due_date"]) == (
+            "Write report",
+            ["work"],
+            "2026-11-17T09:00:00Z",
+        )
+        assert turn["response"].startswith(f"Undone: task restored as #{restored['id']}")
+
+    def test_undo_of_an_edit_changes_nothing_and_says_so(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        renamed = chat(alice, f"rename task {seeded['mom']} to Call dad")
+        turn = chat(alice, "undo that", renamed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"].startswith("I can't undo an edit")
+
+    def test_undo_with_no_change_before_does_nothing(self, chat: Chat, alice: AuthedUser) -> None:
+        listed = chat(alice, "show my tasks")
+        turn = chat(alice, "undo that", listed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"] == "There is nothing to undo: my last answer changed no task."
+
+
 class TestLocalEngineConversations:
     def test_add_then_complete_it(self, chat: Chat, alice: AuthedUser, session: Session) -> None:
         first = chat(alice, "add buy milk tomorrow")

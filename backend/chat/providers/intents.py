@@ -69,7 +69,12 @@ class Selection:
     position: int | None = None  # 1-based; -1 is the last
 
 
-Intent = AddTask | ListTasks | ChangeTask | SmallTalk
+@dataclass(frozen=True)
+class Undo:
+    """Take back the previous answer's change ("undo that"), read from the stored history."""
+
+
+Intent = AddTask | ListTasks | ChangeTask | SmallTalk | Undo
 
 PLEASE = r"^(?:(?:please|pls|can you|could you|would you|kindly)\s+)*"
 NOT_A_QUESTION = r"^(?!(?:what|which|who|when|anything|something|everything|nothing)\b)"
@@ -103,6 +108,10 @@ HELP = re.compile(
 # "help me add buy bread", "can you help me to finish the report": the rest is the request
 HELP_ME = re.compile(r"^(?:can you\s+|could you\s+|please\s+)?help me(?:\s+to)?\s+(?=\S)", re.I)
 
+UNDO = re.compile(
+    PLEASE + r"(?:undo|revert|take back)(?:\s+(?:that|this|it|the last (?:change|action|one)))?$",
+    re.I,
+)
 REOPEN = (
     re.compile(PLEASE + r"(?:reopen|re-open|uncomplete|unmark|undo)\s+(?P<ref>.+)$", re.I),
     re.compile(
@@ -430,6 +439,8 @@ def parse_utterance(text: str, now: datetime) -> Intent:
     for pattern in ADD:
         if match := pattern.match(sentence):
             return parse_add(match["rest"], now)
+    if UNDO.match(sentence):
+        return Undo()
     change = _parse_change(sentence, now)
     if change is not None:
         return change

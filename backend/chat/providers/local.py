@@ -15,10 +15,12 @@ from backend.chat.providers.intents import (
     SmallTalk,
     TalkKind,
     TaskRef,
+    Undo,
     parse_selection,
     parse_utterance,
 )
 from backend.chat.providers.phrases import parse_date_phrase
+from backend.chat.tools import ToolOutcome
 from backend.db import utcnow
 
 MAX_LISTED = 10
@@ -34,7 +36,7 @@ TALK: dict[TalkKind, str] = {
         "• show my pending tasks / what's overdue / tasks due this week / tasks tagged #work\n"
         "• mark buy milk as done / complete task 3 / reopen task 3\n"
         "• rename task 3 to buy oat milk / make task 3 low priority / move it to next friday\n"
-        "• delete task 3\n"
+        "• delete task 3 / undo that\n"
         "You can say “it” for the task we just talked about."
     ),
     "unknown": (
@@ -158,6 +160,8 @@ class LocalEngine:
             return f"Added task {describe(outcome.result['task'], now)}."
         if isinstance(intent, ListTasks):
             return self._list(intent, call_tool, now)
+        if isinstance(intent, Undo):
+            return undo(history, call_tool, now)
         return self._change(intent, history, call_tool, now)
 
     def _list(self, intent: ListTasks, call_tool: ToolCaller, now: datetime) -> str:
@@ -242,6 +246,46 @@ def _single(
         lines.append(f"…and {total - len(shown)} more; more words of the title will narrow it.")
     lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
     return "\n".join(lines)
+
+
+# The fields a deleted task is re-added with when its deletion is undone.
+RESTORED_FIELDS = ("title", "description", "priority", "tags", "due_date", "recurrence")
+
+
+def undo(history: Sequence[Message], call_tool: ToolCaller, now: datetime) -> str:
+    """Take back the last change of the previous answer: complete, reopen, add or delete."""
+    previous = history[-1] if history and history[-1].role == Role.ASSISTANT else None
+    changes = [
+        call
+        for call in (previous.tool_calls if previous else [])
+        if call["tool"] != "list_tasks" and "error" not in call["result"]
+    ]
+    if not changes:
+        return "There is nothing to undo: my last answer changed no task."
+    last = changes[-1]
+    tool, result = last["tool"], last["result"]
+    if tool == "complete_task":
+        task = result["task"]
+        reverse = ChangeTask("complete_task", TaskRef(), {"completed": not task["completed"]})
+        outcome = call_tool("complete_task", {"task_id": task["id"], **reverse.changes})
+        return confirm(reverse, outcome.result, now) if outcome.ok else _cannot_undo(outcome)
+    if tool == "add_task":
+        outcome = call_tool("delete_task", {"task_id": result["task"]["id"]})
+        if not outcome.ok:
+            return _cannot_undo(outcome)
+        return f"Undone: removed task {describe(outcome.result['deleted'], now)}."
+    if tool == "delete_task":
+        deleted = result["deleted"]
+        fields = {key: deleted[key] for key in RESTORED_FIELDS if deleted.get(key) is not None}
+        outcome = call_tool("add_task", fields)
+        if not outcome.ok:
+            return _cannot_undo(outcome)
+        return f"Undone: task restored as {describe(outcome.result['task'], now)}."
+    return "I can't undo an edit; tell me the value to set instead (e.g. “move it to friday”)."
+
+
+def _cannot_undo(outcome: ToolOutcome) -> str:
+    return f"I couldn't undo that: {outcome.result['error']}"
 
 
 def confirm(intent: ChangeTask, result: dict[str, Any], now: datetime) -> str:
