@@ -49,5 +49,7 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "httpx": {"level": "WARNING"},
             "httpx2": {"level": "WARNING"},
             "httpcore": {"level": "WARNING"},
+            # The MCP SDK logs "Terminating session: None" at INFO on every stateless request.
+            "mcp.server.streamable_http": {"level": "WARNING"},
         },
     }

@@ -128,6 +128,16 @@ class ChatRequest(SQLModel):
         schema_extra={"examples": [None]},
     )
 
+    @field_validator("conversation_id", mode="before")
+    @classmethod
+    def _check_conversation_id(cls, value: Any) -> Any:
+        # Lax ints would take `true` as conversation 1 (and 1.0, "1.0"): a number or digits only.
+        if isinstance(value, bool) or not isinstance(value, int | str | None):
+            raise ValueError("must be an integer or a numeric string")
+        if isinstance(value, str) and not value.strip().isdigit():
+            raise ValueError("must be an integer or a numeric string")
+        return value
+
     @field_validator("message")
     @classmethod
     def _check_message(cls, value: str) -> str:

@@ -31,7 +31,8 @@ TOOL_DESCRIPTIONS: dict[str, str] = {
     ),
     "complete_task": (
         "Mark a task as done by its id (completed=false reopens it). Completing a recurring "
-        "task schedules its next occurrence. Answers the task."
+        "task schedules its next occurrence. Answers the task (and `next_occurrence`, the new "
+        "task, when one was scheduled)."
     ),
     "delete_task": "Delete a task by its id, for good. Answers the deleted task.",
     "update_task": (

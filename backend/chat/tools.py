@@ -5,8 +5,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlmodel import Session
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+from sqlmodel import Session, col, select
 
 from backend.chat import prompts
 from backend.errors import AppError
@@ -20,9 +21,18 @@ from backend.tasks.fields import (
     LenientRecurrence,
     SearchText,
     TagList,
+    TagName,
     Title,
+    strip_text,
 )
-from backend.tasks.models import MAX_PAGE_SIZE, Task, TaskCreate, TaskQuery, TaskUpdate
+from backend.tasks.models import (
+    MAX_PAGE_SIZE,
+    Recurrence,
+    Task,
+    TaskCreate,
+    TaskQuery,
+    TaskUpdate,
+)
 
 LIST_LIMIT_DEFAULT = 20
 
@@ -50,6 +60,8 @@ DueAfterArg = Annotated[
         "means the start of that day."
     ),
 ]
+# One tag name, checked here so a bad one is reported as `tag` (not as the query's `tags.0`).
+TagFilterArg = Annotated[TagName, BeforeValidator(strip_text)]
 RecurrenceArg = Annotated[LenientRecurrence, Field(description="none, daily, weekly or monthly.")]
 
 
@@ -77,7 +89,7 @@ class ListTasksArguments(ToolArguments):
         default="all", description="Which tasks by completion."
     )
     priority: PriorityArg | None = None
-    tag: SearchText | None = Field(default=None, description="Only tasks with this tag.")
+    tag: TagFilterArg | None = Field(default=None, description="Only tasks with this tag.")
     search: SearchText | None = Field(
         default=None, description="Words to find in the title or description."
     )
@@ -148,11 +160,32 @@ def _owned_task(session: Session, owner_id: str, task_id: int) -> Task:
     return task_service.get_task(session=session, owner_id=owner_id, task_id=task_id)
 
 
+def _next_occurrence(session: Session, task: Task) -> Task | None:
+    """The occurrence completing `task` just scheduled: the newest pending copy after it."""
+    return session.exec(
+        select(Task)
+        .where(
+            Task.user_id == task.user_id,
+            Task.title == task.title,
+            Task.recurrence == task.recurrence,
+            col(Task.completed).is_(False),
+            col(Task.id) > task.id,
+        )
+        .order_by(col(Task.id).desc())
+        .limit(1)
+    ).first()
+
+
 def _complete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
     assert isinstance(args, CompleteTaskArguments)
     task = _owned_task(session, owner_id, args.task_id)
+    schedules_next = args.completed and not task.completed and task.recurrence != Recurrence.none
     task = task_service.set_completed(session=session, task=task, completed=args.completed)
-    return {"task": task_json(task)}
+    result = {"task": task_json(task)}
+    following = _next_occurrence(session, task) if schedules_next else None
+    if following is not None:
+        result["next_occurrence"] = task_json(following)
+    return result
 
 
 def _delete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
@@ -215,11 +248,25 @@ def _error(message: str) -> ToolOutcome:
     return ToolOutcome(ok=False, result={"error": message})
 
 
+def _error_text(error: ErrorDetails) -> str:
+    """Pydantic's message, except length limits on text read as characters, not items."""
+    # The tasks' text types check their length after a before-validator, which makes pydantic
+    # word the limit for collections ("at most 200 items").
+    if isinstance(error.get("input"), str) and error["type"] in ("too_long", "too_short"):
+        ctx = error.get("ctx", {})
+        if error["type"] == "too_long":
+            return f"String should have at most {ctx['max_length']} characters"
+        least = ctx["min_length"]
+        return f"String should have at least {least} character{'' if least == 1 else 's'}"
+    return error["msg"]
+
+
 def _validation_message(exc: ValidationError) -> str:
     parts = []
-    for error in exc.errors(include_url=False, include_input=False):
+    for error in exc.errors(include_url=False):
         location = ".".join(str(part) for part in error["loc"])
-        parts.append(f"{location}: {error['msg']}" if location else error["msg"])
+        text = _error_text(error)
+        parts.append(f"{location}: {text}" if location else text)
     return "Invalid arguments: " + "; ".join(parts)
 
 
@@ -243,7 +290,7 @@ def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> BaseM
 def run_tool(
     name: str, arguments: Mapping[str, Any] | str, *, session: Session, owner_id: str
 ) -> ToolOutcome:
-    """Run one tool as `owner_id`; bad calls and missing tasks come back as errors, not raises."""
+    """Run one tool as `owner_id` and end its transaction; bad calls come back as errors."""
     spec = TOOLS_BY_NAME.get(name)
     if spec is None:
         return _error(f"Unknown tool {name!r}; available: {', '.join(TOOLS_BY_NAME)}")
@@ -251,8 +298,9 @@ def run_tool(
     if isinstance(parsed, str):
         return _error(parsed)
     try:
-        return ToolOutcome(ok=True, result=spec.handler(session, owner_id, parsed))
+        result = spec.handler(session, owner_id, parsed)
     except ValidationError as exc:
+        session.rollback()
         return _error(_validation_message(exc))
     except AppError as exc:
         # NotFoundError covers another user's task too, so ids never leak.
@@ -260,3 +308,6 @@ def run_tool(
         if exc.status_code >= 500:
             raise
         return _error(exc.message)
+    # Reads open a transaction too: end it, so no connection is held while a model thinks.
+    session.commit()
+    return ToolOutcome(ok=True, result=result)

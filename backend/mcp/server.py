@@ -16,12 +16,14 @@ from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import to_json
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.responses import JSONResponse
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from backend.chat.tools import TOOLS, ToolOutcome, run_tool
 from backend.config import Settings
@@ -109,6 +111,49 @@ def create_mcp_server(engine: Engine) -> Server:
     )
 
 
+JSONRPC_MESSAGE: TypeAdapter[types.JSONRPCMessage] = TypeAdapter(types.JSONRPCMessage)
+NOT_ONE_MESSAGE = (
+    "Invalid Request: the body must be one JSON-RPC 2.0 message object (batches are not supported)"
+)
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body (the app's body limit middleware has already bounded it)."""
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands out `body` once, then defers to the real one (for disconnects)."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive_again() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return receive_again
+
+
+def invalid_body(body: bytes) -> JSONResponse | None:
+    """A 400 JSON-RPC error for a body that is not one message, else None.
+
+    The SDK answers these too, but with pydantic's whole union error as the message.
+    """
+    try:
+        JSONRPC_MESSAGE.validate_json(body)
+    except ValidationError as exc:
+        parse_error = exc.errors()[0]["type"] == "json_invalid"
+        error = {
+            "code": types.PARSE_ERROR if parse_error else types.INVALID_REQUEST,
+            "message": "Parse error: the body is not JSON" if parse_error else NOT_ONE_MESSAGE,
+        }
+        return JSONResponse({"jsonrpc": "2.0", "id": None, "error": error}, status_code=400)
+    return None
+
+
 class MCPEndpoint:
     """The `/mcp` ASGI endpoint: bearer auth first, then the SDK's streamable HTTP transport."""
 
@@ -147,7 +192,11 @@ class MCPEndpoint:
             raise UnauthorizedError("A valid bearer token is required")
         if self._manager is None:
             raise ServiceUnavailableError("The MCP server is not running")
-        await self._manager.handle_request(scope, receive, send)
+        body = await read_body(receive)
+        if (refusal := invalid_body(body)) is not None:
+            await refusal(scope, receive, send)
+            return
+        await self._manager.handle_request(scope, replaying(body, receive), send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._app(scope, receive, send)

@@ -12,6 +12,7 @@ from backend.chat.providers.intents import (
     Selection,
     SmallTalk,
     TaskRef,
+    Undo,
     parse_ref,
     parse_selection,
     parse_utterance,
@@ -43,6 +44,30 @@ PARSES: list[tuple[str, Intent]] = [
     ("add standup notes daily #work", AddTask({"title": "Standup notes", "tags": ["work"], "recurrence": "daily"})),
     ("todo: plan for 2027", AddTask({"title": "Plan for 2027"})),
     ("add tomorrow", SmallTalk("need_title")),
+    # a bare "at N" is an hour (1-6 afternoon, 7-11 morning), next occurrence; never months away
+    ("add call bob at 5", AddTask({"title": "Call bob", "due_date": "2026-11-18T17:00:00+00:00"})),
+    ("add meet Ann at 9", AddTask({"title": "Meet Ann", "due_date": "2026-11-19T09:00:00+00:00"})),
+    ("add call bob at 11", AddTask({"title": "Call bob", "due_date": "2026-11-18T11:00:00+00:00"})),
+    ("add call bob tomorrow at 5", AddTask({"title": "Call bob", "due_date": "2026-11-19T17:00:00+00:00"})),
+    ("add meet Ann friday at 9", AddTask({"title": "Meet Ann", "due_date": "2026-11-20T09:00:00+00:00"})),
+    ("add call mom at 5 o'clock", AddTask({"title": "Call mom", "due_date": "2026-11-18T17:00:00+00:00"})),
+    ("add lunch at 12", AddTask({"title": "Lunch", "due_date": "2026-11-18T12:00:00+00:00"})),
+    ("add meet at 5 guys", AddTask({"title": "Meet at 5 guys"})),
+    # "the Nth" is the next such day of the month
+    ("add pay rent on the 1st", AddTask({"title": "Pay rent", "due_date": "2026-12-01" + EOD})),
+    ("add pay rent on the 21st", AddTask({"title": "Pay rent", "due_date": "2026-11-21" + EOD})),
+    ("add dinner on the 18th", AddTask({"title": "Dinner", "due_date": "2026-11-18" + EOD})),
+    ("add pay rent on the 1st at 9", AddTask({"title": "Pay rent", "due_date": "2026-12-01T09:00:00+00:00"})),
+    ("add read the 2nd chapter", AddTask({"title": "Read the 2nd chapter"})),
+    # end of week/month, tmrw/tmr
+    ("add Pay rent end of month high priority", AddTask({"title": "Pay rent", "priority": "high", "due_date": "2026-11-30" + EOD})),
+    ("add pay rent end of the month", AddTask({"title": "Pay rent", "due_date": "2026-11-30" + EOD})),
+    ("add pay rent at the end of the month", AddTask({"title": "Pay rent", "due_date": "2026-11-30" + EOD})),
+    ("add pay rent by end of month", AddTask({"title": "Pay rent", "due_date": "2026-11-30" + EOD})),
+    ("add review sprint at the end of the week", AddTask({"title": "Review sprint", "due_date": "2026-11-22" + EOD})),
+    ("add lunch with Sam tmrw noon", AddTask({"title": "Lunch with Sam", "due_date": "2026-11-19T12:00:00+00:00"})),
+    ("add call Sam tmr", AddTask({"title": "Call Sam", "due_date": "2026-11-19" + EOD})),
+    ("add go to the end of the world", AddTask({"title": "Go to the end of the world"})),
     # listing
     ("show my tasks", ListTasks({}, "tasks")),
     ("list all tasks", ListTasks({}, "tasks")),
@@ -57,9 +82,14 @@ PARSES: list[tuple[str, Intent]] = [
     ("list tasks tagged #work", ListTasks({"tag": "work"}, "tasks tagged #work")),
     ("show tasks tagged home", ListTasks({"tag": "home"}, "tasks tagged #home")),
     ("what's overdue?", ListTasks({"overdue": True}, "overdue tasks")),
-    ("what's due today?", ListTasks({"due_after": "2026-11-18T00:00:00+00:00", "due_before": "2026-11-18" + EOD}, "tasks due today")),
-    ("show tasks due tomorrow", ListTasks({"due_after": "2026-11-19T00:00:00+00:00", "due_before": "2026-11-19" + EOD}, "tasks due tomorrow")),
-    ("what's due this week", ListTasks({"due_before": "2026-11-22" + EOD}, "tasks due this week")),
+    ("what's due today?", ListTasks({"status": "pending", "due_after": "2026-11-18T00:00:00+00:00", "due_before": "2026-11-18" + EOD}, "tasks due today")),
+    ("show tasks due tomorrow", ListTasks({"status": "pending", "due_after": "2026-11-19T00:00:00+00:00", "due_before": "2026-11-19" + EOD}, "tasks due tomorrow")),
+    ("what's due this week", ListTasks({"status": "pending", "due_after": "2026-11-18T00:00:00+00:00", "due_before": "2026-11-22" + EOD}, "tasks due this week")),
+    ("what's due next week", ListTasks({"status": "pending", "due_after": "2026-11-23T00:00:00+00:00", "due_before": "2026-11-29" + EOD}, "tasks due next week")),
+    ("my todos due next week", ListTasks({"status": "pending", "due_after": "2026-11-23T00:00:00+00:00", "due_before": "2026-11-29" + EOD}, "tasks due next week")),
+    ("show completed tasks due today", ListTasks({"status": "completed", "due_after": "2026-11-18T00:00:00+00:00", "due_before": "2026-11-18" + EOD}, "completed tasks due today")),
+    ("tasks tagged #work", ListTasks({"tag": "work"}, "tasks tagged #work")),
+    ("tasks about milk", ListTasks({"search": "milk"}, "tasks matching “milk”")),
     ("show tasks about milk", ListTasks({"search": "milk"}, "tasks matching “milk”")),
     # completing and reopening
     ("complete task 3", ChangeTask("complete_task", TaskRef(task_id=3), {"completed": True})),
@@ -78,6 +108,16 @@ PARSES: list[tuple[str, Intent]] = [
     ("delete task 3", ChangeTask("delete_task", TaskRef(task_id=3))),
     ("please remove the dentist task", ChangeTask("delete_task", TaskRef(words="dentist"))),
     ("get rid of it", ChangeTask("delete_task", TaskRef())),
+    # positions in the last list, and pronouns with "the"/"its"
+    ("complete the second one", ChangeTask("complete_task", TaskRef(position=2), {"completed": True})),
+    ("finish the first task", ChangeTask("complete_task", TaskRef(position=1), {"completed": True})),
+    ("delete the last one", ChangeTask("delete_task", TaskRef(position=-1))),
+    ("delete the 2nd one", ChangeTask("delete_task", TaskRef(position=2))),
+    ("delete the task", ChangeTask("delete_task", TaskRef())),
+    ("mark the one as done", ChangeTask("complete_task", TaskRef(), {"completed": True})),
+    ("change its due date to friday", ChangeTask("update_task", TaskRef(), {"due_date": "2026-11-20" + EOD})),
+    ("set its priority to low", ChangeTask("update_task", TaskRef(), {"priority": "low"})),
+    ("delete them", ChangeTask("delete_task", TaskRef())),
     # updating
     ("rename task 3 to buy oat milk", ChangeTask("update_task", TaskRef(task_id=3), {"title": "Buy oat milk"})),
     ("change the title of call mom to Call dad", ChangeTask("update_task", TaskRef(words="call mom"), {"title": "Call dad"})),
@@ -99,6 +139,30 @@ PARSES: list[tuple[str, Intent]] = [
     ("help", SmallTalk("help")),
     ("what can you do?", SmallTalk("help")),
     ("sing me a song", SmallTalk("unknown")),
+    ("undo that", Undo()),
+    ("undo", Undo()),
+    ("please undo the last change", Undo()),
+    ("undo task 3", ChangeTask("complete_task", TaskRef(task_id=3), {"completed": False})),
+    ("thanks a lot", SmallTalk("thanks")),
+    ("hi there", SmallTalk("greeting")),
+    ("ok", SmallTalk("thanks")),
+    ("help me", SmallTalk("help")),
+    # an opener (greeting, thanks, "ok", "help me") before a request: the request counts
+    ("ok delete task 3", ChangeTask("delete_task", TaskRef(task_id=3))),
+    ("Okay, mark it done", ChangeTask("complete_task", TaskRef(), {"completed": True})),
+    ("thanks, now show my tasks", ListTasks({}, "tasks")),
+    ("hey add buy eggs", AddTask({"title": "Buy eggs"})),
+    ("help me add buy bread", AddTask({"title": "Buy bread"})),
+    ("hello, what's overdue?", ListTasks({"overdue": True}, "overdue tasks")),
+    ("great thanks! also complete task 4", ChangeTask("complete_task", TaskRef(task_id=4), {"completed": True})),
+    ("can you help me to finish the report", ChangeTask("complete_task", TaskRef(words="report"), {"completed": True})),
+    # an addition stays one whatever it mentions later
+    ("I need to pay rent which is due friday", AddTask({"title": "Pay rent", "due_date": "2026-11-20" + EOD})),
+    ("add check if the laundry is done", AddTask({"title": "Check if the laundry is done"})),
+    ("remind me to move the car to the garage", AddTask({"title": "Move the car to the garage"})),
+    ("add mark the essays as done", AddTask({"title": "Mark the essays as done"})),
+    ("put milk on my list", AddTask({"title": "Milk"})),
+    ("put task 3 at high priority", ChangeTask("update_task", TaskRef(task_id=3), {"priority": "high"})),
     ("what is due?", ListTasks({}, "tasks")),
 ]  # fmt: skip
 
@@ -127,6 +191,12 @@ class TestParseRef:
             ("number 12", TaskRef(task_id=12)),
             ("it", TaskRef()),
             ("that one", TaskRef()),
+            ("the task", TaskRef()),
+            ("the one", TaskRef()),
+            ("its", TaskRef()),
+            ("the second one", TaskRef(position=2)),
+            ("the last task", TaskRef(position=-1)),
+            ("the third", TaskRef(position=3)),
             ("the milk task", TaskRef(words="milk")),
             ("“buy milk”", TaskRef(words="buy milk")),
             ("  ", None),
@@ -167,6 +237,14 @@ class TestDatePhrases:
             ("by monday at 9am", "2026-11-23T09:00:00+00:00"),
             ("in 2 hours", "2026-11-18T12:00:00+00:00"),
             ("today", "2026-11-18" + EOD),
+            ("at 5", "2026-11-18T17:00:00+00:00"),
+            ("at 9", "2026-11-19T09:00:00+00:00"),
+            ("at 0", "2026-11-19T00:00:00+00:00"),
+            ("at 17", "2026-11-18T17:00:00+00:00"),
+            ("the 31st", "2026-12-31" + EOD),
+            ("on jan 3 2028", "2028-01-03" + EOD),
+            ("tmrw at 5pm", "2026-11-19T17:00:00+00:00"),
+            ("end of week", "2026-11-22" + EOD),
         ],
     )
     def test_library_parses_relative_and_absolute_dates(self, phrase: str, expected: str) -> None:
@@ -174,7 +252,9 @@ class TestDatePhrases:
         assert parsed is not None
         assert parsed.isoformat() == expected
 
-    @pytest.mark.parametrize("phrase", ["5", "2027", "the boss", "mom", "whenever"])
+    @pytest.mark.parametrize(
+        "phrase", ["5", "2027", "the boss", "mom", "whenever", "at 25", "the 32nd", "in 2 years"]
+    )
     def test_numbers_and_plain_words_are_not_dates(self, phrase: str) -> None:
         assert parse_date_phrase(phrase, NOW) is None
 

@@ -13,6 +13,7 @@ from tests.chat.conftest import Chat, SeedTask
 from tests.conftest import AuthedUser
 
 EOD = "T23:59:59+00:00"
+TODAY = {"due_after": "2026-11-18T00:00:00+00:00", "due_before": "2026-11-18" + EOD}
 Call = tuple[str, dict[str, Any]]
 
 
@@ -94,6 +95,31 @@ TURNS: list[tuple[str, list[Call]]] = [
         "add standup notes daily #work",
         [("add_task", {"title": "Standup notes", "tags": ["work"], "recurrence": "daily"})],
     ),
+    # review 2: a bare "at N" is an hour, "the Nth" a day of the month, end of month, tmrw
+    (
+        "add call bob at 5",
+        [("add_task", {"title": "Call bob", "due_date": "2026-11-18T17:00:00+00:00"})],
+    ),
+    (
+        "add meet Ann at 9",
+        [("add_task", {"title": "Meet Ann", "due_date": "2026-11-19T09:00:00+00:00"})],
+    ),
+    (
+        "add pay rent on the 1st",
+        [("add_task", {"title": "Pay rent", "due_date": "2026-12-01" + EOD})],
+    ),
+    (
+        "add Pay rent end of month high priority",
+        [("add_task", {"title": "Pay rent", "priority": "high", "due_date": "2026-11-30" + EOD})],
+    ),
+    (
+        "add pay rent at the end of the month",
+        [("add_task", {"title": "Pay rent", "due_date": "2026-11-30" + EOD})],
+    ),
+    (
+        "add lunch with Sam tmrw noon",
+        [("add_task", {"title": "Lunch with Sam", "due_date": "2026-11-19T12:00:00+00:00"})],
+    ),
     # listing
     ("show my tasks", [listed()]),
     ("list all tasks", [listed()]),
@@ -105,15 +131,39 @@ TURNS: list[tuple[str, list[Call]]] = [
     ("any low priority tasks left?", [listed(status="pending", priority="low")]),
     ("list tasks tagged #work", [listed(tag="work")]),
     ("what's overdue?", [listed(overdue=True)]),
-    (
-        "what's due today?",
-        [listed(due_after="2026-11-18T00:00:00+00:00", due_before="2026-11-18" + EOD)],
-    ),
+    ("what's due today?", [listed(status="pending", **TODAY)]),
     (
         "show tasks due tomorrow",
-        [listed(due_after="2026-11-19T00:00:00+00:00", due_before="2026-11-19" + EOD)],
+        [
+            listed(
+                status="pending",
+                due_after="2026-11-19T00:00:00+00:00",
+                due_before="2026-11-19" + EOD,
+            )
+        ],
     ),
-    ("what's due this week", [listed(due_before="2026-11-22" + EOD)]),
+    (
+        "what's due this week",
+        [
+            listed(
+                status="pending",
+                due_after="2026-11-18T00:00:00+00:00",
+                due_before="2026-11-22" + EOD,
+            )
+        ],
+    ),
+    (
+        "what's due next week",
+        [
+            listed(
+                status="pending",
+                due_after="2026-11-23T00:00:00+00:00",
+                due_before="2026-11-29" + EOD,
+            )
+        ],
+    ),
+    ("show completed tasks due today", [listed(status="completed", **TODAY)]),
+    ("tasks tagged #work", [listed(tag="work")]),
     ("show tasks about milk", [listed(search="milk")]),
     # completing / reopening by id
     ("complete task {mom}", [("complete_task", {"task_id": "{mom}", "completed": True})]),
@@ -203,8 +253,24 @@ TURNS: list[tuple[str, list[Call]]] = [
         "tag task {report} with #urgent #q4",
         [("update_task", {"task_id": "{report}", "tags": ["urgent", "q4"]})],
     ),
+    # review 3: an opener before a request does not swallow it
+    ("ok delete task {mom}", [("delete_task", {"task_id": "{mom}"})]),
+    (
+        "Okay, mark call mom done",
+        [search("call mom", "pending"), ("complete_task", {"task_id": "{mom}", "completed": True})],
+    ),
+    ("thanks, now show my tasks", [listed()]),
+    ("hey add buy eggs", [("add_task", {"title": "Buy eggs"})]),
+    ("help me add buy bread", [("add_task", {"title": "Buy bread"})]),
+    # review 4: an addition stays one, whatever it mentions later
+    (
+        "I need to pay rent which is due friday",
+        [("add_task", {"title": "Pay rent", "due_date": "2026-11-20" + EOD})],
+    ),
+    ("add check if the laundry is done", [("add_task", {"title": "Check if the laundry is done"})]),
     # no tool
     ("hello", []),
+    ("thanks a lot", []),
     ("thanks!", []),
     ("help", []),
     ("what can you do?", []),
@@ -266,6 +332,31 @@ class TestLocalEngineTurns:
             task = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded[key])
             assert not task.completed
 
+    def test_completing_a_recurring_task_returns_and_mentions_the_next_one(
+        self, chat: Chat, alice: AuthedUser, seed_task: SeedTask, session: Session
+    ) -> None:
+        plants = seed_task(
+            alice, "Water plants", recurrence="weekly", due_date="2026-11-18T09:00:00Z"
+        )
+        turn = chat(alice, f"complete task {plants}")
+        [call] = turn["tool_calls"]
+        following = call["result"]["next_occurrence"]
+        assert following["id"] != plants
+        assert (following["title"], following["completed"]) == ("Water plants", False)
+        assert following["due_date"] == "2026-11-25T09:00:00Z"
+        assert task_service.get_task(session=session, owner_id=alice.id, task_id=following["id"])
+        assert turn["response"] == (
+            f"Marked task #{plants} “Water plants” as done. Nice work! "
+            f"The next one is #{following['id']} “Water plants” (due Wed 25 Nov 09:00 UTC)."
+        )
+
+    def test_completing_a_one_off_task_schedules_nothing(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        turn = chat(alice, f"complete task {seeded['mom']}")
+        assert "next_occurrence" not in turn["tool_calls"][0]["result"]
+        assert turn["response"] == f"Marked task #{seeded['mom']} “Call mom” as done. Nice work!"
+
     def test_no_match_says_so(self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]) -> None:
         turn = chat(alice, "complete dragons")
         assert turn["response"] == "I couldn't find a pending task matching “dragons”."
@@ -282,6 +373,67 @@ class TestLocalEngineTurns:
         assert turn["response"].startswith("Here are your pending tasks (4):")
         assert "Pay rent" not in turn["response"]
         assert turn["tool_calls"][0]["result"]["total"] == 4
+
+
+class TestUndo:
+    def test_undo_after_completing_reopens(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        done = chat(alice, f"complete task {seeded['mom']}")
+        turn = chat(alice, "undo that", done["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("complete_task", {"task_id": seeded["mom"], "completed": False})
+        ]
+        assert turn["response"] == f"Reopened task #{seeded['mom']} “Call mom”."
+
+    def test_undo_after_reopening_completes_again(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        reopened = chat(alice, f"reopen task {seeded['rent']}")
+        turn = chat(alice, "undo", reopened["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("complete_task", {"task_id": seeded["rent"], "completed": True})
+        ]
+
+    def test_undo_after_adding_removes_the_new_task(
+        self, chat: Chat, alice: AuthedUser, session: Session
+    ) -> None:
+        added = chat(alice, "add buy stamps")
+        task_id = added["tool_calls"][0]["result"]["task"]["id"]
+        turn = chat(alice, "undo that", added["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("delete_task", {"task_id": task_id})
+        ]
+        assert turn["response"] == f"Undone: removed task #{task_id} “Buy stamps”."
+
+    def test_undo_after_deleting_restores_the_task(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        deleted = chat(alice, f"delete task {seeded['report']}")
+        turn = chat(alice, "undo that", deleted["conversation_id"])
+        [call] = turn["tool_calls"]
+        assert call["tool"] == "add_task"
+        restored = call["result"]["task"]
+        assert (restored["title"], restored["tags"], restored["due_date"]) == (
+            "Write report",
+            ["work"],
+            "2026-11-17T09:00:00Z",
+        )
+        assert turn["response"].startswith(f"Undone: task restored as #{restored['id']}")
+
+    def test_undo_of_an_edit_changes_nothing_and_says_so(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        renamed = chat(alice, f"rename task {seeded['mom']} to Call dad")
+        turn = chat(alice, "undo that", renamed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"].startswith("I can't undo an edit")
+
+    def test_undo_with_no_change_before_does_nothing(self, chat: Chat, alice: AuthedUser) -> None:
+        listed = chat(alice, "show my tasks")
+        turn = chat(alice, "undo that", listed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"] == "There is nothing to undo: my last answer changed no task."
 
 
 class TestLocalEngineConversations:
@@ -357,6 +509,65 @@ class TestLocalEngineConversations:
         assert "which one do you mean?" in question["response"]
         turn = chat(alice, "the last one", listed["conversation_id"])
         assert turn["tool_calls"][0]["arguments"] == {"task_id": seeded["eggs"]}
+
+    def test_ordinal_after_a_plain_list_picks_from_that_list(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int], session: Session
+    ) -> None:
+        listed = chat(alice, "show tasks about milk")
+        turn = chat(alice, "complete the second one", listed["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("complete_task", {"task_id": seeded["eggs"], "completed": True})
+        ]
+        milk = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded["milk"])
+        assert not milk.completed
+
+    def test_delete_the_last_one_after_a_list_deletes_the_last_listed(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        listed = chat(alice, "what's pending?")
+        turn = chat(alice, "delete the last one", listed["conversation_id"])
+        last_listed = listed["tool_calls"][0]["result"]["tasks"][-1]["id"]
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("delete_task", {"task_id": last_listed})
+        ]
+
+    def test_ordinal_beyond_the_list_asks_for_a_number(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
+    ) -> None:
+        listed = chat(alice, "show tasks about milk")
+        turn = chat(alice, "complete the fifth one", listed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"] == "I only showed 2 tasks; tell me its number instead."
+
+    def test_change_its_due_date_after_adding(self, chat: Chat, alice: AuthedUser) -> None:
+        added = chat(alice, "add buy stamps")
+        task_id = added["tool_calls"][0]["result"]["task"]["id"]
+        turn = chat(alice, "change its due date to friday", added["conversation_id"])
+        assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
+            ("update_task", {"task_id": task_id, "due_date": "2026-11-20" + EOD})
+        ]
+
+    def test_delete_them_does_not_reach_back_past_the_last_answer(
+        self, chat: Chat, alice: AuthedUser, seeded: dict[str, int], session: Session
+    ) -> None:
+        listed = chat(alice, "show tasks about report")
+        failed = chat(alice, "delete everything", listed["conversation_id"])
+        assert failed["tool_calls"][0]["tool"] == "list_tasks"
+        turn = chat(alice, "delete them", listed["conversation_id"])
+        assert turn["tool_calls"] == []
+        assert turn["response"].startswith("Which task do you mean?")
+        assert task_service.get_task(session=session, owner_id=alice.id, task_id=seeded["report"])
+
+    def test_many_matches_say_the_true_count_and_show_ten(
+        self, chat: Chat, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        for number in range(12):
+            seed_task(alice, f"Water plant {number}")
+        turn = chat(alice, "complete water plant")
+        lines = turn["response"].splitlines()
+        assert lines[0] == "I found 12 tasks matching “water plant”; which one do you mean?"
+        assert sum(line.startswith("• ") for line in lines) == 10
+        assert "…and 2 more; more words of the title will narrow it." in lines
 
     def test_a_bare_number_without_a_question_is_not_understood(
         self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.chat.models import Message
@@ -297,6 +298,50 @@ class TestToolCalls:
         assert replayed[2]["tool_calls"][0]["function"]["name"] == "add_task"
         assert json.loads(replayed[3]["content"])["task"]["id"] == task_id
         assert replayed[4]["content"] == "Added."
+
+
+class TestNoConnectionHeldWhileTheModelRuns:
+    @pytest.mark.parametrize(
+        ("tool", "arguments"),
+        [
+            ("list_tasks", "{}"),
+            ("list_tasks", '{"search": "milk", "status": "pending"}'),
+            ("add_task", '{"title": "Buy bread"}'),
+            ("complete_task", '{"task_id": 999999}'),  # not found: rolled back
+            ("update_task", '{"task_id": 999999, "priority": "extreme"}'),  # invalid value
+        ],
+    )
+    def test_pool_has_no_checked_out_connection_during_each_model_call(
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        seed_task: SeedTask,
+        engine: Engine,
+        tool: str,
+        arguments: str,
+    ) -> None:
+        seed_task(alice, "Buy milk")
+        checked_out: list[int] = []
+
+        def observed(step: Step) -> Step:
+            """A slow model's call: while it runs, the turn must hold no pooled connection."""
+
+            def handle(request: httpx2.Request) -> httpx2.Response:
+                checked_out.append(engine.pool.checkedout())  # type: ignore[attr-defined]
+                return step(request)
+
+            return handle
+
+        use_endpoint(
+            observed(calls((tool, arguments))),
+            observed(calls(("list_tasks", "{}"))),
+            observed(text("Done.")),
+        )
+        response = post(client, alice, "do things with my tasks")
+        assert response.status_code == 200, response.text
+        assert [call["tool"] for call in response.json()["tool_calls"]] == [tool, "list_tasks"]
+        assert checked_out == [0, 0, 0]
 
 
 class TestProviderFailures:

@@ -71,6 +71,11 @@ class TestChat:
             {"message": "hi", "conversation_id": "abc"},
             {"message": "hi", "conversation_id": 0},
             {"message": "hi", "conversation_id": 1.5},
+            {"message": "hi", "conversation_id": True},
+            {"message": "hi", "conversation_id": False},
+            {"message": "hi", "conversation_id": 1.0},
+            {"message": "hi", "conversation_id": "1.0"},
+            {"message": "hi", "conversation_id": [1]},
             {"message": "hi", "conversation_id": 2**31},
         ],
     )

@@ -47,6 +47,40 @@ class TestRunTool:
     @pytest.mark.parametrize(
         ("name", "arguments", "error"),
         [
+            ("add_task", {"title": "x" * 201}, "title: String should have at most 200 characters"),
+            ("add_task", {"title": "  "}, "title: String should have at least 1 character"),
+            (
+                "add_task",
+                {"title": "x", "description": "d" * 2001},
+                "description: String should have at most 2000 characters",
+            ),
+            (
+                "list_tasks",
+                {"search": "s" * 201},
+                "search: String should have at most 200 characters",
+            ),
+            ("list_tasks", {"tag": "t" * 31}, "tag: String should have at most 30 characters"),
+            ("list_tasks", {"tag": " "}, "tag: String should have at least 1 character"),
+        ],
+    )
+    def test_text_limits_are_worded_in_characters_at_the_argument(
+        self, session: Session, alice: AuthedUser, name: str, arguments: dict[str, str], error: str
+    ) -> None:
+        outcome = run_tool(name, arguments, session=session, owner_id=alice.id)
+        assert not outcome.ok
+        assert outcome.result == {"error": "Invalid arguments: " + error}
+
+    def test_tag_filter_is_trimmed_and_matched_in_any_case(
+        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        seed_task(alice, "Finish slides", tags=["work"])
+        seed_task(alice, "Buy milk")
+        outcome = run_tool("list_tasks", {"tag": " Work "}, session=session, owner_id=alice.id)
+        assert [task["title"] for task in outcome.result["tasks"]] == ["Finish slides"]
+
+    @pytest.mark.parametrize(
+        ("name", "arguments", "error"),
+        [
             ("drop_database", {}, "Unknown tool 'drop_database'"),
             ("add_task", "{oops", "Arguments are not valid JSON"),
             ("add_task", "[1, 2]", "Arguments must be a JSON object"),

@@ -22,10 +22,12 @@ TalkKind = Literal["greeting", "thanks", "help", "unknown", "need_title", "bad_d
 
 @dataclass(frozen=True)
 class TaskRef:
-    """Which task a sentence means: an id, some title words, or neither ("it", from history)."""
+    """Which task a sentence means: an id, title words, a position in the last list ("the
+    second one"; -1 is the last), or none of those ("it", from history)."""
 
     task_id: int | None = None
     words: str | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,20 @@ class Selection:
     position: int | None = None  # 1-based; -1 is the last
 
 
-Intent = AddTask | ListTasks | ChangeTask | SmallTalk
+@dataclass(frozen=True)
+class Undo:
+    """Take back the previous answer's change ("undo that"), read from the stored history."""
+
+
+Intent = AddTask | ListTasks | ChangeTask | SmallTalk | Undo
 
 PLEASE = r"^(?:(?:please|pls|can you|could you|would you|kindly)\s+)*"
 NOT_A_QUESTION = r"^(?!(?:what|which|who|when|anything|something|everything|nothing)\b)"
 DONE_WORDS = r"(?:done|complete|completed|finished)"
 LEVEL = r"(?P<level>high|low|medium|normal|urgent|important)"
 PRONOUNS = {
-    "it", "that", "this", "that one", "this one", "that task", "this task", "the one",
-    "the last one", "last one", "the task", "them",
+    "it", "its", "it's", "that", "this", "that one", "this one", "that task", "this task", "one",
+    "task", "them", "those", "these", "they", "both",
 }  # fmt: skip
 RECURRENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:every\s*day|daily|each\s+day)\b", re.I), "daily"),
@@ -83,28 +90,28 @@ RECURRENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:every\s+month|monthly|each\s+month)\b", re.I), "monthly"),
 )
 
-SMALL_TALK: tuple[tuple[re.Pattern[str], TalkKind], ...] = (
-    (
-        re.compile(
-            r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening))\b.{0,20}$", re.I
-        ),
-        "greeting",
-    ),
-    (
-        re.compile(
-            r"^(?:thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool)\b.{0,20}$",
-            re.I,
-        ),
-        "thanks",
-    ),
-    (
-        re.compile(
-            r"^(?:help|\?|what can you do|how does this work|what do you do|commands)\b.*$", re.I
-        ),
-        "help",
-    ),
+GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
+THANKS = r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice"
+# Words that may follow an opener without asking for anything: "thanks a lot", "hi there".
+OPENER_FILLER = r"(?:\s+(?:there|a lot|so much|very much|again|all|everyone))*"
+OPENERS: tuple[tuple[re.Pattern[str], TalkKind], ...] = (
+    (re.compile(rf"^(?:{GREETING}){OPENER_FILLER}\b[\s,!.?:;-]*", re.I), "greeting"),
+    (re.compile(rf"^(?:{THANKS}){OPENER_FILLER}\b[\s,!.?:;-]*", re.I), "thanks"),
+    # "now show my tasks", "and delete it": connectives left once an opener is gone
+    (re.compile(r"^(?:now|also|and|then|so)\b[\s,]*", re.I), "unknown"),
 )
+HELP = re.compile(
+    r"^(?:help|\?|what can you do|how does this work|what do you do|commands)"
+    r"(?:\s+(?:me|please|for you))?\W*$",
+    re.I,
+)
+# "help me add buy bread", "can you help me to finish the report": the rest is the request
+HELP_ME = re.compile(r"^(?:can you\s+|could you\s+|please\s+)?help me(?:\s+to)?\s+(?=\S)", re.I)
 
+UNDO = re.compile(
+    PLEASE + r"(?:undo|revert|take back)(?:\s+(?:that|this|it|the last (?:change|action|one)))?$",
+    re.I,
+)
 REOPEN = (
     re.compile(PLEASE + r"(?:reopen|re-open|uncomplete|unmark|undo)\s+(?P<ref>.+)$", re.I),
     re.compile(
@@ -196,7 +203,9 @@ LIST_NOUN = re.compile(
 )
 BARE_LIST = re.compile(
     r"^(?:my\s+|all\s+(?:my\s+)?)?(?:(?:pending|open|completed|done|overdue|high|low|medium)\s+)*"
-    r"(?:tasks|todos|to-?dos|todo list|to-do list)$",
+    r"(?:tasks|todos|to-?dos|todo list|to-do list)"
+    # a filter may follow: "tasks tagged #work", "todos due next week", "tasks about milk"
+    r"(?:\s+(?:tagged|due|about|containing|matching|mentioning|called|named|with|for)\b.*)?$",
     re.I,
 )
 ORDINALS = {
@@ -209,23 +218,29 @@ SELECTION = re.compile(
     + r")|(?P<number>\d{1,9}))(?:\s+(?:one|task))?(?:\s+please)?$",
     re.I,
 )
+# "second one", "last task", "first" (after "the" is gone): a position in the last list
+ORDINAL_REF = re.compile(r"(?P<ordinal>" + "|".join(ORDINALS) + r")(?:\s+(?:one|task|item))?", re.I)
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
     r"active|to do|still)\b"
 )
+# What follows the verb: "a new task called …", "reminder: …", "to …"
+ADD_OBJECT = (
+    r"\s+(?:a\s+|an\s+)?(?:new\s+)?(?:(?:task|todo|to-do|reminder|item)\b\s*)?"
+    r"(?::\s*|to\s+|called\s+|named\s+|that\s+)?(?P<rest>.+)$"
+)
+# "put" also starts changes ("put task 3 at high priority"), so it is tried after them.
+PUT = re.compile(PLEASE + r"put" + ADD_OBJECT, re.I)
 ADD = (
-    re.compile(
-        PLEASE + r"(?:add|create|new|put|schedule|insert)\s+(?:a\s+|an\s+)?(?:new\s+)?"
-        r"(?:(?:task|todo|to-do|reminder|item)\b\s*)?(?::\s*|to\s+|called\s+|named\s+|that\s+)?"
-        r"(?P<rest>.+)$",
-        re.I,
-    ),
+    re.compile(PLEASE + r"(?:add|create|new|schedule|insert)" + ADD_OBJECT, re.I),
     re.compile(
         r"^(?:remind me to|i need to|i have to|i must|i should|i gotta|don'?t forget to|"
         r"don'?t let me forget to|todo:|to-do:|task:|note to self:)\s*(?P<rest>.+)$",
         re.I,
     ),
 )
+# What is left of "pay rent which is due friday" once the date is gone.
+TRAILING_CLAUSE = re.compile(r"\s+(?:which|that|it)\s+(?:is|are|was)$|\s+(?:which|that)'s$", re.I)
 TO_MY_LIST = re.compile(r"\s+(?:to|on|in)\s+(?:my|the)\s+(?:\w+\s+)?(?:list|tasks|todos)\b", re.I)
 
 
@@ -235,6 +250,9 @@ def parse_ref(text: str) -> TaskRef | None:
     words = re.sub(r"^(?:the|my|a)\s+", "", words, flags=re.I)
     if words.lower() in PRONOUNS:
         return TaskRef()
+    ordinal = ORDINAL_REF.fullmatch(words)
+    if ordinal:
+        return TaskRef(position=ORDINALS[ordinal["ordinal"].lower()])
     words = re.sub(r"\s+(?:task|todo|to-do|item)$", "", words, flags=re.I)
     number = re.fullmatch(r"(?:task|todo|item|number|no\.?|id)?\s*#?\s*(\d{1,9})", words, re.I)
     if number:
@@ -271,6 +289,7 @@ def parse_add(rest: str, now: datetime) -> AddTask | SmallTalk:
     text, recurrence = _split_recurrence(text)
     text, due = split_date(tidy(text), now)
     title = tidy(re.sub(r"^(?:to|that|about)\s+", "", tidy(text), flags=re.I))
+    title = tidy(TRAILING_CLAUSE.sub("", title))
     if not title:
         return SmallTalk("need_title")
     arguments: dict[str, Any] = {"title": capitalized(title)}
@@ -285,10 +304,29 @@ def parse_add(rest: str, now: datetime) -> AddTask | SmallTalk:
     return AddTask(arguments)
 
 
-def _day_window(day: datetime) -> dict[str, Any]:
-    start = datetime.combine(day.date(), time(0, 0), tzinfo=UTC)
-    end = datetime.combine(day.date(), END_OF_DAY, tzinfo=UTC)
+def _window(first: datetime, last: datetime) -> dict[str, Any]:
+    """Due from the start of `first`'s day to the end of `last`'s."""
+    start = datetime.combine(first.date(), time(0, 0), tzinfo=UTC)
+    end = datetime.combine(last.date(), END_OF_DAY, tzinfo=UTC)
     return {"due_after": start.isoformat(), "due_before": end.isoformat()}
+
+
+def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
+    """The due-date filter "today", "tomorrow", "this week" or "next week" names, and its label.
+
+    Windows start today at the earliest: what is already overdue is "overdue", not "this week".
+    """
+    sunday = now + timedelta(days=6 - now.weekday())  # weeks run Monday to Sunday
+    if re.search(r"\btoday\b|\btonight\b", text):
+        return _window(now, now), "due today"
+    if re.search(r"\btomorrow\b", text):
+        tomorrow = now + timedelta(days=1)
+        return _window(tomorrow, tomorrow), "due tomorrow"
+    if re.search(r"\bthis\s+week\b", text):
+        return _window(now, sunday), "due this week"
+    if re.search(r"\bnext\s+week\b", text):
+        return _window(sunday + timedelta(days=1), sunday + timedelta(days=7)), "due next week"
+    return None
 
 
 def parse_list(text: str, now: datetime) -> ListTasks:
@@ -314,16 +352,12 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     if re.search(r"\boverdue\b|\blate\b|\bpast due\b", low):
         arguments["overdue"] = True
         adjectives.insert(0, "overdue")
-    elif re.search(r"\btoday\b|\btonight\b", low):
-        arguments.update(_day_window(now))
-        suffixes.append("due today")
-    elif re.search(r"\btomorrow\b", low):
-        arguments.update(_day_window(now + timedelta(days=1)))
-        suffixes.append("due tomorrow")
-    elif re.search(r"\bthis week\b", low):
-        end = now + timedelta(days=6 - now.weekday())
-        arguments["due_before"] = datetime.combine(end.date(), END_OF_DAY, tzinfo=UTC).isoformat()
-        suffixes.append("due this week")
+    elif window := due_window(low, now):
+        filters, label = window
+        arguments.update(filters)
+        # What is due is still to do, unless completed ones were asked for.
+        arguments.setdefault("status", "pending")
+        suffixes.append(label)
     search = re.search(r"\b(?:about|containing|matching|mentioning|called|named)\s+(.+)$", text)
     if search:
         arguments["search"] = tidy(search.group(1))
@@ -378,19 +412,41 @@ def parse_selection(text: str) -> Selection | None:
     return Selection(number=int(match["number"]))
 
 
+def strip_openers(sentence: str) -> tuple[str, TalkKind]:
+    """Drop leading "ok", "thanks,", "hey", "now"…; what is left and the first opener's kind."""
+    first: TalkKind = "unknown"
+    stripped = True
+    while stripped and sentence:
+        stripped = False
+        for pattern, kind in OPENERS:
+            if match := pattern.match(sentence):
+                first = kind if first == "unknown" else first
+                sentence, stripped = sentence[match.end() :], True
+                break
+    return sentence, first
+
+
 def parse_utterance(text: str, now: datetime) -> Intent:
     """What a user's sentence asks for, given the current time for relative dates."""
-    sentence = re.sub(r"\s+", " ", text).strip().rstrip(".!")
-    for pattern, kind in SMALL_TALK:
-        if pattern.match(sentence):
-            return SmallTalk(kind)
+    sentence, opener = strip_openers(re.sub(r"\s+", " ", text).strip().rstrip(".!"))
+    if not sentence:
+        return SmallTalk(opener)
+    if HELP.match(sentence):
+        return SmallTalk("help")
+    sentence = HELP_ME.sub("", sentence)
+    # A sentence that opens like an addition is one, whatever it mentions later ("add check if
+    # the laundry is done", "I need to pay rent which is due friday").
+    for pattern in ADD:
+        if match := pattern.match(sentence):
+            return parse_add(match["rest"], now)
+    if UNDO.match(sentence):
+        return Undo()
     change = _parse_change(sentence, now)
     if change is not None:
         return change
     bare = sentence.rstrip("?").strip()
     if BARE_LIST.match(bare) or (LIST_VERB.match(bare) and LIST_NOUN.search(bare)):
         return parse_list(bare, now)
-    for pattern in ADD:
-        if match := pattern.match(sentence):
-            return parse_add(match["rest"], now)
+    if match := PUT.match(sentence):
+        return parse_add(match["rest"], now)
     return SmallTalk("unknown")

@@ -15,10 +15,12 @@ from backend.chat.providers.intents import (
     SmallTalk,
     TalkKind,
     TaskRef,
+    Undo,
     parse_selection,
     parse_utterance,
 )
 from backend.chat.providers.phrases import parse_date_phrase
+from backend.chat.tools import ToolOutcome
 from backend.db import utcnow
 
 MAX_LISTED = 10
@@ -34,7 +36,7 @@ TALK: dict[TalkKind, str] = {
         "• show my pending tasks / what's overdue / tasks due this week / tasks tagged #work\n"
         "• mark buy milk as done / complete task 3 / reopen task 3\n"
         "• rename task 3 to buy oat milk / make task 3 low priority / move it to next friday\n"
-        "• delete task 3\n"
+        "• delete task 3 / undo that\n"
         "You can say “it” for the task we just talked about."
     ),
     "unknown": (
@@ -158,6 +160,8 @@ class LocalEngine:
             return f"Added task {describe(outcome.result['task'], now)}."
         if isinstance(intent, ListTasks):
             return self._list(intent, call_tool, now)
+        if isinstance(intent, Undo):
+            return undo(history, call_tool, now)
         return self._change(intent, history, call_tool, now)
 
     def _list(self, intent: ListTasks, call_tool: ToolCaller, now: datetime) -> str:
@@ -195,10 +199,15 @@ class LocalEngine:
         if ref.task_id is not None:
             return ref.task_id
         if ref.words is None:
-            candidates = last_mentioned(history)
+            # Deleting by pronoun only trusts the answer just given: "them" must not reach back
+            # to a list from several turns ago.
+            recent = history[-1:] if intent.tool == "delete_task" else history
+            candidates = last_mentioned(recent)
             if not candidates:
                 return "Which task do you mean? Tell me its number or some words of its title."
-            return _single(candidates, None, now)
+            if ref.position is not None:
+                return _at_position(candidates, ref.position)
+            return _single(candidates, None, len(candidates), now)
         status = "all"
         if intent.tool == "complete_task":
             status = "pending" if intent.changes["completed"] else "completed"
@@ -208,17 +217,75 @@ class LocalEngine:
             kind = "" if status == "all" else f"{status} "
             return f"I couldn't find a {kind}task matching “{ref.words}”."
         exact = [task for task in matches if task["title"].lower() == ref.words.lower()]
-        return _single(exact if len(exact) == 1 else matches, ref.words, now)
+        if len(exact) == 1:
+            return int(exact[0]["id"])
+        return _single(matches, ref.words, outcome.result["total"], now)
 
 
-def _single(candidates: list[dict[str, Any]], words: str | None, now: datetime) -> int | str:
-    if len(candidates) == 1:
+def _at_position(candidates: list[dict[str, Any]], position: int) -> int | str:
+    """The task at a 1-based position of the tasks last shown (-1: the last one)."""
+    if position == -1:
+        return int(candidates[-1]["id"])
+    if 1 <= position <= len(candidates):
+        return int(candidates[position - 1]["id"])
+    shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
+    return f"I only showed {shown}; tell me its number instead."
+
+
+def _single(
+    candidates: list[dict[str, Any]], words: str | None, total: int, now: datetime
+) -> int | str:
+    """The one candidate's id, else a question listing them (the first MAX_LISTED of `total`)."""
+    if total == 1:
         return int(candidates[0]["id"])
-    found = f"I found {len(candidates)} tasks" + (f" matching “{words}”" if words else "")
+    found = f"I found {total} tasks" + (f" matching “{words}”" if words else "")
+    shown = candidates[:MAX_LISTED]
     lines = [f"{found}; which one do you mean?"]
-    lines.extend("• " + describe(task, now) for task in candidates[:MAX_LISTED])
+    lines.extend("• " + describe(task, now) for task in shown)
+    if total > len(shown):
+        lines.append(f"…and {total - len(shown)} more; more words of the title will narrow it.")
     lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
     return "\n".join(lines)
+
+
+# The fields a deleted task is re-added with when its deletion is undone.
+RESTORED_FIELDS = ("title", "description", "priority", "tags", "due_date", "recurrence")
+
+
+def undo(history: Sequence[Message], call_tool: ToolCaller, now: datetime) -> str:
+    """Take back the last change of the previous answer: complete, reopen, add or delete."""
+    previous = history[-1] if history and history[-1].role == Role.ASSISTANT else None
+    changes = [
+        call
+        for call in (previous.tool_calls if previous else [])
+        if call["tool"] != "list_tasks" and "error" not in call["result"]
+    ]
+    if not changes:
+        return "There is nothing to undo: my last answer changed no task."
+    last = changes[-1]
+    tool, result = last["tool"], last["result"]
+    if tool == "complete_task":
+        task = result["task"]
+        reverse = ChangeTask("complete_task", TaskRef(), {"completed": not task["completed"]})
+        outcome = call_tool("complete_task", {"task_id": task["id"], **reverse.changes})
+        return confirm(reverse, outcome.result, now) if outcome.ok else _cannot_undo(outcome)
+    if tool == "add_task":
+        outcome = call_tool("delete_task", {"task_id": result["task"]["id"]})
+        if not outcome.ok:
+            return _cannot_undo(outcome)
+        return f"Undone: removed task {describe(outcome.result['deleted'], now)}."
+    if tool == "delete_task":
+        deleted = result["deleted"]
+        fields = {key: deleted[key] for key in RESTORED_FIELDS if deleted.get(key) is not None}
+        outcome = call_tool("add_task", fields)
+        if not outcome.ok:
+            return _cannot_undo(outcome)
+        return f"Undone: task restored as {describe(outcome.result['task'], now)}."
+    return "I can't undo an edit; tell me the value to set instead (e.g. “move it to friday”)."
+
+
+def _cannot_undo(outcome: ToolOutcome) -> str:
+    return f"I couldn't undo that: {outcome.result['error']}"
 
 
 def confirm(intent: ChangeTask, result: dict[str, Any], now: datetime) -> str:
@@ -229,7 +296,11 @@ def confirm(intent: ChangeTask, result: dict[str, Any], now: datetime) -> str:
     name = f"task #{task['id']} “{task['title']}”"
     if intent.tool == "complete_task":
         if intent.changes["completed"]:
-            return f"Marked {name} as done. Nice work!"
+            done = f"Marked {name} as done. Nice work!"
+            following = result.get("next_occurrence")
+            if following:
+                done += f" The next one is {describe(following, now)}."
+            return done
         return f"Reopened {name}."
     changes = []
     if "title" in intent.changes:

@@ -1,7 +1,8 @@
 """Pure helpers of the local engine: find a due date, a priority and #tags inside a sentence."""
 
+import calendar
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import dateparser
@@ -26,6 +27,26 @@ EXPLICIT_TIME = re.compile(
     r"\bafternoon\b|\bin\s+\d+\s*(?:h|hours?|min|minutes?)\b",
     re.IGNORECASE,
 )
+# Phrases dateparser gets wrong or misses, rewritten (see `normalize_date_phrase`) first.
+TOMORROW_SLANG = re.compile(r"\b(?:tmrw|tmr|tmw|tomorow)\b", re.IGNORECASE)
+# "end of month", "at the end of the week", "by end of week"
+END_OF_PERIOD = re.compile(
+    r"\b(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<period>week|month)\b",
+    re.IGNORECASE,
+)
+# "the 1st", "the 21st of the month": a day of the month
+DAY_OF_MONTH = re.compile(
+    r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?:the|this)\s+month)?",
+    re.IGNORECASE,
+)
+# "at 5", "at 9 o'clock": an hour with no am/pm and no minutes (dateparser reads a month or day)
+BARE_HOUR = re.compile(
+    r"\bat\s+(?P<hour>\d{1,2})(?:\s*o'?clock)?(?!\s*(?::|\.\d|am\b|pm\b|a\.m\.|p\.m\.|\d))",
+    re.IGNORECASE,
+)
+LAST_AFTERNOON_HOUR = 6  # a bare "at 1".."at 6" means the afternoon; "at 7".."at 11" the morning
+YEAR = re.compile(r"\b\d{4}\b")
+MAX_DAYS_AHEAD = 366  # a farther date must name its year: "at 5" is not May next year
 QUOTES_AND_PUNCTUATION = " \t,;:-.!?\"'\u201c\u201d\u2018\u2019"
 MAX_DATE_WORDS = 8  # "the day after tomorrow at 5 pm" is seven
 MAX_DATE_CHARS = 60
@@ -52,9 +73,54 @@ PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def _end_of_period(period: str, today: date) -> date:
+    if period.lower() == "week":  # weeks end on Sunday
+        return today + timedelta(days=6 - today.weekday())
+    return today.replace(day=calendar.monthrange(today.year, today.month)[1])
+
+
+def _next_day_of_month(day: int, today: date) -> date | None:
+    """The next date (today included) that is the `day`th of its month; None if no month has it."""
+    year, month = today.year, today.month
+    for _ in range(12):
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
+            return date(year, month, day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _clock_hour(hour: int) -> str:
+    """A bare hour as a clock time: 1-6 the afternoon, 7-11 the morning, 12 noon, 0/13-23 as is."""
+    if 1 <= hour <= LAST_AFTERNOON_HOUR or hour == 12:
+        return f"{hour}pm"
+    return f"{hour}am" if 7 <= hour <= 11 else f"{hour}:00"
+
+
+def normalize_date_phrase(text: str, now: datetime) -> str | None:
+    """Rewrite slang, period ends, days of month and bare hours for dateparser; None if invalid."""
+    today = now.astimezone(UTC).date()
+    text = TOMORROW_SLANG.sub("tomorrow", text)
+    text = END_OF_PERIOD.sub(lambda m: _end_of_period(m["period"], today).isoformat(), text)
+    day_of_month = DAY_OF_MONTH.search(text)
+    if day_of_month:
+        day = _next_day_of_month(int(day_of_month["day"]), today)
+        if day is None:
+            return None
+        text = DAY_OF_MONTH.sub(day.isoformat(), text, count=1)
+    bare_hour = BARE_HOUR.search(text)
+    if bare_hour:
+        hour = int(bare_hour["hour"])
+        if hour > 23:
+            return None
+        text = BARE_HOUR.sub(f"at {_clock_hour(hour)}", text, count=1)
+    return text
+
+
 def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     """The moment a phrase like "tomorrow at 5pm" names; a day without a time means its end."""
-    text = LEADING_CONNECTIVE.sub("", phrase.strip())
+    text = normalize_date_phrase(LEADING_CONNECTIVE.sub("", phrase.strip()), now)
+    if text is None:
+        return None
     if len(text) > MAX_DATE_CHARS:
         return None
     if not text or text.isdigit() or BARE_NUMBER_START.match(text):
@@ -69,6 +135,8 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     if parsed is None:
         return None
     parsed = parsed.astimezone(UTC)
+    if parsed - now > timedelta(days=MAX_DAYS_AHEAD) and not YEAR.search(text):
+        return None
     if not EXPLICIT_TIME.search(text):
         parsed = datetime.combine(parsed.date(), END_OF_DAY, tzinfo=UTC)
     return parsed
