@@ -147,6 +147,7 @@ PARSES: list[tuple[str, Intent]] = [
     ("hi there", SmallTalk("greeting")),
     ("ok", SmallTalk("thanks")),
     ("help me", SmallTalk("help")),
+    ("help with adding tasks", SmallTalk("help")),
     # an opener (greeting, thanks, "ok", "help me") before a request: the request counts
     ("ok delete task 3", ChangeTask("delete_task", TaskRef(task_id=3))),
     ("Okay, mark it done", ChangeTask("complete_task", TaskRef(), {"completed": True})),

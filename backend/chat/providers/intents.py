@@ -102,7 +102,7 @@ OPENERS: tuple[tuple[re.Pattern[str], TalkKind], ...] = (
 )
 HELP = re.compile(
     r"^(?:help|\?|what can you do|how does this work|what do you do|commands)"
-    r"(?:\s+(?:me|please|for you))?\W*$",
+    r"(?:\s+(?:me|please|for you)|\s+(?:with|on|about)\s+.*)?\W*$",
     re.I,
 )
 # "help me add buy bread", "can you help me to finish the report": the rest is the request
