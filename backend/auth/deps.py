@@ -86,7 +86,8 @@ UserIdPath = Annotated[
 ]
 
 
-def check_user_path(user_id: UserIdPath, user: CurrentUser) -> None:
+async def check_user_path(user_id: UserIdPath, user: CurrentUser) -> None:
     """`{user_id}` must be the authenticated user's id or `me`; anything else is 403."""
+    # `async`: a comparison, no I/O, so no threadpool hop.
     if user_id not in ("me", user.id):
         raise ForbiddenError("You may only access your own resources")
