@@ -1,6 +1,6 @@
 """Database engine (Neon-ready pool), sessions, the UTC datetime type and the migrations runner."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +13,7 @@ from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from backend.config import Settings
 
@@ -87,10 +88,21 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session on the app's engine for one request."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session on the app's engine for one request.
+
+    `async` because opening a session does no I/O: it saves the threadpool hop FastAPI gives a
+    sync dependency. Closing does I/O (rollback, connection back to the pool) only while a
+    transaction is open, so only then does it go to the threadpool.
+    """
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -49,6 +49,9 @@ def list_tasks(
     order are broken by id, so paging with `offset` never repeats or skips a task.
     """
     tasks, total = task_service.list_public_tasks(session=session, owner_id=user.id, query=query)
+    # Done with the database: give the connection back here, in this worker thread, so the
+    # session dependency's exit has no I/O left and needs no threadpool hop of its own.
+    session.close()
     # Serialised once here: returning models would make FastAPI validate every task again.
     body = TASK_LIST.dump_json(tasks)
     return Response(body, media_type="application/json", headers={"X-Total-Count": str(total)})
