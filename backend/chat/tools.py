@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
 from sqlmodel import Session, col, select
 
 from backend.chat import prompts
@@ -248,24 +247,11 @@ def _error(message: str) -> ToolOutcome:
     return ToolOutcome(ok=False, result={"error": message})
 
 
-def _error_text(error: ErrorDetails) -> str:
-    """Pydantic's message, except length limits on text read as characters, not items."""
-    # The tasks' text types check their length after a before-validator, which makes pydantic
-    # word the limit for collections ("at most 200 items").
-    if isinstance(error.get("input"), str) and error["type"] in ("too_long", "too_short"):
-        ctx = error.get("ctx", {})
-        if error["type"] == "too_long":
-            return f"String should have at most {ctx['max_length']} characters"
-        least = ctx["min_length"]
-        return f"String should have at least {least} character{'' if least == 1 else 's'}"
-    return error["msg"]
-
-
 def _validation_message(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False):
         location = ".".join(str(part) for part in error["loc"])
-        text = _error_text(error)
+        text = error["msg"]
         parts.append(f"{location}: {text}" if location else text)
     return "Invalid arguments: " + "; ".join(parts)
 

@@ -63,7 +63,7 @@ async def get_task_query(
     ] = None,
     due_after: Annotated[
         str | None,
-        Query(description="Due at or after (a date alone means the end of that day, UTC)."),
+        Query(description="Due at or after (a date alone means the start of that day, UTC)."),
     ] = None,
     overdue: Annotated[
         bool | None, Query(description="`true`: pending tasks past their due date.")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-from backend.fields import SafeStr, reject_nul
+from backend.fields import reject_nul
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
@@ -90,8 +90,10 @@ def strip_text(value: Any) -> Any:
 
 # Trimmed in a before-validator: combined with SQLModel's Field, `strip_whitespace` ran after
 # the length check, letting a blank title through.
-Title = Annotated[str, BeforeValidator(strip_text), StringConstraints(min_length=1, max_length=200)]
-Description = Annotated[SafeStr, Field(max_length=2000)]
+# Constraints stand before the validator so pydantic checks them natively on the cleaned string
+# ("at most 200 characters"), not as a generic "items after validation" check.
+Title = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(strip_text)]
+Description = Annotated[str, StringConstraints(max_length=2000), BeforeValidator(reject_nul)]
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
 TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_length=MAX_TAGS)]
 LenientPriority = Annotated[Priority, BeforeValidator(lower_enum)]
@@ -99,4 +101,4 @@ LenientRecurrence = Annotated[Recurrence, BeforeValidator(lower_enum)]
 DueDate = Annotated[datetime, BeforeValidator(date_as_end_of_day), AfterValidator(to_utc)]
 # A lower bound: `due_after=2026-12-01` includes the tasks due on that day.
 DueAfter = Annotated[datetime, BeforeValidator(date_as_start_of_day), AfterValidator(to_utc)]
-SearchText = Annotated[SafeStr, Field(max_length=200)]
+SearchText = Annotated[str, StringConstraints(max_length=200), BeforeValidator(reject_nul)]

@@ -24,8 +24,10 @@ from backend.tasks.models import (
 router = APIRouter(tags=["tasks"])
 
 TASK_LIST = TypeAdapter(list[TaskPublic])
-LIST_ERRORS = error_responses(401, 403, 422)
-TASK_ERRORS = error_responses(401, 403, 404, 422)
+LIST_ERRORS = error_responses(401, 403, 422, 503)
+CREATE_ERRORS = error_responses(401, 403, 413, 422, 503)
+TASK_ERRORS = error_responses(401, 403, 404, 422, 503)
+WRITE_ERRORS = error_responses(401, 403, 404, 413, 422, 503)
 TOTAL_HEADER = {
     "X-Total-Count": {
         "description": "How many tasks match the filters, across all pages.",
@@ -61,7 +63,10 @@ def list_tasks(
     "/tasks",
     summary="Create a task",
     status_code=status.HTTP_201_CREATED,
-    responses={**LIST_ERRORS, 201: {"headers": {"Location": {"description": "The task's URL."}}}},
+    responses={
+        **CREATE_ERRORS,
+        201: {"headers": {"Location": {"description": "The task's URL."}}},
+    },
 )
 def create_task(
     task_in: TaskCreate, user: CurrentUser, session: SessionDep, response: Response
@@ -90,8 +95,8 @@ def get_task(task: OwnedTask) -> TaskPublic:
     return task_service.to_public(task)
 
 
-@router.put("/tasks/{task_id}", summary="Update a task (fields sent)", responses=TASK_ERRORS)
-@router.patch("/tasks/{task_id}", summary="Update a task (fields sent)", responses=TASK_ERRORS)
+@router.put("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
+@router.patch("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
 def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> TaskPublic:
     """Change only the fields sent (PUT and PATCH alike); `null` clears `description`,
     `due_date` or `tags`. Setting `completed: true` on a recurring task schedules the next one.
@@ -101,7 +106,7 @@ def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> Ta
     )
 
 
-@router.patch("/tasks/{task_id}/complete", summary="Toggle completion", responses=TASK_ERRORS)
+@router.patch("/tasks/{task_id}/complete", summary="Toggle completion", responses=WRITE_ERRORS)
 def toggle_complete(
     task: OwnedTask,
     session: SessionDep,
