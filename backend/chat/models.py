@@ -51,6 +51,8 @@ class Conversation(SQLModel, table=True):
     title: str = Field(max_length=MAX_TITLE_CHARS)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The turn lease: while in the future, one turn is being answered and others get 409.
+    busy_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Message(SQLModel, table=True):

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, st
 
 from backend.auth.deps import CurrentUser
 from backend.chat import service
-from backend.chat.agent import run_turn
+from backend.chat.agent import run_turn, turn_lease
 from backend.chat.models import (
     MAX_CONVERSATION_ID,
     ChatRequest,
@@ -74,7 +74,7 @@ ProviderDep = Annotated[ChatProvider, Depends(get_chat_provider)]
 @router.post(
     "/chat",
     summary="Send a message to the assistant",
-    responses=error_responses(401, 403, 404, 413, 422, 502, 503),
+    responses=error_responses(401, 403, 404, 409, 413, 422, 502, 503),
 )
 def chat(
     chat_in: Annotated[ChatRequest, Body(openapi_examples=CHAT_EXAMPLES)],
@@ -86,13 +86,17 @@ def chat(
     """One stateless turn: the conversation's recent history is read from the database, your
     message is stored, the assistant acts on your tasks through its tools, and its answer is
     stored with the tool calls it made. Omit `conversation_id` to start a conversation. If the
-    AI provider fails, the answer is 502 and your message stays stored."""
+    AI provider fails, the answer is 502 and your message stays stored. One turn at a time per
+    conversation: while an earlier message of it is still being answered, another is refused
+    with 409 and `Retry-After`, and nothing is stored."""
+    settings = request.app.state.settings
     return run_turn(
         session=session,
         owner_id=user.id,
         chat_in=chat_in,
         provider=provider,
-        history_limit=request.app.state.settings.chat_history_limit,
+        history_limit=settings.chat_history_limit,
+        lease=turn_lease(settings),
     )
 
 

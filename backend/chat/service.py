@@ -1,9 +1,10 @@
-"""Every conversation query, scoped by owner: start, get, list, history, add message, delete."""
+"""Every conversation query, scoped by owner: start, get, lease, list, history, add, delete."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, UnaryExpression
+from sqlalchemy import ColumnElement, CursorResult, UnaryExpression, or_, update
 from sqlmodel import Session, col, delete, func, select
 
 from backend.chat.models import MAX_TITLE_CHARS, Conversation, Message, Role
@@ -19,9 +20,13 @@ def title_from(message: str) -> str:
     return line if len(line) <= MAX_TITLE_CHARS else line[: MAX_TITLE_CHARS - 1] + "…"
 
 
-def start_conversation(*, session: Session, owner_id: str, first_message: str) -> Conversation:
-    """A new conversation titled after its first message (committed with that message)."""
-    conversation = Conversation(owner_id=owner_id, title=title_from(first_message))
+def start_conversation(
+    *, session: Session, owner_id: str, first_message: str, busy_until: datetime
+) -> Conversation:
+    """A new conversation titled after its first message, leased to the turn that starts it."""
+    conversation = Conversation(
+        owner_id=owner_id, title=title_from(first_message), busy_until=busy_until
+    )
     session.add(conversation)
     session.flush()
     return conversation
@@ -37,6 +42,42 @@ def get_conversation(*, session: Session, owner_id: str, conversation_id: int) -
     if conversation is None:
         raise NotFoundError("Conversation not found")
     return conversation
+
+
+def claim_conversation(
+    *, session: Session, owner_id: str, conversation_id: int, busy_until: datetime
+) -> bool:
+    """Lease the owner's conversation to one turn unless a live lease holds it; committed.
+
+    One compare-and-set UPDATE, so of two turns racing on any number of app instances exactly
+    one wins; a lease left by a crashed process stops counting once it expires.
+    """
+    now = utcnow()
+    claimed: CursorResult[Any] = session.exec(
+        update(Conversation)
+        .where(
+            col(Conversation.id) == conversation_id,
+            col(Conversation.owner_id) == owner_id,
+            or_(col(Conversation.busy_until).is_(None), col(Conversation.busy_until) < now),
+        )
+        .values(busy_until=busy_until)
+    )
+    session.commit()
+    return claimed.rowcount == 1
+
+
+def release_conversation(*, session: Session, conversation_id: int, busy_until: datetime) -> None:
+    """End a turn's lease; a lease that expired and was taken by another turn is left alone."""
+    session.rollback()  # a turn that failed mid-transaction must not block the release
+    session.exec(
+        update(Conversation)
+        .where(
+            col(Conversation.id) == conversation_id,
+            col(Conversation.busy_until) == busy_until,
+        )
+        .values(busy_until=None)
+    )
+    session.commit()
 
 
 def _page(
