@@ -121,20 +121,8 @@ def list_public_tasks(
         if not is_postgres:
             tags.sort()
         fields["tags"] = tags
-        views.append(_stored_view(fields))
+        views.append(TaskPublic.model_construct(_fields_set=set(VIEW_FIELDS_SET), **fields))
     return views, total
-
-
-def _stored_view(fields: dict[str, Any]) -> TaskPublic:
-    """`TaskPublic.model_construct(**fields)` for a complete row in field order, 6x cheaper."""
-    # model_construct walks every field's defaults and aliases: ~40 us a view, 2 ms a page.
-    # A stored row has all fields, already valid, so this sets what it would set.
-    view: TaskPublic = TaskPublic.__new__(TaskPublic)
-    object.__setattr__(view, "__dict__", fields)
-    object.__setattr__(view, "__pydantic_fields_set__", set(VIEW_FIELDS_SET))
-    object.__setattr__(view, "__pydantic_extra__", None)
-    object.__setattr__(view, "__pydantic_private__", None)
-    return view
 
 
 def _page(
