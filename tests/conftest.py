@@ -1,5 +1,6 @@
 """Fixtures: every app-level test runs once on SQLite and once on a fresh Postgres database."""
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,16 @@ def client(app: FastAPI, engine: Engine) -> Iterator[TestClient]:
     """An HTTP client for the app (lifespan running), on a clean database."""
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Put the root logger back as it was after a test that configured logging."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

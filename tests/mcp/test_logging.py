@@ -2,7 +2,6 @@
 
 import logging
 import logging.config
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -12,16 +11,6 @@ from sqlalchemy import Engine
 from backend.logs import logging_config
 from tests.conftest import AuthedUser, make_settings
 from tests.mcp.conftest import LIST_TOOLS
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """Put the root logger back as it was after a test that configured logging."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 class TestMcpLogging:

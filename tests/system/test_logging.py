@@ -3,7 +3,6 @@
 import json
 import logging
 import logging.config
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -11,15 +10,6 @@ from fastapi.testclient import TestClient
 
 from backend.logs import logging_config
 from tests.conftest import make_settings
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def test_production_access_log_is_json_with_request_id(
