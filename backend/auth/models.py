@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from uuid import uuid4
 
 from pydantic import AfterValidator, EmailStr, StringConstraints, model_validator
+from pydantic.config import JsonDict
 from sqlmodel import Field, SQLModel
 
 from backend.auth.passwords import LoginPassword, NewPassword
@@ -47,6 +48,14 @@ class User(UserBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+USER_EXAMPLE: JsonDict = {
+    "id": "5b0c3c8e-1d2a-4c57-9a51-3f1f0e6b2a10",
+    "email": "ada@example.com",
+    "name": "Ada",
+    "created_at": "2026-01-01T12:00:00Z",
+}
+
+
 class UserPublic(UserBase):
     """A user as the API shows it; never carries the password hash."""
 
@@ -56,18 +65,7 @@ class UserPublic(UserBase):
     )
     created_at: datetime = Field(description="When the account was created (UTC).")
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "id": "5b0c3c8e-1d2a-4c57-9a51-3f1f0e6b2a10",
-                    "email": "ada@example.com",
-                    "name": "Ada",
-                    "created_at": "2026-01-01T12:00:00Z",
-                }
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [USER_EXAMPLE]}}
 
 
 class UserCreate(SQLModel):
@@ -134,12 +132,7 @@ class TokenResponse(SQLModel):
                     "refresh_token": "Jx0n7c3mS2bQ…",
                     "token_type": "bearer",
                     "expires_in": 900,
-                    "user": {
-                        "id": "5b0c3c8e-1d2a-4c57-9a51-3f1f0e6b2a10",
-                        "email": "ada@example.com",
-                        "name": "Ada",
-                        "created_at": "2026-01-01T12:00:00Z",
-                    },
+                    "user": USER_EXAMPLE,
                 }
             ]
         }
