@@ -24,6 +24,7 @@ from backend.tasks.fields import (
     Title,
     strip_text,
 )
+from backend.tasks.listing import TASK_ROWS, list_page
 from backend.tasks.models import (
     MAX_PAGE_SIZE,
     Recurrence,
@@ -151,8 +152,8 @@ def _list_tasks(session: Session, owner_id: str, args: BaseModel) -> dict[str, A
             "offset": 0,
         }
     )
-    tasks, total = task_service.list_tasks(session=session, owner_id=owner_id, query=query)
-    return {"tasks": [task_json(task) for task in tasks], "total": total}
+    tasks, total = list_page(session=session, owner_id=owner_id, query=query)
+    return {"tasks": TASK_ROWS.dump_python(tasks, mode="json"), "total": total}
 
 
 def _owned_task(session: Session, owner_id: str, task_id: int) -> Task:

@@ -4,13 +4,13 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Response, status
-from pydantic import TypeAdapter
 
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
 from backend.errors import error_responses
 from backend.tasks import service as task_service
 from backend.tasks.deps import OwnedTask, get_task_query
+from backend.tasks.listing import TASK_ROWS, list_page
 from backend.tasks.models import (
     CompletionUpdate,
     TagPublic,
@@ -23,7 +23,6 @@ from backend.tasks.models import (
 
 router = APIRouter(tags=["tasks"])
 
-TASK_LIST = TypeAdapter(list[TaskPublic])
 LIST_ERRORS = error_responses(401, 403, 422, 503)
 CREATE_ERRORS = error_responses(401, 403, 413, 422, 503)
 TASK_ERRORS = error_responses(401, 403, 404, 422, 503)
@@ -50,12 +49,12 @@ def list_tasks(
     Try `status=pending&priority=high&tag=work&sort=due_date&order=asc`. Ties in the sort
     order are broken by id, so paging with `offset` never repeats or skips a task.
     """
-    tasks, total = task_service.list_public_tasks(session=session, owner_id=user.id, query=query)
+    tasks, total = list_page(session=session, owner_id=user.id, query=query)
     # Done with the database: give the connection back here, in this worker thread, so the
     # session dependency's exit has no I/O left and needs no threadpool hop of its own.
     session.close()
-    # Serialised once here: returning models would make FastAPI validate every task again.
-    body = TASK_LIST.dump_json(tasks)
+    # Serialised once here: returning the rows would make FastAPI validate every task again.
+    body = TASK_ROWS.dump_json(tasks)
     return Response(body, media_type="application/json", headers={"X-Total-Count": str(total)})
 
 

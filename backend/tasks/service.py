@@ -1,4 +1,5 @@
-"""Every task query, scoped by owner: create, get, list, update, complete, delete, tags, stats.
+"""Every task query but the list (`listing`), scoped by owner: create, get, update, complete,
+delete, tags, stats.
 
 Functions that take a `Task` expect one obtained from `get_task` (or the `OwnedTask`
 dependency), so ownership is already checked. Writes commit before returning.
@@ -6,10 +7,8 @@ dependency), so ownership is already checked. Writes commit before returning.
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Row
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
@@ -19,52 +18,23 @@ from backend.errors import NotFoundError
 from backend.tasks.models import (
     Priority,
     Recurrence,
-    SortOrder,
     Tag,
     TagPublic,
     Task,
     TaskCreate,
     TaskPublic,
-    TaskQuery,
-    TaskSort,
     TaskStats,
-    TaskStatus,
     TaskTagLink,
     TaskUpdate,
 )
 from backend.tasks.recurrence import next_due
 
-TOTAL_LABEL = "total_count"
-TAGS_LABEL = "tag_names"
-VIEW_FIELDS = list(TaskPublic.model_fields)  # the JSON key order of a view
-VIEW_FIELDS_SET = frozenset(VIEW_FIELDS)
-PUBLIC_FIELDS = [name for name in VIEW_FIELDS if name != "tags"]
-PRIORITY_RANK = {Priority.low: 0, Priority.medium: 1, Priority.high: 2}
-LIKE_ESCAPE = "\\"
-
-
-def _tag_names_json(aggregate: Any) -> Any:
-    """Each page row's tag names as one JSON array: the tags ride on the page query."""
-    names = (
-        sa.select(aggregate)
-        .join(TaskTagLink, col(TaskTagLink.tag_id) == Tag.id)
-        .where(col(TaskTagLink.task_id) == Task.id)
-        .scalar_subquery()
-    )
-    return sa.type_coerce(names, sa.JSON).label(TAGS_LABEL)
-
-
-# Ordered like the `Task.tags` relationship: by name in the database's collation on Postgres;
-# SQLite before 3.44 cannot order inside an aggregate, so its names are sorted in Python
-# (its BINARY collation is code-point order, the same as `sorted`).
-TAG_NAMES_POSTGRES = _tag_names_json(func.json_agg(col(Tag.name)).aggregate_order_by(col(Tag.name)))
-TAG_NAMES_SQLITE = _tag_names_json(func.json_group_array(col(Tag.name)))
+PUBLIC_FIELDS = [name for name in TaskPublic.model_fields if name != "tags"]
 
 
 def to_public(task: Task) -> TaskPublic:
     """The API view of a task; equal to `TaskPublic.model_validate(task)`, built faster."""
-    # A stored task is already valid: skipping validation halves the cost of a page of 50
-    # (the lenient input validators would otherwise run on output too).
+    # A stored task is already valid: no need to run the lenient input validators on output.
     if task.id is None:
         raise ValueError("a task has no public view before it is saved")
     fields = {name: getattr(task, name) for name in PUBLIC_FIELDS}
@@ -89,61 +59,6 @@ def get_task(*, session: Session, owner_id: str, task_id: int) -> Task:
     if task is None:
         raise NotFoundError("Task not found")
     return task
-
-
-def list_tasks(*, session: Session, owner_id: str, query: TaskQuery) -> tuple[list[Task], int]:
-    """One page of the owner's tasks (tags loaded) and the total matching the filters.
-
-    The total rides on the page query as a window count, so a page is two queries
-    (tasks, then their tags); only a page past the end needs a separate count.
-    """
-    rows, total = _page(session=session, owner_id=owner_id, query=query, columns=[Task])
-    return [row[0] for row in rows], total
-
-
-def list_public_tasks(
-    *, session: Session, owner_id: str, query: TaskQuery
-) -> tuple[list[TaskPublic], int]:
-    """The page `list_tasks` returns, read as plain rows straight into public views.
-
-    The list route's path: same filters and order in ONE statement (each row's tags as a
-    JSON array from a correlated subquery, which Postgres runs only for the rows past the
-    LIMIT), without building ORM objects that would only become `TaskPublic` and be dropped.
-    """
-    is_postgres = session.get_bind().dialect.name == "postgresql"
-    tag_names = TAG_NAMES_POSTGRES if is_postgres else TAG_NAMES_SQLITE
-    columns = [tag_names if name == "tags" else col(getattr(Task, name)) for name in VIEW_FIELDS]
-    rows, total = _page(session=session, owner_id=owner_id, query=query, columns=columns)
-    views = []
-    for row in rows:
-        fields = dict(zip(VIEW_FIELDS, row, strict=False))
-        tags: list[str] = fields["tags"] or []  # a task without tags aggregates to NULL on Postgres
-        if not is_postgres:
-            tags.sort()
-        fields["tags"] = tags
-        views.append(TaskPublic.model_construct(_fields_set=set(VIEW_FIELDS_SET), **fields))
-    return views, total
-
-
-def _page(
-    *, session: Session, owner_id: str, query: TaskQuery, columns: Sequence[Any]
-) -> tuple[Sequence[Row[Any]], int]:
-    conditions = _filters(owner_id=owner_id, query=query)
-    total_column = func.count().over().label(TOTAL_LABEL)
-    stmt = (
-        sa.select(*columns, total_column)
-        .where(*conditions)
-        .order_by(*_ordering(session=session, query=query))
-        .limit(query.limit)
-        .offset(query.offset)
-    )
-    rows = session.execute(stmt).all()
-    if rows:
-        return rows, int(rows[0][-1])
-    if query.offset == 0:
-        return [], 0
-    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
-    return [], total
 
 
 def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
@@ -287,67 +202,3 @@ def _user_tags(*, session: Session, owner_id: str, names: Sequence[str]) -> list
     )
     stmt = select(Tag).where(Tag.user_id == owner_id, col(Tag.name).in_(names))
     return sorted(session.exec(stmt).all(), key=lambda tag: tag.name)
-
-
-def _filters(*, owner_id: str, query: TaskQuery) -> list[Any]:
-    conditions: list[Any] = [Task.user_id == owner_id]
-    if query.status is not TaskStatus.all:
-        conditions.append(col(Task.completed) == (query.status is TaskStatus.completed))
-    if query.priority is not None:
-        conditions.append(Task.priority == query.priority)
-    if query.tags:
-        tagged = (
-            select(TaskTagLink.task_id)
-            .join(Tag, col(Tag.id) == TaskTagLink.tag_id)
-            .where(Tag.user_id == owner_id, col(Tag.name).in_(query.tags))
-            .group_by(col(TaskTagLink.task_id))
-            .having(func.count() == len(query.tags))
-        )
-        conditions.append(col(Task.id).in_(tagged))
-    needle = (query.q or "").strip().casefold()
-    if needle:
-        conditions.append(col(Task.search_text).like(f"%{_escape_like(needle)}%", LIKE_ESCAPE))
-    if query.due_before is not None:
-        conditions.append(col(Task.due_date) <= query.due_before)
-    if query.due_after is not None:
-        conditions.append(col(Task.due_date) >= query.due_after)
-    if query.overdue is not None:
-        conditions.append(_overdue(utcnow()) if query.overdue else ~_overdue(utcnow()))
-    return conditions
-
-
-def _overdue(now: datetime) -> Any:
-    due = col(Task.due_date)
-    return sa.and_(~col(Task.completed), due.is_not(None), due < now)
-
-
-def _ordering(*, session: Session, query: TaskQuery) -> list[Any]:
-    descending = query.order is SortOrder.desc
-
-    def directed(expression: Any) -> Any:
-        return expression.desc() if descending else expression.asc()
-
-    keys: list[Any] = []
-    if query.sort is TaskSort.due_date:
-        keys.append(col(Task.due_date).is_(None))  # tasks without a due date last, either way
-        keys.append(directed(col(Task.due_date)))
-    elif query.sort is TaskSort.priority:
-        keys.append(directed(sa.case(PRIORITY_RANK, value=col(Task.priority))))
-    elif query.sort is TaskSort.title:
-        keys.append(directed(_title_key(session)))
-    else:
-        keys.append(directed(col(getattr(Task, query.sort.value))))
-    keys.append(directed(col(Task.id)))  # ties broken by id: pages never repeat or skip
-    return keys
-
-
-def _title_key(session: Session) -> Any:
-    # The case-folded title, compared byte-wise on both databases (Postgres collations differ).
-    key = col(Task.search_text)
-    return key.collate("C") if session.get_bind().dialect.name == "postgresql" else key
-
-
-def _escape_like(text: str) -> str:
-    for special in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(special, LIKE_ESCAPE + special)
-    return text

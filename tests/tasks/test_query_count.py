@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from backend.tasks import service as task_service
+from backend.tasks.listing import list_page
 from backend.tasks.models import Tag, Task, TaskQuery
 from tests.conftest import AuthedUser
 from tests.tasks.conftest import tasks_url
@@ -80,17 +80,14 @@ class TestListQueryCount:
         assert len(statements) <= MAX_LIST_QUERIES, statements
 
 
-class TestServiceListQueryCount:
+class TestListPageQueryCount:
     @pytest.mark.parametrize("count", [1, 100])
-    def test_orm_list_with_public_views_is_two_queries(
+    def test_a_page_with_its_tags_and_total_is_one_query(
         self, engine: Engine, session: Session, alice: AuthedUser, count: int
     ) -> None:
         seed_tagged_tasks(session, alice.id, count)
         with Session(engine) as fresh, count_queries(engine) as statements:
-            tasks, total = task_service.list_tasks(
-                session=fresh, owner_id=alice.id, query=TaskQuery(limit=100)
-            )
-            views = [task_service.to_public(task) for task in tasks]
+            views, total = list_page(session=fresh, owner_id=alice.id, query=TaskQuery(limit=100))
         assert len(views) == total == count
-        assert all(len(view.tags) == 2 for view in views)
-        assert len(statements) == 2, statements
+        assert all(len(view["tags"]) == 2 for view in views)
+        assert len(statements) == 1, statements
