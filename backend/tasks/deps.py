@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
@@ -33,73 +33,75 @@ def get_owned_task(task_id: TaskID, user: CurrentUser, session: SessionDep) -> T
 OwnedTask = Annotated[Task, Depends(get_owned_task)]
 
 
-async def get_task_query(
-    status: Annotated[
-        str,
-        Query(
-            description="`all`, `pending` or `completed` (`incomplete`/`active` mean pending).",
-            json_schema_extra={"enum": [s.value for s in TaskStatus]},
-        ),
-    ] = TaskStatus.all.value,
-    priority: Annotated[
-        str | None,
-        Query(
-            description="Only tasks of this priority.",
-            json_schema_extra={"enum": [p.value for p in Priority]},
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        Query(description="Repeatable; a task must carry every tag given.", examples=[["work"]]),
-    ] = None,
-    tags: Annotated[str | None, Query(include_in_schema=False)] = None,
-    q: Annotated[
-        str | None,
-        Query(description="Case-insensitive search in title and description.", max_length=200),
-    ] = None,
-    due_before: Annotated[
-        str | None,
-        Query(description="Due at or before (a date alone means the end of that day, UTC)."),
-    ] = None,
-    due_after: Annotated[
-        str | None,
-        Query(description="Due at or after (a date alone means the start of that day, UTC)."),
-    ] = None,
-    overdue: Annotated[
-        bool | None, Query(description="`true`: pending tasks past their due date.")
-    ] = None,
-    sort: Annotated[
-        str,
-        Query(description="Sort field.", json_schema_extra={"enum": [s.value for s in TaskSort]}),
-    ] = TaskSort.created_at.value,
-    sort_by: Annotated[str | None, Query(include_in_schema=False)] = None,
-    order: Annotated[
-        str,
-        Query(
-            description="Sort direction.", json_schema_extra={"enum": [o.value for o in SortOrder]}
-        ),
-    ] = SortOrder.desc.value,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Tasks to skip.")] = 0,
-) -> TaskQuery:
-    """Collect the list parameters (and their synonyms) into one validated `TaskQuery`."""
+class TaskListParams(BaseModel):
+    """The query string of `GET /tasks`, as documented; `to_query` gives the validated query.
+
+    One model rather than one parameter each: FastAPI validates it in a single pass.
+    """
+
+    status: str = Field(
+        default=TaskStatus.all.value,
+        description="`all`, `pending` or `completed` (`incomplete`/`active` mean pending).",
+        json_schema_extra={"enum": [s.value for s in TaskStatus]},
+    )
+    priority: str | None = Field(
+        default=None,
+        description="Only tasks of this priority.",
+        json_schema_extra={"enum": [p.value for p in Priority]},
+    )
+    tag: list[str] | None = Field(
+        default=None,
+        description="Repeatable; a task must carry every tag given.",
+        examples=[["work"]],
+    )
+    tags: str | None = Field(
+        default=None, description="The same as `tag`, comma-separated: `tags=work,home`."
+    )
+    q: str | None = Field(
+        default=None,
+        description="Case-insensitive search in title and description.",
+        max_length=200,
+    )
+    due_before: str | None = Field(
+        default=None,
+        description="Due at or before (a date alone means the end of that day, UTC).",
+    )
+    due_after: str | None = Field(
+        default=None,
+        description="Due at or after (a date alone means the start of that day, UTC).",
+    )
+    overdue: bool | None = Field(
+        default=None, description="`true`: pending tasks past their due date."
+    )
+    sort: str = Field(
+        default=TaskSort.created_at.value,
+        description="Sort field.",
+        json_schema_extra={"enum": [s.value for s in TaskSort]},
+    )
+    sort_by: str | None = Field(default=None, description="The same as `sort`.")
+    order: str = Field(
+        default=SortOrder.desc.value,
+        description="Sort direction.",
+        json_schema_extra={"enum": [o.value for o in SortOrder]},
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE, description="Page size.")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Tasks to skip.")
+
+    def to_query(self) -> TaskQuery:
+        """The validated `TaskQuery`, synonyms folded in; a bad value is a 422 on its field."""
+        tag_names = [*(self.tag or []), *(self.tags.split(",") if self.tags else [])]
+        raw = self.model_dump(exclude={"tag", "tags", "sort_by"})
+        raw["tags"] = [name for name in tag_names if name.strip()]
+        if self.sort_by is not None:
+            raw["sort"] = self.sort_by
+        try:
+            return TaskQuery.model_validate(raw)
+        except ValidationError as exc:
+            errors = [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
+            raise RequestValidationError(errors) from None
+
+
+async def get_task_query(params: Annotated[TaskListParams, Query()]) -> TaskQuery:
+    """The list's filters, sort and page as one validated `TaskQuery`."""
     # `async` on purpose: pure validation, no I/O, so it skips a hop through the threadpool.
-    tag_names = [*(tag or []), *(tags.split(",") if tags else [])]
-    raw = {
-        "status": status,
-        "priority": priority,
-        "tags": [name for name in tag_names if name.strip()],
-        "q": q,
-        "due_before": due_before,
-        "due_after": due_after,
-        "overdue": overdue,
-        "sort": sort_by if sort_by is not None else sort,
-        "order": order,
-        "limit": limit,
-        "offset": offset,
-    }
-    try:
-        return TaskQuery.model_validate(raw)
-    except ValidationError as exc:
-        errors = [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
-        raise RequestValidationError(errors) from None
+    return params.to_query()
