@@ -20,6 +20,7 @@ from backend.config import Settings
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 0x70D0A91  # arbitrary, stable: one advisory lock for schema upgrades
 LIBPQ_WITH_PGBOUNCER_PREPARE = 170000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def utcnow() -> datetime:
@@ -88,14 +89,25 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def autocommit_engine(engine: Engine) -> Engine:
+    """The same engine and pool, its connections in autocommit: no BEGIN, no ROLLBACK."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session on the app's engine for one request.
+
+    A safe method (GET, HEAD) gets its session in autocommit: its statements are reads that
+    need no common transaction (or the one-row insert that provisions an external user), so
+    the database is spared a BEGIN and a ROLLBACK round trip on every read request.
 
     `async` because opening a session does no I/O: it saves the threadpool hop FastAPI gives a
     sync dependency. Closing does I/O (rollback, connection back to the pool) only while a
     transaction is open, so only then does it go to the threadpool.
     """
-    session = Session(request.app.state.engine, expire_on_commit=False)
+    state = request.app.state
+    bind = state.autocommit_engine if request.method in SAFE_METHODS else state.engine
+    session = Session(bind, expire_on_commit=False)
     try:
         yield session
     finally:

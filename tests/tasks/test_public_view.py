@@ -1,4 +1,4 @@
-"""Views built without validation (`to_public`, the list's rows) equal the validated view exactly."""
+"""Views built without validation (`to_public`, the list rows) equal the validated view."""
 
 from datetime import UTC, datetime
 
