@@ -90,16 +90,23 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def autocommit_engine(engine: Engine) -> Engine:
-    """The same engine and pool, its connections in autocommit: no BEGIN, no ROLLBACK."""
+    """The same engine and pool, its connections in autocommit: no BEGIN, no ROLLBACK.
+
+    Postgres only: SQLite's driver sends no BEGIN before a read anyway, and switching its
+    connections back and forth would cost a PRAGMA each time.
+    """
+    if engine.dialect.name != "postgresql":
+        return engine
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session on the app's engine for one request.
 
-    A safe method (GET, HEAD) gets its session in autocommit: its statements are reads that
-    need no common transaction (or the one-row insert that provisions an external user), so
-    the database is spared a BEGIN and a ROLLBACK round trip on every read request.
+    A safe method (GET, HEAD, OPTIONS) gets its session in autocommit on Postgres: its
+    statements are reads that need no common transaction (or the one-row insert that
+    provisions an external user), so the database is spared a BEGIN and a ROLLBACK round trip
+    on every read request.
 
     `async` because opening a session does no I/O: it saves the threadpool hop FastAPI gives a
     sync dependency. Closing does I/O (rollback, connection back to the pool) only while a

@@ -85,6 +85,7 @@ def list_page(
     Two statements with the token's user lookup: the page carries its total as a window
     count and each row's tags; only a page past the end needs a separate count.
     """
+    session.flush()  # the ORM's autoflush: the Core connection would not see pending changes
     connection = session.connection()
     shape = ListShape.of(query, connection.dialect.name)
     params = _parameters(owner_id=owner_id, query=query)
