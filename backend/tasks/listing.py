@@ -82,8 +82,8 @@ def list_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the owner's tasks as `TaskPublic`-shaped dicts, and the total matching.
 
-    Two statements with the token's user lookup: the page carries its total as a window
-    count and each row's tags; only a page past the end needs a separate count.
+    One statement: the page carries its total as a window count and each row's tags; only a
+    page past the end needs a second one, the count.
     """
     session.flush()  # the ORM's autoflush: the Core connection would not see pending changes
     connection = session.connection()
