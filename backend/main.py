@@ -23,6 +23,7 @@ from backend.middleware import (
     SecurityHeadersMiddleware,
     UnhandledErrorMiddleware,
 )
+from backend.paging import TOTAL_COUNT_HEADER
 from backend.tasks.router import router as tasks_router
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -90,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Total-Count", REQUEST_ID_HEADER, "Location"],
+        expose_headers=[TOTAL_COUNT_HEADER, REQUEST_ID_HEADER, "Location"],
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(AccessLogMiddleware)

@@ -19,11 +19,10 @@ from backend.chat.models import (
 from backend.chat.providers.base import ChatProvider
 from backend.db import SessionDep
 from backend.errors import error_responses
-from backend.tasks.models import MAX_OFFSET, MAX_PAGE_SIZE
+from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE, TOTAL_COUNT_HEADER, total_count_response
 
 router = APIRouter(tags=["chat"])
 
-TOTAL_HEADER = "X-Total-Count"
 ConversationId = Annotated[
     int, Path(ge=1, le=MAX_CONVERSATION_ID, description="Conversation id.", examples=[12])
 ]
@@ -31,12 +30,6 @@ Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
 ]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.", examples=[0])]
-
-
-def total_header(counted: str) -> dict[str, Any]:
-    """OpenAPI for a 200 that carries `X-Total-Count`."""
-    description = f"How many {counted} there are, across all pages."
-    return {"headers": {TOTAL_HEADER: {"description": description, "schema": {"type": "integer"}}}}
 
 
 CHAT_EXAMPLES: dict[str, Any] = {
@@ -103,7 +96,10 @@ def chat(
 @router.get(
     "/conversations",
     summary="List your conversations",
-    responses={**error_responses(401, 403, 422, 503), 200: total_header("conversations")},
+    responses={
+        **error_responses(401, 403, 422, 503),
+        200: total_count_response("How many conversations there are, across all pages."),
+    },
 )
 def list_conversations(
     user: CurrentUser,
@@ -116,14 +112,17 @@ def list_conversations(
     conversations, total = service.list_conversations(
         session=session, owner_id=user.id, limit=limit, offset=offset
     )
-    response.headers[TOTAL_HEADER] = str(total)
+    response.headers[TOTAL_COUNT_HEADER] = str(total)
     return [ConversationPublic.model_validate(item) for item in conversations]
 
 
 @router.get(
     "/conversations/{conversation_id}",
     summary="Get a conversation with its messages",
-    responses={**error_responses(401, 403, 404, 422, 503), 200: total_header("messages")},
+    responses={
+        **error_responses(401, 403, 404, 422, 503),
+        200: total_count_response("How many messages there are, across all pages."),
+    },
 )
 def get_conversation(
     conversation: OwnedConversation,
@@ -138,7 +137,7 @@ def get_conversation(
     messages, total = service.list_messages(
         session=session, conversation_id=conversation.id, limit=limit, offset=offset
     )
-    response.headers[TOTAL_HEADER] = str(total)
+    response.headers[TOTAL_COUNT_HEADER] = str(total)
     return ConversationDetail(
         **ConversationPublic.model_validate(conversation).model_dump(),
         message_count=total,

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from backend.chat import prompts
 from backend.errors import AppError
+from backend.paging import MAX_PAGE_SIZE
 from backend.tasks import service as task_service
 from backend.tasks.deps import MAX_TASK_ID
 from backend.tasks.fields import (
@@ -26,7 +27,6 @@ from backend.tasks.fields import (
 )
 from backend.tasks.listing import TASK_ROWS, list_page
 from backend.tasks.models import (
-    MAX_PAGE_SIZE,
     Recurrence,
     Task,
     TaskCreate,

@@ -8,10 +8,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
+from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks import service as task_service
 from backend.tasks.models import (
-    MAX_OFFSET,
-    MAX_PAGE_SIZE,
     Priority,
     SortOrder,
     Task,

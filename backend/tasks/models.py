@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, model_validator
 from sqlmodel import Field, Relationship, SQLModel
 
 from backend.db import UTCDateTime, utcnow
+from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks.fields import (
     MAX_TAG_LENGTH,
     Description,
@@ -67,8 +68,6 @@ class SortOrder(StrEnum):
     desc = "desc"
 
 
-MAX_PAGE_SIZE = 100
-MAX_OFFSET = 1_000_000_000  # well inside BIGINT: a huge offset is a 422, not a database error
 STATUS_SYNONYMS = {"incomplete": "pending", "active": "pending"}
 
 

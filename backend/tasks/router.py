@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Response, status
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
 from backend.errors import error_responses
+from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
 from backend.tasks.deps import OwnedTask, get_task_query
 from backend.tasks.listing import TASK_ROWS, list_page
@@ -27,19 +28,16 @@ LIST_ERRORS = error_responses(401, 403, 422, 503)
 CREATE_ERRORS = error_responses(401, 403, 413, 422, 503)
 TASK_ERRORS = error_responses(401, 403, 404, 422, 503)
 WRITE_ERRORS = error_responses(401, 403, 404, 413, 422, 503)
-TOTAL_HEADER = {
-    "X-Total-Count": {
-        "description": "How many tasks match the filters, across all pages.",
-        "schema": {"type": "integer"},
-    }
-}
 
 
 @router.get(
     "/tasks",
     summary="List tasks",
     response_model=list[TaskPublic],
-    responses={**LIST_ERRORS, 200: {"headers": TOTAL_HEADER}},
+    responses={
+        **LIST_ERRORS,
+        200: total_count_response("How many tasks match the filters, across all pages."),
+    },
 )
 def list_tasks(
     user: CurrentUser, session: SessionDep, query: Annotated[TaskQuery, Depends(get_task_query)]
@@ -55,7 +53,7 @@ def list_tasks(
     session.close()
     # Serialised once here: returning the rows would make FastAPI validate every task again.
     body = TASK_ROWS.dump_json(tasks)
-    return Response(body, media_type="application/json", headers={"X-Total-Count": str(total)})
+    return Response(body, media_type="application/json", headers={TOTAL_COUNT_HEADER: str(total)})
 
 
 @router.post(
