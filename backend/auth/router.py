@@ -1,10 +1,9 @@
 """`/api/auth`: register, log in (form or JSON), refresh, log out, who am I."""
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 from sqlmodel import Field, SQLModel
 
 from backend.auth import accounts
@@ -23,7 +22,7 @@ from backend.auth.ratelimit import AuthRateLimit
 from backend.auth.refresh import revoke_refresh_token
 from backend.config import Settings
 from backend.db import SessionDep
-from backend.errors import UnauthorizedError, error_responses
+from backend.errors import UnauthorizedError, error_responses, validated
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -118,18 +117,6 @@ def token(
     return _log_in(credentials, response, session, settings)
 
 
-ModelT = TypeVar("ModelT", bound=SQLModel)
-
-
-def _body_as(model: type[ModelT], data: Any) -> ModelT:
-    # A body read by hand, validated with FastAPI's error shape (locations under `body`).
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
-
-
 async def _json_body(request: Request, problem: str) -> Any:
     try:
         return await request.json()
@@ -149,7 +136,7 @@ async def login_credentials(request: Request) -> Credentials:
         }
     else:
         data = await _json_body(request, "Body must be JSON or a form")
-    return _body_as(Credentials, data)
+    return validated(Credentials, data, location="body")
 
 
 LOGIN_BODY_DOC: dict[str, Any] = {
@@ -221,7 +208,8 @@ async def logout_body(request: Request) -> RefreshRequest | None:
         return None
     if not (await request.body()).strip():
         return None
-    return _body_as(RefreshRequest, await _json_body(request, "Body is not valid JSON"))
+    data = await _json_body(request, "Body is not valid JSON")
+    return validated(RefreshRequest, data, location="body")
 
 
 LOGOUT_BODY_DOC: dict[str, Any] = {

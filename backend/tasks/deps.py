@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
+from backend.errors import validated
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks import service as task_service
 from backend.tasks.models import (
@@ -93,11 +93,7 @@ class TaskListParams(BaseModel):
         raw["tags"] = [name for name in tag_names if name.strip()]
         if self.sort_by is not None:
             raw["sort"] = self.sort_by
-        try:
-            return TaskQuery.model_validate(raw)
-        except ValidationError as exc:
-            errors = [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
-            raise RequestValidationError(errors) from None
+        return validated(TaskQuery, raw, location="query")
 
 
 async def get_task_query(params: Annotated[TaskListParams, Query()]) -> TaskQuery:
