@@ -46,7 +46,6 @@ DescriptionArg = Annotated[Description, Field(description="Longer notes, up to 2
 PriorityArg = Annotated[LenientPriority, Field(description="low, medium or high.")]
 TagsArg = Annotated[TagList, Field(description='Short labels, e.g. ["work", "home"].')]
 DueDateArg = Annotated[
-    DueAfter,
     DueDate,
     Field(
         description="ISO 8601 date-time, UTC when no offset is given; a date alone "

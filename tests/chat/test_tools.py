@@ -153,6 +153,20 @@ class TestRunTool:
         assert (task["title"], task["priority"], task["due_date"]) == ("Buy milk", "high", None)
         assert task["tags"] == ["errands", "home"]
 
+    def test_date_only_due_date_and_due_before_mean_the_end_of_that_day(
+        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        added = run_tool(
+            "add_task", {"title": "Pay rent", "due_date": "2026-12-01"}, session=session,
+            owner_id=alice.id,
+        )  # fmt: skip
+        assert added.result["task"]["due_date"] == "2026-12-01T23:59:59Z"
+        seed_task(alice, "Late that day", due_date="2026-12-01T20:00:00Z")
+        outcome = run_tool(
+            "list_tasks", {"due_before": "2026-12-01"}, session=session, owner_id=alice.id
+        )
+        assert {task["title"] for task in outcome.result["tasks"]} == {"Pay rent", "Late that day"}
+
     def test_date_only_due_after_includes_that_day(
         self, session: Session, alice: AuthedUser, seed_task: SeedTask
     ) -> None:
