@@ -109,8 +109,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     on every read request.
 
     `async` because opening a session does no I/O: it saves the threadpool hop FastAPI gives a
-    sync dependency. Closing does I/O (rollback, connection back to the pool) only while a
-    transaction is open, so only then does it go to the threadpool.
+    sync dependency. Closing does I/O (a ROLLBACK) only while a database transaction is open,
+    so only then does it go to the threadpool; an autocommit session never has one.
     """
     state = request.app.state
     bind = state.autocommit_engine if request.method in SAFE_METHODS else state.engine
@@ -118,7 +118,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        if session.in_transaction():
+        if session.in_transaction() and bind is state.engine:
             await run_in_threadpool(session.close)
         else:
             session.close()

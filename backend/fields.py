@@ -1,10 +1,12 @@
-"""Field rules every feature shares: no string with a NUL byte gets past validation."""
+"""Field rules every feature shares: no string with a NUL byte gets past validation, and no
+id beyond what the database can store."""
 
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
 NUL = "\x00"
+MAX_INT_ID = 2**31 - 1  # the Postgres `integer` range: a larger id is a 422, not a 500
 
 
 def contains_nul(value: str) -> bool:

@@ -9,11 +9,10 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from backend.db import UTCDateTime, utcnow
-from backend.fields import SafeStr
+from backend.fields import MAX_INT_ID, SafeStr
 
 MAX_MESSAGE_CHARS = 4000
 MAX_TITLE_CHARS = 200
-MAX_CONVERSATION_ID = 2**31 - 1  # the Postgres `integer` range: larger is a 422, not a 500
 
 
 class Role(StrEnum):
@@ -125,7 +124,7 @@ class ChatRequest(SQLModel):
     conversation_id: int | None = Field(
         default=None,
         ge=1,
-        le=MAX_CONVERSATION_ID,
+        le=MAX_INT_ID,
         description="Continue this conversation (a number or numeric string); omit to start one.",
         schema_extra={"examples": [None]},
     )

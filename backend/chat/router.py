@@ -4,11 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
 
-from backend.auth.deps import CurrentUser
+from backend.auth.deps import AppSettings, CurrentUser
 from backend.chat import service
 from backend.chat.agent import run_turn, turn_lease
 from backend.chat.models import (
-    MAX_CONVERSATION_ID,
     ChatRequest,
     ChatResponse,
     Conversation,
@@ -19,12 +18,13 @@ from backend.chat.models import (
 from backend.chat.providers.base import ChatProvider
 from backend.db import SessionDep
 from backend.errors import error_responses
+from backend.fields import MAX_INT_ID
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE, TOTAL_COUNT_HEADER, total_count_response
 
 router = APIRouter(tags=["chat"])
 
 ConversationId = Annotated[
-    int, Path(ge=1, le=MAX_CONVERSATION_ID, description="Conversation id.", examples=[12])
+    int, Path(ge=1, le=MAX_INT_ID, description="Conversation id.", examples=[12])
 ]
 Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
@@ -54,8 +54,8 @@ def get_owned_conversation(
     )
 
 
-def get_chat_provider(request: Request) -> ChatProvider:
-    """The app's chat provider (built from settings by `create_app`)."""
+async def get_chat_provider(request: Request) -> ChatProvider:
+    """The app's chat provider (built from settings by `create_app`; no I/O, so `async`)."""
     provider: ChatProvider = request.app.state.chat_provider
     return provider
 
@@ -74,7 +74,7 @@ def chat(
     user: CurrentUser,
     session: SessionDep,
     provider: ProviderDep,
-    request: Request,
+    settings: AppSettings,
 ) -> ChatResponse:
     """One stateless turn: the conversation's recent history is read from the database, your
     message is stored, the assistant acts on your tasks through its tools, and its answer is
@@ -82,7 +82,6 @@ def chat(
     AI provider fails, the answer is 502 and your message stays stored. One turn at a time per
     conversation: while an earlier message of it is still being answered, another is refused
     with 409 and `Retry-After`, and nothing is stored."""
-    settings = request.app.state.settings
     return run_turn(
         session=session,
         owner_id=user.id,

@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 
 from backend.chat import prompts
 from backend.errors import AppError
+from backend.fields import MAX_INT_ID
 from backend.paging import MAX_PAGE_SIZE
 from backend.tasks import service as task_service
-from backend.tasks.deps import MAX_TASK_ID
 from backend.tasks.fields import (
     Description,
     DueAfter,
@@ -39,7 +39,7 @@ LIST_LIMIT_DEFAULT = 20
 # The tasks feature's lenient field types: NUL refused, enums in any case, a date alone is the
 # end of that day, tags as a list or "a, b".
 TaskId = Annotated[
-    int, Field(ge=1, le=MAX_TASK_ID, description="The task's id, as list_tasks shows it.")
+    int, Field(ge=1, le=MAX_INT_ID, description="The task's id, as list_tasks shows it.")
 ]
 TitleArg = Annotated[Title, Field(description="Short title, 1-200 characters.")]
 DescriptionArg = Annotated[Description, Field(description="Longer notes, up to 2000 characters.")]

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
 from backend.errors import validated
+from backend.fields import MAX_INT_ID
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks import service as task_service
 from backend.tasks.models import (
@@ -19,9 +20,7 @@ from backend.tasks.models import (
     TaskStatus,
 )
 
-MAX_TASK_ID = 2**31 - 1  # the Postgres `integer` range: a larger id is a 422, not a 500
-
-TaskID = Annotated[int, Path(description="The task's id.", ge=1, le=MAX_TASK_ID, examples=[1])]
+TaskID = Annotated[int, Path(description="The task's id.", ge=1, le=MAX_INT_ID, examples=[1])]
 
 
 def get_owned_task(task_id: TaskID, user: CurrentUser, session: SessionDep) -> Task:
