@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from backend.chat import prompts
 from backend.errors import AppError
@@ -160,19 +160,11 @@ def _owned_task(session: Session, owner_id: str, task_id: int) -> Task:
 
 
 def _next_occurrence(session: Session, task: Task) -> Task | None:
-    """The occurrence completing `task` just scheduled: the newest pending copy after it."""
-    return session.exec(
-        select(Task)
-        .where(
-            Task.user_id == task.user_id,
-            Task.title == task.title,
-            Task.recurrence == task.recurrence,
-            col(Task.completed).is_(False),
-            col(Task.id) > task.id,
-        )
-        .order_by(col(Task.id).desc())
-        .limit(1)
-    ).first()
+    """The pending occurrence completing `task` scheduled, if any (`next_occurrence_id`)."""
+    if task.next_occurrence_id is None:
+        return None
+    following = session.get(Task, task.next_occurrence_id)
+    return following if following is not None and not following.completed else None
 
 
 def _complete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
