@@ -15,7 +15,7 @@ from backend.auth.models import UserCreate
 from backend.config import get_settings
 from backend.db import create_db_engine, run_migrations
 from backend.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
-from backend.errors import ConflictError
+from backend.errors import ConflictError, describe_errors
 from backend.logs import logging_config
 
 DEFAULT_OPENAPI_PATH = Path("specs/openapi.json")
@@ -74,8 +74,7 @@ def create_user(args: argparse.Namespace) -> None:
     try:
         user_in = UserCreate(email=args.email, password=password, name=args.name)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        sys.exit(f"Invalid user: {problems}")
+        sys.exit(f"Invalid user: {describe_errors(exc.errors())}")
     settings = get_settings()
     engine = create_db_engine(settings)
     try:

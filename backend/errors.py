@@ -1,7 +1,7 @@
 """Domain exceptions and the one error format: `{"detail", "code", "message"}`."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -113,8 +113,10 @@ def error_response(
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
-def summarize_validation_errors(errors: list[dict[str, Any]]) -> str:
-    """Sum up FastAPI's field errors in one readable sentence."""
+def describe_errors(errors: Iterable[Mapping[str, Any]]) -> str:
+    """Validation errors in one line, `field: message; …` (FastAPI's `body` prefix left out).
+
+    Used by the API's 422 message, the chat tools' argument errors and the CLI."""
     parts = []
     for error in errors:
         if error.get("type") == "json_invalid":  # its `loc` is a byte offset, not a field
@@ -122,7 +124,13 @@ def summarize_validation_errors(errors: list[dict[str, Any]]) -> str:
             continue
         location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
         parts.append(f"{location}: {error.get('msg', 'invalid')}" if location else error["msg"])
-    return "Invalid request: " + "; ".join(parts) if parts else "Invalid request"
+    return "; ".join(parts)
+
+
+def summarize_validation_errors(errors: list[dict[str, Any]]) -> str:
+    """Sum up FastAPI's field errors in one readable sentence."""
+    described = describe_errors(errors)
+    return f"Invalid request: {described}" if described else "Invalid request"
 
 
 def validated(model: type[ModelT], data: Any, *, location: str) -> ModelT:

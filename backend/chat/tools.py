@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sqlmodel import Session
 
 from backend.chat import prompts
-from backend.errors import AppError
+from backend.errors import AppError, describe_errors
 from backend.fields import MAX_INT_ID
 from backend.paging import MAX_PAGE_SIZE
 from backend.tasks import service as task_service
@@ -239,13 +239,8 @@ def _error(message: str) -> ToolOutcome:
     return ToolOutcome(ok=False, result={"error": message})
 
 
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors(include_url=False):
-        location = ".".join(str(part) for part in error["loc"])
-        text = error["msg"]
-        parts.append(f"{location}: {text}" if location else text)
-    return "Invalid arguments: " + "; ".join(parts)
+def _invalid_arguments(exc: ValidationError) -> str:
+    return "Invalid arguments: " + describe_errors(exc.errors())
 
 
 def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> BaseModel | str:
@@ -262,7 +257,7 @@ def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> BaseM
     try:
         return spec.arguments.model_validate(dict(raw))
     except ValidationError as exc:
-        return _validation_message(exc)
+        return _invalid_arguments(exc)
 
 
 def run_tool(
@@ -279,7 +274,7 @@ def run_tool(
         result = spec.handler(session, owner_id, parsed)
     except ValidationError as exc:
         session.rollback()
-        return _error(_validation_message(exc))
+        return _error(_invalid_arguments(exc))
     except AppError as exc:
         # NotFoundError covers another user's task too, so ids never leak.
         session.rollback()
