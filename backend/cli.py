@@ -4,16 +4,17 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlalchemy import Engine
 
 from backend.auth.accounts import create_account
 from backend.auth.models import UserCreate
-from backend.config import get_settings
-from backend.db import create_db_engine, run_migrations
+from backend.config import Settings, get_settings
+from backend.db import create_db_engine, open_session, run_migrations
 from backend.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from backend.errors import ConflictError, describe_errors
 from backend.logs import logging_config
@@ -21,14 +22,21 @@ from backend.logs import logging_config
 DEFAULT_OPENAPI_PATH = Path("specs/openapi.json")
 
 
-def migrate(_args: argparse.Namespace) -> None:
-    """Apply all migrations (under an advisory lock on Postgres)."""
-    engine = create_db_engine(get_settings())
+@contextmanager
+def migrated_database(settings: Settings) -> Iterator[Engine]:
+    """An engine on the configured database, its schema brought up to date; disposed after."""
+    engine = create_db_engine(settings)
     try:
         run_migrations(engine)
+        yield engine
     finally:
         engine.dispose()
-    print("Database is up to date.")
+
+
+def migrate(_args: argparse.Namespace) -> None:
+    """Apply all migrations (under an advisory lock on Postgres)."""
+    with migrated_database(get_settings()):
+        print("Database is up to date.")
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -76,28 +84,19 @@ def create_user(args: argparse.Namespace) -> None:
     except ValidationError as exc:
         sys.exit(f"Invalid user: {describe_errors(exc.errors())}")
     settings = get_settings()
-    engine = create_db_engine(settings)
     try:
-        run_migrations(engine)
-        with Session(engine, expire_on_commit=False) as session:
+        with migrated_database(settings) as engine, open_session(engine) as session:
             user = create_account(session=session, user_in=user_in, settings=settings)
     except ConflictError as exc:
         sys.exit(exc.message)
-    finally:
-        engine.dispose()
     print(f"Created user {user.id} <{user.email}>")
 
 
 def seed_demo_account(_args: argparse.Namespace) -> None:
     """Create the demo account and its sample tasks (idempotent)."""
     settings = get_settings()
-    engine = create_db_engine(settings)
-    try:
-        run_migrations(engine)
-        with Session(engine, expire_on_commit=False) as session:
-            _user, added = seed_demo(session=session, settings=settings)
-    finally:
-        engine.dispose()
+    with migrated_database(settings) as engine, open_session(engine) as session:
+        _user, added = seed_demo(session=session, settings=settings)
     state = f"added {added} sample tasks" if added else "already had tasks; left as is"
     print(f"Demo account {DEMO_EMAIL} / {DEMO_PASSWORD}: {state}.")
 

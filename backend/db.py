@@ -128,7 +128,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def open_session(engine: Engine) -> Session:
-    """A session on the app's engine for work outside a FastAPI route (the MCP endpoint)."""
+    """A session on an engine for work outside a FastAPI route (the MCP endpoint, the CLI)."""
     return Session(engine, expire_on_commit=False)
 
 
