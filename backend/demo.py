@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, func, select
 
-from backend.auth.accounts import create_account
+from backend.auth.accounts import create_account, user_by_email
 from backend.auth.models import User, UserCreate
 from backend.config import Settings
 from backend.db import utcnow
@@ -76,7 +76,7 @@ def seed_demo(*, session: Session, settings: Settings) -> tuple[User, int]:
 
     Returns the user and how many tasks were added (0 when it was already seeded).
     """
-    user = session.exec(select(User).where(User.email == DEMO_EMAIL)).first()
+    user = user_by_email(session, DEMO_EMAIL)
     if user is None:
         user_in = UserCreate(email=DEMO_EMAIL, password=DEMO_PASSWORD, name=DEMO_NAME)
         user = create_account(session=session, user_in=user_in, settings=settings)

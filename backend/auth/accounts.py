@@ -14,11 +14,16 @@ BAD_CREDENTIALS_MESSAGE = "Incorrect email or password"
 EMAIL_TAKEN_MESSAGE = "An account with this email already exists"
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    """The account with this (already lower-cased) email, if any."""
+    return session.exec(select(User).where(User.email == email)).first()
+
+
 def create_account(*, session: Session, user_in: UserCreate, settings: Settings) -> User:
     """Create a password account; 409 if the email (in any case) is taken."""
     # Hash before touching the database, so no pooled connection is held while bcrypt runs.
     password_hash = hash_password(user_in.password, rounds=settings.bcrypt_rounds)
-    if session.exec(select(User.id).where(User.email == user_in.email)).first():
+    if user_by_email(session, user_in.email) is not None:
         raise ConflictError(EMAIL_TAKEN_MESSAGE)
     user = User(email=user_in.email, name=user_in.name, password_hash=password_hash)
     session.add(user)
@@ -35,7 +40,7 @@ def authenticate_password(
     *, session: Session, email: str, password: str, settings: Settings
 ) -> User:
     """The active user with these credentials; one 401 for unknown email and wrong password."""
-    user = session.exec(select(User).where(User.email == email)).first()
+    user = user_by_email(session, email)
     password_hash = user.password_hash if user is not None else None
     # End the read transaction: during a login storm, requests queue for bcrypt, and each
     # would otherwise hold a pooled connection the whole time (exhausting the pool).

@@ -8,8 +8,9 @@ from typing import Any
 import jwt
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from backend.auth.accounts import user_by_email
 from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Email, User
 from backend.auth.security import token_errors
 from backend.config import Settings
@@ -138,7 +139,7 @@ def external_user(claims: dict[str, Any], *, session: Session) -> User:
     if user is not None:
         return user
     email = _claim_email(claims)
-    if email is not None and session.exec(select(User.id).where(User.email == email)).first():
+    if email is not None and user_by_email(session, email) is not None:
         email = None  # the address belongs to another account: never merge on an email claim
     user = User(id=subject, email=email, name=_claim_text(claims, "name", MAX_NAME_LENGTH))
     session.add(user)

@@ -14,6 +14,7 @@ from backend.auth.models import (
     Email,
     RefreshRequest,
     TokenResponse,
+    User,
     UserCreate,
     UserPublic,
 )
@@ -72,6 +73,12 @@ def _log_in(
     user = accounts.authenticate_password(
         session=session, email=credentials.email, password=credentials.password, settings=settings
     )
+    return _start_session(user, response, session, settings)
+
+
+def _start_session(
+    user: User, response: Response, session: SessionDep, settings: Settings
+) -> TokenResponse:
     tokens = accounts.start_session(session=session, user=user, settings=settings)
     _set_refresh_cookie(response, tokens, settings)
     return tokens
@@ -94,9 +101,7 @@ def register(
     """Create a password account and log it in: the user, an access token and a refresh token."""
     rate_limit(email=user_in.email)
     user = accounts.create_account(session=session, user_in=user_in, settings=settings)
-    tokens = accounts.start_session(session=session, user=user, settings=settings)
-    _set_refresh_cookie(response, tokens, settings)
-    return tokens
+    return _start_session(user, response, session, settings)
 
 
 @router.post(
