@@ -17,57 +17,40 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 (published on purpose: it is the d
 DEMO_NAME = "Demo User"
 
 
-def demo_tasks(now: datetime) -> list[tuple[TaskCreate, bool]]:
-    """A varied list (priorities, tags, past and future due dates, repeats), each with done-ness."""
+def demo_tasks(now: datetime) -> list[TaskCreate]:
+    """A varied list: priorities, tags, past and future due dates, repeats, one already done."""
     day = timedelta(days=1)
     high, low = Priority.high, Priority.low
     return [
-        (
-            TaskCreate(
-                title="Buy groceries",
-                description="Milk, eggs, bread",
-                priority=high,
-                tags=["errands", "home"],
-                due_date=now + day,
-            ),
-            False,
+        TaskCreate(
+            title="Buy groceries",
+            description="Milk, eggs, bread",
+            priority=high,
+            tags=["errands", "home"],
+            due_date=now + day,
         ),
-        (
-            TaskCreate(
-                title="Water the plants",
-                tags=["home"],
-                recurrence=Recurrence.weekly,
-                due_date=now + 2 * day,
-            ),
-            False,
+        TaskCreate(
+            title="Water the plants",
+            tags=["home"],
+            recurrence=Recurrence.weekly,
+            due_date=now + 2 * day,
         ),
-        (
-            TaskCreate(
-                title="Submit expense report", priority=high, tags=["work"], due_date=now - day
-            ),
-            False,
+        TaskCreate(title="Submit expense report", priority=high, tags=["work"], due_date=now - day),
+        TaskCreate(
+            title="Prepare slides for Monday",
+            description="Q4 roadmap review",
+            tags=["work"],
+            due_date=now + 4 * day,
         ),
-        (
-            TaskCreate(
-                title="Prepare slides for Monday",
-                description="Q4 roadmap review",
-                tags=["work"],
-                due_date=now + 4 * day,
-            ),
-            False,
+        TaskCreate(
+            title="Pay rent",
+            priority=high,
+            tags=["home", "finance"],
+            recurrence=Recurrence.monthly,
+            due_date=now + 10 * day,
         ),
-        (
-            TaskCreate(
-                title="Pay rent",
-                priority=high,
-                tags=["home", "finance"],
-                recurrence=Recurrence.monthly,
-                due_date=now + 10 * day,
-            ),
-            False,
-        ),
-        (TaskCreate(title="Read one chapter", priority=low, tags=["personal"]), False),
-        (TaskCreate(title="Call the dentist", priority=low, tags=["health"]), True),
+        TaskCreate(title="Read one chapter", priority=low, tags=["personal"]),
+        TaskCreate(title="Call the dentist", priority=low, tags=["health"], completed=True),
     ]
 
 
@@ -83,8 +66,6 @@ def seed_demo(*, session: Session, settings: Settings) -> tuple[User, int]:
     if session.exec(select(func.count()).where(Task.user_id == user.id)).one():
         return user, 0
     tasks = demo_tasks(utcnow())
-    for task_in, done in tasks:
-        task = task_service.create_task(session=session, owner_id=user.id, task_in=task_in)
-        if done:
-            task_service.set_completed(session=session, task=task, completed=True)
+    for task_in in tasks:
+        task_service.create_task(session=session, owner_id=user.id, task_in=task_in)
     return user, len(tasks)
