@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
 from backend.auth.deps import check_user_path
+from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.router import router as auth_router
 from backend.chat.providers import build_provider
 from backend.chat.router import router as chat_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.autocommit_engine = autocommit_engine(engine)
     app.state.chat_provider = build_provider(settings)
+    app.state.auth_rate_limiter = AuthRateLimiter(settings) if settings.rate_limit_enabled else None
 
     install_error_handlers(app)
     install_docs(app)

@@ -88,15 +88,6 @@ class AuthRateLimiter:
             raise ServiceUnavailableError() from exc
 
 
-def _app_limiter(request: Request) -> AuthRateLimiter:
-    # Built on first use; only ever called on the event loop, so no lock is needed.
-    limiter: AuthRateLimiter | None = getattr(request.app.state, "auth_rate_limiter", None)
-    if limiter is None:
-        limiter = AuthRateLimiter(request.app.state.settings)
-        request.app.state.auth_rate_limiter = limiter
-    return limiter
-
-
 RateLimit = Callable[..., None]
 
 
@@ -107,9 +98,9 @@ async def auth_rate_limit(request: Request) -> RateLimit:
     returns talks to the store and is called from the sync route, in the threadpool.
     """
     settings: Settings = request.app.state.settings
-    if not settings.rate_limit_enabled:
+    limiter: AuthRateLimiter | None = request.app.state.auth_rate_limiter
+    if limiter is None:
         return lambda **_: None
-    limiter = _app_limiter(request)
     ip = client_ip(
         request.client.host if request.client else None,
         request.headers.get("x-forwarded-for"),
