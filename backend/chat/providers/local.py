@@ -129,11 +129,7 @@ def _pick(selection: Selection, candidates: list[dict[str, Any]]) -> int | None:
     if selection.number is not None and selection.number in ids:
         return selection.number
     position = selection.position if selection.position is not None else selection.number
-    if position == -1 and ids:
-        return ids[-1]
-    if position is not None and 1 <= position <= len(ids):
-        return ids[position - 1]
-    return None
+    return _id_at(candidates, position) if position is not None else None
 
 
 class LocalEngine:
@@ -222,12 +218,20 @@ class LocalEngine:
         return _single(matches, ref.words, outcome.result["total"], now)
 
 
-def _at_position(candidates: list[dict[str, Any]], position: int) -> int | str:
-    """The task at a 1-based position of the tasks last shown (-1: the last one)."""
-    if position == -1:
+def _id_at(candidates: list[dict[str, Any]], position: int) -> int | None:
+    """The id of the task at a 1-based position of `candidates` (-1: the last one), if any."""
+    if position == -1 and candidates:
         return int(candidates[-1]["id"])
     if 1 <= position <= len(candidates):
         return int(candidates[position - 1]["id"])
+    return None
+
+
+def _at_position(candidates: list[dict[str, Any]], position: int) -> int | str:
+    """The task at a 1-based position of the tasks last shown (-1: the last one)."""
+    found = _id_at(candidates, position)
+    if found is not None:
+        return found
     shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
     return f"I only showed {shown}; tell me its number instead."
 
