@@ -36,7 +36,11 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "production", "test"] = "development"
     database_url: str = "sqlite:///./todo.db"
-    db_pool_size: int = Field(default=5, ge=1)
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="Connections each of the two pools keeps (see db.py); opened on demand.",
+    )
     db_max_overflow: int = Field(default=10, ge=0)
     db_connect_timeout: int = Field(
         default=5, ge=1, description="Seconds to wait for a connection."

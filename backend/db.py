@@ -10,7 +10,8 @@ from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, create_engine, event, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 0x70D0A91  # arbitrary, stable: one advisory lock for schema upgrades
 LIBPQ_WITH_PGBOUNCER_PREPARE = 170000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT = 30  # seconds a connection waits for another's write lock
+SQLITE_CONNECT_ARGS = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
 
 
 def utcnow() -> datetime:
@@ -50,23 +53,43 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def create_db_engine(settings: Settings) -> Engine:
-    """Build the one engine of an app from its settings."""
+    """Build the engine of an app's worker threads (the ORM sessions) from its settings."""
     if settings.is_sqlite:
-        engine = create_engine(
-            settings.database_url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-        )
+        engine = create_engine(settings.database_url, connect_args=SQLITE_CONNECT_ARGS)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(
-        settings.database_url,
-        pool_pre_ping=True,
-        pool_recycle=settings.db_pool_recycle,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_connect_timeout,
-        connect_args=postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
+    return create_engine(settings.database_url, **_postgres_options(settings))
+
+
+def create_async_db_engine(settings: Settings) -> AsyncEngine:
+    """Build the engine of an app's reads on the event loop, its connections in autocommit.
+
+    It serves what a request reads without a worker thread: the user behind a token and the
+    task list. A second pool beside the threads' one, sized by the same settings; both are
+    lazy, so an instance opens only the connections its load needs.
+    """
+    if settings.is_sqlite:
+        url = make_url(settings.database_url).set(drivername="sqlite+aiosqlite")
+        engine = create_async_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}, isolation_level="AUTOCOMMIT"
+        )
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        return engine
+    return create_async_engine(
+        settings.database_url, isolation_level="AUTOCOMMIT", **_postgres_options(settings)
     )
+
+
+def _postgres_options(settings: Settings) -> dict[str, Any]:
+    # Neon closes idle connections and restarts computes: every checkout is pinged first.
+    return {
+        "pool_pre_ping": True,
+        "pool_recycle": settings.db_pool_recycle,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_connect_timeout,
+        "connect_args": postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
+    }
 
 
 def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str, Any]:
@@ -125,6 +148,54 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+class Reads:
+    """A request's reads on the event loop: one connection of the async engine, taken on first use.
+
+    The token's user lookup and a route that reads on the event loop share it, so the request
+    takes one connection from the pool (and pings it once). Unless such a route has claimed it
+    (`claimed`), the lookup gives it back at once: a sync route then works in a worker thread on
+    its own session, and an idle connection must not wait for it.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self.claimed = False
+
+    async def connection(self) -> AsyncConnection:
+        """The request's connection, taken from the pool if it has none yet."""
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        return self._connection
+
+    async def release(self) -> None:
+        """Give the connection back to the pool, if one is held (autocommit: no I/O to undo)."""
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.close()
+
+
+async def get_reads(request: Request) -> AsyncIterator[Reads]:
+    """The request's `Reads`, released when the request ends."""
+    reads = Reads(request.app.state.async_engine)
+    try:
+        yield reads
+    finally:
+        await reads.release()
+
+
+ReadsDep = Annotated[Reads, Depends(get_reads)]
+
+
+async def read_connection(reads: ReadsDep) -> AsyncConnection:
+    """The request's connection of the async engine, kept for a route that reads on the loop."""
+    reads.claimed = True
+    return await reads.connection()
+
+
+ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
 
 
 def open_session(engine: Engine) -> Session:

@@ -14,7 +14,7 @@ from backend.auth.router import router as auth_router
 from backend.chat.providers import build_provider
 from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
-from backend.db import autocommit_engine, create_db_engine
+from backend.db import autocommit_engine, create_async_db_engine, create_db_engine
 from backend.docs import install_docs
 from backend.errors import install_error_handlers
 from backend.mcp.server import MCPEndpoint
@@ -50,9 +50,10 @@ def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app with its own engine; nothing else is kept in process memory."""
+    """Build the app with its own engines; nothing else is kept in process memory."""
     settings = settings or get_settings()
     engine = create_db_engine(settings)
+    async_engine = create_async_db_engine(settings)
     mcp_endpoint = MCPEndpoint(settings=settings, engine=engine)
 
     @asynccontextmanager
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with mcp_endpoint.running():
             yield
         engine.dispose()
+        await async_engine.dispose()
 
     app = FastAPI(
         title="Todo API",
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.autocommit_engine = autocommit_engine(engine)
+    app.state.async_engine = async_engine
     app.state.chat_provider = build_provider(settings)
     app.state.auth_rate_limiter = AuthRateLimiter(settings) if settings.rate_limit_enabled else None
 

@@ -128,13 +128,19 @@ def _claim_email(claims: dict[str, Any]) -> str | None:
         return None
 
 
-def external_user(claims: dict[str, Any], *, session: Session) -> User:
-    """The user an external token names, created on first sight of its `sub`."""
+def external_subject(claims: dict[str, Any]) -> str:
+    """The user id an external token's `sub` names; 401 if it cannot be one."""
     subject = claims.get("sub")
     if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
         raise UnauthorizedError()
     if contains_nul(subject):
         raise UnauthorizedError()
+    return subject
+
+
+def external_user(claims: dict[str, Any], *, session: Session) -> User:
+    """The user an external token names, created on first sight of its `sub`."""
+    subject = external_subject(claims)
     user = session.get(User, subject)
     if user is not None:
         return user

@@ -8,11 +8,13 @@ rebuilds the query nor recomputes its cache key per request. It runs on the Core
 `TaskPublic`'s fields, which `TASK_ROWS` serialises exactly like a `TaskPublic`.
 """
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Session, col, func
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
@@ -83,18 +85,32 @@ def list_page(
     """One page of the owner's tasks as `TaskPublic`-shaped dicts, and the total matching.
 
     One statement: the page carries its total as a window count and each row's tags; only a
-    page past the end needs a second one, the count.
+    page past the end needs a second one, the count. In the session's transaction (the chat's
+    tools list what they have just changed).
     """
     session.flush()  # the ORM's autoflush: the Core connection would not see pending changes
     connection = session.connection()
     shape = ListShape.of(query, connection.dialect.name)
     params = _parameters(owner_id=owner_id, query=query)
     rows = connection.execute(page_statement(shape), params).all()
-    if not rows:
-        total = (
-            connection.execute(count_statement(shape), params).scalar_one() if query.offset else 0
-        )
-        return [], total
+    if rows or not query.offset:
+        return _views(rows, shape), _total(rows)
+    return [], connection.execute(count_statement(shape), params).scalar_one()
+
+
+async def read_page(
+    *, connection: AsyncConnection, owner_id: str, query: TaskQuery
+) -> tuple[list[dict[str, Any]], int]:
+    """`list_page` on a connection of the async engine, for the list route."""
+    shape = ListShape.of(query, connection.dialect.name)
+    params = _parameters(owner_id=owner_id, query=query)
+    rows = (await connection.execute(page_statement(shape), params)).all()
+    if rows or not query.offset:
+        return _views(rows, shape), _total(rows)
+    return [], (await connection.execute(count_statement(shape), params)).scalar_one()
+
+
+def _views(rows: Sequence[sa.Row[Any]], shape: ListShape) -> list[dict[str, Any]]:
     sort_tags = shape.dialect != "postgresql"  # SQLite cannot order inside the aggregate
     views = []
     for row in rows:
@@ -104,7 +120,12 @@ def list_page(
             tags.sort()
         view["tags"] = tags
         views.append(view)
-    return views, int(rows[0][-1])
+    return views
+
+
+def _total(rows: Sequence[sa.Row[Any]]) -> int:
+    # Every row carries the window count; no rows on the first page means none match.
+    return int(rows[0][-1]) if rows else 0
 
 
 @lru_cache(maxsize=SHAPES_KEPT)

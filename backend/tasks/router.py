@@ -6,12 +6,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Depends, Response, status
 
 from backend.auth.deps import CurrentUser
-from backend.db import SessionDep
+from backend.db import ReadConnection, SessionDep
 from backend.errors import error_responses
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
 from backend.tasks.deps import OwnedTask, get_task_query
-from backend.tasks.listing import TASK_ROWS, list_page
+from backend.tasks.listing import TASK_ROWS, read_page
 from backend.tasks.models import (
     CompletionUpdate,
     TagPublic,
@@ -39,18 +39,18 @@ WRITE_ERRORS = error_responses(401, 403, 404, 413, 422, 503)
         200: total_count_response("How many tasks match the filters, across all pages."),
     },
 )
-def list_tasks(
-    user: CurrentUser, session: SessionDep, query: Annotated[TaskQuery, Depends(get_task_query)]
+async def list_tasks(
+    connection: ReadConnection,  # before the user: the user's lookup then runs on it too
+    user: CurrentUser,
+    query: Annotated[TaskQuery, Depends(get_task_query)],
 ) -> Response:
     """Your tasks, filtered, sorted and paged; the total is in the `X-Total-Count` header.
 
     Try `status=pending&priority=high&tag=work&sort=due_date&order=asc`. Ties in the sort
     order are broken by id, so paging with `offset` never repeats or skips a task.
     """
-    tasks, total = list_page(session=session, owner_id=user.id, query=query)
-    # Done with the database: give the connection back here, in this worker thread, so the
-    # session dependency's exit has no I/O left and needs no threadpool hop of its own.
-    session.close()
+    # On the event loop through the async engine: the busiest route holds no worker thread.
+    tasks, total = await read_page(connection=connection, owner_id=user.id, query=query)
     # Serialised once here: returning the rows would make FastAPI validate every task again.
     body = TASK_ROWS.dump_json(tasks)
     return Response(body, media_type="application/json", headers={TOTAL_COUNT_HEADER: str(total)})

@@ -342,7 +342,7 @@ def main() -> None:
             ) as ours,
             uvicorn_server(
                 ["tests.benchmarks.raw_tasks_list:app"],
-                {"RAW_DATABASE_DSN": raw_dsn},
+                {"RAW_DATABASE_DSN": raw_dsn, "RAW_POOL_SIZE": str(settings.db_pool_size)},
                 f"/raw/{user_id}/tasks?limit=1",
             ) as raw,
         ):

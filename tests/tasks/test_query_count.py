@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
@@ -18,18 +19,26 @@ MAX_LIST_QUERIES = 2  # the token's user, then the page with its total and tags
 
 
 @contextmanager
-def count_queries(engine: Engine) -> Iterator[list[str]]:
-    """Record every SQL statement the engine sends while the block runs."""
+def count_queries(*engines: Engine) -> Iterator[list[str]]:
+    """Record every SQL statement the engines send while the block runs."""
     statements: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def app_engines(app: FastAPI, engine: Engine) -> tuple[Engine, Engine]:
+    """Both engines of the app: the worker threads' one, and the event loop's (async) one."""
+    return engine, app.state.async_engine.sync_engine
 
 
 def seed_tagged_tasks(session: Session, owner_id: str, count: int) -> None:
@@ -52,14 +61,14 @@ class TestListQueryCount:
     def test_list_is_constant_queries_whatever_its_length(
         self,
         client: TestClient,
-        engine: Engine,
+        app_engines: tuple[Engine, Engine],
         session: Session,
         alice: AuthedUser,
         count: int,
         params: dict[str, Any],
     ) -> None:
         seed_tagged_tasks(session, alice.id, count)
-        with count_queries(engine) as statements:
+        with count_queries(*app_engines) as statements:
             response = client.get(tasks_url(alice), params=params, headers=alice.headers)
         assert response.status_code == 200
         body = response.json()
@@ -69,10 +78,14 @@ class TestListQueryCount:
         assert any("FROM tasks" in statement for statement in statements)
 
     def test_page_past_the_end_still_reports_the_total(
-        self, client: TestClient, engine: Engine, session: Session, alice: AuthedUser
+        self,
+        client: TestClient,
+        app_engines: tuple[Engine, Engine],
+        session: Session,
+        alice: AuthedUser,
     ) -> None:
         seed_tagged_tasks(session, alice.id, 5)
-        with count_queries(engine) as statements:
+        with count_queries(*app_engines) as statements:
             response = client.get(tasks_url(alice), params={"offset": 50}, headers=alice.headers)
         assert response.json() == []
         assert response.headers["X-Total-Count"] == "5"

@@ -1,0 +1,116 @@
+"""Reads on the event loop: the async engine reads in autocommit; the token's user and the task
+list share one of its connections; a route that works in a worker thread holds none of them."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backend.db import Reads
+from backend.tasks import service as task_service
+from tests.conftest import AuthedUser
+from tests.tasks.conftest import tasks_url
+
+
+@contextmanager
+def counting_checkouts(engine: Engine) -> Iterator[list[int]]:
+    """One entry per connection the engine's pool hands out while the block runs."""
+    checkouts: list[int] = []
+
+    def record(*_args: Any) -> None:
+        checkouts.append(1)
+
+    event.listen(engine, "checkout", record)
+    try:
+        yield checkouts
+    finally:
+        event.remove(engine, "checkout", record)
+
+
+def _async_engine(app: FastAPI) -> AsyncEngine:
+    engine: AsyncEngine = app.state.async_engine
+    return engine
+
+
+class TestAsyncEngine:
+    @pytest.mark.anyio
+    async def test_its_connections_are_in_autocommit(self, app: FastAPI) -> None:
+        engine = _async_engine(app)
+        try:
+            async with engine.connect() as connection:
+                driver: Any = (await connection.get_raw_connection()).driver_connection
+                if engine.dialect.name == "postgresql":
+                    assert driver.autocommit is True
+                else:
+                    assert driver.isolation_level is None  # sqlite3's autocommit
+        finally:
+            await engine.dispose()  # its connections belong to this test's event loop
+
+    @pytest.mark.anyio
+    async def test_reads_take_one_connection_and_give_it_back(self, app: FastAPI) -> None:
+        engine = _async_engine(app)
+        reads = Reads(engine)
+        try:
+            await reads.release()  # nothing taken yet: nothing to give back
+            first = await reads.connection()
+            assert await reads.connection() is first
+            assert engine.sync_engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+            await reads.release()
+            assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            assert first.closed
+        finally:
+            await engine.dispose()
+
+
+class TestConnectionsPerRequest:
+    def test_the_list_reads_its_user_and_page_on_one_connection(
+        self,
+        client: TestClient,
+        app: FastAPI,
+        engine: Engine,
+        alice: AuthedUser,
+    ) -> None:
+        task = {"title": "Write the report", "tags": ["work"]}
+        assert client.post(tasks_url(alice), json=task, headers=alice.headers).status_code == 201
+        with (
+            counting_checkouts(_async_engine(app).sync_engine) as on_the_loop,
+            counting_checkouts(engine) as in_threads,
+        ):
+            response = client.get(tasks_url(alice), headers=alice.headers)
+        assert response.status_code == 200
+        assert [task["title"] for task in response.json()] == ["Write the report"]
+        assert len(on_the_loop) == 1
+        assert in_threads == []
+        assert _async_engine(app).sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize("route", ["stats", "create"])
+    def test_a_route_in_a_worker_thread_holds_no_loop_connection(
+        self,
+        client: TestClient,
+        app: FastAPI,
+        alice: AuthedUser,
+        monkeypatch: pytest.MonkeyPatch,
+        route: str,
+    ) -> None:
+        # Its user was read on the event loop; that connection must be back in the pool
+        # before the route's own work starts in a worker thread.
+        held: list[int] = []
+        name = "task_stats" if route == "stats" else "create_task"
+        real = getattr(task_service, name)
+
+        def spying(**kwargs: Any) -> Any:
+            held.append(_async_engine(app).sync_engine.pool.checkedout())  # type: ignore[attr-defined]
+            return real(**kwargs)
+
+        monkeypatch.setattr(task_service, name, spying)
+        if route == "stats":
+            response = client.get(tasks_url(alice, "/stats"), headers=alice.headers)
+        else:
+            response = client.post(tasks_url(alice), json={"title": "x"}, headers=alice.headers)
+        assert response.status_code in (200, 201), response.text
+        assert held == [0]
