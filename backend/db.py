@@ -1,10 +1,12 @@
-"""Database engine (Neon-ready pool), sessions, the UTC datetime type and the migrations runner."""
+"""Database engines (Neon-ready pools: worker threads' and event loop's), sessions, the request's
+reads on the loop, the UTC datetime type and the migrations runner."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 import psycopg
 from alembic import command
 from alembic.config import Config
@@ -65,8 +67,9 @@ def create_async_db_engine(settings: Settings) -> AsyncEngine:
     """Build the engine of an app's reads on the event loop, its connections in autocommit.
 
     It serves what a request reads without a worker thread: the user behind a token and the
-    task list. A second pool beside the threads' one, sized by the same settings; both are
-    lazy, so an instance opens only the connections its load needs.
+    task list. A second pool beside the threads' one; on Postgres sized by the same settings
+    (SQLite keeps SQLAlchemy's defaults). Both are lazy: an instance opens only the connections
+    its load needs.
     """
     if settings.is_sqlite:
         url = make_url(settings.database_url).set(drivername="sqlite+aiosqlite")
@@ -127,9 +130,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session on the app's engine for one request.
 
     A safe method (GET, HEAD, OPTIONS) gets its session in autocommit on Postgres: its
-    statements are reads that need no common transaction (or the one-row insert that
-    provisions an external user), so the database is spared a BEGIN and a ROLLBACK round trip
-    on every read request.
+    statements are reads that need no common transaction, so the database is spared a BEGIN
+    and a ROLLBACK round trip on every read request.
 
     `async` because opening a session does no I/O: it saves the threadpool hop FastAPI gives a
     sync dependency. Closing does I/O (a ROLLBACK) only while a database transaction is open,
@@ -154,15 +156,20 @@ class Reads:
     """A request's reads on the event loop: one connection of the async engine, taken on first use.
 
     The token's user lookup and a route that reads on the event loop share it, so the request
-    takes one connection from the pool (and pings it once). Unless such a route has claimed it
-    (`claimed`), the lookup gives it back at once: a sync route then works in a worker thread on
-    its own session, and an idle connection must not wait for it.
+    takes one connection from the pool (and pings it once). Unless such a route has claimed it,
+    the lookup gives it back at once: a sync route then works in a worker thread on its own
+    session, and an idle connection must not wait for it.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._connection: AsyncConnection | None = None
         self.claimed = False
+
+    async def claim(self) -> AsyncConnection:
+        """The connection, kept for the route until it returns."""
+        self.claimed = True
+        return await self.connection()
 
     async def connection(self) -> AsyncConnection:
         """The request's connection, taken from the pool if it has none yet."""
@@ -172,13 +179,15 @@ class Reads:
 
     async def release(self) -> None:
         """Give the connection back to the pool, if one is held (autocommit: no I/O to undo)."""
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
-            await connection.close()
+        if self._connection is None:
+            return
+        with anyio.CancelScope(shield=True):  # a cancelled request still returns it
+            await self._connection.close()
+        self._connection = None
 
 
 async def get_reads(request: Request) -> AsyncIterator[Reads]:
-    """The request's `Reads`, released when the request ends."""
+    """The request's `Reads`, released when the route returns, before its response is sent."""
     reads = Reads(request.app.state.async_engine)
     try:
         yield reads
@@ -186,20 +195,13 @@ async def get_reads(request: Request) -> AsyncIterator[Reads]:
         await reads.release()
 
 
-ReadsDep = Annotated[Reads, Depends(get_reads)]
-
-
-async def read_connection(reads: ReadsDep) -> AsyncConnection:
-    """The request's connection of the async engine, kept for a route that reads on the loop."""
-    reads.claimed = True
-    return await reads.connection()
-
-
-ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
+# scope="function": a client slow to read a response must not keep a connection from the pool.
+ReadsDep = Annotated[Reads, Depends(get_reads, scope="function")]
 
 
 def open_session(engine: Engine) -> Session:
-    """A session on an engine for work outside a FastAPI route (the MCP endpoint, the CLI)."""
+    """A session on an engine for work outside a route's own session (MCP, the CLI, provisioning
+    an external user)."""
     return Session(engine, expire_on_commit=False)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
-from backend.auth.deps import check_user_path
+from backend.auth.deps import check_user_path, verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.router import router as auth_router
 from backend.chat.providers import build_provider
@@ -58,10 +58,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with mcp_endpoint.running():
-            yield
-        engine.dispose()
-        await async_engine.dispose()
+        try:
+            async with mcp_endpoint.running():
+                yield
+        finally:
+            engine.dispose()
+            await async_engine.dispose()
 
     app = FastAPI(
         title="Todo API",
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.autocommit_engine = autocommit_engine(engine)
     app.state.async_engine = async_engine
+    app.state.verified_tokens = verified_tokens()
     app.state.chat_provider = build_provider(settings)
     app.state.auth_rate_limiter = AuthRateLimiter(settings) if settings.rate_limit_enabled else None
 

@@ -1,5 +1,6 @@
 """Fixtures: every app-level test runs once on SQLite and once on a fresh Postgres database."""
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,7 +70,14 @@ def app(settings: Settings) -> Iterator[FastAPI]:
     application = create_app(settings)
     run_migrations(application.state.engine)
     yield application
-    application.state.engine.dispose()
+    dispose_engines(application)
+
+
+def dispose_engines(app: FastAPI) -> None:
+    """Close the pooled connections of both an app's engines (the lifespan's shutdown does too,
+    but an app driven without one keeps them)."""
+    app.state.engine.dispose()
+    asyncio.run(app.state.async_engine.dispose())
 
 
 @pytest.fixture

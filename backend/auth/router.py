@@ -247,6 +247,7 @@ def logout(
 
 
 @router.get("/me", summary="The current user", responses=error_responses(401, 503))
-def me(user: CurrentUser) -> UserPublic:
+async def me(user: CurrentUser) -> UserPublic:
     """The account the bearer token belongs to."""
+    # `async`: the user was read on the event loop already; no worker thread needed.
     return UserPublic.model_validate(user)

@@ -90,8 +90,7 @@ def list_page(
     """
     session.flush()  # the ORM's autoflush: the Core connection would not see pending changes
     connection = session.connection()
-    shape = ListShape.of(query, connection.dialect.name)
-    params = _parameters(owner_id=owner_id, query=query)
+    shape, params = _plan(query, owner_id=owner_id, dialect=connection.dialect.name)
     rows = connection.execute(page_statement(shape), params).all()
     if rows or not query.offset:
         return _views(rows, shape), _total(rows)
@@ -101,13 +100,16 @@ def list_page(
 async def read_page(
     *, connection: AsyncConnection, owner_id: str, query: TaskQuery
 ) -> tuple[list[dict[str, Any]], int]:
-    """`list_page` on a connection of the async engine, for the list route."""
-    shape = ListShape.of(query, connection.dialect.name)
-    params = _parameters(owner_id=owner_id, query=query)
+    """`list_page`, async: on a connection of the async engine, for the list route."""
+    shape, params = _plan(query, owner_id=owner_id, dialect=connection.dialect.name)
     rows = (await connection.execute(page_statement(shape), params)).all()
     if rows or not query.offset:
         return _views(rows, shape), _total(rows)
     return [], (await connection.execute(count_statement(shape), params)).scalar_one()
+
+
+def _plan(query: TaskQuery, *, owner_id: str, dialect: str) -> tuple[ListShape, dict[str, Any]]:
+    return ListShape.of(query, dialect), _parameters(owner_id=owner_id, query=query)
 
 
 def _views(rows: Sequence[sa.Row[Any]], shape: ListShape) -> list[dict[str, Any]]:
@@ -170,7 +172,7 @@ def _parameters(*, owner_id: str, query: TaskQuery) -> dict[str, Any]:
 
 def _tag_names(dialect: str) -> Any:
     # Ordered like the `Task.tags` relationship: by name in the database's collation on
-    # Postgres; SQLite before 3.44 cannot order inside an aggregate, so `list_page` sorts
+    # Postgres; SQLite before 3.44 cannot order inside an aggregate, so `_views` sorts
     # (its BINARY collation is code-point order, the same as `sorted`).
     name = col(Tag.name)
     aggregate = (

@@ -5,8 +5,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Response, status
 
-from backend.auth.deps import CurrentUser
-from backend.db import ReadConnection, SessionDep
+from backend.auth.deps import CurrentUser, ReadConnection
+from backend.db import SessionDep
 from backend.errors import error_responses
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service

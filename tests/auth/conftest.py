@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from backend.db import run_migrations, utcnow
 from backend.main import create_app
-from tests.conftest import make_settings
+from tests.conftest import dispose_engines, make_settings
 
 BETTER_AUTH_SECRET = "better-auth-shared-secret-" + "s" * 40
 FRONTEND_ORIGIN = "http://localhost:3000"
@@ -139,7 +139,7 @@ def build_client(database_url: str, engine: Engine) -> Iterator[Callable[..., Te
     for client in clients:
         client.close()
     for app in apps:
-        app.state.engine.dispose()
+        dispose_engines(app)
 
 
 @pytest.fixture

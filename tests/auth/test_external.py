@@ -170,6 +170,8 @@ class TestJWKSTokens:
         assert status == 200
         assert body["id"] == "ba_ed"
         assert body["email"] == "ed@example.com"
+        # Not memoised: a key withdrawn from the issuer's set must stop its tokens.
+        assert token not in external_client.app.state.verified_tokens  # type: ignore[attr-defined]
 
     def test_keys_are_cached(self, external_client: TestClient, jwks_server: JWKSServer) -> None:
         for _ in range(5):

@@ -1,6 +1,7 @@
 """The attack matrix: every way a bearer token can be wrong is 401 (403 on another's path)."""
 
 import json
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -10,9 +11,10 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from backend.auth.deps import CurrentUser, check_user_path
+from backend.auth import deps
+from backend.auth.deps import CurrentUser, TokenIdentity, check_user_path, verified_tokens
 from backend.auth.models import User
 from backend.config import Settings
 from backend.db import utcnow
@@ -181,6 +183,57 @@ class TestUserPath:
 
     def test_no_token_is_401_not_403(self, scoped_client: TestClient, bob: AuthedUser) -> None:
         assert scoped_client.get(f"/api/{bob.id}/whoami").status_code == 401
+
+    def test_deactivated_users_token_on_another_path_is_401_not_403(
+        self, scoped_client: TestClient, alice: AuthedUser, bob: AuthedUser, session: Session
+    ) -> None:
+        session.execute(update(User).where(col(User.id) == alice.id).values(is_active=False))
+        session.commit()
+        assert scoped_client.get(f"/api/{bob.id}/whoami", headers=alice.headers).status_code == 401
+
+
+class TestVerifiedTokenMemo:
+    """A token verified once is not verified again until it expires; the user is still read."""
+
+    def test_a_token_seen_before_is_not_verified_again(
+        self, client: TestClient, alice: AuthedUser, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        verifications: list[str] = []
+        real_decode = deps.decode_access_token
+
+        def counting_decode(token: str, settings: Settings) -> dict[str, Any]:
+            verifications.append(token)
+            return real_decode(token, settings)
+
+        monkeypatch.setattr(deps, "decode_access_token", counting_decode)
+        assert [status_of_me(client, alice.token) for _ in range(3)] == [200, 200, 200]
+        assert verifications == [alice.token]
+
+    def test_a_memoised_token_still_stops_at_its_expiry(
+        self, client: TestClient, app: FastAPI, alice: AuthedUser, settings: Settings
+    ) -> None:
+        past = utcnow() - timedelta(minutes=1)
+        token = sign(our_claims(alice.id, settings, exp=past, iat=past - timedelta(minutes=15)))
+        app.state.verified_tokens[token] = TokenIdentity(alice.id, past.timestamp(), None)
+        client.cookies.clear()
+        response = client.get("/api/auth/me", headers=bearer(token))
+        assert response.status_code == 401
+        assert response.json()["message"] == "Token has expired"
+
+    def test_deactivation_stops_a_memoised_token_at_once(
+        self, client: TestClient, alice: AuthedUser, session: Session
+    ) -> None:
+        assert status_of_me(client, alice.token) == 200
+        session.execute(update(User).values(is_active=False))
+        session.commit()
+        assert status_of_me(client, alice.token) == 401
+
+    def test_memo_forgets_an_identity_once_it_expires(self) -> None:
+        memo = verified_tokens()
+        memo["fresh"] = TokenIdentity("ada", time.time() + 60, None)
+        memo["stale"] = TokenIdentity("ada", time.time() - 1, None)
+        assert "fresh" in memo
+        assert memo.get("stale") is None
 
 
 class TestAccessTokenClaims:

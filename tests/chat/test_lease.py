@@ -20,7 +20,7 @@ from backend.config import Settings
 from backend.db import utcnow
 from backend.main import create_app
 from tests.chat.conftest import chat_url, fixed_clock, send
-from tests.conftest import AuthedUser, make_settings
+from tests.conftest import AuthedUser, dispose_engines, make_settings
 
 # Only a safety net so a broken test cannot hang the run; the gate is opened explicitly.
 GATE_WAIT_SECONDS = 30
@@ -97,7 +97,7 @@ def gated_pair(settings: Settings, engine: Engine) -> Iterator[tuple[TestClient,
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         yield first, second
     for instance in apps:
-        instance.state.engine.dispose()
+        dispose_engines(instance)
 
 
 class TestConcurrentTurns:

@@ -88,6 +88,19 @@ class TestConnectionsPerRequest:
         assert in_threads == []
         assert _async_engine(app).sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
+    @pytest.mark.parametrize("token", [None, "garbage"])
+    def test_no_valid_token_touches_no_database(
+        self, client: TestClient, app: FastAPI, engine: Engine, token: str | None
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        with (
+            counting_checkouts(_async_engine(app).sync_engine) as on_the_loop,
+            counting_checkouts(engine) as in_threads,
+        ):
+            # The `/api/tasks` alias has no path check before the route's own dependencies.
+            assert client.get("/api/tasks", headers=headers).status_code == 401
+        assert on_the_loop == in_threads == []
+
     @pytest.mark.parametrize("route", ["stats", "create"])
     def test_a_route_in_a_worker_thread_holds_no_loop_connection(
         self,
@@ -114,3 +127,40 @@ class TestConnectionsPerRequest:
             response = client.post(tasks_url(alice), json={"title": "x"}, headers=alice.headers)
         assert response.status_code in (200, 201), response.text
         assert held == [0]
+
+
+@pytest.mark.anyio
+async def test_the_list_gives_its_connection_back_before_sending(
+    app: FastAPI, alice: AuthedUser
+) -> None:
+    # A client slow to read its response must not keep a connection from the pool.
+    pool: Any = _async_engine(app).sync_engine.pool
+    started: list[tuple[int, int]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            started.append((message["status"], pool.checkedout()))
+
+    path = tasks_url(alice)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"authorization", f"Bearer {alice.token}".encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    try:
+        await app(scope, receive, send)
+    finally:
+        await _async_engine(app).dispose()
+    assert started == [(200, 0)]
