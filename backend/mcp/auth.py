@@ -1,4 +1,4 @@
-"""Bearer auth for `/mcp`: the MCP SDK's token-verifier hook over the app's one token check."""
+"""Bearer auth for `/mcp`: the MCP SDK's token-verifier hook over the app's token check."""
 
 import anyio.to_thread
 from mcp.server.auth.middleware.auth_context import get_access_token

@@ -2,7 +2,8 @@
 
 For each database (a temporary SQLite file, and Postgres when reachable), prints the
 mean time of verifying the JWT alone and of `authenticate_token` (JWT + one primary-key
-lookup of the user), to weigh "no DB round trip per request" against instant revocation.
+lookup of the user: MCP's sync path; REST runs the same steps on the event loop), to weigh "no
+DB round trip per request" against instant revocation.
 
     uv run python tests/benchmarks/token_check.py [--calls 2000]
 """
