@@ -43,6 +43,20 @@ def sign(claims: dict[str, Any]) -> str:
     return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
 
 
+def expired_token(user_id: str, settings: Settings) -> str:
+    """One of our access tokens that expired a minute ago."""
+    past = utcnow() - timedelta(minutes=1)
+    return sign(our_claims(user_id, settings, exp=past, iat=past - timedelta(minutes=15)))
+
+
+def assert_expired(client: TestClient, token: str) -> None:
+    """`/me` refuses the token as expired."""
+    client.cookies.clear()
+    response = client.get("/api/auth/me", headers=bearer(token))
+    assert response.status_code == 401
+    assert response.json()["message"] == "Token has expired"
+
+
 def status_of_me(client: TestClient, token: str) -> int:
     """The status `/me` answers with this bearer token."""
     client.cookies.clear()
@@ -65,12 +79,7 @@ class TestAttackMatrix:
     def test_expired_token_is_401(
         self, client: TestClient, alice: AuthedUser, settings: Settings
     ) -> None:
-        past = utcnow() - timedelta(minutes=1)
-        token = sign(our_claims(alice.id, settings, exp=past, iat=past - timedelta(minutes=15)))
-        client.cookies.clear()
-        response = client.get("/api/auth/me", headers=bearer(token))
-        assert response.status_code == 401
-        assert response.json()["message"] == "Token has expired"
+        assert_expired(client, expired_token(alice.id, settings))
 
     def test_alg_none_is_401(
         self, client: TestClient, alice: AuthedUser, settings: Settings
@@ -212,13 +221,10 @@ class TestVerifiedTokenMemo:
     def test_a_memoised_token_still_stops_at_its_expiry(
         self, client: TestClient, app: FastAPI, alice: AuthedUser, settings: Settings
     ) -> None:
-        past = utcnow() - timedelta(minutes=1)
-        token = sign(our_claims(alice.id, settings, exp=past, iat=past - timedelta(minutes=15)))
-        app.state.verified_tokens[token] = TokenIdentity(alice.id, past.timestamp(), None)
-        client.cookies.clear()
-        response = client.get("/api/auth/me", headers=bearer(token))
-        assert response.status_code == 401
-        assert response.json()["message"] == "Token has expired"
+        token = expired_token(alice.id, settings)
+        expired_at = float(jwt.decode(token, options={"verify_signature": False})["exp"])
+        app.state.verified_tokens[token] = TokenIdentity(alice.id, expired_at, None)
+        assert_expired(client, token)
 
     def test_deactivation_stops_a_memoised_token_at_once(
         self, client: TestClient, alice: AuthedUser, session: Session
