@@ -181,9 +181,9 @@ class Reads:
         """Give the connection back to the pool, if one is held (autocommit: no I/O to undo)."""
         if self._connection is None:
             return
+        connection, self._connection = self._connection, None  # released once, even on error
         with anyio.CancelScope(shield=True):  # a cancelled request still returns it
-            await self._connection.close()
-        self._connection = None
+            await connection.close()
 
 
 async def get_reads(request: Request) -> AsyncIterator[Reads]:

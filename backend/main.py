@@ -50,7 +50,7 @@ def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app with its own engines; nothing else is kept in process memory."""
+    """Build the app with its own engines; no other state but a memo of verified tokens."""
     settings = settings or get_settings()
     engine = create_db_engine(settings)
     async_engine = create_async_db_engine(settings)

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,18 @@ def app(settings: Settings) -> Iterator[FastAPI]:
     run_migrations(application.state.engine)
     yield application
     dispose_engines(application)
+
+
+@contextmanager
+def replaced_state(app: FastAPI, name: str, value: Any) -> Iterator[None]:
+    """`app.state.<name>` set to `value` for a block (pytest's monkeypatch deletes a `State`
+    attribute on undo instead of restoring it)."""
+    original = getattr(app.state, name)
+    setattr(app.state, name, value)
+    try:
+        yield
+    finally:
+        setattr(app.state, name, original)
 
 
 def dispose_engines(app: FastAPI) -> None:

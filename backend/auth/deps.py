@@ -7,6 +7,7 @@ sync call in a worker thread (`authenticate_token`).
 """
 
 import time
+from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 
 import jwt
@@ -35,7 +36,7 @@ from backend.config import Settings
 from backend.db import ReadsDep, open_session
 from backend.errors import ForbiddenError, UnauthorizedError
 
-VERIFIED_TOKENS_KEPT = 4096  # ~2 MB at most: a token and its identity each
+VERIFIED_TOKENS_KEPT = 4096  # entries: bounded by count, the least recently used go first
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 # Built once: every request runs this lookup, and a prebuilt statement skips the query
 # construction and cache-key work `Session.get` repeats on each call (~0.2 ms a request). Run on
@@ -48,14 +49,14 @@ class TokenIdentity(NamedTuple):
     provision its user."""
 
     user_id: str
-    expires_at: float
+    expires_at: int
     external_claims: dict[str, Any] | None
 
 
 def token_identity(token: str, settings: Settings) -> TokenIdentity:
     """Whom a bearer token from any accepted source names; 401 otherwise (may fetch JWKS keys)."""
     claims, external = _verify(token, _algorithm(token), settings)
-    expires_at = float(claims["exp"])  # required and checked to be a number by every verifier
+    expires_at = int(claims["exp"])  # required by every verifier; compared as PyJWT does (int)
     if external:
         return TokenIdentity(external_subject(claims), expires_at, claims)
     return TokenIdentity(claims["sub"], expires_at, None)
@@ -110,18 +111,19 @@ async def app_settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(app_settings)]
 
 
-def verified_tokens() -> TLRUCache[str, TokenIdentity]:
-    """A memo of the shared-secret tokens this process has verified, each kept until it expires.
+def verified_tokens(timer: Callable[[], float] = time.time) -> TLRUCache[str, TokenIdentity]:
+    """A memo of the HS256 tokens (ours, the shared secret's) this app has verified, each kept
+    until it expires (by `timer`, the clock tokens' `exp` is on).
 
     Such a verification depends on the token alone until its `exp` (access tokens are not
     revocable; the user's row, read on every request, carries deactivation), so a token seen
-    before skips the signature and claim checks, about 6% of a list request's CPU. Every
+    before skips the signature and claim checks (~6% of a list request's CPU). Every
     instance answers alike with or without it. Event loop only: not thread-safe.
     """
     return TLRUCache(
         maxsize=VERIFIED_TOKENS_KEPT,
         ttu=lambda _token, identity, _now: identity.expires_at,
-        timer=time.time,
+        timer=timer,
     )
 
 

@@ -78,10 +78,12 @@ def _decode(token: str, key: Any, algorithms: list[str], settings: Settings) -> 
 
 def _check_lifetime(claims: dict[str, Any], settings: Settings) -> None:
     # A leaked token that claims to live for years would work for years: cap what we honour.
-    # PyJWT has checked that `exp` (and `iat` when present) are numbers by now.
-    issued_at = claims.get("iat")
+    # PyJWT accepts any `exp` that int() takes (a numeric string too): insist on a number.
+    expires, issued_at = claims["exp"], claims.get("iat")
+    if not isinstance(expires, int | float) or isinstance(expires, bool):
+        raise UnauthorizedError()
     start = issued_at if isinstance(issued_at, int | float) else time.time()
-    if claims["exp"] - start > settings.auth_external_max_token_minutes * 60:
+    if expires - start > settings.auth_external_max_token_minutes * 60:
         raise UnauthorizedError()
 
 

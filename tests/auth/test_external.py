@@ -1,5 +1,6 @@
 """Tokens from a Next.js frontend: Better Auth HS256 on a shared secret, and JWKS-signed EdDSA."""
 
+import time
 from collections.abc import Callable
 
 import jwt
@@ -127,6 +128,11 @@ class TestSharedSecretTokens:
     def test_exp_is_required(self, external_client: TestClient) -> None:
         token = jwt.encode({"sub": "ba_user_1", **AUDIENCE}, BETTER_AUTH_SECRET, algorithm="HS256")
         assert me(external_client, token)[0] == 401
+
+    def test_exp_as_a_string_is_401_not_500(self, external_client: TestClient) -> None:
+        # PyJWT itself takes any `exp` that int() accepts.
+        expires = str(int(time.time()) + 600)
+        assert me(external_client, shared_secret_token("ba_user_1", exp=expires))[0] == 401
 
     @pytest.mark.parametrize(
         "claims", [{"iss": "https://evil.example"}, {"aud": "https://evil.example"}]

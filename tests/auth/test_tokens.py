@@ -19,7 +19,7 @@ from backend.auth.models import User
 from backend.config import Settings
 from backend.db import utcnow
 from tests.auth.conftest import JWKSServer, b64url, bearer, forge_token, register
-from tests.conftest import TEST_JWT_SECRET, AuthedUser
+from tests.conftest import TEST_JWT_SECRET, AuthedUser, replaced_state
 
 
 def our_claims(user_id: str, settings: Settings, **changes: Any) -> dict[str, Any]:
@@ -41,20 +41,6 @@ def our_claims(user_id: str, settings: Settings, **changes: Any) -> dict[str, An
 def sign(claims: dict[str, Any]) -> str:
     """Sign with our own secret, as a well-formed access token would be."""
     return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
-
-
-def expired_token(user_id: str, settings: Settings) -> str:
-    """One of our access tokens that expired a minute ago."""
-    past = utcnow() - timedelta(minutes=1)
-    return sign(our_claims(user_id, settings, exp=past, iat=past - timedelta(minutes=15)))
-
-
-def assert_expired(client: TestClient, token: str) -> None:
-    """`/me` refuses the token as expired."""
-    client.cookies.clear()
-    response = client.get("/api/auth/me", headers=bearer(token))
-    assert response.status_code == 401
-    assert response.json()["message"] == "Token has expired"
 
 
 def status_of_me(client: TestClient, token: str) -> int:
@@ -79,7 +65,12 @@ class TestAttackMatrix:
     def test_expired_token_is_401(
         self, client: TestClient, alice: AuthedUser, settings: Settings
     ) -> None:
-        assert_expired(client, expired_token(alice.id, settings))
+        past = utcnow() - timedelta(minutes=1)
+        token = sign(our_claims(alice.id, settings, exp=past, iat=past - timedelta(minutes=15)))
+        client.cookies.clear()
+        response = client.get("/api/auth/me", headers=bearer(token))
+        assert response.status_code == 401
+        assert response.json()["message"] == "Token has expired"
 
     def test_alg_none_is_401(
         self, client: TestClient, alice: AuthedUser, settings: Settings
@@ -201,30 +192,44 @@ class TestUserPath:
         assert scoped_client.get(f"/api/{bob.id}/whoami", headers=alice.headers).status_code == 401
 
 
+@pytest.fixture
+def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every token our own verifier checks during the test."""
+    checked: list[str] = []
+    real_decode = deps.decode_access_token
+
+    def counting_decode(token: str, settings: Settings) -> dict[str, Any]:
+        checked.append(token)
+        return real_decode(token, settings)
+
+    monkeypatch.setattr(deps, "decode_access_token", counting_decode)
+    return checked
+
+
 class TestVerifiedTokenMemo:
     """A token verified once is not verified again until it expires; the user is still read."""
 
     def test_a_token_seen_before_is_not_verified_again(
-        self, client: TestClient, alice: AuthedUser, monkeypatch: pytest.MonkeyPatch
+        self, client: TestClient, alice: AuthedUser, verifications: list[str]
     ) -> None:
-        verifications: list[str] = []
-        real_decode = deps.decode_access_token
-
-        def counting_decode(token: str, settings: Settings) -> dict[str, Any]:
-            verifications.append(token)
-            return real_decode(token, settings)
-
-        monkeypatch.setattr(deps, "decode_access_token", counting_decode)
         assert [status_of_me(client, alice.token) for _ in range(3)] == [200, 200, 200]
         assert verifications == [alice.token]
 
-    def test_a_memoised_token_still_stops_at_its_expiry(
-        self, client: TestClient, app: FastAPI, alice: AuthedUser, settings: Settings
+    def test_a_memoised_token_is_verified_again_once_it_expires(
+        self,
+        client: TestClient,
+        app: FastAPI,
+        alice: AuthedUser,
+        verifications: list[str],
     ) -> None:
-        token = expired_token(alice.id, settings)
-        expired_at = float(jwt.decode(token, options={"verify_signature": False})["exp"])
-        app.state.verified_tokens[token] = TokenIdentity(alice.id, expired_at, None)
-        assert_expired(client, token)
+        clock = [time.time()]
+        with replaced_state(app, "verified_tokens", verified_tokens(timer=lambda: clock[0])):
+            assert [status_of_me(client, alice.token) for _ in range(2)] == [200, 200]
+            assert len(verifications) == 1
+            # The memo's clock reaches the token's `exp`: the entry is gone, checked anew.
+            clock[0] = jwt.decode(alice.token, options={"verify_signature": False})["exp"]
+            assert status_of_me(client, alice.token) == 200  # the verifier's clock is real
+            assert len(verifications) == 2
 
     def test_deactivation_stops_a_memoised_token_at_once(
         self, client: TestClient, alice: AuthedUser, session: Session
@@ -234,12 +239,21 @@ class TestVerifiedTokenMemo:
         session.commit()
         assert status_of_me(client, alice.token) == 401
 
-    def test_memo_forgets_an_identity_once_it_expires(self) -> None:
-        memo = verified_tokens()
-        memo["fresh"] = TokenIdentity("ada", time.time() + 60, None)
-        memo["stale"] = TokenIdentity("ada", time.time() - 1, None)
-        assert "fresh" in memo
-        assert memo.get("stale") is None
+    def test_each_app_has_its_own_memo(
+        self, client: TestClient, alice: AuthedUser, build_client: Callable[..., TestClient]
+    ) -> None:
+        assert status_of_me(client, alice.token) == 200  # memoised by this app
+        elsewhere = build_client(jwt_secret="another-" + "k" * 40)
+        assert status_of_me(elsewhere, alice.token) == 401  # another key: never accepted
+
+    def test_memo_forgets_an_identity_at_its_expiry(self) -> None:
+        clock = [100.0]
+        memo = verified_tokens(timer=lambda: clock[0])
+        memo["token"] = TokenIdentity("ada", 160, None)
+        clock[0] = 159.5
+        assert "token" in memo
+        clock[0] = 160.0
+        assert memo.get("token") is None
 
 
 class TestAccessTokenClaims:

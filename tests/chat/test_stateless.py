@@ -34,7 +34,7 @@ def counted_statements(engine: Engine) -> Iterator[list[str]]:
 
 @pytest.fixture
 def two_clients(settings: Settings, engine: Engine) -> Iterator[tuple[TestClient, TestClient]]:
-    """Two app instances, each with its own engine and pool, on the one test database."""
+    """Two app instances, each with its own engines and pools, on the one test database."""
     apps = [create_app(settings), create_app(settings)]
     for instance in apps:
         instance.state.chat_provider = LocalEngine(clock=fixed_clock)

@@ -2,9 +2,11 @@
 
 from collections.abc import Iterator
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.conftest import AuthedUser
+from backend.db import create_async_db_engine
+from tests.conftest import AuthedUser, make_settings, replaced_state
 
 
 class TestHealth:
@@ -17,6 +19,17 @@ class TestHealth:
         response = client.get("/api/health/ready")
         assert response.status_code == 200
         assert response.json() == {"status": "ready", "database": "ok"}
+
+    def test_readiness_checks_the_event_loops_pool_too(
+        self, client: TestClient, app: FastAPI
+    ) -> None:
+        # The worker threads' engine answers; the async one points at a port nobody listens on.
+        unreachable = "postgresql+psycopg://postgres@127.0.0.1:9/none"
+        dead = create_async_db_engine(make_settings(unreachable, db_connect_timeout=1))
+        with replaced_state(app, "async_engine", dead):
+            response = client.get("/api/health/ready")
+        assert response.status_code == 503
+        assert response.headers["Retry-After"].isdigit()
 
 
 class TestRequestId:
