@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -91,6 +92,22 @@ class TestErrors:
             headers={**alice.headers, "Content-Type": "application/json"},
         )
         assert response.status_code == 413
+        assert client.get("/api/me/tasks", headers=alice.headers).json() == []
+
+    @pytest.mark.parametrize(
+        "path", ["/api/auth/register", "/api/auth/login", "/api/me/tasks", "/api/me/chat"]
+    )
+    def test_json_body_that_is_not_utf8_is_422_like_any_malformed_json(
+        self, client: TestClient, alice: AuthedUser, path: str
+    ) -> None:
+        response = client.post(
+            path,
+            content=b'{"title": "\xff\xfe", "email": "x@example.com", "message": "hi"}',
+            headers={**alice.headers, "Content-Type": "application/json"},
+        )
+        assert response.status_code == 422
+        assert response.json()["code"] == "validation_error"
+        assert "not valid JSON" in response.json()["message"]
         assert client.get("/api/me/tasks", headers=alice.headers).json() == []
 
 
