@@ -1,10 +1,10 @@
 """Database engines (Neon-ready pools: worker threads' and event loop's), sessions, the request's
 reads on the loop, the UTC datetime type and the migrations runner."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import psycopg
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from backend.config import Settings
@@ -23,7 +24,7 @@ from backend.config import Settings
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 0x70D0A91  # arbitrary, stable: one advisory lock for schema upgrades
 LIBPQ_WITH_PGBOUNCER_PREPARE = 170000
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT = 30  # seconds a connection waits for another's write lock
 SQLITE_CONNECT_ARGS = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
 
@@ -115,35 +116,19 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def autocommit_engine(engine: Engine) -> Engine:
-    """The same engine and pool, its connections in autocommit: no BEGIN, no ROLLBACK.
-
-    Postgres only: SQLite's driver sends no BEGIN before a read anyway, and switching its
-    connections back and forth would cost a PRAGMA each time.
-    """
-    if engine.dialect.name != "postgresql":
-        return engine
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
-
-
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session on the app's engine for one request.
-
-    A safe method (GET, HEAD, OPTIONS) gets its session in autocommit on Postgres: its
-    statements are reads that need no common transaction, so the database is spared a BEGIN
-    and a ROLLBACK round trip on every read request.
+    """A session on the app's engine for one request: a route that writes, in a worker thread,
+    in one transaction. (Reads are served on the event loop: see `Reads`.)
 
     `async` because opening a session does no I/O: it saves the threadpool hop FastAPI gives a
     sync dependency. Closing does I/O (a ROLLBACK) only while a database transaction is open,
-    so only then does it go to the threadpool; an autocommit session never has one.
+    so only then does it go to the threadpool.
     """
-    state = request.app.state
-    bind = state.autocommit_engine if request.method in SAFE_METHODS else state.engine
-    session = Session(bind, expire_on_commit=False)
+    session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        if session.in_transaction() and bind is state.engine:
+        if session.in_transaction():
             await run_in_threadpool(session.close)
         else:
             session.close()
@@ -197,6 +182,13 @@ async def get_reads(request: Request) -> AsyncIterator[Reads]:
 
 # scope="function": a client slow to read a response must not keep a connection from the pool.
 ReadsDep = Annotated[Reads, Depends(get_reads, scope="function")]
+
+
+async def run_on_loop(session: AsyncSession, work: Callable[..., T], **kwargs: Any) -> T:
+    """`work(session=<sync session>, **kwargs)`: sync ORM code (a keyword-only service function)
+    run on an async session, on the event loop. SQLAlchemy bridges its I/O to the loop
+    (`run_sync`), so no worker thread waits on it."""
+    return await session.run_sync(lambda sync_session: work(session=sync_session, **kwargs))
 
 
 def open_session(engine: Engine) -> Session:

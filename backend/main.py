@@ -14,7 +14,7 @@ from backend.auth.router import router as auth_router
 from backend.chat.providers import build_provider
 from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
-from backend.db import autocommit_engine, create_async_db_engine, create_db_engine
+from backend.db import create_async_db_engine, create_db_engine
 from backend.docs import install_docs
 from backend.errors import install_error_handlers
 from backend.mcp.server import MCPEndpoint
@@ -76,7 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.autocommit_engine = autocommit_engine(engine)
     app.state.async_engine = async_engine
     app.state.verified_tokens = verified_tokens()
     app.state.chat_provider = build_provider(settings)

@@ -7,7 +7,7 @@ sync call in a worker thread (`authenticate_token`).
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, NamedTuple
 
 import jwt
@@ -17,6 +17,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine, bindparam
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Session, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from backend.auth.external import (
@@ -210,3 +211,14 @@ async def read_connection(reads: ReadsDep, _identity: TokenIdentityDep) -> Async
 
 
 ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
+
+
+async def read_session(connection: ReadConnection) -> AsyncIterator[AsyncSession]:
+    """An ORM session on the request's read connection: a route runs the sync service code on
+    the event loop through `run_sync` (SQLAlchemy bridges its I/O to the loop), no thread."""
+    async with AsyncSession(connection, expire_on_commit=False) as session:
+        yield session
+
+
+# scope="function", like the `Reads` it sits on.
+ReadSession = Annotated[AsyncSession, Depends(read_session, scope="function")]

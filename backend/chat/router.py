@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
 
-from backend.auth.deps import AppSettings, CurrentUser
+from backend.auth.deps import AppSettings, CurrentUser, ReadSession
 from backend.chat import service
 from backend.chat.agent import run_turn, turn_lease
 from backend.chat.models import (
@@ -16,7 +16,7 @@ from backend.chat.models import (
     MessagePublic,
 )
 from backend.chat.providers.base import ChatProvider
-from backend.db import SessionDep
+from backend.db import SessionDep, run_on_loop
 from backend.errors import error_responses
 from backend.fields import MAX_INT_ID
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE, TOTAL_COUNT_HEADER, total_count_response
@@ -100,16 +100,16 @@ def chat(
         200: total_count_response("How many conversations there are, across all pages."),
     },
 )
-def list_conversations(
+async def list_conversations(
+    reads: ReadSession,
     user: CurrentUser,
-    session: SessionDep,
     response: Response,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> list[ConversationPublic]:
     """Your conversations, the most recently active first; `X-Total-Count` gives the total."""
-    conversations, total = service.list_conversations(
-        session=session, owner_id=user.id, limit=limit, offset=offset
+    conversations, total = await run_on_loop(
+        reads, service.list_conversations, owner_id=user.id, limit=limit, offset=offset
     )
     response.headers[TOTAL_COUNT_HEADER] = str(total)
     return [ConversationPublic.model_validate(item) for item in conversations]
@@ -123,18 +123,23 @@ def list_conversations(
         200: total_count_response("How many messages there are, across all pages."),
     },
 )
-def get_conversation(
-    conversation: OwnedConversation,
-    session: SessionDep,
+async def get_conversation(
+    conversation_id: ConversationId,
+    reads: ReadSession,
+    user: CurrentUser,
     response: Response,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> ConversationDetail:
     """The conversation and one page of its messages, oldest first, each assistant message with
     the tool calls it made; `X-Total-Count` and `message_count` give the number of messages."""
-    assert conversation.id is not None
-    messages, total = service.list_messages(
-        session=session, conversation_id=conversation.id, limit=limit, offset=offset
+    conversation, messages, total = await run_on_loop(
+        reads,
+        service.conversation_page,
+        owner_id=user.id,
+        conversation_id=conversation_id,
+        limit=limit,
+        offset=offset,
     )
     response.headers[TOTAL_COUNT_HEADER] = str(total)
     return ConversationDetail(

@@ -135,6 +135,21 @@ def list_messages(
     )
 
 
+def conversation_page(
+    *, session: Session, owner_id: str, conversation_id: int, limit: int, offset: int
+) -> tuple[Conversation, list[Message], int]:
+    """The owner's conversation, one page of its messages and their total; NotFoundError if the
+    conversation is missing or someone else's."""
+    conversation = get_conversation(
+        session=session, owner_id=owner_id, conversation_id=conversation_id
+    )
+    assert conversation.id is not None
+    messages, total = list_messages(
+        session=session, conversation_id=conversation.id, limit=limit, offset=offset
+    )
+    return conversation, messages, total
+
+
 def add_message(
     *,
     session: Session,

@@ -5,12 +5,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Response, status
 
-from backend.auth.deps import CurrentUser, ReadConnection
-from backend.db import SessionDep
+from backend.auth.deps import CurrentUser, ReadConnection, ReadSession
+from backend.db import SessionDep, run_on_loop
 from backend.errors import error_responses
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
-from backend.tasks.deps import OwnedTask, get_task_query
+from backend.tasks.deps import OwnedTask, TaskID, get_task_query
 from backend.tasks.listing import TASK_ROWS, read_page
 from backend.tasks.models import (
     CompletionUpdate,
@@ -75,21 +75,21 @@ def create_task(
 
 
 @router.get("/tasks/stats", summary="Task statistics", responses=LIST_ERRORS)
-def task_stats(user: CurrentUser, session: SessionDep) -> TaskStats:
+async def task_stats(reads: ReadSession, user: CurrentUser) -> TaskStats:
     """Counts for a dashboard: total, completed, pending, overdue and per priority."""
-    return task_service.task_stats(session=session, owner_id=user.id)
+    return await run_on_loop(reads, task_service.task_stats, owner_id=user.id)
 
 
 @router.get("/tags", summary="List your tags", responses=LIST_ERRORS)
-def list_tags(user: CurrentUser, session: SessionDep) -> list[TagPublic]:
+async def list_tags(reads: ReadSession, user: CurrentUser) -> list[TagPublic]:
     """The tags on your tasks, by name, with how many tasks carry each."""
-    return task_service.list_tags(session=session, owner_id=user.id)
+    return await run_on_loop(reads, task_service.list_tags, owner_id=user.id)
 
 
 @router.get("/tasks/{task_id}", summary="Get a task", responses=TASK_ERRORS)
-def get_task(task: OwnedTask) -> TaskPublic:
+async def get_task(task_id: TaskID, reads: ReadSession, user: CurrentUser) -> TaskPublic:
     """One of your tasks; another user's task is 404, exactly like a missing one."""
-    return task_service.to_public(task)
+    return await run_on_loop(reads, task_service.public_task, owner_id=user.id, task_id=task_id)
 
 
 @router.put("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)

@@ -61,6 +61,12 @@ def get_task(*, session: Session, owner_id: str, task_id: int) -> Task:
     return task
 
 
+def public_task(*, session: Session, owner_id: str, task_id: int) -> TaskPublic:
+    """The API view of the owner's task (its tags loaded in the session); NotFoundError if it is
+    missing or belongs to someone else."""
+    return to_public(get_task(session=session, owner_id=owner_id, task_id=task_id))
+
+
 def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
     """Apply the fields sent; `completed` follows the same rule as `set_completed`."""
     changes = task_in.model_dump(exclude_unset=True)

@@ -68,22 +68,37 @@ class TestAsyncEngine:
 
 
 class TestConnectionsPerRequest:
-    def test_the_list_reads_its_user_and_page_on_one_connection(
+    @pytest.mark.parametrize(
+        ("path", "shows"),
+        [
+            ("/tasks", '"title":"Write the report"'),
+            ("/tasks/{task}", '"title":"Write the report"'),
+            ("/tasks/stats", '"total":1'),
+            ("/tags", '"name":"work"'),
+            ("/conversations", '"id":{conversation}'),
+            ("/conversations/{conversation}", '"content":"hello"'),
+        ],
+    )
+    def test_a_read_takes_one_loop_connection_for_its_user_and_its_data(
         self,
         client: TestClient,
         app: FastAPI,
         engine: Engine,
         alice: AuthedUser,
+        path: str,
+        shows: str,
     ) -> None:
         task = {"title": "Write the report", "tags": ["work"]}
-        assert client.post(tasks_url(alice), json=task, headers=alice.headers).status_code == 201
+        created = client.post(tasks_url(alice), json=task, headers=alice.headers).json()
+        chat = client.post("/api/me/chat", json={"message": "hello"}, headers=alice.headers)
+        ids = {"task": created["id"], "conversation": chat.json()["conversation_id"]}
         with (
             counting_checkouts(_async_engine(app).sync_engine) as on_the_loop,
             counting_checkouts(engine) as in_threads,
         ):
-            response = client.get(tasks_url(alice), headers=alice.headers)
-        assert response.status_code == 200
-        assert [task["title"] for task in response.json()] == ["Write the report"]
+            response = client.get("/api/me" + path.format(**ids), headers=alice.headers)
+        assert response.status_code == 200, response.text
+        assert shows.format(**ids) in response.text
         assert len(on_the_loop) == 1
         assert in_threads == []
         assert _async_engine(app).sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
@@ -101,7 +116,7 @@ class TestConnectionsPerRequest:
             assert client.get("/api/tasks", headers=headers).status_code == 401
         assert on_the_loop == in_threads == []
 
-    @pytest.mark.parametrize("route", ["stats", "create"])
+    @pytest.mark.parametrize("route", ["create", "delete"])
     def test_a_route_in_a_worker_thread_holds_no_loop_connection(
         self,
         client: TestClient,
@@ -113,7 +128,8 @@ class TestConnectionsPerRequest:
         # Its user was read on the event loop; that connection must be back in the pool
         # before the route's own work starts in a worker thread.
         held: list[int] = []
-        name = "task_stats" if route == "stats" else "create_task"
+        created = client.post(tasks_url(alice), json={"title": "x"}, headers=alice.headers).json()
+        name = f"{route}_task"
         real = getattr(task_service, name)
 
         def spying(**kwargs: Any) -> Any:
@@ -121,11 +137,11 @@ class TestConnectionsPerRequest:
             return real(**kwargs)
 
         monkeypatch.setattr(task_service, name, spying)
-        if route == "stats":
-            response = client.get(tasks_url(alice, "/stats"), headers=alice.headers)
+        if route == "create":
+            response = client.post(tasks_url(alice), json={"title": "y"}, headers=alice.headers)
         else:
-            response = client.post(tasks_url(alice), json={"title": "x"}, headers=alice.headers)
-        assert response.status_code in (200, 201), response.text
+            response = client.delete(tasks_url(alice, f"/{created['id']}"), headers=alice.headers)
+        assert response.status_code in (201, 204), response.text
         assert held == [0]
 
 
