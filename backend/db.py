@@ -67,10 +67,10 @@ def create_db_engine(settings: Settings) -> Engine:
 def create_async_db_engine(settings: Settings) -> AsyncEngine:
     """Build the engine of an app's reads on the event loop, its connections in autocommit.
 
-    It serves what a request reads without a worker thread: the user behind a token and the
-    task list. A second pool beside the threads' one; on Postgres sized by the same settings
-    (SQLite keeps SQLAlchemy's defaults). Both are lazy: an instance opens only the connections
-    its load needs.
+    It serves what a request reads without a worker thread: the user behind a token on every
+    request, and every `GET` route's data. A second pool beside the threads' one; on Postgres
+    sized by the same settings (SQLite keeps SQLAlchemy's defaults). Both are lazy: an instance
+    opens only the connections its load needs.
     """
     if settings.is_sqlite:
         url = make_url(settings.database_url).set(drivername="sqlite+aiosqlite")

@@ -13,7 +13,6 @@ from backend.chat.models import (
     Conversation,
     ConversationDetail,
     ConversationPublic,
-    MessagePublic,
 )
 from backend.chat.providers.base import ChatProvider
 from backend.db import SessionDep, run_on_loop
@@ -43,6 +42,15 @@ CHAT_EXAMPLES: dict[str, Any] = {
         "value": {"message": "Mark it as done", "conversation_id": 12},
     },
 }
+
+
+async def conversation_id_path(conversation_id: ConversationId) -> int:
+    """The path's conversation id. A dependency, not a parameter, so that OpenAPI lists it after
+    `user_id` (the path's order, which generated clients follow)."""
+    return conversation_id
+
+
+ConversationIdPath = Annotated[int, Depends(conversation_id_path)]
 
 
 def get_owned_conversation(
@@ -109,10 +117,10 @@ async def list_conversations(
 ) -> list[ConversationPublic]:
     """Your conversations, the most recently active first; `X-Total-Count` gives the total."""
     conversations, total = await run_on_loop(
-        reads, service.list_conversations, owner_id=user.id, limit=limit, offset=offset
+        reads, service.conversation_views, owner_id=user.id, limit=limit, offset=offset
     )
     response.headers[TOTAL_COUNT_HEADER] = str(total)
-    return [ConversationPublic.model_validate(item) for item in conversations]
+    return conversations
 
 
 @router.get(
@@ -124,7 +132,7 @@ async def list_conversations(
     },
 )
 async def get_conversation(
-    conversation_id: ConversationId,
+    conversation_id: ConversationIdPath,
     reads: ReadSession,
     user: CurrentUser,
     response: Response,
@@ -133,20 +141,16 @@ async def get_conversation(
 ) -> ConversationDetail:
     """The conversation and one page of its messages, oldest first, each assistant message with
     the tool calls it made; `X-Total-Count` and `message_count` give the number of messages."""
-    conversation, messages, total = await run_on_loop(
+    detail = await run_on_loop(
         reads,
-        service.conversation_page,
+        service.conversation_detail,
         owner_id=user.id,
         conversation_id=conversation_id,
         limit=limit,
         offset=offset,
     )
-    response.headers[TOTAL_COUNT_HEADER] = str(total)
-    return ConversationDetail(
-        **ConversationPublic.model_validate(conversation).model_dump(),
-        message_count=total,
-        messages=[MessagePublic.model_validate(message) for message in messages],
-    )
+    response.headers[TOTAL_COUNT_HEADER] = str(detail.message_count)
+    return detail
 
 
 @router.delete(

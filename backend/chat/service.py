@@ -7,7 +7,15 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, CursorResult, UnaryExpression, or_, update
 from sqlmodel import Session, col, delete, func, select
 
-from backend.chat.models import MAX_TITLE_CHARS, Conversation, Message, Role
+from backend.chat.models import (
+    MAX_TITLE_CHARS,
+    Conversation,
+    ConversationDetail,
+    ConversationPublic,
+    Message,
+    MessagePublic,
+    Role,
+)
 from backend.db import utcnow
 from backend.errors import NotFoundError
 
@@ -135,11 +143,21 @@ def list_messages(
     )
 
 
-def conversation_page(
+def conversation_views(
+    *, session: Session, owner_id: str, limit: int, offset: int
+) -> tuple[list[ConversationPublic], int]:
+    """One page of the owner's conversations as the API shows them, and their total."""
+    conversations, total = list_conversations(
+        session=session, owner_id=owner_id, limit=limit, offset=offset
+    )
+    return [ConversationPublic.model_validate(item) for item in conversations], total
+
+
+def conversation_detail(
     *, session: Session, owner_id: str, conversation_id: int, limit: int, offset: int
-) -> tuple[Conversation, list[Message], int]:
-    """The owner's conversation, one page of its messages and their total; NotFoundError if the
-    conversation is missing or someone else's."""
+) -> ConversationDetail:
+    """The owner's conversation with one page of its messages, as the API shows it;
+    NotFoundError if the conversation is missing or someone else's."""
     conversation = get_conversation(
         session=session, owner_id=owner_id, conversation_id=conversation_id
     )
@@ -147,7 +165,11 @@ def conversation_page(
     messages, total = list_messages(
         session=session, conversation_id=conversation.id, limit=limit, offset=offset
     )
-    return conversation, messages, total
+    return ConversationDetail(
+        **ConversationPublic.model_validate(conversation).model_dump(),
+        message_count=total,
+        messages=[MessagePublic.model_validate(message) for message in messages],
+    )
 
 
 def add_message(

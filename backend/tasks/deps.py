@@ -23,6 +23,15 @@ from backend.tasks.models import (
 TaskID = Annotated[int, Path(description="The task's id.", ge=1, le=MAX_INT_ID, examples=[1])]
 
 
+async def task_id_path(task_id: TaskID) -> int:
+    """The path's task id. A dependency, not a parameter, so that OpenAPI lists it after
+    `user_id` (the path's order, which generated clients follow)."""
+    return task_id
+
+
+TaskIdPath = Annotated[int, Depends(task_id_path)]
+
+
 def get_owned_task(task_id: TaskID, user: CurrentUser, session: SessionDep) -> Task:
     """The current user's task with this id; 404 if missing or someone else's."""
     return task_service.get_task(session=session, owner_id=user.id, task_id=task_id)

@@ -10,7 +10,7 @@ from backend.db import SessionDep, run_on_loop
 from backend.errors import error_responses
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
-from backend.tasks.deps import OwnedTask, TaskID, get_task_query
+from backend.tasks.deps import OwnedTask, TaskIdPath, get_task_query
 from backend.tasks.listing import TASK_ROWS, read_page
 from backend.tasks.models import (
     CompletionUpdate,
@@ -87,7 +87,7 @@ async def list_tags(reads: ReadSession, user: CurrentUser) -> list[TagPublic]:
 
 
 @router.get("/tasks/{task_id}", summary="Get a task", responses=TASK_ERRORS)
-async def get_task(task_id: TaskID, reads: ReadSession, user: CurrentUser) -> TaskPublic:
+async def get_task(task_id: TaskIdPath, reads: ReadSession, user: CurrentUser) -> TaskPublic:
     """One of your tasks; another user's task is 404, exactly like a missing one."""
     return await run_on_loop(reads, task_service.public_task, owner_id=user.id, task_id=task_id)
 

@@ -1,5 +1,5 @@
-"""Reads on the event loop: the async engine reads in autocommit; the token's user and the task
-list share one of its connections; a route that works in a worker thread holds none of them."""
+"""Reads on the event loop: the async engine reads in autocommit; the token's user and a GET
+route's data share one of its connections; a route that works in a worker thread holds none."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.db import Reads
@@ -101,6 +102,19 @@ class TestConnectionsPerRequest:
         assert shows.format(**ids) in response.text
         assert len(on_the_loop) == 1
         assert in_threads == []
+        assert _async_engine(app).sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+    def test_a_database_error_inside_a_read_is_503_and_releases_the_connection(
+        self, client: TestClient, app: FastAPI, alice: AuthedUser, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def failing(**_kwargs: Any) -> Any:
+            raise OperationalError("SELECT count(*) FROM tasks", {}, Exception("server closed"))
+
+        monkeypatch.setattr(task_service, "task_stats", failing)
+        response = client.get(tasks_url(alice, "/stats"), headers=alice.headers)
+        assert response.status_code == 503
+        assert response.headers["Retry-After"].isdigit()
+        assert "SELECT" not in response.text
         assert _async_engine(app).sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
     @pytest.mark.parametrize("token", [None, "garbage"])
