@@ -18,8 +18,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-# As many connections as our app's pool keeps (tasks_load.py passes DB_POOL_SIZE's value).
-POOL_SIZE = int(os.environ.get("RAW_POOL_SIZE", "10"))
 PAGE_SQL = """
 SELECT id, user_id, title, description, completed, completed_at, priority, due_date,
        recurrence, created_at, updated_at, count(*) OVER ()
@@ -78,9 +76,10 @@ async def list_tasks(request: Request) -> Response:
 
 @asynccontextmanager
 async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-    """Open a fixed pool of connections, as many as the ORM app's pool keeps."""
+    """Open a fixed pool of connections, as many as the ORM app's pool keeps (tasks_load.py
+    passes its `DB_POOL_SIZE` as `RAW_POOL_SIZE`)."""
     dsn = os.environ["RAW_DATABASE_DSN"]
-    for _ in range(POOL_SIZE):
+    for _ in range(int(os.environ["RAW_POOL_SIZE"])):
         pool.put_nowait(await psycopg.AsyncConnection.connect(dsn))
     yield
     while not pool.empty():
