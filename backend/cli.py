@@ -1,18 +1,19 @@
 """The `todo-api` command: serve, migrate, openapi, create-user, seed-demo."""
 
 import argparse
+import asyncio
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.auth.accounts import create_account
-from backend.auth.models import UserCreate
+from backend.auth.models import User, UserCreate
 from backend.config import Settings, get_settings
 from backend.db import create_db_engine, open_session, run_migrations
 from backend.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
@@ -22,21 +23,25 @@ from backend.logs import logging_config
 DEFAULT_OPENAPI_PATH = Path("specs/openapi.json")
 
 
-@contextmanager
-def migrated_database(settings: Settings) -> Iterator[Engine]:
+@asynccontextmanager
+async def migrated_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
     """An engine on the configured database, its schema brought up to date; disposed after."""
     engine = create_db_engine(settings)
     try:
-        run_migrations(engine)
+        await run_migrations(engine)
         yield engine
     finally:
-        engine.dispose()
+        await engine.dispose()
+
+
+async def _migrate() -> None:
+    async with migrated_database(get_settings()):
+        print("Database is up to date.")
 
 
 def migrate(_args: argparse.Namespace) -> None:
     """Apply all migrations (under an advisory lock on Postgres)."""
-    with migrated_database(get_settings()):
-        print("Database is up to date.")
+    asyncio.run(_migrate())
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -83,22 +88,34 @@ def create_user(args: argparse.Namespace) -> None:
         user_in = UserCreate(email=args.email, password=password, name=args.name)
     except ValidationError as exc:
         sys.exit(f"Invalid user: {describe_errors(exc.errors())}")
-    settings = get_settings()
     try:
-        with migrated_database(settings) as engine, open_session(engine) as session:
-            user = create_account(session=session, user_in=user_in, settings=settings)
+        user = asyncio.run(_create_user(user_in))
     except ConflictError as exc:
         sys.exit(exc.message)
     print(f"Created user {user.id} <{user.email}>")
 
 
+async def _create_user(user_in: UserCreate) -> User:
+    settings = get_settings()
+    async with migrated_database(settings) as engine, open_session(engine) as session:
+        user = await create_account(session=session, user_in=user_in, settings=settings)
+        await session.commit()
+        return user
+
+
 def seed_demo_account(_args: argparse.Namespace) -> None:
     """Create the demo account and its sample tasks (idempotent)."""
-    settings = get_settings()
-    with migrated_database(settings) as engine, open_session(engine) as session:
-        _user, added = seed_demo(session=session, settings=settings)
+    added = asyncio.run(_seed_demo())
     state = f"added {added} sample tasks" if added else "already had tasks; left as is"
     print(f"Demo account {DEMO_EMAIL} / {DEMO_PASSWORD}: {state}.")
+
+
+async def _seed_demo() -> int:
+    settings = get_settings()
+    async with migrated_database(settings) as engine, open_session(engine) as session:
+        _user, added = await seed_demo(session, settings=settings)
+        await session.commit()
+        return added
 
 
 def build_parser() -> argparse.ArgumentParser:

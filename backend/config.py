@@ -39,11 +39,29 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(
         default=10,
         ge=1,
-        description="Connections each of the two pools keeps (see db.py); opened on demand.",
+        description="Connections the app's one pool keeps (opened on demand).",
     )
-    db_max_overflow: int = Field(default=10, ge=0)
+    db_max_overflow: int = Field(
+        default=0,
+        ge=0,
+        description="Extra connections at peak, closed when returned (0: waiters queue in order).",
+    )
+    db_pool_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds a request waits for a pooled connection."
+    )
     db_connect_timeout: int = Field(
-        default=5, ge=1, description="Seconds to wait for a connection."
+        default=5, ge=1, description="Seconds to wait for a new connection."
+    )
+    db_statement_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds any wait on the database's answer may take before the request "
+        "answers 503 (a frozen or partitioned database).",
+    )
+    db_ping_after_idle: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds idle in the pool after which a connection is pinged before use.",
     )
     db_pool_recycle: int = Field(
         default=240, ge=30, description="Seconds; below Neon's 5-minute idle suspend."

@@ -1,106 +1,106 @@
-"""Database engines (Neon-ready pools: worker threads' and event loop's), sessions, the request's
-reads on the loop, the UTC datetime type and the migrations runner."""
+"""The database: one async engine per app (Neon-ready pool, bounded waits), the request's
+session (it owns the transaction), and the migrations runner."""
 
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import anyio
 import psycopg
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, create_engine, event, text
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy import event, exc, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
 from backend.config import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 0x70D0A91  # arbitrary, stable: one advisory lock for schema upgrades
 LIBPQ_WITH_PGBOUNCER_PREPARE = 170000
-T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT = 30  # seconds a connection waits for another's write lock
-SQLITE_CONNECT_ARGS = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
+READ_METHODS = frozenset({"GET", "HEAD"})
+# Options of the session a read-only request gets (see `get_session`).
+READ_ONLY = "todo_read_only"
+# What psycopg's wait raises when its timeout expires (private, but a stable OperationalError).
+WAIT_TIMEOUT = psycopg.errors._WaitTimeout
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+class BoundedConnection(psycopg.AsyncConnection[Any]):
+    """A psycopg connection whose every wait on the server is bounded by `answer_within`.
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """`timestamptz` on Postgres; on SQLite, stored as UTC and given back its UTC offset."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def create_db_engine(settings: Settings) -> Engine:
-    """Build the engine of an app's worker threads (the ORM sessions) from its settings."""
-    if settings.is_sqlite:
-        engine = create_engine(settings.database_url, connect_args=SQLITE_CONNECT_ARGS)
-        event.listen(engine, "connect", _configure_sqlite)
-        return engine
-    return create_engine(settings.database_url, **_postgres_options(settings))
-
-
-def create_async_db_engine(settings: Settings) -> AsyncEngine:
-    """Build the engine of an app's reads on the event loop, its connections in autocommit.
-
-    It serves what a request reads without a worker thread: the user behind a token on every
-    request, and every `GET` route's data. A second pool beside the threads' one; on Postgres
-    sized by the same settings (SQLite keeps SQLAlchemy's defaults). Both are lazy: an instance
-    opens only the connections its load needs.
+    A database that stops answering without closing its sockets (a frozen process, a stalled
+    pooler, a partition the kernel has not noticed) would otherwise hold each request forever:
+    TCP timeouts never fire while the peer's kernel still acknowledges. Past the bound the
+    connection is closed, so SQLAlchemy invalidates it, and the statement fails as an
+    `OperationalError` (a 503). Closing first matters: a cancelled psycopg wait would try to
+    cancel the query on the frozen server, and wait again, for up to ten more seconds.
     """
+
+    answer_within: float | None = None
+
+    async def wait(
+        self,
+        gen: Any,
+        interval: float = 0.1,
+        timeout: float | None = None,  # noqa: ASYNC109 (psycopg's own signature)
+    ) -> Any:
+        """psycopg's wait for the server, with the connection's bound as its timeout."""
+        try:
+            return await super().wait(gen, interval, timeout or self.answer_within)
+        except WAIT_TIMEOUT as error:
+            self.pgconn.finish()
+            raise psycopg.OperationalError(
+                f"the database did not answer within {self.answer_within} s"
+            ) from error
+
+
+async def connect_bounded(*args: Any, answer_within: float, **kwargs: Any) -> BoundedConnection:
+    """Open a `BoundedConnection` (the psycopg dialect's `async_creator_fn`)."""
+    connection = await BoundedConnection.connect(*args, **kwargs)
+    connection.answer_within = answer_within
+    return connection
+
+
+def create_db_engine(settings: Settings) -> AsyncEngine:
+    """The app's one engine: psycopg's async driver on Postgres, aiosqlite on SQLite."""
     if settings.is_sqlite:
         url = make_url(settings.database_url).set(drivername="sqlite+aiosqlite")
-        engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}, isolation_level="AUTOCOMMIT"
-        )
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
-    return create_async_engine(
-        settings.database_url, isolation_level="AUTOCOMMIT", **_postgres_options(settings)
+    engine = create_async_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_recycle=settings.db_pool_recycle,
+        connect_args=postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
     )
-
-
-def _postgres_options(settings: Settings) -> dict[str, Any]:
-    # Neon closes idle connections and restarts computes: every checkout is pinged first.
-    return {
-        "pool_pre_ping": True,
-        "pool_recycle": settings.db_pool_recycle,
-        "pool_size": settings.db_pool_size,
-        "max_overflow": settings.db_max_overflow,
-        "pool_timeout": settings.db_connect_timeout,
-        "connect_args": postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
-    }
+    event.listen(engine.sync_engine, "checkin", _note_checkin)
+    event.listen(engine.sync_engine, "checkout", partial(_ping_if_idle, settings=settings))
+    return engine
 
 
 def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str, Any]:
-    """psycopg connect arguments: a connect timeout, and no prepares with libpq < 17."""
+    """psycopg connect arguments: bounded connects and answers, keepalives, and no prepares
+    with libpq < 17."""
     connect_args: dict[str, Any] = {
+        "async_creator_fn": partial(connect_bounded, answer_within=settings.db_statement_timeout),
         "connect_timeout": settings.db_connect_timeout,
         "application_name": "todo-api",
+        # A peer that vanished (its kernel too) is noticed by TCP within seconds, not hours.
+        "keepalives": 1,
+        "keepalives_idle": settings.db_connect_timeout,
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "tcp_user_timeout": round(settings.db_statement_timeout * 1000),
     }
     if libpq_version < LIBPQ_WITH_PGBOUNCER_PREPARE:
         # Pooled Neon endpoints run PgBouncer in transaction mode: no server-side prepares.
@@ -108,7 +108,34 @@ def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str
     return connect_args
 
 
+def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(
+    dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any, *, settings: Settings
+) -> None:
+    """Ping a connection that sat idle in the pool before handing it out.
+
+    Neon closes idle connections and restarts computes; a connection in steady use needs no
+    ping (a round trip on every checkout), one idle past `DB_PING_AFTER_IDLE` gets one. A failed
+    ping makes the pool discard it and hand out a fresh connection instead.
+    """
+    idle = time.monotonic() - record.info.get("checked_in", time.monotonic())
+    if idle < settings.db_ping_after_idle:
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    except Exception as error:
+        raise exc.DisconnectionError() from error
+    finally:
+        cursor.close()
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is off: `_begin_sqlite` starts each one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -116,105 +143,83 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session on the app's engine for one request: a route that writes, in a worker thread,
-    in one transaction. (Reads are served on the event loop: see `Reads`.)
+def _begin_sqlite(connection: Connection) -> None:
+    # A writing transaction takes SQLite's write lock up front (IMMEDIATE): read-then-write in
+    # a deferred one fails at once with "database is locked" when another writer got in between.
+    # Reads run in autocommit, as on Postgres.
+    if not connection.get_execution_options().get(READ_ONLY, False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    `async` because opening a session does no I/O: it saves the threadpool hop FastAPI gives a
-    sync dependency. Closing does I/O (a ROLLBACK) only while a database transaction is open,
-    so only then does it go to the threadpool.
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The engine as read-only requests use it (same pool), in autocommit: a read costs no BEGIN
+    and ROLLBACK round trips."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{READ_ONLY: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
+
+
+def open_session(engine: AsyncEngine) -> AsyncSession:
+    """A session for work outside a request (MCP tool calls, the CLI)."""
+    return AsyncSession(engine, expire_on_commit=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's session; it owns the transaction.
+
+    Committed when the route returns, rolled back on any error, and closed (its connection back
+    in the pool) before the response is sent. `GET`/`HEAD` requests read through the
+    read-only engine. Services only flush; the chat turn commits mid-way, and says why.
     """
-    session = Session(request.app.state.engine, expire_on_commit=False)
-    try:
-        yield session
-    finally:
-        if session.in_transaction():
-            await run_in_threadpool(session.close)
-        else:
-            session.close()
+    state = request.app.state
+    engine = state.read_engine if request.method in READ_METHODS else state.engine
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": committed before the response goes out, so a failed commit is the answer,
+# and a client slow to read its response holds no connection.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-class Reads:
-    """A request's reads on the event loop: one connection of the async engine, taken on first use.
-
-    The token's user lookup and a route that reads on the event loop share it, so the request
-    takes one connection from the pool (and pings it once). Unless such a route has claimed it,
-    the lookup gives it back at once: a sync route then works in a worker thread on its own
-    session, and an idle connection must not wait for it.
-    """
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
-        self.claimed = False
-
-    async def claim(self) -> AsyncConnection:
-        """The connection, kept for the route until it returns."""
-        self.claimed = True
-        return await self.connection()
-
-    async def connection(self) -> AsyncConnection:
-        """The request's connection, taken from the pool if it has none yet."""
-        if self._connection is None:
-            self._connection = await self._engine.connect()
-        return self._connection
-
-    async def release(self) -> None:
-        """Give the connection back to the pool, if one is held (autocommit: no I/O to undo)."""
-        if self._connection is None:
-            return
-        connection, self._connection = self._connection, None  # released once, even on error
-        with anyio.CancelScope(shield=True):  # a cancelled request still returns it
-            await connection.close()
-
-
-async def get_reads(request: Request) -> AsyncIterator[Reads]:
-    """The request's `Reads`, released when the route returns, before its response is sent."""
-    reads = Reads(request.app.state.async_engine)
-    try:
-        yield reads
-    finally:
-        await reads.release()
-
-
-# scope="function": a client slow to read a response must not keep a connection from the pool.
-ReadsDep = Annotated[Reads, Depends(get_reads, scope="function")]
-
-
-async def run_on_loop(session: AsyncSession, work: Callable[..., T], **kwargs: Any) -> T:
-    """`work(session=<sync session>, **kwargs)`: sync ORM code (a keyword-only service function)
-    run on an async session, on the event loop. SQLAlchemy bridges its I/O to the loop
-    (`run_sync`), so no worker thread waits on it."""
-    return await session.run_sync(lambda sync_session: work(session=sync_session, **kwargs))
-
-
-def open_session(engine: Engine) -> Session:
-    """A session on an engine for work outside a route's own session (MCP, the CLI, provisioning
-    an external user)."""
-    return Session(engine, expire_on_commit=False)
-
-
-def alembic_config(engine: Engine | None = None) -> Config:
-    """Alembic configuration pointing at our migrations, optionally bound to an engine."""
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic configuration pointing at our migrations, optionally bound to a connection."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if engine is not None:
-        config.attributes["engine"] = engine
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 
-def run_migrations(engine: Engine) -> None:
+def _upgrade(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "heads")
+
+
+async def run_migrations(engine: AsyncEngine) -> None:
     """Upgrade the schema to the latest revision; on Postgres under an advisory lock."""
-    config = alembic_config(engine)
-    if engine.dialect.name != "postgresql":
-        command.upgrade(config, "heads")
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock_conn:
-        lock_conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_ID})
-        try:
-            command.upgrade(config, "heads")
-        finally:
-            lock_conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_ID})
+    async with engine.connect() as connection:
+        if engine.dialect.name != "postgresql":
+            await connection.run_sync(_upgrade)
+            await connection.commit()
+            return
+        async with _advisory_lock(connection):
+            await connection.run_sync(_upgrade)
+            await connection.commit()
+
+
+@asynccontextmanager
+async def _advisory_lock(connection: AsyncConnection) -> AsyncIterator[None]:
+    # Session-level, so it outlives the migration's own transactions.
+    lock = {"key": MIGRATION_LOCK_ID}
+    await connection.execute(text("SELECT pg_advisory_lock(:key)"), lock)
+    await connection.commit()
+    try:
+        yield
+    finally:
+        await connection.execute(text("SELECT pg_advisory_unlock(:key)"), lock)
+        await connection.commit()

@@ -2,12 +2,13 @@
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.auth.accounts import create_account, user_by_email
 from backend.auth.models import User, UserCreate
 from backend.config import Settings
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from backend.tasks import service as task_service
 from backend.tasks.fields import Priority, Recurrence
 from backend.tasks.models import Task, TaskCreate
@@ -54,18 +55,18 @@ def demo_tasks(now: datetime) -> list[TaskCreate]:
     ]
 
 
-def seed_demo(*, session: Session, settings: Settings) -> tuple[User, int]:
+async def seed_demo(session: AsyncSession, *, settings: Settings) -> tuple[User, int]:
     """Create the demo account if absent and give it the demo tasks if it has none.
 
     Returns the user and how many tasks were added (0 when it was already seeded).
     """
-    user = user_by_email(session, DEMO_EMAIL)
+    user = await user_by_email(session, DEMO_EMAIL)
     if user is None:
         user_in = UserCreate(email=DEMO_EMAIL, password=DEMO_PASSWORD, name=DEMO_NAME)
-        user = create_account(session=session, user_in=user_in, settings=settings)
-    if session.exec(select(func.count()).where(Task.user_id == user.id)).one():
+        user = await create_account(session=session, user_in=user_in, settings=settings)
+    if (await session.exec(select(func.count()).where(Task.user_id == user.id))).one():
         return user, 0
     tasks = demo_tasks(utcnow())
     for task_in in tasks:
-        task_service.create_task(session=session, owner_id=user.id, task_in=task_in)
+        await task_service.create_task(session, owner_id=user.id, task_in=task_in)
     return user, len(tasks)

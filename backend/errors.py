@@ -116,7 +116,7 @@ def error_response(
 def describe_errors(errors: Iterable[Mapping[str, Any]]) -> str:
     """Validation errors in one line, `field: message; …` (FastAPI's `body` prefix left out).
 
-    Used by the API's 422 message, the chat tools' argument errors and the CLI."""
+    Used by the API's 422 message, the task tools' argument errors and the CLI."""
     parts = []
     for error in errors:
         if error.get("type") == "json_invalid":  # its `loc` is a byte offset, not a field

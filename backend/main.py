@@ -14,7 +14,7 @@ from backend.auth.router import router as auth_router
 from backend.chat.providers import build_provider
 from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
-from backend.db import create_async_db_engine, create_db_engine
+from backend.db import create_db_engine, read_only
 from backend.docs import install_docs
 from backend.errors import install_error_handlers
 from backend.mcp.server import MCPEndpoint
@@ -50,10 +50,9 @@ def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app with its own engines; no other state but a memo of verified tokens."""
+    """Build the app with its own engine; no other state but a memo of verified tokens."""
     settings = settings or get_settings()
     engine = create_db_engine(settings)
-    async_engine = create_async_db_engine(settings)
     mcp_endpoint = MCPEndpoint(settings=settings, engine=engine)
 
     @asynccontextmanager
@@ -62,8 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with mcp_endpoint.running():
                 yield
         finally:
-            engine.dispose()
-            await async_engine.dispose()
+            await engine.dispose()
 
     app = FastAPI(
         title="Todo API",
@@ -76,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.async_engine = async_engine
+    app.state.read_engine = read_only(engine)
     app.state.verified_tokens = verified_tokens()
     app.state.chat_provider = build_provider(settings)
     app.state.auth_rate_limiter = AuthRateLimiter(settings) if settings.rate_limit_enabled else None

@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, create_engine, delete
 from sqlmodel import Session, SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 import backend.models  # noqa: F401  (all tables on the metadata)
 from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.config import Settings
-from backend.db import run_migrations
+from backend.db import open_session, run_migrations
 from backend.main import create_app
 from tests.databases import (
     fresh_postgres_database,
@@ -69,9 +70,9 @@ def settings(database_url: str) -> Settings:
 def app(settings: Settings) -> Iterator[FastAPI]:
     """One app per backend, its schema built by the real migrations."""
     application = create_app(settings)
-    run_migrations(application.state.engine)
+    asyncio.run(run_migrations(application.state.engine))
     yield application
-    dispose_engines(application)
+    dispose_engine(application)
 
 
 @contextmanager
@@ -86,21 +87,54 @@ def replaced_state(app: FastAPI, name: str, value: Any) -> Iterator[None]:
         setattr(app.state, name, original)
 
 
-def dispose_engines(app: FastAPI) -> None:
-    """Close the pooled connections of both an app's engines (the lifespan's shutdown does too,
-    but an app driven without one keeps them)."""
-    app.state.engine.dispose()
-    asyncio.run(app.state.async_engine.dispose())
+def dispose_engine(app: FastAPI) -> None:
+    """Close the pooled connections of an app's engine (the lifespan's shutdown does too, but an
+    app driven without one keeps them)."""
+    asyncio.run(app.state.engine.dispose())
+
+
+@pytest.fixture(scope="session")
+def sync_engine(app: FastAPI, settings: Settings) -> Iterator[Engine]:
+    """A plain sync engine on the test database, for tests to arrange data and check effects
+    (the app itself has only its async engine)."""
+    engine = create_engine(settings.database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
-def engine(app: FastAPI) -> Iterator[Engine]:
-    """The app's engine; every table is emptied after the test."""
-    engine: Engine = app.state.engine
-    yield engine
-    with engine.begin() as connection:
+def engine(sync_engine: Engine) -> Iterator[Engine]:
+    """The test database's sync engine; every table is emptied after the test."""
+    yield sync_engine
+    with sync_engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(delete(table))
+
+
+@pytest.fixture
+def app_engine(app: FastAPI, engine: Engine) -> Engine:
+    """The sync core of the app's async engine: where its events (statements, checkouts) fire."""
+    sync_engine: Engine = app.state.engine.sync_engine
+    return sync_engine
+
+
+InSession = Callable[[Callable[[AsyncSession], Awaitable[Any]]], Any]
+
+
+@pytest.fixture
+def in_session(app: FastAPI, engine: Engine) -> InSession:
+    """Run `work(session)` (async service code) in a session of the app's engine, committed."""
+
+    def run(work: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+        async def committed() -> Any:
+            async with open_session(app.state.engine) as session:
+                result = await work(session)
+                await session.commit()
+                return result
+
+        return asyncio.run(committed())
+
+    return run
 
 
 @pytest.fixture

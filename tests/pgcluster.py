@@ -1,7 +1,9 @@
 """A throwaway PostgreSQL cluster (initdb + pg_ctl on a free port) for fault tests."""
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -24,6 +26,17 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _children(parent: int) -> list[int]:
+    """The ids of a process's children, read from /proc."""
+    children = []
+    for stat in glob("/proc/[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                children.append(int(Path(stat).parent.name))
+    return children
 
 
 class ThrowawayCluster:
@@ -57,6 +70,21 @@ class ThrowawayCluster:
             str(self.data / "server.log"),
             "start",
         )
+
+    def freeze(self) -> None:
+        """Stop every process of the server (SIGSTOP) without closing a socket: a database that
+        stops answering, as in a network partition or a stalled pooler."""
+        self._signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """Let a frozen server run again (SIGCONT)."""
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, signum: int) -> None:
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        for pid in [postmaster, *_children(postmaster)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
 
     def stop(self) -> None:
         """Stop the server at once, dropping client connections."""

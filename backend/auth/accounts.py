@@ -1,7 +1,8 @@
 """Account operations shared by the routes and the CLI: register, check a password, issue tokens."""
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.auth.models import TokenResponse, User, UserCreate, UserPublic
 from backend.auth.passwords import hash_password, verify_password
@@ -14,38 +15,37 @@ BAD_CREDENTIALS_MESSAGE = "Incorrect email or password"
 EMAIL_TAKEN_MESSAGE = "An account with this email already exists"
 
 
-def user_by_email(session: Session, email: str) -> User | None:
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
     """The account with this (already lower-cased) email, if any."""
-    return session.exec(select(User).where(User.email == email)).first()
+    return (await session.exec(select(User).where(User.email == email))).first()
 
 
-def create_account(*, session: Session, user_in: UserCreate, settings: Settings) -> User:
+async def create_account(*, session: AsyncSession, user_in: UserCreate, settings: Settings) -> User:
     """Create a password account; 409 if the email (in any case) is taken."""
     # Hash before touching the database, so no pooled connection is held while bcrypt runs.
-    password_hash = hash_password(user_in.password, rounds=settings.bcrypt_rounds)
-    if user_by_email(session, user_in.email) is not None:
+    password_hash = await hash_password(user_in.password, rounds=settings.bcrypt_rounds)
+    if await user_by_email(session, user_in.email) is not None:
         raise ConflictError(EMAIL_TAKEN_MESSAGE)
     user = User(email=user_in.email, name=user_in.name, password_hash=password_hash)
     session.add(user)
     try:
-        session.commit()
+        await session.flush()
     except IntegrityError:
         # Lost a race with a concurrent registration of the same address.
-        session.rollback()
         raise ConflictError(EMAIL_TAKEN_MESSAGE) from None
     return user
 
 
-def authenticate_password(
-    *, session: Session, email: str, password: str, settings: Settings
+async def authenticate_password(
+    *, session: AsyncSession, email: str, password: str, settings: Settings
 ) -> User:
     """The active user with these credentials; one 401 for unknown email and wrong password."""
-    user = user_by_email(session, email)
+    user = await user_by_email(session, email)
     password_hash = user.password_hash if user is not None else None
-    # End the read transaction: during a login storm, requests queue for bcrypt, and each
-    # would otherwise hold a pooled connection the whole time (exhausting the pool).
-    session.commit()
-    matches = verify_password(password, password_hash, rounds=settings.bcrypt_rounds)
+    # End the read transaction (nothing written yet): during a login storm, requests queue for
+    # bcrypt, and each would otherwise hold a pooled connection the whole time.
+    await session.commit()
+    matches = await verify_password(password, password_hash, rounds=settings.bcrypt_rounds)
     if user is None or not matches or not user.is_active:
         raise UnauthorizedError(BAD_CREDENTIALS_MESSAGE)
     return user
@@ -60,17 +60,17 @@ def _token_response(user: User, refresh_token: str, settings: Settings) -> Token
     )
 
 
-def start_session(*, session: Session, user: User, settings: Settings) -> TokenResponse:
+async def start_session(*, session: AsyncSession, user: User, settings: Settings) -> TokenResponse:
     """Tokens for a fresh login: an access token and the first refresh token of a new family."""
-    refresh_token = issue_refresh_token(session=session, user_id=user.id, settings=settings)
-    session.commit()
+    refresh_token = await issue_refresh_token(session=session, user_id=user.id, settings=settings)
     return _token_response(user, refresh_token, settings)
 
 
-def continue_session(*, session: Session, refresh_token: str, settings: Settings) -> TokenResponse:
+async def continue_session(
+    *, session: AsyncSession, refresh_token: str, settings: Settings
+) -> TokenResponse:
     """Rotate a refresh token into a new pair in the same family."""
-    user, new_refresh_token = rotate_refresh_token(
+    user, new_refresh_token = await rotate_refresh_token(
         session=session, token=refresh_token, settings=settings
     )
-    session.commit()
     return _token_response(user, new_refresh_token, settings)

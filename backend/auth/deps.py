@@ -1,22 +1,21 @@
 """The one place that turns a bearer token into a user, and the `{user_id}` path check.
 
-Two steps, each written once: `token_identity` verifies the token (whom it names), then the
-user's row is read (`USER_BY_ID`, `_active`, `external_user` on first sight). REST runs them as
-dependencies on the event loop (`get_token_identity`, `get_current_user`); MCP runs both in one
-sync call in a worker thread (`authenticate_token`).
+Two steps, each written once: `token_identity` verifies the token (whom it names), then `_user`
+reads the user's row (`external_user` creates it on first sight). REST runs them as dependencies
+(`get_token_identity`, `get_current_user`); MCP runs both in one call (`authenticate_token`).
 """
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 
 import jwt
 from cachetools import TLRUCache
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Engine, bindparam
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
@@ -34,14 +33,14 @@ from backend.auth.security import (
     decode_access_token,
 )
 from backend.config import Settings
-from backend.db import ReadsDep, open_session
+from backend.db import SessionDep
 from backend.errors import ForbiddenError, UnauthorizedError
 
 VERIFIED_TOKENS_KEPT = 4096  # entries: bounded by count, the least recently used go first
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 # Built once: every request runs this lookup, and a prebuilt statement skips the query
 # construction and cache-key work `Session.get` repeats on each call (~0.2 ms a request). Run on
-# the Core connection of the async engine (no ORM session: ~0.1 ms less) in get_current_user.
+# the session's Core connection (no ORM objects: ~0.1 ms less).
 USER_BY_ID = select(User).where(col(User.id) == bindparam("user_id"))
 
 
@@ -85,22 +84,30 @@ def _verify(token: str, algorithm: Any, settings: Settings) -> tuple[dict[str, A
     raise UnauthorizedError()
 
 
+def _fetches_keys(token: str, settings: Settings) -> bool:
+    # Verifying an issuer's token may fetch its signing keys over HTTP (PyJWT's client is sync).
+    return bool(settings.auth_jwks_url) and _algorithm(token) in JWKS_ALGORITHMS
+
+
 def _active(user: User | None) -> User:
     if user is None or not user.is_active:
         raise UnauthorizedError()
     return user
 
 
-def authenticate_token(token: str, *, session: Session, settings: Settings) -> User:
+async def authenticate_token(
+    token: str, *, session: AsyncSession, engine: AsyncEngine, settings: Settings
+) -> User:
     """The active user a bearer token names; UnauthorizedError otherwise.
 
-    The same checks as `get_token_identity` then `get_current_user`, in one sync call for MCP,
-    whose token verifier runs it in a worker thread.
+    The same checks as `get_token_identity` then `get_current_user`, in one call for MCP.
     """
-    identity = token_identity(token, settings)
-    if identity.external_claims is not None:
-        return _active(external_user(identity.external_claims, session=session))
-    return _active(session.exec(USER_BY_ID, params={"user_id": identity.user_id}).first())
+    identity = (
+        await run_in_threadpool(token_identity, token, settings)
+        if _fetches_keys(token, settings)
+        else token_identity(token, settings)
+    )
+    return await _user(identity, session, engine)
 
 
 async def app_settings(request: Request) -> Settings:
@@ -143,7 +150,7 @@ async def get_token_identity(
     memo: TLRUCache[str, TokenIdentity] = request.app.state.verified_tokens
     if (known := memo.get(token)) is not None:
         return known
-    if settings.auth_jwks_url and _algorithm(token) in JWKS_ALGORITHMS:
+    if _fetches_keys(token, settings):
         return await run_in_threadpool(token_identity, token, settings)
     memo[token] = identity = token_identity(token, settings)
     return identity
@@ -152,28 +159,27 @@ async def get_token_identity(
 TokenIdentityDep = Annotated[TokenIdentity, Depends(get_token_identity)]
 
 
-async def get_current_user(request: Request, identity: TokenIdentityDep, reads: ReadsDep) -> User:
+async def _user(identity: TokenIdentity, session: AsyncSession, engine: AsyncEngine) -> User:
+    """The active user an identity names, an external one created on first sight."""
+    connection = await session.connection()
+    row = (await connection.execute(USER_BY_ID, {"user_id": identity.user_id})).first()
+    if row is not None:
+        return _active(User(**row._mapping))
+    if identity.external_claims is None:
+        raise UnauthorizedError()
+    return _active(await external_user(identity.external_claims, engine=engine))
+
+
+async def get_current_user(
+    request: Request, identity: TokenIdentityDep, session: SessionDep
+) -> User:
     """The active user named by the request's bearer token; 401 otherwise.
 
-    Read on the event loop through the request's `Reads`, so no worker thread waits on it; an
-    external user seen for the first time is created in a worker thread. The user is a value
-    built from its row, in no session: routes use it to scope their work, never to change it.
+    Read on the request's session (its connection then serves the route too). The user is a
+    value built from its row, in no session: routes use it to scope their work, never to
+    change it.
     """
-    connection = await reads.connection()
-    row = (await connection.execute(USER_BY_ID, {"user_id": identity.user_id})).first()
-    user = User(**row._mapping) if row is not None else None
-    if not reads.claimed:
-        await reads.release()
-    if user is None and identity.external_claims is not None:
-        user = await run_in_threadpool(
-            _provision_external_user, identity.external_claims, request.app.state.engine
-        )
-    return _active(user)
-
-
-def _provision_external_user(claims: dict[str, Any], engine: Engine) -> User:
-    with open_session(engine) as session:
-        return external_user(claims, session=session)
+    return await _user(identity, session, request.app.state.engine)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -189,36 +195,13 @@ UserIdPath = Annotated[
 
 
 async def check_user_path(
-    user_id: UserIdPath, request: Request, identity: TokenIdentityDep, reads: ReadsDep
+    request: Request, user_id: UserIdPath, identity: TokenIdentityDep, session: SessionDep
 ) -> None:
     """`{user_id}` must be the token's user id or `me`; anything else is 403.
 
-    The token alone answers for the right path, so the route's `CurrentUser` reads the user
-    later, on the connection the route may claim (see `Reads`). On another user's path, the
-    user is read first all the same: a deleted or deactivated user's token is 401 everywhere.
+    The token alone answers for the right path. On another user's path the user is read first
+    all the same: a deleted or deactivated user's token is 401 everywhere.
     """
     if user_id not in ("me", identity.user_id):
-        await get_current_user(request, identity, reads)
+        await _user(identity, session, request.app.state.engine)
         raise ForbiddenError("You may only access your own resources")
-
-
-async def read_connection(reads: ReadsDep, _identity: TokenIdentityDep) -> AsyncConnection:
-    """The request's connection of the async engine, for a route that reads on the event loop.
-
-    Taken once the token is verified: a request without a valid one touches no database.
-    """
-    return await reads.claim()
-
-
-ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
-
-
-async def read_session(connection: ReadConnection) -> AsyncIterator[AsyncSession]:
-    """An ORM session on the request's read connection: a route runs the sync service code on
-    the event loop through `run_sync` (SQLAlchemy bridges its I/O to the loop), no thread."""
-    async with AsyncSession(connection, expire_on_commit=False) as session:
-        yield session
-
-
-# scope="function", like the `Reads` it sits on.
-ReadSession = Annotated[AsyncSession, Depends(read_session, scope="function")]

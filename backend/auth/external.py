@@ -8,12 +8,13 @@ from typing import Any
 import jwt
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.auth.accounts import user_by_email
 from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Email, User
 from backend.auth.security import token_errors
 from backend.config import Settings
+from backend.db import open_session
 from backend.errors import ServiceUnavailableError, UnauthorizedError
 from backend.fields import contains_nul
 
@@ -140,24 +141,29 @@ def external_subject(claims: dict[str, Any]) -> str:
     return subject
 
 
-def external_user(claims: dict[str, Any], *, session: Session) -> User:
-    """The user an external token names, created on first sight of its `sub`."""
+async def external_user(claims: dict[str, Any], *, engine: AsyncEngine) -> User:
+    """The user an external token names, created on first sight of its `sub`.
+
+    In a session and transaction of its own: the user exists from then on, whatever becomes of
+    the request that first showed the token.
+    """
     subject = external_subject(claims)
-    user = session.get(User, subject)
-    if user is not None:
+    async with open_session(engine) as session:
+        user = await session.get(User, subject)
+        if user is not None:
+            return user
+        email = _claim_email(claims)
+        if email is not None and await user_by_email(session, email) is not None:
+            email = None  # the address belongs to another account: never merge on an email claim
+        user = User(id=subject, email=email, name=_claim_text(claims, "name", MAX_NAME_LENGTH))
+        session.add(user)
+        try:
+            await session.commit()
+        except IntegrityError:
+            # A concurrent request provisioned the same subject first.
+            await session.rollback()
+            existing = await session.get(User, subject)
+            if existing is None:
+                raise UnauthorizedError() from None
+            return existing
         return user
-    email = _claim_email(claims)
-    if email is not None and user_by_email(session, email) is not None:
-        email = None  # the address belongs to another account: never merge on an email claim
-    user = User(id=subject, email=email, name=_claim_text(claims, "name", MAX_NAME_LENGTH))
-    session.add(user)
-    try:
-        session.commit()
-    except IntegrityError:
-        # A concurrent request provisioned the same subject first.
-        session.rollback()
-        existing = session.get(User, subject)
-        if existing is None:
-            raise UnauthorizedError() from None
-        return existing
-    return user

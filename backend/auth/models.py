@@ -9,7 +9,7 @@ from pydantic.config import JsonDict
 from sqlmodel import Field, SQLModel
 
 from backend.auth.passwords import LoginPassword, NewPassword
-from backend.db import UTCDateTime, utcnow
+from backend.datetimes import UTCDateTime, utcnow
 from backend.fields import SafeStr
 
 MAX_EMAIL_LENGTH = 320

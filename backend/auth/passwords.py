@@ -1,10 +1,11 @@
-"""Password rules and bcrypt hashing (run from sync code, i.e. the threadpool)."""
+"""Password rules and bcrypt hashing (on a few low-priority threads, awaited from the loop)."""
 
+import asyncio
 import contextlib
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import bcrypt
 from pydantic import AfterValidator
@@ -15,6 +16,7 @@ BCRYPT_MAX_BYTES = 72
 MIN_PASSWORD_BYTES = 8
 
 BCRYPT_NICENESS = 10
+T = TypeVar("T")
 
 
 def _lower_priority() -> None:
@@ -26,7 +28,7 @@ def _lower_priority() -> None:
 
 # bcrypt releases the GIL but saturates a core per call. A login storm on as many threads as
 # requests would starve the event loop of CPU, so hashing runs on a few low-priority threads
-# that leave one core free; callers (already off the event loop) wait for their result.
+# that leave one core free; callers await their result on the loop.
 _bcrypt_pool = ThreadPoolExecutor(
     max_workers=max(1, (os.cpu_count() or 2) - 1),
     thread_name_prefix="bcrypt",
@@ -58,20 +60,31 @@ NewPassword = Annotated[SafeStr, AfterValidator(check_new_password)]
 LoginPassword = Annotated[SafeStr, AfterValidator(check_login_password)]
 
 
-def hash_password(password: str, *, rounds: int) -> str:
+async def _on_bcrypt_threads(work: Callable[[bytes, bytes], T], password: str, other: bytes) -> T:
+    return await asyncio.get_running_loop().run_in_executor(
+        _bcrypt_pool, work, password.encode(), other
+    )
+
+
+async def hash_password(password: str, *, rounds: int) -> str:
     """The bcrypt hash of a password at the given cost."""
-    salt = bcrypt.gensalt(rounds=rounds)
-    return _bcrypt_pool.submit(bcrypt.hashpw, password.encode(), salt).result().decode()
+    hashed = await _on_bcrypt_threads(bcrypt.hashpw, password, bcrypt.gensalt(rounds=rounds))
+    return hashed.decode()
 
 
-@lru_cache
-def _dummy_hash(rounds: int) -> bytes:
-    return bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(rounds=rounds))
+_dummy_hashes: dict[int, bytes] = {}  # per cost: a constant, computed once
 
 
-def verify_password(password: str, password_hash: str | None, *, rounds: int) -> bool:
+async def _dummy_hash(rounds: int) -> bytes:
+    if rounds not in _dummy_hashes:
+        salt = bcrypt.gensalt(rounds=rounds)
+        _dummy_hashes[rounds] = await _on_bcrypt_threads(bcrypt.hashpw, "timing-equaliser", salt)
+    return _dummy_hashes[rounds]
+
+
+async def verify_password(password: str, password_hash: str | None, *, rounds: int) -> bool:
     """Whether the password matches; without a hash, burns the same time and answers False."""
     # Unknown email or passwordless account: same bcrypt cost, so timing reveals nothing.
-    expected = _dummy_hash(rounds) if password_hash is None else password_hash.encode()
-    matches = _bcrypt_pool.submit(bcrypt.checkpw, password.encode(), expected).result()
+    expected = await _dummy_hash(rounds) if password_hash is None else password_hash.encode()
+    matches = await _on_bcrypt_threads(bcrypt.checkpw, password, expected)
     return matches and password_hash is not None

@@ -5,7 +5,7 @@ import ipaddress
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import limits
@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 
 from backend.config import Settings
 from backend.errors import ServiceUnavailableError, TooManyRequestsError
@@ -66,6 +67,7 @@ class AuthRateLimiter:
         else:
             storage = storage_from_string("memory://", wrap_exceptions=True)
         self._limiter = MovingWindowRateLimiter(storage)
+        self.shared = settings.rate_limit_storage_url is not None
         self._per_ip = limits.parse(settings.rate_limit_auth_ip)
         self._per_email = limits.parse(settings.rate_limit_auth_email)
 
@@ -88,27 +90,34 @@ class AuthRateLimiter:
             raise ServiceUnavailableError() from exc
 
 
-RateLimit = Callable[..., None]
+RateLimit = Callable[..., Awaitable[None]]
+
+
+async def _no_limit(**_: str | None) -> None:
+    return None
 
 
 async def auth_rate_limit(request: Request) -> RateLimit:
-    """A check bound to this request's client IP: call it with the email, if any, before work.
+    """A check bound to this request's client IP: await it with the email, if any, before work.
 
-    Async because it does no I/O (building a Redis client does not connect); the check it
-    returns talks to the store and is called from the sync route, in the threadpool.
+    Counting in memory is instant; a shared store (Redis) is asked from a worker thread, off the
+    event loop, its waits bounded by `STORAGE_TIMEOUT_SECONDS`.
     """
     settings: Settings = request.app.state.settings
     limiter: AuthRateLimiter | None = request.app.state.auth_rate_limiter
     if limiter is None:
-        return lambda **_: None
+        return _no_limit
     ip = client_ip(
         request.client.host if request.client else None,
         request.headers.get("x-forwarded-for"),
         settings.forwarded_allow_ips,
     )
 
-    def check(*, email: str | None = None) -> None:
-        limiter.hit(ip=ip, email=email)
+    async def check(*, email: str | None = None) -> None:
+        if limiter.shared:
+            await run_in_threadpool(limiter.hit, ip=ip, email=email)
+        else:
+            limiter.hit(ip=ip, email=email)
 
     return check
 

@@ -5,11 +5,12 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.auth.models import RefreshToken, User
 from backend.config import Settings
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from backend.errors import UnauthorizedError
 
 INVALID_REFRESH_MESSAGE = "Invalid or expired refresh token"
@@ -20,8 +21,8 @@ def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_refresh_token(
-    *, session: Session, user_id: str, settings: Settings, family_id: str | None = None
+async def issue_refresh_token(
+    *, session: AsyncSession, user_id: str, settings: Settings, family_id: str | None = None
 ) -> str:
     """Store a new refresh token (in a new family unless given one) and return its value."""
     token = secrets.token_urlsafe(32)
@@ -33,52 +34,54 @@ def issue_refresh_token(
             expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
         )
     )
+    await session.flush()
     return token
 
 
-def revoke_family(*, session: Session, family_id: str) -> None:
+async def revoke_family(*, session: AsyncSession, family_id: str) -> None:
     """Revoke every refresh token of a family (one login session)."""
-    session.execute(
+    await session.exec(
         update(RefreshToken)
         .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
 
 
-def _find(session: Session, token: str) -> RefreshToken | None:
+async def _find(session: AsyncSession, token: str) -> RefreshToken | None:
     stmt = select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(token))
-    return session.exec(stmt).first()
+    return (await session.exec(stmt)).first()
 
 
-def rotate_refresh_token(*, session: Session, token: str, settings: Settings) -> tuple[User, str]:
+async def rotate_refresh_token(
+    *, session: AsyncSession, token: str, settings: Settings
+) -> tuple[User, str]:
     """Spend a refresh token and issue its successor; a spent one revokes its family (401)."""
-    stored = _find(session, token)
+    stored = await _find(session, token)
     if stored is None or stored.revoked_at is not None or stored.expires_at <= utcnow():
         raise UnauthorizedError(INVALID_REFRESH_MESSAGE)
     # Spending is a conditional UPDATE so that two concurrent uses cannot both succeed.
-    spent = session.execute(
+    spent = await session.exec(
         update(RefreshToken)
         .where(col(RefreshToken.id) == stored.id, col(RefreshToken.used_at).is_(None))
         .values(used_at=utcnow())
     )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
+    if spent.rowcount != 1:
         # A rotated token came back: someone holds a copy. End that whole login session.
-        revoke_family(session=session, family_id=stored.family_id)
-        session.commit()
+        # Committed here: the 401 that follows rolls the request's transaction back.
+        await revoke_family(session=session, family_id=stored.family_id)
+        await session.commit()
         raise UnauthorizedError(INVALID_REFRESH_MESSAGE)
-    user = session.get(User, stored.user_id)
+    user = await session.get(User, stored.user_id)
     if user is None or not user.is_active:
-        session.rollback()
         raise UnauthorizedError(INVALID_REFRESH_MESSAGE)
-    new_token = issue_refresh_token(
+    new_token = await issue_refresh_token(
         session=session, user_id=user.id, settings=settings, family_id=stored.family_id
     )
     return user, new_token
 
 
-def revoke_refresh_token(*, session: Session, token: str) -> None:
+async def revoke_refresh_token(*, session: AsyncSession, token: str) -> None:
     """Log out: revoke the family of a refresh token, if it is one of ours."""
-    stored = _find(session, token)
+    stored = await _find(session, token)
     if stored is not None:
-        revoke_family(session=session, family_id=stored.family_id)
-        session.commit()
+        await revoke_family(session=session, family_id=stored.family_id)

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlmodel import Field, SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.auth import accounts
 from backend.auth.deps import AppSettings, CurrentUser
@@ -67,19 +68,19 @@ def _set_refresh_cookie(response: Response, tokens: TokenResponse, settings: Set
     )
 
 
-def _log_in(
-    credentials: Credentials, response: Response, session: SessionDep, settings: Settings
+async def _log_in(
+    credentials: Credentials, response: Response, session: AsyncSession, settings: Settings
 ) -> TokenResponse:
-    user = accounts.authenticate_password(
+    user = await accounts.authenticate_password(
         session=session, email=credentials.email, password=credentials.password, settings=settings
     )
-    return _start_session(user, response, session, settings)
+    return await _start_session(user, response, session, settings)
 
 
-def _start_session(
-    user: User, response: Response, session: SessionDep, settings: Settings
+async def _start_session(
+    user: User, response: Response, session: AsyncSession, settings: Settings
 ) -> TokenResponse:
-    tokens = accounts.start_session(session=session, user=user, settings=settings)
+    tokens = await accounts.start_session(session=session, user=user, settings=settings)
     _set_refresh_cookie(response, tokens, settings)
     return tokens
 
@@ -91,7 +92,7 @@ def _start_session(
     responses=error_responses(409, 413, 422, 429, 503),
 )
 @router.post("/signup", status_code=201, include_in_schema=False)
-def register(
+async def register(
     user_in: UserCreate,
     response: Response,
     session: SessionDep,
@@ -99,9 +100,9 @@ def register(
     rate_limit: AuthRateLimit,
 ) -> TokenResponse:
     """Create a password account and log it in: the user, an access token and a refresh token."""
-    rate_limit(email=user_in.email)
-    user = accounts.create_account(session=session, user_in=user_in, settings=settings)
-    return _start_session(user, response, session, settings)
+    await rate_limit(email=user_in.email)
+    user = await accounts.create_account(session=session, user_in=user_in, settings=settings)
+    return await _start_session(user, response, session, settings)
 
 
 @router.post(
@@ -109,7 +110,7 @@ def register(
     summary="Log in with the OAuth2 password form",
     responses=error_responses(401, 413, 422, 429, 503),
 )
-def token(
+async def token(
     form: Annotated[PasswordForm, Form()],
     response: Response,
     session: SessionDep,
@@ -117,9 +118,9 @@ def token(
     rate_limit: AuthRateLimit,
 ) -> TokenResponse:
     """OAuth2 password grant (`username` = email): what the docs' **Authorize** button calls."""
-    rate_limit(email=form.username)
+    await rate_limit(email=form.username)
     credentials = Credentials(email=form.username, password=form.password)
-    return _log_in(credentials, response, session, settings)
+    return await _log_in(credentials, response, session, settings)
 
 
 async def _json_body(request: Request, problem: str) -> Any:
@@ -171,7 +172,7 @@ LOGIN_BODY_DOC: dict[str, Any] = {
     openapi_extra=LOGIN_BODY_DOC,
 )
 @router.post("/signin", include_in_schema=False)
-def login(
+async def login(
     credentials: Annotated[Credentials, Depends(login_credentials)],
     response: Response,
     session: SessionDep,
@@ -179,8 +180,8 @@ def login(
     rate_limit: AuthRateLimit,
 ) -> TokenResponse:
     """Same as `/token` with a JSON body `{email, password}` (a form is accepted too)."""
-    rate_limit(email=credentials.email)
-    return _log_in(credentials, response, session, settings)
+    await rate_limit(email=credentials.email)
+    return await _log_in(credentials, response, session, settings)
 
 
 @router.post(
@@ -188,7 +189,7 @@ def login(
     summary="Trade a refresh token for a new pair",
     responses=error_responses(401, 413, 422, 429, 503),
 )
-def refresh(
+async def refresh(
     response: Response,
     session: SessionDep,
     settings: AppSettings,
@@ -197,11 +198,13 @@ def refresh(
     cookie_token: RefreshCookie = None,
 ) -> TokenResponse:
     """Rotate a refresh token (body or cookie); a token used twice revokes its whole session."""
-    rate_limit()
+    await rate_limit()
     presented = (body.refresh_token if body else None) or cookie_token
     if not presented:
         raise UnauthorizedError("Refresh token missing")
-    tokens = accounts.continue_session(session=session, refresh_token=presented, settings=settings)
+    tokens = await accounts.continue_session(
+        session=session, refresh_token=presented, settings=settings
+    )
     _set_refresh_cookie(response, tokens, settings)
     return tokens
 
@@ -232,7 +235,7 @@ LOGOUT_BODY_DOC: dict[str, Any] = {
     responses=error_responses(413, 422, 503),
     openapi_extra=LOGOUT_BODY_DOC,
 )
-def logout(
+async def logout(
     response: Response,
     session: SessionDep,
     body: Annotated[RefreshRequest | None, Depends(logout_body)],
@@ -242,12 +245,11 @@ def logout(
     whatever else is sent (no body, an unknown token, a non-JSON body)."""
     presented = (body.refresh_token if body else None) or cookie_token
     if presented:
-        revoke_refresh_token(session=session, token=presented)
+        await revoke_refresh_token(session=session, token=presented)
     response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH)
 
 
 @router.get("/me", summary="The current user", responses=error_responses(401, 503))
 async def me(user: CurrentUser) -> UserPublic:
     """The account the bearer token belongs to."""
-    # `async`: the user was read on the event loop already; no worker thread needed.
     return UserPublic.model_validate(user)

@@ -9,7 +9,7 @@ from uuid import uuid4
 import jwt
 
 from backend.config import Settings
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from backend.errors import UnauthorizedError
 
 ACCESS_TOKEN_ALGORITHM = "HS256"  # noqa: S105 (an algorithm name, not a secret)

@@ -8,7 +8,7 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
-from backend.db import UTCDateTime, utcnow
+from backend.datetimes import UTCDateTime, utcnow
 from backend.fields import MAX_INT_ID, SafeStr
 
 MAX_MESSAGE_CHARS = 4000

@@ -2,34 +2,23 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Body, Response, status
 
-from backend.auth.deps import AppSettings, CurrentUser, ReadSession
+from backend.auth.deps import AppSettings, CurrentUser
 from backend.chat import service
 from backend.chat.agent import run_turn, turn_lease
+from backend.chat.deps import ConversationIdPath, Limit, Offset, ProviderDep
 from backend.chat.models import (
     ChatRequest,
     ChatResponse,
-    Conversation,
     ConversationDetail,
     ConversationPublic,
 )
-from backend.chat.providers.base import ChatProvider
-from backend.db import SessionDep, run_on_loop
+from backend.db import SessionDep
 from backend.errors import error_responses
-from backend.fields import MAX_INT_ID
-from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE, TOTAL_COUNT_HEADER, total_count_response
+from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 
 router = APIRouter(tags=["chat"])
-
-ConversationId = Annotated[
-    int, Path(ge=1, le=MAX_INT_ID, description="Conversation id.", examples=[12])
-]
-Limit = Annotated[
-    int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
-]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.", examples=[0])]
-
 
 CHAT_EXAMPLES: dict[str, Any] = {
     "add": {
@@ -44,40 +33,12 @@ CHAT_EXAMPLES: dict[str, Any] = {
 }
 
 
-async def conversation_id_path(conversation_id: ConversationId) -> int:
-    """The path's conversation id. A dependency, not a parameter, so that OpenAPI lists it after
-    `user_id` (the path's order, which generated clients follow)."""
-    return conversation_id
-
-
-ConversationIdPath = Annotated[int, Depends(conversation_id_path)]
-
-
-def get_owned_conversation(
-    conversation_id: ConversationId, user: CurrentUser, session: SessionDep
-) -> Conversation:
-    """The path's conversation if the current user owns it; 404 otherwise."""
-    return service.get_conversation(
-        session=session, owner_id=user.id, conversation_id=conversation_id
-    )
-
-
-async def get_chat_provider(request: Request) -> ChatProvider:
-    """The app's chat provider (built from settings by `create_app`; no I/O, so `async`)."""
-    provider: ChatProvider = request.app.state.chat_provider
-    return provider
-
-
-OwnedConversation = Annotated[Conversation, Depends(get_owned_conversation)]
-ProviderDep = Annotated[ChatProvider, Depends(get_chat_provider)]
-
-
 @router.post(
     "/chat",
     summary="Send a message to the assistant",
     responses=error_responses(401, 403, 404, 409, 413, 422, 502, 503),
 )
-def chat(
+async def chat(
     chat_in: Annotated[ChatRequest, Body(openapi_examples=CHAT_EXAMPLES)],
     user: CurrentUser,
     session: SessionDep,
@@ -90,8 +51,8 @@ def chat(
     AI provider fails, the answer is 502 and your message stays stored. One turn at a time per
     conversation: while an earlier message of it is still being answered, another is refused
     with 409 and `Retry-After`, and nothing is stored."""
-    return run_turn(
-        session=session,
+    return await run_turn(
+        session,
         owner_id=user.id,
         chat_in=chat_in,
         provider=provider,
@@ -109,15 +70,15 @@ def chat(
     },
 )
 async def list_conversations(
-    reads: ReadSession,
     user: CurrentUser,
+    session: SessionDep,
     response: Response,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> list[ConversationPublic]:
     """Your conversations, the most recently active first; `X-Total-Count` gives the total."""
-    conversations, total = await run_on_loop(
-        reads, service.conversation_views, owner_id=user.id, limit=limit, offset=offset
+    conversations, total = await service.conversation_views(
+        session, owner_id=user.id, limit=limit, offset=offset
     )
     response.headers[TOTAL_COUNT_HEADER] = str(total)
     return conversations
@@ -133,17 +94,16 @@ async def list_conversations(
 )
 async def get_conversation(
     conversation_id: ConversationIdPath,
-    reads: ReadSession,
     user: CurrentUser,
+    session: SessionDep,
     response: Response,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> ConversationDetail:
     """The conversation and one page of its messages, oldest first, each assistant message with
     the tool calls it made; `X-Total-Count` and `message_count` give the number of messages."""
-    detail = await run_on_loop(
-        reads,
-        service.conversation_detail,
+    detail = await service.conversation_detail(
+        session,
         owner_id=user.id,
         conversation_id=conversation_id,
         limit=limit,
@@ -159,6 +119,8 @@ async def get_conversation(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422, 503),
 )
-def delete_conversation(conversation: OwnedConversation, session: SessionDep) -> None:
+async def delete_conversation(
+    conversation_id: ConversationIdPath, user: CurrentUser, session: SessionDep
+) -> None:
     """Delete the conversation and all its messages. Your tasks are not touched."""
-    service.delete_conversation(session=session, conversation=conversation)
+    await service.delete_conversation(session, owner_id=user.id, conversation_id=conversation_id)

@@ -1,11 +1,15 @@
-"""Every conversation query, scoped by owner: start, get, lease, list, history, add, delete."""
+"""Every conversation query, scoped by owner: start, get, lease, list, history, add, delete.
+
+Functions flush, never commit, except the lease's: a lease must be visible to other instances
+before the turn's slow provider call (see `lease_conversation`)."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, CursorResult, UnaryExpression, or_, update
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import col, delete, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat.models import (
     MAX_TITLE_CHARS,
@@ -16,7 +20,7 @@ from backend.chat.models import (
     MessagePublic,
     Role,
 )
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from backend.errors import NotFoundError
 
 Row = TypeVar("Row", Conversation, Message)
@@ -28,23 +32,27 @@ def title_from(message: str) -> str:
     return line if len(line) <= MAX_TITLE_CHARS else line[: MAX_TITLE_CHARS - 1] + "…"
 
 
-def start_conversation(
-    *, session: Session, owner_id: str, first_message: str, busy_until: datetime
+async def start_conversation(
+    session: AsyncSession, *, owner_id: str, first_message: str, busy_until: datetime
 ) -> Conversation:
     """A new conversation titled after its first message, leased to the turn that starts it."""
     conversation = Conversation(
         owner_id=owner_id, title=title_from(first_message), busy_until=busy_until
     )
     session.add(conversation)
-    session.flush()
+    await session.flush()
     return conversation
 
 
-def get_conversation(*, session: Session, owner_id: str, conversation_id: int) -> Conversation:
+async def get_conversation(
+    session: AsyncSession, *, owner_id: str, conversation_id: int
+) -> Conversation:
     """The owner's conversation; NotFoundError if it is missing or someone else's."""
-    conversation = session.exec(
-        select(Conversation).where(
-            Conversation.id == conversation_id, Conversation.owner_id == owner_id
+    conversation = (
+        await session.exec(
+            select(Conversation).where(
+                Conversation.id == conversation_id, Conversation.owner_id == owner_id
+            )
         )
     ).first()
     if conversation is None:
@@ -52,8 +60,8 @@ def get_conversation(*, session: Session, owner_id: str, conversation_id: int) -
     return conversation
 
 
-def claim_conversation(
-    *, session: Session, owner_id: str, conversation_id: int, busy_until: datetime
+async def lease_conversation(
+    session: AsyncSession, *, owner_id: str, conversation_id: int, busy_until: datetime
 ) -> bool:
     """Lease the owner's conversation to one turn unless a live lease holds it; committed.
 
@@ -61,7 +69,7 @@ def claim_conversation(
     one wins; a lease left by a crashed process stops counting once it expires.
     """
     now = utcnow()
-    claimed: CursorResult[Any] = session.exec(
+    leased = await session.exec(
         update(Conversation)
         .where(
             col(Conversation.id) == conversation_id,
@@ -70,14 +78,18 @@ def claim_conversation(
         )
         .values(busy_until=busy_until)
     )
-    session.commit()
-    return claimed.rowcount == 1
+    await session.commit()
+    return cast(CursorResult[Any], leased).rowcount == 1
 
 
-def release_conversation(*, session: Session, conversation_id: int, busy_until: datetime) -> None:
-    """End a turn's lease; a lease that expired and was taken by another turn is left alone."""
-    session.rollback()  # a turn that failed mid-transaction must not block the release
-    session.exec(
+async def release_conversation(
+    session: AsyncSession, *, conversation_id: int, busy_until: datetime
+) -> None:
+    """End a turn's lease; a lease that expired and was taken by another turn is left alone.
+
+    Written in the turn's transaction, with its answer; the turn commits it.
+    """
+    await session.exec(
         update(Conversation)
         .where(
             col(Conversation.id) == conversation_id,
@@ -85,11 +97,10 @@ def release_conversation(*, session: Session, conversation_id: int, busy_until: 
         )
         .values(busy_until=None)
     )
-    session.commit()
 
 
-def _page(
-    session: Session,
+async def _page(
+    session: AsyncSession,
     model: type[Row],
     condition: ColumnElement[bool],
     order: Sequence[UnaryExpression[Any]],
@@ -97,18 +108,18 @@ def _page(
     offset: int,
 ) -> tuple[list[Row], int]:
     """One page of `model` rows matching `condition`, and how many match in all."""
-    total = session.exec(select(func.count()).select_from(model).where(condition)).one()
-    page = session.exec(
+    total = (await session.exec(select(func.count()).select_from(model).where(condition))).one()
+    page = await session.exec(
         select(model).where(condition).order_by(*order).limit(limit).offset(offset)
-    ).all()
-    return list(page), total
+    )
+    return list(page.all()), total
 
 
-def list_conversations(
-    *, session: Session, owner_id: str, limit: int, offset: int
+async def list_conversations(
+    session: AsyncSession, *, owner_id: str, limit: int, offset: int
 ) -> tuple[list[Conversation], int]:
     """One page of the owner's conversations, latest activity first, and their total."""
-    return _page(
+    return await _page(
         session,
         Conversation,
         col(Conversation.owner_id) == owner_id,
@@ -118,22 +129,24 @@ def list_conversations(
     )
 
 
-def recent_messages(*, session: Session, conversation_id: int, limit: int) -> list[Message]:
+async def recent_messages(
+    session: AsyncSession, *, conversation_id: int, limit: int
+) -> list[Message]:
     """The last `limit` messages, oldest first: one backwards range scan of the index."""
-    newest_first = session.exec(
+    newest_first = await session.exec(
         select(Message)
         .where(Message.conversation_id == conversation_id)
         .order_by(col(Message.id).desc())
         .limit(limit)
-    ).all()
-    return list(reversed(newest_first))
+    )
+    return list(reversed(newest_first.all()))
 
 
-def list_messages(
-    *, session: Session, conversation_id: int, limit: int, offset: int
+async def list_messages(
+    session: AsyncSession, *, conversation_id: int, limit: int, offset: int
 ) -> tuple[list[Message], int]:
     """One page of a conversation's messages, oldest first, and their total."""
-    return _page(
+    return await _page(
         session,
         Message,
         col(Message.conversation_id) == conversation_id,
@@ -143,27 +156,27 @@ def list_messages(
     )
 
 
-def conversation_views(
-    *, session: Session, owner_id: str, limit: int, offset: int
+async def conversation_views(
+    session: AsyncSession, *, owner_id: str, limit: int, offset: int
 ) -> tuple[list[ConversationPublic], int]:
     """One page of the owner's conversations as the API shows them, and their total."""
-    conversations, total = list_conversations(
-        session=session, owner_id=owner_id, limit=limit, offset=offset
+    conversations, total = await list_conversations(
+        session, owner_id=owner_id, limit=limit, offset=offset
     )
     return [ConversationPublic.model_validate(item) for item in conversations], total
 
 
-def conversation_detail(
-    *, session: Session, owner_id: str, conversation_id: int, limit: int, offset: int
+async def conversation_detail(
+    session: AsyncSession, *, owner_id: str, conversation_id: int, limit: int, offset: int
 ) -> ConversationDetail:
     """The owner's conversation with one page of its messages, as the API shows it;
     NotFoundError if the conversation is missing or someone else's."""
-    conversation = get_conversation(
-        session=session, owner_id=owner_id, conversation_id=conversation_id
+    conversation = await get_conversation(
+        session, owner_id=owner_id, conversation_id=conversation_id
     )
     assert conversation.id is not None
-    messages, total = list_messages(
-        session=session, conversation_id=conversation.id, limit=limit, offset=offset
+    messages, total = await list_messages(
+        session, conversation_id=conversation.id, limit=limit, offset=offset
     )
     return ConversationDetail(
         **ConversationPublic.model_validate(conversation).model_dump(),
@@ -172,32 +185,40 @@ def conversation_detail(
     )
 
 
-def add_message(
+async def add_message(
+    session: AsyncSession,
     *,
-    session: Session,
-    conversation: Conversation,
+    conversation_id: int,
+    owner_id: str,
     role: Role,
     content: str,
     tool_calls: Sequence[dict[str, Any]] = (),
 ) -> Message:
-    """Store a message and mark the conversation active; committed before returning."""
-    assert conversation.id is not None
+    """Store a message and mark its conversation active."""
     message = Message(
-        conversation_id=conversation.id,
-        owner_id=conversation.owner_id,
+        conversation_id=conversation_id,
+        owner_id=owner_id,
         role=role,
         content=content,
         tool_calls=list(tool_calls),
+        created_at=utcnow(),
     )
-    conversation.updated_at = message.created_at = utcnow()
-    session.add(conversation)
     session.add(message)
-    session.commit()
+    await session.exec(
+        update(Conversation)
+        .where(col(Conversation.id) == conversation_id)
+        .values(updated_at=message.created_at)
+    )
     return message
 
 
-def delete_conversation(*, session: Session, conversation: Conversation) -> None:
-    """Delete the conversation and all its messages."""
-    session.exec(delete(Message).where(col(Message.conversation_id) == conversation.id))
-    session.delete(conversation)
-    session.commit()
+async def delete_conversation(
+    session: AsyncSession, *, owner_id: str, conversation_id: int
+) -> None:
+    """Delete the owner's conversation and all its messages; NotFoundError if it is missing or
+    someone else's."""
+    conversation = await get_conversation(
+        session, owner_id=owner_id, conversation_id=conversation_id
+    )
+    await session.exec(delete(Message).where(col(Message.conversation_id) == conversation.id))
+    await session.delete(conversation)

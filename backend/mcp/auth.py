@@ -1,9 +1,8 @@
 """Bearer auth for `/mcp`: the MCP SDK's token-verifier hook over the app's token check."""
 
-import anyio.to_thread
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
-from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.auth.deps import authenticate_token
 from backend.config import Settings
@@ -14,19 +13,17 @@ from backend.errors import UnauthorizedError
 class AccountTokenVerifier:
     """Accepts exactly the bearer tokens the REST API accepts (a `TokenVerifier` for the SDK)."""
 
-    def __init__(self, *, settings: Settings, engine: Engine) -> None:
+    def __init__(self, *, settings: Settings, engine: AsyncEngine) -> None:
         self._settings = settings
         self._engine = engine
 
     async def verify_token(self, token: str) -> AccessToken | None:
         """The token's user as an SDK access record; None (so 401) if missing, bad or expired."""
-        # authenticate_token reads the database: keep that off the event loop.
-        return await anyio.to_thread.run_sync(self._verify, token)
-
-    def _verify(self, token: str) -> AccessToken | None:
-        with open_session(self._engine) as session:
+        async with open_session(self._engine) as session:
             try:
-                user = authenticate_token(token, session=session, settings=self._settings)
+                user = await authenticate_token(
+                    token, session=session, engine=self._engine, settings=self._settings
+                )
             except UnauthorizedError:
                 return None
         # Our tokens name a user, not an OAuth client: the user id serves as both.

@@ -3,10 +3,8 @@
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from functools import partial
 from typing import Any
 
-import anyio.to_thread
 import mcp_types as types
 from fastapi import FastAPI
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
@@ -18,18 +16,18 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import to_json
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from backend.chat.tools import TOOLS, ToolOutcome, run_tool
 from backend.config import Settings
 from backend.db import open_session
 from backend.errors import AppError, ServiceUnavailableError, UnauthorizedError
 from backend.mcp.auth import AccountTokenVerifier, authenticated_user_id
+from backend.tasks.tools import TOOLS, ToolOutcome, run_tool
 
 logger = logging.getLogger(__name__)
 
@@ -63,14 +61,17 @@ def tool_result(outcome: ToolOutcome) -> types.CallToolResult:
     )
 
 
-def _run_tool(
-    engine: Engine, name: str, arguments: Mapping[str, Any], owner_id: str
+async def _run_tool(
+    engine: AsyncEngine, name: str, arguments: Mapping[str, Any], owner_id: str
 ) -> ToolOutcome:
-    with open_session(engine) as session:
-        return run_tool(name, arguments, session=session, owner_id=owner_id)
+    """One tool call in a transaction of its own."""
+    async with open_session(engine) as session:
+        outcome = await run_tool(name, arguments, session=session, owner_id=owner_id)
+        await session.commit()
+        return outcome
 
 
-def create_mcp_server(engine: Engine) -> Server:
+def create_mcp_server(engine: AsyncEngine) -> Server:
     """The low-level MCP server listing the chat's tools and running them for the token's user."""
     tools = describe_tools()
     tool_names = frozenset(tool.name for tool in tools)
@@ -87,9 +88,8 @@ def create_mcp_server(engine: Engine) -> Server:
             # The MCP spec makes an unknown tool a protocol error, not a tool result.
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
         owner_id = authenticated_user_id()
-        run = partial(_run_tool, engine, params.name, params.arguments or {}, owner_id)
         try:
-            outcome = await anyio.to_thread.run_sync(run)
+            outcome = await _run_tool(engine, params.name, params.arguments or {}, owner_id)
         except SQLAlchemyError as exc:
             # The SDK would echo str(exc), SQL included, and log a traceback: answer plainly.
             logger.warning("database error in MCP tool %s: %s", params.name, type(exc).__name__)
@@ -157,7 +157,7 @@ def invalid_body(body: bytes) -> JSONResponse | None:
 class MCPEndpoint:
     """The `/mcp` ASGI endpoint: bearer auth first, then the SDK's streamable HTTP transport."""
 
-    def __init__(self, *, settings: Settings, engine: Engine) -> None:
+    def __init__(self, *, settings: Settings, engine: AsyncEngine) -> None:
         self._server = create_mcp_server(engine)
         self._security = TransportSecuritySettings(
             enable_dns_rebinding_protection=True,

@@ -1,7 +1,7 @@
-"""Alembic environment: our SQLModel metadata, the app's engine or the configured URL."""
+"""Alembic environment: our SQLModel metadata, the app's connection or the configured URL."""
 
 from alembic import context
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 import backend.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -10,25 +10,27 @@ from backend.config import get_settings
 target_metadata = SQLModel.metadata
 
 
-def _engine() -> Engine:
-    engine = context.config.attributes.get("engine")
-    if isinstance(engine, Engine):
-        return engine
-    return create_engine(get_settings().database_url)
+def _migrate(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def run_migrations_online() -> None:
-    """Run migrations on a live connection."""
-    engine = _engine()
-    with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+    """Run migrations on the connection the app's runner gives (`backend.db.run_migrations`),
+    else on one of the configured URL's (the `alembic` command itself)."""
+    connection = context.config.attributes.get("connection")
+    if isinstance(connection, Connection):
+        _migrate(connection)
+        return
+    with create_engine(get_settings().database_url).connect() as own_connection:
+        _migrate(own_connection)
+        own_connection.commit()
 
 
 if context.is_offline_mode():

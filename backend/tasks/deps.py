@@ -1,20 +1,16 @@
-"""Task dependencies: the owned task of a path (404 for anyone else's) and the list query."""
+"""Task dependencies: the path's task id and the list query."""
 
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from backend.auth.deps import CurrentUser
-from backend.db import SessionDep
 from backend.errors import validated
 from backend.fields import MAX_INT_ID
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
-from backend.tasks import service as task_service
 from backend.tasks.models import (
     Priority,
     SortOrder,
-    Task,
     TaskQuery,
     TaskSort,
     TaskStatus,
@@ -30,14 +26,6 @@ async def task_id_path(task_id: TaskID) -> int:
 
 
 TaskIdPath = Annotated[int, Depends(task_id_path)]
-
-
-def get_owned_task(task_id: TaskID, user: CurrentUser, session: SessionDep) -> Task:
-    """The current user's task with this id; 404 if missing or someone else's."""
-    return task_service.get_task(session=session, owner_id=user.id, task_id=task_id)
-
-
-OwnedTask = Annotated[Task, Depends(get_owned_task)]
 
 
 class TaskListParams(BaseModel):

@@ -1,11 +1,11 @@
-"""The task list: one prebuilt statement per filter shape, its rows straight to JSON-ready dicts.
+"""The task list: one prebuilt statement per filter shape, its rows straight to view dicts.
 
 The list is the busiest route, so it skips what it does not need. Its SQL depends only on
 which filters are given and on the sort (the `ListShape`), never on their values, which are
 bound as parameters: each shape's statement is built once and reused, so SQLAlchemy neither
 rebuilds the query nor recomputes its cache key per request. It runs on the Core connection
-(no ORM objects), each row's tags ride along as a JSON array, and a row becomes a dict with
-`TaskPublic`'s fields, which `TASK_ROWS` serialises exactly like a `TaskPublic`.
+(no ORM objects), each row's tags ride along as a JSON array, and a row becomes a view dict
+(`backend.tasks.views`).
 """
 
 from collections.abc import Sequence
@@ -13,39 +13,25 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import Session, col, func
-from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+from sqlmodel import col, func
 
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from backend.tasks.models import (
     Priority,
     SortOrder,
     Tag,
     Task,
-    TaskPublic,
     TaskQuery,
     TaskSort,
     TaskStatus,
     TaskTagLink,
 )
+from backend.tasks.views import TaskView, to_view, view_columns
 
-VIEW_FIELDS = list(TaskPublic.model_fields)  # the JSON key order of a task
 PRIORITY_RANK = {Priority.low: 0, Priority.medium: 1, Priority.high: 2}
 LIKE_ESCAPE = "\\"
 SHAPES_KEPT = 256  # distinct filter/sort combinations whose statements stay built
-
-
-def _rows_adapter() -> TypeAdapter[list[dict[str, Any]]]:
-    # A TypedDict with TaskPublic's fields, so the two can never drift apart; validators do
-    # not matter here: the adapter only serialises rows the database holds as valid.
-    fields = {name: field.annotation for name, field in TaskPublic.model_fields.items()}
-    row = TypedDict("TaskRow", fields)  # type: ignore[misc]
-    return TypeAdapter(list[row])  # type: ignore[arg-type]
-
-
-TASK_ROWS = _rows_adapter()
 
 
 class ListShape(NamedTuple):
@@ -79,50 +65,23 @@ class ListShape(NamedTuple):
         )
 
 
-def list_page(
-    *, session: Session, owner_id: str, query: TaskQuery
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of the owner's tasks as `TaskPublic`-shaped dicts, and the total matching.
-
-    One statement: the page carries its total as a window count and each row's tags; only a
-    page past the end needs a second one, the count. In the session's transaction (the chat's
-    tools list what they have just changed).
-    """
-    session.flush()  # the ORM's autoflush: the Core connection would not see pending changes
-    connection = session.connection()
-    shape, params = _plan(query, owner_id=owner_id, dialect=connection.dialect.name)
-    rows = connection.execute(page_statement(shape), params).all()
-    if rows or not query.offset:
-        return _views(rows, shape), _total(rows)
-    return [], connection.execute(count_statement(shape), params).scalar_one()
-
-
 async def read_page(
-    *, connection: AsyncConnection, owner_id: str, query: TaskQuery
-) -> tuple[list[dict[str, Any]], int]:
-    """`list_page`, async: on a connection of the async engine, for the list route."""
+    connection: AsyncConnection, *, owner_id: str, query: TaskQuery
+) -> tuple[list[TaskView], int]:
+    """One page of the owner's tasks as views, and the total matching.
+
+    One statement: the page carries its total and each row's tags; only a page past the end
+    needs a second one, the count.
+    """
     shape, params = _plan(query, owner_id=owner_id, dialect=connection.dialect.name)
     rows = (await connection.execute(page_statement(shape), params)).all()
     if rows or not query.offset:
-        return _views(rows, shape), _total(rows)
+        return [to_view(row, shape.dialect) for row in rows], _total(rows)
     return [], (await connection.execute(count_statement(shape), params)).scalar_one()
 
 
 def _plan(query: TaskQuery, *, owner_id: str, dialect: str) -> tuple[ListShape, dict[str, Any]]:
     return ListShape.of(query, dialect), _parameters(owner_id=owner_id, query=query)
-
-
-def _views(rows: Sequence[sa.Row[Any]], shape: ListShape) -> list[dict[str, Any]]:
-    sort_tags = shape.dialect != "postgresql"  # SQLite cannot order inside the aggregate
-    views = []
-    for row in rows:
-        view = dict(zip(VIEW_FIELDS, row, strict=False))  # the last column is the total
-        tags: list[str] = view["tags"] or []  # no tags aggregate to NULL on Postgres
-        if sort_tags:
-            tags.sort()
-        view["tags"] = tags
-        views.append(view)
-    return views
 
 
 def _total(rows: Sequence[sa.Row[Any]]) -> int:
@@ -133,12 +92,8 @@ def _total(rows: Sequence[sa.Row[Any]]) -> int:
 @lru_cache(maxsize=SHAPES_KEPT)
 def page_statement(shape: ListShape) -> sa.Select[Any]:
     """The page query of a shape: the view's columns and the total, filtered, sorted, paged."""
-    columns = [
-        _tag_names(shape.dialect) if name == "tags" else col(getattr(Task, name))
-        for name in VIEW_FIELDS
-    ]
     return (
-        sa.select(*columns, func.count().over())
+        sa.select(*view_columns(shape.dialect), func.count().over())
         .where(*_conditions(shape))
         .order_by(*_ordering(shape))
         .limit(sa.bindparam("limit"))
@@ -168,25 +123,6 @@ def _parameters(*, owner_id: str, query: TaskQuery) -> dict[str, Any]:
     if query.overdue is not None:
         params["now"] = utcnow()
     return params
-
-
-def _tag_names(dialect: str) -> Any:
-    # Ordered like the `Task.tags` relationship: by name in the database's collation on
-    # Postgres; SQLite before 3.44 cannot order inside an aggregate, so `_views` sorts
-    # (its BINARY collation is code-point order, the same as `sorted`).
-    name = col(Tag.name)
-    aggregate = (
-        func.json_agg(name).aggregate_order_by(name)
-        if dialect == "postgresql"
-        else func.json_group_array(name)
-    )
-    names = (
-        sa.select(aggregate)
-        .join(TaskTagLink, col(TaskTagLink.tag_id) == Tag.id)
-        .where(col(TaskTagLink.task_id) == Task.id)
-        .scalar_subquery()
-    )
-    return sa.type_coerce(names, sa.JSON)
 
 
 def _conditions(shape: ListShape) -> list[Any]:

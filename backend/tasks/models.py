@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import BeforeValidator, model_validator
 from sqlmodel import Field, Relationship, SQLModel
 
-from backend.db import UTCDateTime, utcnow
+from backend.datetimes import UTCDateTime, utcnow
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks.fields import (
     MAX_TAG_LENGTH,

@@ -5,13 +5,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Response, status
 
-from backend.auth.deps import CurrentUser, ReadConnection, ReadSession
-from backend.db import SessionDep, run_on_loop
+from backend.auth.deps import CurrentUser
+from backend.db import SessionDep
 from backend.errors import error_responses
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
-from backend.tasks.deps import OwnedTask, TaskIdPath, get_task_query
-from backend.tasks.listing import TASK_ROWS, read_page
+from backend.tasks.deps import TaskIdPath, get_task_query
+from backend.tasks.listing import read_page
 from backend.tasks.models import (
     CompletionUpdate,
     TagPublic,
@@ -21,6 +21,7 @@ from backend.tasks.models import (
     TaskStats,
     TaskUpdate,
 )
+from backend.tasks.views import TASK_ROWS, task_response
 
 router = APIRouter(tags=["tasks"])
 
@@ -40,8 +41,8 @@ WRITE_ERRORS = error_responses(401, 403, 404, 413, 422, 503)
     },
 )
 async def list_tasks(
-    connection: ReadConnection,  # before the user: the user's lookup then runs on it too
     user: CurrentUser,
+    session: SessionDep,
     query: Annotated[TaskQuery, Depends(get_task_query)],
 ) -> Response:
     """Your tasks, filtered, sorted and paged; the total is in the `X-Total-Count` header.
@@ -49,8 +50,7 @@ async def list_tasks(
     Try `status=pending&priority=high&tag=work&sort=due_date&order=asc`. Ties in the sort
     order are broken by id, so paging with `offset` never repeats or skips a task.
     """
-    # On the event loop through the async engine: the busiest route holds no worker thread.
-    tasks, total = await read_page(connection=connection, owner_id=user.id, query=query)
+    tasks, total = await read_page(await session.connection(), owner_id=user.id, query=query)
     # Serialised once here: returning the rows would make FastAPI validate every task again.
     body = TASK_ROWS.dump_json(tasks)
     return Response(body, media_type="application/json", headers={TOTAL_COUNT_HEADER: str(total)})
@@ -60,64 +60,85 @@ async def list_tasks(
     "/tasks",
     summary="Create a task",
     status_code=status.HTTP_201_CREATED,
+    response_model=TaskPublic,
     responses={
         **CREATE_ERRORS,
         201: {"headers": {"Location": {"description": "The task's URL."}}},
     },
 )
-def create_task(
-    task_in: TaskCreate, user: CurrentUser, session: SessionDep, response: Response
-) -> TaskPublic:
+async def create_task(task_in: TaskCreate, user: CurrentUser, session: SessionDep) -> Response:
     """Create a task. Only `title` is required; `tags` may be a list or `"a, b"`."""
-    task = task_service.create_task(session=session, owner_id=user.id, task_in=task_in)
-    response.headers["Location"] = f"/api/{quote(user.id, safe='')}/tasks/{task.id}"
-    return task_service.to_public(task)
+    task = await task_service.create_task(session, owner_id=user.id, task_in=task_in)
+    location = f"/api/{quote(user.id, safe='')}/tasks/{task['id']}"
+    return task_response(task, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 @router.get("/tasks/stats", summary="Task statistics", responses=LIST_ERRORS)
-async def task_stats(reads: ReadSession, user: CurrentUser) -> TaskStats:
+async def task_stats(user: CurrentUser, session: SessionDep) -> TaskStats:
     """Counts for a dashboard: total, completed, pending, overdue and per priority."""
-    return await run_on_loop(reads, task_service.task_stats, owner_id=user.id)
+    return await task_service.task_stats(session, owner_id=user.id)
 
 
 @router.get("/tags", summary="List your tags", responses=LIST_ERRORS)
-async def list_tags(reads: ReadSession, user: CurrentUser) -> list[TagPublic]:
+async def list_tags(user: CurrentUser, session: SessionDep) -> list[TagPublic]:
     """The tags on your tasks, by name, with how many tasks carry each."""
-    return await run_on_loop(reads, task_service.list_tags, owner_id=user.id)
+    return await task_service.list_tags(session, owner_id=user.id)
 
 
-@router.get("/tasks/{task_id}", summary="Get a task", responses=TASK_ERRORS)
-async def get_task(task_id: TaskIdPath, reads: ReadSession, user: CurrentUser) -> TaskPublic:
+@router.get(
+    "/tasks/{task_id}", summary="Get a task", response_model=TaskPublic, responses=TASK_ERRORS
+)
+async def get_task(task_id: TaskIdPath, user: CurrentUser, session: SessionDep) -> Response:
     """One of your tasks; another user's task is 404, exactly like a missing one."""
-    return await run_on_loop(reads, task_service.public_task, owner_id=user.id, task_id=task_id)
+    return task_response(await task_service.get_task(session, owner_id=user.id, task_id=task_id))
 
 
-@router.put("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
-@router.patch("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
-def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> TaskPublic:
+@router.put(
+    "/tasks/{task_id}",
+    summary="Update a task (fields sent)",
+    response_model=TaskPublic,
+    responses=WRITE_ERRORS,
+)
+@router.patch(
+    "/tasks/{task_id}",
+    summary="Update a task (fields sent)",
+    response_model=TaskPublic,
+    responses=WRITE_ERRORS,
+)
+async def update_task(
+    task_id: TaskIdPath, task_in: TaskUpdate, user: CurrentUser, session: SessionDep
+) -> Response:
     """Change only the fields sent (PUT and PATCH alike); `null` clears `description`,
     `due_date` or `tags`. Setting `completed: true` on a recurring task schedules the next one.
     """
-    return task_service.to_public(
-        task_service.update_task(session=session, task=task, task_in=task_in)
+    task = await task_service.update_task(
+        session, owner_id=user.id, task_id=task_id, task_in=task_in
     )
+    return task_response(task)
 
 
-@router.patch("/tasks/{task_id}/complete", summary="Toggle completion", responses=WRITE_ERRORS)
-def toggle_complete(
-    task: OwnedTask,
+@router.patch(
+    "/tasks/{task_id}/complete",
+    summary="Toggle completion",
+    response_model=TaskPublic,
+    responses=WRITE_ERRORS,
+)
+async def toggle_complete(
+    task_id: TaskIdPath,
+    user: CurrentUser,
     session: SessionDep,
     body: Annotated[CompletionUpdate | None, Body(examples=[{"completed": True}])] = None,
-) -> TaskPublic:
+) -> Response:
     """Toggle completion, or set it with `{"completed": true|false}`.
 
     Completing a recurring task creates its next occurrence (same fields, due date advanced
     by a day, a week or a month); un-completing never creates another.
     """
     completed = body.completed if body is not None else None
-    return task_service.to_public(
-        task_service.set_completed(session=session, task=task, completed=completed)
+    task, _following = await task_service.set_completed(
+        session, owner_id=user.id, task_id=task_id, completed=completed
     )
+    return task_response(task)
 
 
 @router.delete(
@@ -126,6 +147,6 @@ def toggle_complete(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=TASK_ERRORS,
 )
-def delete_task(task: OwnedTask, session: SessionDep) -> None:
+async def delete_task(task_id: TaskIdPath, user: CurrentUser, session: SessionDep) -> None:
     """Delete one of your tasks for good."""
-    task_service.delete_task(session=session, task=task)
+    await task_service.delete_task(session, owner_id=user.id, task_id=task_id)

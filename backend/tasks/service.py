@@ -1,19 +1,26 @@
-"""Every task query but the list (`listing`), scoped by owner: create, get, update, complete,
+"""Every task query but the list (`listing`), scoped by owner: get, create, update, complete,
 delete, tags, stats.
 
-Functions that take a `Task` expect one obtained from `get_task` (or the `OwnedTask`
-dependency), so ownership is already checked. Writes commit before returning.
+Statements are built from the SQLModel tables and run on the session's connection; results are
+view dicts (`backend.tasks.views`). A write reads the owner's task once, locked
+(`SELECT … FOR UPDATE` on Postgres; SQLite's write transactions hold its write lock), then
+writes it with one UPDATE. Functions flush, never commit: the request's session owns the
+transaction.
 """
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, func
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from backend.errors import NotFoundError
 from backend.tasks.models import (
     Priority,
@@ -22,124 +29,263 @@ from backend.tasks.models import (
     TagPublic,
     Task,
     TaskCreate,
-    TaskPublic,
     TaskStats,
     TaskTagLink,
     TaskUpdate,
 )
 from backend.tasks.recurrence import next_due
+from backend.tasks.views import VIEW_FIELDS, TaskView, as_view, to_view, view_columns
 
-PUBLIC_FIELDS = [name for name in TaskPublic.model_fields if name != "tags"]
-
-
-def to_public(task: Task) -> TaskPublic:
-    """The API view of a task; equal to `TaskPublic.model_validate(task)`, built faster."""
-    # A stored task is already valid: no need to run the lenient input validators on output.
-    if task.id is None:
-        raise ValueError("a task has no public view before it is saved")
-    fields = {name: getattr(task, name) for name in PUBLIC_FIELDS}
-    return TaskPublic.model_construct(**fields, tags=[tag.name for tag in task.tags])
+TASK_NOT_FOUND = "Task not found"
+# Read with a task to write it: which occurrence it scheduled, the day its series is due on.
+BOOKKEEPING = ("next_occurrence_id", "recurrence_anchor_day")
+BY_ID_AND_OWNER = (
+    col(Task.id) == sa.bindparam("task_id"),
+    col(Task.user_id) == sa.bindparam("owner_id"),
+)
 
 
-def create_task(*, session: Session, owner_id: str, task_in: TaskCreate) -> Task:
-    """Create a task for `owner_id`, creating any of its tags the user does not have yet."""
-    task = Task(**task_in.model_dump(exclude={"tags", "completed"}), user_id=owner_id)
-    task.recurrence_anchor_day = _anchor_day(task.due_date)
-    task.tags = _user_tags(session=session, owner_id=owner_id, names=task_in.tags)
-    session.add(task)
-    # Created done: the same completion rule as every other path (a recurring task schedules).
-    _apply_completion(session=session, task=task, completed=task_in.completed)
-    session.commit()
-    return task
+class LockedTask(NamedTuple):
+    """A task read for a write: its view and its recurrence bookkeeping."""
+
+    view: TaskView
+    next_occurrence_id: int | None
+    recurrence_anchor_day: int | None
 
 
-def get_task(*, session: Session, owner_id: str, task_id: int) -> Task:
+def search_text(title: str, description: str | None) -> str:
+    """The case-folded title and description `q` searches (folded in Python: SQLite's lower()
+    folds only ASCII)."""
+    return f"{title}\n{description or ''}".casefold()
+
+
+@lru_cache(maxsize=4)
+def _task_statement(dialect: str, *, for_update: bool) -> sa.Select[Any]:
+    if not for_update:
+        return sa.select(*view_columns(dialect)).where(*BY_ID_AND_OWNER)
+    bookkeeping = [col(getattr(Task, name)) for name in BOOKKEEPING]
+    locked = sa.select(*view_columns(dialect), *bookkeeping).where(*BY_ID_AND_OWNER)
+    return locked.with_for_update(of=sa.inspect(Task).local_table)
+
+
+async def _connection(session: AsyncSession) -> AsyncConnection:
+    return await session.connection()
+
+
+async def get_task(session: AsyncSession, *, owner_id: str, task_id: int) -> TaskView:
     """The owner's task; NotFoundError if it is missing or belongs to someone else."""
-    task = session.exec(select(Task).where(Task.id == task_id, Task.user_id == owner_id)).first()
-    if task is None:
-        raise NotFoundError("Task not found")
-    return task
+    connection = await _connection(session)
+    statement = _task_statement(connection.dialect.name, for_update=False)
+    params = {"task_id": task_id, "owner_id": owner_id}
+    row = (await connection.execute(statement, params)).first()
+    if row is None:
+        raise NotFoundError(TASK_NOT_FOUND)
+    return to_view(row, connection.dialect.name)
 
 
-def public_task(*, session: Session, owner_id: str, task_id: int) -> TaskPublic:
-    """The API view of the owner's task (its tags loaded in the session); NotFoundError if it is
-    missing or belongs to someone else."""
-    return to_public(get_task(session=session, owner_id=owner_id, task_id=task_id))
+async def _lock(connection: AsyncConnection, *, owner_id: str, task_id: int) -> LockedTask:
+    """The owner's task, locked for this transaction; NotFoundError if missing or not theirs."""
+    statement = _task_statement(connection.dialect.name, for_update=True)
+    params = {"task_id": task_id, "owner_id": owner_id}
+    row = (await connection.execute(statement, params)).first()
+    if row is None:
+        raise NotFoundError(TASK_NOT_FOUND)
+    extra = row[len(VIEW_FIELDS) :]
+    return LockedTask(to_view(row, connection.dialect.name), *extra)
 
 
-def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
+async def create_task(session: AsyncSession, *, owner_id: str, task_in: TaskCreate) -> TaskView:
+    """Create a task for `owner_id`, creating any of its tags the user does not have yet."""
+    connection = await _connection(session)
+    now = utcnow()
+    view: TaskView = {
+        **task_in.model_dump(exclude={"tags", "completed"}),
+        "user_id": owner_id,
+        "tags": list(task_in.tags),
+        "completed": False,
+        "completed_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    anchor_day = _anchor_day(view["due_date"])
+    values = {**view, "recurrence_anchor_day": anchor_day}
+    # Created done: the same completion rule as every other path (a recurring task schedules).
+    completion = await _completion(
+        connection, values, completed=task_in.completed, anchor_day=anchor_day
+    )
+    completion.pop("following", None)
+    values.update(completion)
+    view["id"] = await _insert(connection, values)
+    view.update({name: values[name] for name in ("completed", "completed_at")})
+    view["tags"] = sorted(view["tags"])
+    return as_view(view)
+
+
+async def update_task(
+    session: AsyncSession, *, owner_id: str, task_id: int, task_in: TaskUpdate
+) -> TaskView:
     """Apply the fields sent; `completed` follows the same rule as `set_completed`."""
+    connection = await _connection(session)
+    task = await _lock(connection, owner_id=owner_id, task_id=task_id)
     changes = task_in.model_dump(exclude_unset=True)
     completed = changes.pop("completed", None)
-    _claim(session=session, task=task)
-    if "tags" in changes:
-        names = changes.pop("tags") or []
-        task.tags = _user_tags(session=session, owner_id=task.user_id, names=names)
-    previous_due = task.due_date
-    for name, value in changes.items():
-        setattr(task, name, value)
-    if task.due_date != previous_due:  # a full-body PUT resending the date keeps the anchor
-        task.recurrence_anchor_day = _anchor_day(task.due_date)
-    if completed is not None:
-        _apply_completion(session=session, task=task, completed=completed)
-    return _save(session=session, task=task)
+    tags = changes.pop("tags", None) if "tags" in changes else task.view["tags"]
+    view = {**task.view, **changes, "tags": sorted(tags or [])}
+    values = dict(changes)
+    anchor_day = task.recurrence_anchor_day
+    if view["due_date"] != task.view["due_date"]:  # a full-body PUT resending it keeps the anchor
+        values["recurrence_anchor_day"] = anchor_day = _anchor_day(view["due_date"])
+    if "title" in changes or "description" in changes:
+        values["search_text"] = search_text(view["title"], view["description"])
+    if completed is not None and task.next_occurrence_id is None:
+        completion = await _completion(connection, view, completed=completed, anchor_day=anchor_day)
+        completion.pop("following", None)
+        values.update(completion)
+    elif completed is not None:
+        values.update(_completion_stamp(view, completed))
+    if "tags" in task_in.model_fields_set:
+        await connection.execute(sa.delete(TaskTagLink).where(col(TaskTagLink.task_id) == task_id))
+        await _link_tags(connection, owner_id=owner_id, task_ids=[task_id], names=view["tags"])
+    return await _save(connection, view, values)
 
 
-def set_completed(*, session: Session, task: Task, completed: bool | None = None) -> Task:
-    """Set completion (`None` toggles); completing a recurring task creates its next occurrence."""
-    _claim(session=session, task=task)
-    target = not task.completed if completed is None else completed
-    _apply_completion(session=session, task=task, completed=target)
-    return _save(session=session, task=task)
+async def set_completed(
+    session: AsyncSession, *, owner_id: str, task_id: int, completed: bool | None = None
+) -> tuple[TaskView, TaskView | None]:
+    """Set completion (`None` toggles): the task, and the next occurrence completing a
+    recurring task created (None if it created none)."""
+    connection = await _connection(session)
+    task = await _lock(connection, owner_id=owner_id, task_id=task_id)
+    target = not task.view["completed"] if completed is None else completed
+    view = dict(task.view)
+    if task.next_occurrence_id is not None:
+        values = _completion_stamp(view, target)
+    else:
+        values = await _completion(
+            connection, view, completed=target, anchor_day=task.recurrence_anchor_day
+        )
+    following = values.pop("following", None)
+    return await _save(connection, view, values), following
 
 
-def delete_task(*, session: Session, task: Task) -> None:
-    """Delete the task (tag links cascade); NotFoundError if a concurrent request deleted it."""
-    # One statement scoped by id and owner: of concurrent deletes exactly one removes the row.
-    stmt = sa.delete(Task).where(col(Task.id) == task.id, col(Task.user_id) == task.user_id)
-    deleted = session.connection().execute(stmt).rowcount
-    session.commit()
-    session.expunge(task)
-    if deleted == 0:
-        raise NotFoundError("Task not found")
+async def delete_task(session: AsyncSession, *, owner_id: str, task_id: int) -> TaskView:
+    """Delete the owner's task (tag links cascade) and return what it was; NotFoundError if it
+    is missing or someone else's."""
+    connection = await _connection(session)
+    task = await _lock(connection, owner_id=owner_id, task_id=task_id)
+    params = {"task_id": task_id, "owner_id": owner_id}
+    await connection.execute(sa.delete(Task).where(*BY_ID_AND_OWNER), params)
+    return task.view
 
 
-def _claim(*, session: Session, task: Task) -> None:
-    """Lock the task's row and re-read it before a write; a task deleted meanwhile is a 404.
+async def _save(connection: AsyncConnection, view: TaskView, values: dict[str, Any]) -> TaskView:
+    """Write `values` to the locked task `view` shows (and stamp `updated_at`); the new view."""
+    values["updated_at"] = view["updated_at"] = utcnow()
+    view.update({name: value for name, value in values.items() if name in view})
+    statement = sa.update(Task).where(col(Task.id) == view["id"]).values(**values)
+    await connection.execute(statement)
+    return view
 
-    The claim is an UPDATE of the row: it takes the row lock on Postgres and the write lock
-    on SQLite, so concurrent writes to one task apply one after the other on fresh state (two
-    toggles never both complete it, two tag updates never insert the same link), and a
-    delete either finished first (0 rows: 404) or waits for this write to commit.
+
+def _completion_stamp(view: TaskView, completed: bool) -> dict[str, Any]:
+    """The columns a completion change writes, if it changes anything."""
+    if completed == view["completed"]:
+        return {}
+    return {"completed": completed, "completed_at": utcnow() if completed else None}
+
+
+async def _completion(
+    connection: AsyncConnection, task: dict[str, Any], *, completed: bool, anchor_day: int | None
+) -> dict[str, Any]:
+    """The columns a completion change writes; a pending → done transition of a recurring task
+    that has scheduled none yet inserts its next occurrence (under `following`, its view).
+
+    Un-completing and completing again reuses the occurrence already scheduled: callers pass
+    only tasks whose `next_occurrence_id` is still unset.
     """
-    claim = sa.update(Task).where(col(Task.id) == task.id).values(updated_at=utcnow())
-    if session.connection().execute(claim).rowcount == 0:
-        session.rollback()
-        raise NotFoundError("Task not found")
-    session.refresh(task)
+    values = _completion_stamp(task, completed)
+    if not values.get("completed") or task["recurrence"] == Recurrence.none:
+        return values
+    base = task["due_date"] or values["completed_at"]  # no due date: a period after completion
+    anchor = anchor_day or base.day
+    due = next_due(base, Recurrence(task["recurrence"]), anchor)
+    if due is None:
+        return values
+    now = utcnow()
+    following: TaskView = {
+        **{name: task[name] for name in ("title", "description", "priority", "recurrence")},
+        "user_id": task["user_id"],
+        "tags": sorted(task["tags"]),
+        "due_date": due,
+        "completed": False,
+        "completed_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    following["id"] = await _insert(connection, {**following, "recurrence_anchor_day": anchor})
+    return {**values, "next_occurrence_id": following["id"], "following": as_view(following)}
 
 
-def list_tags(*, session: Session, owner_id: str) -> list[TagPublic]:
+async def _insert(connection: AsyncConnection, values: dict[str, Any]) -> int:
+    """Insert a task (and link its tags) from a view's values plus bookkeeping; its id."""
+    columns = {name: value for name, value in values.items() if name not in ("id", "tags")}
+    columns["search_text"] = search_text(values["title"], values["description"])
+    statement = sa.insert(Task).values(**columns).returning(col(Task.id))
+    task_id = (await connection.execute(statement)).scalar_one()
+    assert task_id is not None
+    await _link_tags(
+        connection, owner_id=values["user_id"], task_ids=[task_id], names=values["tags"]
+    )
+    return task_id
+
+
+async def _link_tags(
+    connection: AsyncConnection, *, owner_id: str, task_ids: Sequence[int], names: Sequence[str]
+) -> None:
+    """Give the tasks these tags of the owner's, inserting missing ones (race-free: ON CONFLICT)."""
+    if not names:
+        return
+    insert = postgres_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    await connection.execute(
+        insert(Tag)
+        .values([{"user_id": owner_id, "name": name} for name in names])
+        .on_conflict_do_nothing(index_elements=["user_id", "name"])
+    )
+    tag_ids = sa.select(col(Tag.id)).where(col(Tag.user_id) == owner_id, col(Tag.name).in_(names))
+    tag_id_list = (await connection.execute(tag_ids)).scalars().all()
+    links = [
+        {"task_id": task_id, "tag_id": tag_id} for task_id in task_ids for tag_id in tag_id_list
+    ]
+    await connection.execute(sa.insert(TaskTagLink).values(links))
+
+
+def _anchor_day(due_date: datetime | None) -> int | None:
+    # A new due date starts a new series anchor; the occurrences a series schedules keep it.
+    return due_date.day if due_date is not None else None
+
+
+async def list_tags(session: AsyncSession, *, owner_id: str) -> list[TagPublic]:
     """The owner's tags in use, by name, with how many tasks carry each."""
     stmt = (
-        select(Tag.name, func.count())
+        sa.select(col(Tag.name), func.count())
         .join(TaskTagLink, col(TaskTagLink.tag_id) == Tag.id)
-        .where(Tag.user_id == owner_id)
+        .where(col(Tag.user_id) == owner_id)
         .group_by(col(Tag.id), col(Tag.name))
         .order_by(col(Tag.name))
     )
-    return [TagPublic(name=name, count=count) for name, count in session.exec(stmt)]
+    rows = (await (await _connection(session)).execute(stmt)).all()
+    return [TagPublic(name=name, count=count) for name, count in rows]
 
 
-def task_stats(*, session: Session, owner_id: str) -> TaskStats:
+async def task_stats(session: AsyncSession, *, owner_id: str) -> TaskStats:
     """Counts of the owner's tasks: total, completed, pending, overdue and per priority."""
     done = col(Task.completed)
     overdue = sa.and_(~done, col(Task.due_date) < utcnow())
     per_priority = [func.count().filter(col(Task.priority) == level) for level in Priority]
-    stmt = select(
+    stmt = sa.select(
         func.count(), func.count().filter(done), func.count().filter(overdue), *per_priority
-    ).where(Task.user_id == owner_id)
-    row: tuple[int, ...] = tuple(session.exec(stmt).one())
+    ).where(col(Task.user_id) == owner_id)
+    row: tuple[int, ...] = tuple((await (await _connection(session)).execute(stmt)).one())
     total, completed, overdue_count = row[:3]
     return TaskStats(
         total=total,
@@ -148,63 +294,3 @@ def task_stats(*, session: Session, owner_id: str) -> TaskStats:
         overdue=overdue_count,
         by_priority=dict(zip(Priority, row[3:], strict=True)),
     )
-
-
-def _save(*, session: Session, task: Task) -> Task:
-    task.updated_at = utcnow()
-    session.add(task)
-    session.commit()
-    return task
-
-
-def _apply_completion(*, session: Session, task: Task, completed: bool) -> None:
-    # Only a pending → done transition schedules the next occurrence, and only the first one:
-    # un-completing and completing again reuses the occurrence already scheduled.
-    if completed == task.completed:
-        return
-    task.completed = completed
-    task.completed_at = utcnow() if completed else None
-    if completed and task.recurrence != Recurrence.none and task.next_occurrence_id is None:
-        following = _next_occurrence(task)
-        if following is not None:
-            session.add(following)
-            session.flush()  # assigns the occurrence's id
-            task.next_occurrence_id = following.id
-
-
-def _next_occurrence(task: Task) -> Task | None:
-    # Without a due date the next one is due a period after completion.
-    base = task.due_date or task.completed_at or utcnow()
-    anchor_day = task.recurrence_anchor_day or base.day
-    due = next_due(base, Recurrence(task.recurrence), anchor_day)
-    if due is None:
-        return None
-    return Task(
-        recurrence_anchor_day=anchor_day,
-        user_id=task.user_id,
-        title=task.title,
-        description=task.description,
-        priority=task.priority,
-        recurrence=task.recurrence,
-        due_date=due,
-        tags=list(task.tags),
-    )
-
-
-def _anchor_day(due_date: datetime | None) -> int | None:
-    # A new due date starts a new series anchor; the occurrences a series schedules keep it.
-    return due_date.day if due_date is not None else None
-
-
-def _user_tags(*, session: Session, owner_id: str, names: Sequence[str]) -> list[Tag]:
-    """The owner's Tag rows for `names`, inserting missing ones (race-free: ON CONFLICT)."""
-    if not names:
-        return []
-    insert = postgres_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Tag)
-        .values([{"user_id": owner_id, "name": name} for name in names])
-        .on_conflict_do_nothing(index_elements=["user_id", "name"])
-    )
-    stmt = select(Tag).where(Tag.user_id == owner_id, col(Tag.name).in_(names))
-    return sorted(session.exec(stmt).all(), key=lambda tag: tag.name)

@@ -1,5 +1,6 @@
 """Auth fixtures: apps with external token sources, a local JWKS server, token forging helpers."""
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -20,9 +21,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from backend.db import run_migrations, utcnow
+from backend.datetimes import utcnow
+from backend.db import run_migrations
 from backend.main import create_app
-from tests.conftest import dispose_engines, make_settings
+from tests.conftest import dispose_engine, make_settings
 
 BETTER_AUTH_SECRET = "better-auth-shared-secret-" + "s" * 40
 FRONTEND_ORIGIN = "http://localhost:3000"
@@ -129,7 +131,7 @@ def build_client(database_url: str, engine: Engine) -> Iterator[Callable[..., Te
 
     def factory(client_host: str = "testclient", **overrides: Any) -> TestClient:
         app = create_app(make_settings(database_url, **overrides))
-        run_migrations(app.state.engine)
+        asyncio.run(run_migrations(app.state.engine))
         apps.append(app)
         client = TestClient(app, client=(client_host, 50000))
         clients.append(client)
@@ -139,7 +141,7 @@ def build_client(database_url: str, engine: Engine) -> Iterator[Callable[..., Te
     for client in clients:
         client.close()
     for app in apps:
-        dispose_engines(app)
+        dispose_engine(app)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from backend.auth.models import RefreshToken, User
 from backend.auth.refresh import hash_refresh_token
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from tests.auth.conftest import PASSWORD, bearer, register
 
 

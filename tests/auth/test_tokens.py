@@ -17,7 +17,7 @@ from backend.auth import deps
 from backend.auth.deps import CurrentUser, TokenIdentity, check_user_path, verified_tokens
 from backend.auth.models import User
 from backend.config import Settings
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from tests.auth.conftest import JWKSServer, b64url, bearer, forge_token, register
 from tests.conftest import TEST_JWT_SECRET, AuthedUser, replaced_state
 

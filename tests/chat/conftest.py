@@ -1,6 +1,6 @@
 """Chat test helpers: a fixed clock for the local engine, a chat turn helper, seeded tasks."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from backend.chat.providers.local import LocalEngine
 from backend.tasks import service as task_service
-from backend.tasks.models import TaskCreate
-from tests.conftest import AuthedUser
+from backend.tasks.models import Task, TaskCreate
+from backend.tasks.tools import ToolOutcome, run_tool
+from tests.conftest import AuthedUser, InSession
 
 # A Wednesday; every relative date in the chat tests is counted from it.
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
@@ -69,18 +70,36 @@ def chat(client: TestClient, local_engine: None) -> Chat:
 
 
 @pytest.fixture
-def seed_task(session: Session) -> SeedTask:
+def seed_task(in_session: InSession) -> SeedTask:
     """Factory: create a task for a user through the tasks service; its id."""
 
     def factory(user: AuthedUser, title: str, *, completed: bool = False, **fields: Any) -> int:
-        task = task_service.create_task(
-            session=session,
-            owner_id=user.id,
-            task_in=TaskCreate.model_validate({"title": title, **fields}),
+        task_in = TaskCreate.model_validate({"title": title, **fields, "completed": completed})
+        task = in_session(
+            lambda session: task_service.create_task(session, owner_id=user.id, task_in=task_in)
         )
-        if completed:
-            task_service.set_completed(session=session, task=task, completed=True)
-        assert task.id is not None
-        return task.id
+        task_id: int = task["id"]
+        return task_id
 
     return factory
+
+
+def stored_task(session: Session, task_id: int) -> Task:
+    """The task as stored now, read afresh."""
+    task = session.get(Task, task_id)
+    assert task is not None, f"task {task_id} is gone"
+    session.refresh(task)
+    return task
+
+
+@pytest.fixture
+def tool(in_session: InSession) -> Callable[..., ToolOutcome]:
+    """Run one task tool as `owner_id` (in a session of its own, committed): its outcome."""
+
+    def call(name: str, arguments: Mapping[str, Any] | str, *, owner_id: str) -> ToolOutcome:
+        outcome: ToolOutcome = in_session(
+            lambda session: run_tool(name, arguments, session=session, owner_id=owner_id)
+        )
+        return outcome
+
+    return call

@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import anyio.to_thread
 import httpx2
 import pytest
 from fastapi import FastAPI
@@ -17,10 +18,10 @@ from backend.chat.models import Conversation, Message
 from backend.chat.providers.base import ProviderError, ToolCaller
 from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
-from backend.db import utcnow
+from backend.datetimes import utcnow
 from backend.main import create_app
 from tests.chat.conftest import chat_url, fixed_clock, send
-from tests.conftest import AuthedUser, dispose_engines, make_settings
+from tests.conftest import AuthedUser, dispose_engine, make_settings
 
 # Only a safety net so a broken test cannot hang the run; the gate is opened explicitly.
 GATE_WAIT_SECONDS = 30
@@ -34,18 +35,22 @@ class GatedProvider:
         self.entered = threading.Event()
         self.gate = threading.Event()
 
-    def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
         """Signal that the model runs, wait for the gate, then answer like the local engine."""
         self.entered.set()
-        if not self.gate.wait(GATE_WAIT_SECONDS):
+        if not await anyio.to_thread.run_sync(self.gate.wait, GATE_WAIT_SECONDS):
             raise ProviderError("The test's gate was never opened")
-        return self.engine.reply(history=history, message=message, call_tool=call_tool)
+        return await self.engine.reply(history=history, message=message, call_tool=call_tool)
 
 
 class FailingProvider:
     """A provider that is down."""
 
-    def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
         """Fail like an unreachable provider."""
         raise ProviderError("The AI provider timed out")
 
@@ -97,7 +102,7 @@ def gated_pair(settings: Settings, engine: Engine) -> Iterator[tuple[TestClient,
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         yield first, second
     for instance in apps:
-        dispose_engines(instance)
+        dispose_engine(instance)
 
 
 class TestConcurrentTurns:

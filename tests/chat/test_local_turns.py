@@ -8,8 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from backend.tasks import service as task_service
-from tests.chat.conftest import Chat, SeedTask
+from tests.chat.conftest import Chat, SeedTask, stored_task
 from tests.conftest import AuthedUser
 
 EOD = "T23:59:59+00:00"
@@ -329,7 +328,7 @@ class TestLocalEngineTurns:
         assert f"#{seeded['milk']} “Buy milk”" in turn["response"]
         assert f"#{seeded['eggs']} “Buy milk and eggs”" in turn["response"]
         for key in ("milk", "eggs"):
-            task = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded[key])
+            task = stored_task(session, seeded[key])
             assert not task.completed
 
     def test_completing_a_recurring_task_returns_and_mentions_the_next_one(
@@ -344,7 +343,7 @@ class TestLocalEngineTurns:
         assert following["id"] != plants
         assert (following["title"], following["completed"]) == ("Water plants", False)
         assert following["due_date"] == "2026-11-25T09:00:00Z"
-        assert task_service.get_task(session=session, owner_id=alice.id, task_id=following["id"])
+        assert stored_task(session, following["id"])
         assert turn["response"] == (
             f"Marked task #{plants} “Water plants” as done. Nice work! "
             f"The next one is #{following['id']} “Water plants” (due Wed 25 Nov 09:00 UTC)."
@@ -445,7 +444,7 @@ class TestLocalEngineConversations:
             ("complete_task", {"task_id": task_id, "completed": True})
         ]
         assert second["response"] == f"Marked task #{task_id} “Buy milk” as done. Nice work!"
-        assert task_service.get_task(session=session, owner_id=alice.id, task_id=task_id).completed
+        assert stored_task(session, task_id).completed
 
     def test_list_one_then_rename_it(
         self, chat: Chat, alice: AuthedUser, seeded: dict[str, int]
@@ -498,7 +497,7 @@ class TestLocalEngineConversations:
         ]
         others = {"milk", "eggs"} - {chosen}
         for key in others:
-            task = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded[key])
+            task = stored_task(session, seeded[key])
             assert not task.completed
 
     def test_which_one_after_it_picks_from_the_listed_tasks(
@@ -518,7 +517,7 @@ class TestLocalEngineConversations:
         assert [(c["tool"], c["arguments"]) for c in turn["tool_calls"]] == [
             ("complete_task", {"task_id": seeded["eggs"], "completed": True})
         ]
-        milk = task_service.get_task(session=session, owner_id=alice.id, task_id=seeded["milk"])
+        milk = stored_task(session, seeded["milk"])
         assert not milk.completed
 
     def test_delete_the_last_one_after_a_list_deletes_the_last_listed(
@@ -556,7 +555,7 @@ class TestLocalEngineConversations:
         turn = chat(alice, "delete them", listed["conversation_id"])
         assert turn["tool_calls"] == []
         assert turn["response"].startswith("Which task do you mean?")
-        assert task_service.get_task(session=session, owner_id=alice.id, task_id=seeded["report"])
+        assert stored_task(session, seeded["report"])
 
     def test_many_matches_say_the_true_count_and_show_ten(
         self, chat: Chat, alice: AuthedUser, seed_task: SeedTask

@@ -18,9 +18,8 @@ from backend.chat.providers import build_provider
 from backend.chat.providers.local import LocalEngine
 from backend.chat.providers.openai_compat import OpenAICompatProvider
 from backend.config import Settings
-from backend.tasks import service as task_service
 from backend.tasks.models import Task
-from tests.chat.conftest import SeedTask, chat_url, fixed_clock
+from tests.chat.conftest import SeedTask, chat_url, fixed_clock, stored_task
 from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser
 
@@ -109,7 +108,7 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
         )
         app.state.chat_provider = OpenAICompatProvider(
             provider_settings,
-            http_client=httpx2.Client(transport=httpx2.MockTransport(endpoint)),
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint)),
             clock=fixed_clock,
         )
         return endpoint
@@ -209,7 +208,7 @@ class TestToolCalls:
         assert [c["tool"] for c in body["tool_calls"]] == ["list_tasks", "complete_task"]
         assert body["tool_calls"][0]["result"]["tasks"][0]["id"] == milk
         assert len(endpoint.requests) == 3
-        assert task_service.get_task(session=session, owner_id=alice.id, task_id=milk).completed
+        assert stored_task(session, milk).completed
 
     def test_malformed_arguments_go_back_as_a_tool_error(
         self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
@@ -270,7 +269,7 @@ class TestToolCalls:
         use_endpoint(calls(("delete_task", json.dumps({"task_id": bobs}))), text("Not found."))
         body = post(client, alice, f"delete task {bobs}").json()
         assert body["tool_calls"][0]["result"] == {"error": "Task not found"}
-        assert task_service.get_task(session=session, owner_id=bob.id, task_id=bobs)
+        assert stored_task(session, bobs)
 
     def test_tool_rounds_are_bounded(
         self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser

@@ -7,8 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from backend.chat.models import Conversation, Message
-from backend.tasks import service as task_service
-from tests.chat.conftest import Chat, SeedTask, chat_url, conversations_url
+from tests.chat.conftest import Chat, SeedTask, chat_url, conversations_url, stored_task
 from tests.conftest import AuthedUser
 
 
@@ -156,7 +155,7 @@ class TestChatIsolation:
         turn = chat(alice, sentence.format(id=bobs_task))
         assert turn["tool_calls"][0]["result"] == {"error": "Task not found"}
         assert turn["response"] == f"I couldn't find task #{bobs_task}."
-        task = task_service.get_task(session=session, owner_id=bob.id, task_id=bobs_task)
+        task = stored_task(session, bobs_task)
         session.refresh(task)
         assert task.title == "Bob's secret plan"
         assert not task.completed

@@ -69,7 +69,7 @@ class TestQueriesPerTurn:
     def test_same_query_count_for_5_and_500_messages(
         self,
         client: TestClient,
-        engine: Engine,
+        app_engine: Engine,
         session: Session,
         alice: AuthedUser,
         seed_task: SeedTask,
@@ -80,7 +80,7 @@ class TestQueriesPerTurn:
         counts = {}
         for name, conversation in (("short", short), ("long", long)):
             for sentence in ("mark it as done", "show my tasks"):
-                with counted_statements(engine) as statements:
+                with counted_statements(app_engine) as statements:
                     turn = send(client, alice, sentence, conversation)
                 assert turn["tool_calls"]
                 counts[name, sentence] = len(statements)
@@ -88,10 +88,10 @@ class TestQueriesPerTurn:
         assert counts["short", "mark it as done"] == counts["long", "mark it as done"]
 
     def test_history_is_read_with_one_bounded_query(
-        self, client: TestClient, engine: Engine, session: Session, alice: AuthedUser
+        self, client: TestClient, app_engine: Engine, session: Session, alice: AuthedUser
     ) -> None:
         conversation, _ = seed_conversation(session, alice.id, 1, 500)
-        with counted_statements(engine) as statements:
+        with counted_statements(app_engine) as statements:
             send(client, alice, "hello", conversation)
         history = [s for s in statements if "FROM messages" in s]
         assert len(history) == 1

@@ -1,14 +1,17 @@
 """`run_tool`, the interface REST chat and MCP share: validation, owner binding, errors."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session
 
-from backend.chat.tools import TOOLS, run_tool
-from backend.tasks import service as task_service
+from backend.tasks.models import Task
+from backend.tasks.tools import TOOLS, ToolOutcome
 from tests.chat.conftest import SeedTask
 from tests.conftest import AuthedUser
+
+Tool = Callable[..., ToolOutcome]
 
 
 class TestToolDefinitions:
@@ -26,23 +29,19 @@ class TestToolDefinitions:
 
 
 class TestRunTool:
-    def test_json_string_and_mapping_both_work(self, session: Session, alice: AuthedUser) -> None:
-        from_text = run_tool(
-            "add_task", '{"title": "Buy milk"}', session=session, owner_id=alice.id
-        )
-        from_dict = run_tool("add_task", {"title": "Call mom"}, session=session, owner_id=alice.id)
+    def test_json_string_and_mapping_both_work(self, tool: Tool, alice: AuthedUser) -> None:
+        from_text = tool("add_task", '{"title": "Buy milk"}', owner_id=alice.id)
+        from_dict = tool("add_task", {"title": "Call mom"}, owner_id=alice.id)
         assert from_text.ok
         assert from_dict.ok
         assert from_text.result["task"]["user_id"] == alice.id
-        listed = run_tool("list_tasks", {}, session=session, owner_id=alice.id)
+        listed = tool("list_tasks", {}, owner_id=alice.id)
         assert [t["title"] for t in listed.result["tasks"]] == ["Buy milk", "Call mom"]
         assert listed.result["total"] == 2
         assert json.loads(json.dumps(listed.result)) == listed.result
 
-    def test_empty_argument_text_means_no_arguments(
-        self, session: Session, alice: AuthedUser
-    ) -> None:
-        assert run_tool("list_tasks", "", session=session, owner_id=alice.id).ok
+    def test_empty_argument_text_means_no_arguments(self, tool: Tool, alice: AuthedUser) -> None:
+        assert tool("list_tasks", "", owner_id=alice.id).ok
 
     @pytest.mark.parametrize(
         ("name", "arguments", "error"),
@@ -64,18 +63,18 @@ class TestRunTool:
         ],
     )
     def test_text_limits_are_worded_in_characters_at_the_argument(
-        self, session: Session, alice: AuthedUser, name: str, arguments: dict[str, str], error: str
+        self, tool: Tool, alice: AuthedUser, name: str, arguments: dict[str, str], error: str
     ) -> None:
-        outcome = run_tool(name, arguments, session=session, owner_id=alice.id)
+        outcome = tool(name, arguments, owner_id=alice.id)
         assert not outcome.ok
         assert outcome.result == {"error": "Invalid arguments: " + error}
 
     def test_tag_filter_is_trimmed_and_matched_in_any_case(
-        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+        self, tool: Tool, alice: AuthedUser, seed_task: SeedTask
     ) -> None:
         seed_task(alice, "Finish slides", tags=["work"])
         seed_task(alice, "Buy milk")
-        outcome = run_tool("list_tasks", {"tag": " Work "}, session=session, owner_id=alice.id)
+        outcome = tool("list_tasks", {"tag": " Work "}, owner_id=alice.id)
         assert [task["title"] for task in outcome.result["tasks"]] == ["Finish slides"]
 
     @pytest.mark.parametrize(
@@ -101,7 +100,7 @@ class TestRunTool:
     )
     def test_bad_calls_are_errors_not_exceptions(
         self,
-        session: Session,
+        tool: Tool,
         alice: AuthedUser,
         seed_task: SeedTask,
         name: str,
@@ -111,7 +110,7 @@ class TestRunTool:
         seeded = seed_task(alice, "Buy milk")
         if isinstance(arguments, dict) and arguments.get("task_id") == "SEEDED":
             arguments = {**arguments, "task_id": seeded}
-        outcome = run_tool(name, arguments, session=session, owner_id=alice.id)  # type: ignore[arg-type]
+        outcome = tool(name, arguments, owner_id=alice.id)  # type: ignore[arg-type]
         assert not outcome.ok
         assert error in outcome.result["error"]
 
@@ -125,6 +124,7 @@ class TestRunTool:
     )
     def test_another_users_task_is_not_found(
         self,
+        tool: Tool,
         session: Session,
         alice: AuthedUser,
         bob: AuthedUser,
@@ -133,20 +133,19 @@ class TestRunTool:
         arguments: dict[str, object],
     ) -> None:
         bobs = seed_task(bob, "Bob's plan")
-        outcome = run_tool(name, {"task_id": bobs, **arguments}, session=session, owner_id=alice.id)
+        outcome = tool(name, {"task_id": bobs, **arguments}, owner_id=alice.id)
         assert outcome.result == {"error": "Task not found"}
-        task = task_service.get_task(session=session, owner_id=bob.id, task_id=bobs)
-        session.refresh(task)
+        task = session.get(Task, bobs)
+        assert task is not None
         assert (task.title, task.completed) == ("Bob's plan", False)
 
     def test_update_changes_only_given_fields_and_null_clears_due_date(
-        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+        self, tool: Tool, alice: AuthedUser, seed_task: SeedTask
     ) -> None:
         task_id = seed_task(alice, "Buy milk", priority="high", due_date="2026-12-01")
-        outcome = run_tool(
+        outcome = tool(
             "update_task",
             {"task_id": task_id, "due_date": None, "tags": "home, errands"},
-            session=session,
             owner_id=alice.id,
         )
         task = outcome.result["task"]
@@ -154,48 +153,39 @@ class TestRunTool:
         assert task["tags"] == ["errands", "home"]
 
     def test_date_only_due_date_and_due_before_mean_the_end_of_that_day(
-        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+        self, tool: Tool, alice: AuthedUser, seed_task: SeedTask
     ) -> None:
-        added = run_tool(
-            "add_task", {"title": "Pay rent", "due_date": "2026-12-01"}, session=session,
-            owner_id=alice.id,
+        added = tool("add_task", {"title": "Pay rent", "due_date": "2026-12-01"}, owner_id=alice.id,
         )  # fmt: skip
         assert added.result["task"]["due_date"] == "2026-12-01T23:59:59Z"
         seed_task(alice, "Late that day", due_date="2026-12-01T20:00:00Z")
-        outcome = run_tool(
-            "list_tasks", {"due_before": "2026-12-01"}, session=session, owner_id=alice.id
-        )
+        outcome = tool("list_tasks", {"due_before": "2026-12-01"}, owner_id=alice.id)
         assert {task["title"] for task in outcome.result["tasks"]} == {"Pay rent", "Late that day"}
 
     def test_date_only_due_after_includes_that_day(
-        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+        self, tool: Tool, alice: AuthedUser, seed_task: SeedTask
     ) -> None:
         seed_task(alice, "Early", due_date="2026-12-01T08:00:00Z")
         seed_task(alice, "Day before", due_date="2026-11-30T20:00:00Z")
-        outcome = run_tool(
-            "list_tasks", {"due_after": "2026-12-01"}, session=session, owner_id=alice.id
-        )
+        outcome = tool("list_tasks", {"due_after": "2026-12-01"}, owner_id=alice.id)
         assert [task["title"] for task in outcome.result["tasks"]] == ["Early"]
 
-    def test_complete_then_reopen(
-        self, session: Session, alice: AuthedUser, seed_task: SeedTask
-    ) -> None:
+    def test_complete_then_reopen(self, tool: Tool, alice: AuthedUser, seed_task: SeedTask) -> None:
         task_id = seed_task(alice, "Buy milk")
-        done = run_tool("complete_task", {"task_id": task_id}, session=session, owner_id=alice.id)
+        done = tool("complete_task", {"task_id": task_id}, owner_id=alice.id)
         assert done.result["task"]["completed"] is True
-        reopened = run_tool(
+        reopened = tool(
             "complete_task",
             {"task_id": task_id, "completed": False},
-            session=session,
             owner_id=alice.id,
         )
         assert reopened.result["task"]["completed"] is False
 
     def test_delete_answers_the_deleted_task(
-        self, session: Session, alice: AuthedUser, seed_task: SeedTask
+        self, tool: Tool, alice: AuthedUser, seed_task: SeedTask
     ) -> None:
         task_id = seed_task(alice, "Buy milk")
-        outcome = run_tool("delete_task", {"task_id": task_id}, session=session, owner_id=alice.id)
+        outcome = tool("delete_task", {"task_id": task_id}, owner_id=alice.id)
         assert outcome.result["deleted"]["title"] == "Buy milk"
-        again = run_tool("delete_task", {"task_id": task_id}, session=session, owner_id=alice.id)
+        again = tool("delete_task", {"task_id": task_id}, owner_id=alice.id)
         assert again.result == {"error": "Task not found"}

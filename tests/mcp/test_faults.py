@@ -11,12 +11,12 @@ from sqlmodel import Session
 
 from backend.auth.models import User
 from backend.auth.security import create_access_token
-from backend.chat.tools import ToolOutcome
 from backend.config import Settings
 from backend.db import alembic_config
 from backend.main import create_app
 from backend.mcp import server as server_module
 from backend.mcp.server import DATABASE_UNAVAILABLE
+from backend.tasks.tools import ToolOutcome
 from tests.conftest import AuthedUser, make_settings
 from tests.mcp.conftest import LIST_TOOLS, connect, post_jsonrpc, serve
 

@@ -9,7 +9,7 @@ import pytest
 from mcp.shared.exceptions import MCPError
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS
 
-from backend.chat.tools import TOOLS
+from backend.tasks.tools import TOOLS
 from tests.conftest import AuthedUser
 from tests.mcp.conftest import connect, post_jsonrpc
 

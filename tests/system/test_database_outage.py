@@ -1,10 +1,13 @@
-"""A database outage answers 503 with Retry-After, and the app recovers by itself.
+"""A database outage answers 503 with Retry-After, and the app recovers by itself: a database
+that is down (connections refused) and one that stops answering (frozen, sockets open)."""
 
-Both engines: readiness checks the worker threads' one; the task list reads on the event loop's.
-"""
-
+import asyncio
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -13,46 +16,100 @@ from backend.auth.security import create_access_token
 from backend.db import open_session, run_migrations
 from backend.main import create_app
 from tests.conftest import make_settings
-from tests.pgcluster import throwaway_cluster
+from tests.pgcluster import ThrowawayCluster, throwaway_cluster
 
 RECOVERY_SECONDS = 20
+# Only a safety net: without bounded waits a request on a frozen database never returns.
+HANG_GUARD_SECONDS = 60
+
+
+@contextmanager
+def client_as_ada(
+    cluster: ThrowawayCluster, **settings: float
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A client of an app on the cluster, and headers for its user `ada`."""
+    app = create_app(make_settings(cluster.url, **settings))
+
+    async def prepare() -> None:
+        await run_migrations(app.state.engine)
+        async with open_session(app.state.engine) as session:
+            session.add(User(id="ada", email="ada@example.com"))
+            await session.commit()
+        await app.state.engine.dispose()
+
+    asyncio.run(prepare())
+    token = create_access_token(user_id="ada", settings=app.state.settings)
+    with TestClient(app) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
+
+
+def answered(request: Callable[[], httpx2.Response]) -> httpx2.Response:
+    """The response to a request that must come back at all (run with a hang guard)."""
+    responses: list[httpx2.Response] = []
+    worker = threading.Thread(target=lambda: responses.append(request()), daemon=True)
+    worker.start()
+    worker.join(HANG_GUARD_SECONDS)
+    assert responses, "the request hung on the frozen database"
+    return responses[0]
+
+
+def wait_until_ready(client: TestClient) -> int | None:
+    """Poll readiness until it is 200 or RECOVERY_SECONDS pass; the last status."""
+    deadline = time.monotonic() + RECOVERY_SECONDS
+    status = None
+    while time.monotonic() < deadline:
+        status = client.get("/api/health/ready").status_code
+        if status == 200:
+            break
+        time.sleep(0.2)
+    return status
+
+
+def assert_unavailable(response: httpx2.Response) -> None:
+    """A plain 503 with Retry-After, nothing internal in it."""
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"].isdigit()
+    assert response.json()["code"] == "service_unavailable"
+    assert "psycopg" not in response.text
+    assert "SELECT" not in response.text
 
 
 @pytest.mark.slow
 def test_readiness_follows_the_database_without_an_app_restart() -> None:
-    with throwaway_cluster() as cluster:
-        app = create_app(make_settings(cluster.url, db_connect_timeout=2))
-        run_migrations(app.state.engine)
-        with open_session(app.state.engine) as session:
-            session.add(User(id="ada", email="ada@example.com"))
-            session.commit()
-        token = create_access_token(user_id="ada", settings=app.state.settings)
-        headers = {"Authorization": f"Bearer {token}"}
-        with TestClient(app) as client:
-            assert client.get("/api/health/ready").status_code == 200
-            assert client.get("/api/me/tasks", headers=headers).status_code == 200
+    with (
+        throwaway_cluster() as cluster,
+        client_as_ada(cluster, db_connect_timeout=2) as (client, headers),
+    ):
+        assert client.get("/api/health/ready").status_code == 200
+        assert client.get("/api/me/tasks", headers=headers).status_code == 200
 
-            cluster.stop()
-            down = client.get("/api/health/ready")
-            assert down.status_code == 503
-            assert down.headers["Retry-After"].isdigit()
-            assert down.json()["code"] == "service_unavailable"
-            assert "psycopg" not in down.text
-            assert "SELECT" not in down.text
-            assert client.get("/api/health").status_code == 200  # liveness needs no DB
-            listed = client.get("/api/me/tasks", headers=headers)
-            assert listed.status_code == 503
-            assert listed.headers["Retry-After"].isdigit()
-            assert "psycopg" not in listed.text
-            assert "SELECT" not in listed.text
+        cluster.stop()
+        assert_unavailable(client.get("/api/health/ready"))
+        assert client.get("/api/health").status_code == 200  # liveness needs no DB
+        assert_unavailable(client.get("/api/me/tasks", headers=headers))
 
-            cluster.start()
-            deadline = time.monotonic() + RECOVERY_SECONDS
-            status = None
-            while time.monotonic() < deadline:
-                status = client.get("/api/health/ready").status_code
-                if status == 200:
-                    break
-                time.sleep(0.2)
-            assert status == 200
-            assert client.get("/api/me/tasks", headers=headers).status_code == 200
+        cluster.start()
+        assert wait_until_ready(client) == 200
+        assert client.get("/api/me/tasks", headers=headers).status_code == 200
+
+
+@pytest.mark.slow
+def test_a_frozen_database_is_503_not_a_hang_and_service_returns_when_it_thaws() -> None:
+    bounds = {"db_statement_timeout": 1.0, "db_connect_timeout": 1, "db_pool_timeout": 1.0}
+    with throwaway_cluster() as cluster, client_as_ada(cluster, **bounds) as (client, headers):
+        created = client.post("/api/me/tasks", json={"title": "Before"}, headers=headers)
+        assert created.status_code == 201
+        cluster.freeze()
+        try:
+            assert_unavailable(answered(lambda: client.get("/api/me/tasks", headers=headers)))
+            write = {"title": "During"}
+            assert_unavailable(
+                answered(lambda: client.post("/api/me/tasks", json=write, headers=headers))
+            )
+            assert_unavailable(answered(lambda: client.get("/api/health/ready")))
+            assert client.get("/api/health").status_code == 200
+        finally:
+            cluster.thaw()
+        assert wait_until_ready(client) == 200
+        listed = client.get("/api/me/tasks", headers=headers)
+        assert [task["title"] for task in listed.json()] == ["Before"]  # the 503 wrote nothing

@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from backend.db import create_async_db_engine
+from backend.db import create_db_engine, read_only
 from tests.conftest import AuthedUser, make_settings, replaced_state
 
 
@@ -21,13 +21,12 @@ class TestHealth:
         assert response.status_code == 200
         assert response.json() == {"status": "ready", "database": "ok"}
 
-    def test_readiness_checks_the_event_loops_pool_too(
+    def test_readiness_is_503_when_the_database_is_unreachable(
         self, client: TestClient, app: FastAPI
     ) -> None:
-        # The worker threads' engine answers; the async one points at a port nobody listens on.
         unreachable = "postgresql+psycopg://postgres@127.0.0.1:9/none"
-        dead = create_async_db_engine(make_settings(unreachable, db_connect_timeout=1))
-        with replaced_state(app, "async_engine", dead):
+        dead = read_only(create_db_engine(make_settings(unreachable, db_connect_timeout=1)))
+        with replaced_state(app, "read_engine", dead):
             response = client.get("/api/health/ready")
         assert response.status_code == 503
         assert response.headers["Retry-After"].isdigit()

@@ -1,31 +1,34 @@
 """Models and migrations agree, and concurrent upgrades are safe."""
 
-import threading
+import asyncio
 
 import pytest
 from alembic import command
 from fastapi import FastAPI
-from sqlalchemy import inspect
+from sqlalchemy import Engine, create_engine, inspect
+from sqlmodel import SQLModel
 
-from backend.config import Settings
 from backend.db import alembic_config, create_db_engine, run_migrations
 from tests.conftest import make_settings
 from tests.databases import fresh_postgres_database, postgres_reachable, postgres_required
 
 
+def check_models(engine: Engine) -> None:
+    """`alembic check`: raises when autogenerate would produce any operation."""
+    with engine.connect() as connection:
+        command.check(alembic_config(connection))
+
+
 class TestMigrations:
-    def test_models_match_migrations(self, app: FastAPI) -> None:
-        # `alembic check` raises when autogenerate would produce any operation.
-        command.check(alembic_config(app.state.engine))
+    def test_models_match_migrations(self, engine: Engine) -> None:
+        check_models(engine)
 
-    def test_upgrade_is_idempotent(self, app: FastAPI) -> None:
-        run_migrations(app.state.engine)
-        assert "users" in inspect(app.state.engine).get_table_names()
+    def test_upgrade_is_idempotent(self, app: FastAPI, engine: Engine) -> None:
+        asyncio.run(run_migrations(app.state.engine))
+        assert "users" in inspect(engine).get_table_names()
 
-    def test_every_table_is_created(self, app: FastAPI, settings: Settings) -> None:
-        from sqlmodel import SQLModel
-
-        tables = set(inspect(app.state.engine).get_table_names())
+    def test_every_table_is_created(self, engine: Engine) -> None:
+        tables = set(inspect(engine).get_table_names())
         assert set(SQLModel.metadata.tables) <= tables
 
 
@@ -36,23 +39,18 @@ def test_instances_starting_together_migrate_once_under_the_lock() -> None:
         pytest.skip("PostgreSQL is not reachable")
     with fresh_postgres_database("todo_migrate") as url:
         engines = [create_db_engine(make_settings(url)) for _ in range(4)]
-        errors: list[BaseException] = []
 
-        def start(index: int) -> None:
+        async def start_together() -> None:
             try:
-                run_migrations(engines[index])
-            except BaseException as exc:  # collected and re-raised in the main thread
-                errors.append(exc)
+                await asyncio.gather(*(run_migrations(engine) for engine in engines))
+            finally:
+                for engine in engines:
+                    await engine.dispose()
 
-        threads = [threading.Thread(target=start, args=(i,)) for i in range(len(engines))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        asyncio.run(start_together())
+        checker = create_engine(url)
         try:
-            assert not errors, errors
-            assert "users" in inspect(engines[0]).get_table_names()
-            command.check(alembic_config(engines[0]))
+            assert "users" in inspect(checker).get_table_names()
+            check_models(checker)
         finally:
-            for engine in engines:
-                engine.dispose()
+            checker.dispose()

@@ -1,27 +1,183 @@
-"""The worker threads' request session: one transaction per request (the reads that need none
-are served on the event loop: tests/system/test_reads.py)."""
+"""The request's session: one connection per request, reads in autocommit, a write one
+transaction committed when the route returns (rolled back on error), the connection back in the
+pool before the response is sent."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 
 from backend.db import get_session
+from backend.errors import ConflictError
+from backend.tasks import service as task_service
+from tests.conftest import AuthedUser
+from tests.tasks.conftest import tasks_url
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_a_request_session_is_transactional_on_postgres(app: FastAPI, engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("sqlite3 has no autocommit mode for the engine to have switched on")
-    request = Request({"type": "http", "app": app, "headers": [], "path": "/"})
+@contextmanager
+def counting_checkouts(engine: Engine) -> Iterator[list[int]]:
+    """One entry per connection the engine's pool hands out while the block runs."""
+    checkouts: list[int] = []
+
+    def record(*_args: Any) -> None:
+        checkouts.append(1)
+
+    event.listen(engine, "checkout", record)
+    try:
+        yield checkouts
+    finally:
+        event.remove(engine, "checkout", record)
+
+
+def http_scope(method: str, path: str, user: AuthedUser, body: bytes = b"") -> dict[str, Any]:
+    """An ASGI HTTP scope as a server would pass it."""
+    headers = [(b"host", b"testserver"), (b"authorization", f"Bearer {user.token}".encode())]
+    if body:
+        headers.append((b"content-type", b"application/json"))
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+
+@pytest.mark.parametrize(("method", "autocommit"), [("GET", True), ("POST", False)])
+async def test_reads_run_in_autocommit_and_writes_in_a_transaction(
+    app: FastAPI, method: str, autocommit: bool
+) -> None:
+    request = Request({"type": "http", "app": app, "method": method, "headers": [], "path": "/"})
     sessions = get_session(request)
     session = await anext(sessions)
     try:
-        dbapi_connection: Any = session.connection().connection.dbapi_connection
-        assert dbapi_connection.autocommit is False
+        connection = await session.connection()
+        driver: Any = (await connection.get_raw_connection()).driver_connection
+        if connection.dialect.name == "postgresql":
+            assert driver.autocommit is autocommit
+        else:  # the driver's own transactions are off; a write began BEGIN IMMEDIATE
+            assert driver.isolation_level is None
+            assert driver.in_transaction is not autocommit
     finally:
         await sessions.aclose()
-    assert engine.pool.checkedout() == 0  # closed, its connection back in the pool
+    assert app.state.engine.sync_engine.pool.checkedout() == 0
+    await app.state.engine.dispose()  # its connections belong to this test's event loop
+
+
+class TestConnectionsPerRequest:
+    @pytest.mark.parametrize(
+        ("method", "path", "shows"),
+        [
+            ("GET", "/tasks", '"title":"Write the report"'),
+            ("GET", "/tasks/{task}", '"title":"Write the report"'),
+            ("GET", "/tasks/stats", '"total":1'),
+            ("GET", "/tags", '"name":"work"'),
+            ("GET", "/conversations", '"id":{conversation}'),
+            ("GET", "/conversations/{conversation}", '"content":"hello"'),
+            ("PATCH", "/tasks/{task}/complete", '"completed":true'),
+            ("DELETE", "/tasks/{task}", ""),
+        ],
+    )
+    def test_a_request_takes_one_connection_for_its_user_and_its_work(
+        self,
+        client: TestClient,
+        app_engine: Engine,
+        alice: AuthedUser,
+        method: str,
+        path: str,
+        shows: str,
+    ) -> None:
+        task = {"title": "Write the report", "tags": ["work"]}
+        created = client.post(tasks_url(alice), json=task, headers=alice.headers).json()
+        chat = client.post("/api/me/chat", json={"message": "hello"}, headers=alice.headers)
+        ids = {"task": created["id"], "conversation": chat.json()["conversation_id"]}
+        url = "/api/me" + path.format(**ids)
+        with counting_checkouts(app_engine) as checkouts:
+            response = client.request(method, url, headers=alice.headers)
+        assert response.status_code in (200, 204), response.text
+        assert shows.format(**ids) in response.text
+        assert len(checkouts) == 1
+        assert app_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+    def test_a_database_error_inside_a_request_is_503_and_releases_the_connection(
+        self,
+        client: TestClient,
+        app_engine: Engine,
+        alice: AuthedUser,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        async def failing(*_args: Any, **_kwargs: Any) -> Any:
+            raise OperationalError("SELECT count(*) FROM tasks", {}, Exception("server closed"))
+
+        monkeypatch.setattr(task_service, "task_stats", failing)
+        response = client.get(tasks_url(alice, "/stats"), headers=alice.headers)
+        assert response.status_code == 503
+        assert response.headers["Retry-After"].isdigit()
+        assert "SELECT" not in response.text
+        assert app_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize("token", [None, "garbage"])
+    def test_no_valid_token_touches_no_database(
+        self, client: TestClient, app_engine: Engine, token: str | None
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        with counting_checkouts(app_engine) as checkouts:
+            assert client.get("/api/tasks", headers=headers).status_code == 401
+            assert client.post("/api/me/tasks", json={}, headers=headers).status_code == 401
+        assert checkouts == []
+
+
+def test_a_write_that_fails_after_writing_leaves_nothing(
+    client: TestClient, alice: AuthedUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = {"title": "Keep me", "priority": "low"}
+    task = client.post(tasks_url(alice), json=created, headers=alice.headers).json()
+    real = task_service.update_task
+
+    async def write_then_fail(*args: Any, **kwargs: Any) -> Any:
+        await real(*args, **kwargs)
+        raise ConflictError("changed my mind")
+
+    monkeypatch.setattr(task_service, "update_task", write_then_fail)
+    url = tasks_url(alice, f"/{task['id']}")
+    response = client.patch(url, json={"title": "Gone", "tags": ["x"]}, headers=alice.headers)
+    assert response.status_code == 409
+    assert client.get(url, headers=alice.headers).json() == task
+
+
+@pytest.mark.parametrize(("method", "body"), [("GET", b""), ("POST", b'{"title": "Slow reader"}')])
+async def test_the_connection_is_back_before_the_response_is_sent(
+    app: FastAPI, alice: AuthedUser, method: str, body: bytes
+) -> None:
+    # A client slow to read its response must not keep a connection from the pool; a write is
+    # committed before its answer says it happened.
+    pool: Any = app.state.engine.sync_engine.pool
+    started: list[tuple[int, int]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            started.append((message["status"], pool.checkedout()))
+
+    try:
+        await app(http_scope(method, tasks_url(alice), alice, body), receive, send)
+    finally:
+        await app.state.engine.dispose()
+    assert started == [(201 if body else 200, 0)]

@@ -1,4 +1,5 @@
-"""Views built without validation (`to_public`, the list rows) equal the validated view."""
+"""Views built from rows without validation (every task route's, the list's) equal the view
+pydantic validates from the ORM object."""
 
 from datetime import UTC, datetime
 
@@ -6,36 +7,64 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 from sqlmodel import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.tasks import service as task_service
-from backend.tasks.listing import TASK_ROWS, ListShape, list_page, page_statement
-from backend.tasks.models import Priority, Recurrence, TaskCreate, TaskPublic, TaskQuery
-from tests.conftest import AuthedUser
+from backend.tasks.listing import ListShape, page_statement, read_page
+from backend.tasks.models import Priority, Recurrence, Task, TaskCreate, TaskPublic, TaskQuery
+from backend.tasks.views import TASK_ROWS, TaskView
+from tests.conftest import AuthedUser, InSession
+from tests.tasks.conftest import CreateTask
 
 
-class TestToPublic:
-    def test_equals_validated_view_in_python_and_json(
-        self, session: Session, alice: AuthedUser
+def validated_view(session: Session, task_id: int) -> TaskPublic:
+    """The task's view as pydantic validates it from the ORM object (its tags relationship)."""
+    task = session.get(Task, task_id)
+    assert task is not None
+    session.refresh(task)
+    return TaskPublic.model_validate(task)
+
+
+def list_page(in_session: InSession, owner_id: str, query: TaskQuery) -> tuple[list[TaskView], int]:
+    """`read_page` on a session's connection."""
+
+    async def page(db: AsyncSession) -> tuple[list[TaskView], int]:
+        return await read_page(await db.connection(), owner_id=owner_id, query=query)
+
+    result: tuple[list[TaskView], int] = in_session(page)
+    return result
+
+
+class TestTaskRoutes:
+    def test_create_get_update_toggle_answer_the_validated_view(
+        self, client: TestClient, session: Session, alice: AuthedUser
     ) -> None:
-        task_in = TaskCreate(
-            title="Pay rent",
-            description="before the 5th",
-            priority=Priority.high,
-            tags=["home", "bills"],
-            due_date=datetime(2026, 12, 1, 9, tzinfo=UTC),
-            recurrence=Recurrence.monthly,
-        )
-        task = task_service.create_task(session=session, owner_id=alice.id, task_in=task_in)
-        fast = task_service.to_public(task)
-        validated = TaskPublic.model_validate(task)
-        assert fast == validated
-        assert fast.model_dump_json() == validated.model_dump_json()
-        assert fast.tags == ["bills", "home"]
+        body = {
+            "title": "Pay rent",
+            "description": "before the 5th",
+            "priority": "high",
+            "tags": ["home", "bills"],
+            "due_date": "2026-12-01T09:00:00Z",
+            "recurrence": "monthly",
+        }
+        created = client.post("/api/me/tasks", json=body, headers=alice.headers).json()
+        url = f"/api/me/tasks/{created['id']}"
+        answers = [
+            created,
+            client.get(url, headers=alice.headers).json(),
+            client.patch(url, json={"tags": "b, a"}, headers=alice.headers).json(),
+            client.patch(url + "/complete", headers=alice.headers).json(),
+        ]
+        assert created["tags"] == ["bills", "home"]
+        assert answers[-1]["completed"] is True
+        assert answers[-1] == validated_view(session, created["id"]).model_dump(mode="json")
+        for answer in answers:
+            assert list(answer) == list(TaskPublic.model_fields)  # same JSON key order
 
 
 class TestListPage:
     @pytest.fixture
-    def twenty_tasks(self, session: Session, alice: AuthedUser) -> None:
+    def twenty_tasks(self, in_session: InSession, alice: AuthedUser) -> None:
         for number in range(20):
             task_in = TaskCreate(
                 title=f"task {number}",
@@ -45,9 +74,12 @@ class TestListPage:
                 tags=["even" if number % 2 == 0 else "odd", "all"] if number % 5 else [],
                 due_date=datetime(2026, 12, 1 + number % 5, tzinfo=UTC) if number % 4 else None,
             )
-            task = task_service.create_task(session=session, owner_id=alice.id, task_in=task_in)
-            if number % 6 == 0:
-                task_service.set_completed(session=session, task=task)
+            task_in.completed = number % 6 == 0
+            in_session(
+                lambda db, task_in=task_in: task_service.create_task(
+                    db, owner_id=alice.id, task_in=task_in
+                )
+            )
 
     @pytest.mark.parametrize(
         "query",
@@ -61,16 +93,11 @@ class TestListPage:
     )
     @pytest.mark.usefixtures("twenty_tasks")
     def test_rows_serialise_exactly_like_validated_views(
-        self, session: Session, alice: AuthedUser, query: TaskQuery
+        self, session: Session, in_session: InSession, alice: AuthedUser, query: TaskQuery
     ) -> None:
-        rows, _ = list_page(session=session, owner_id=alice.id, query=query)
+        rows, _ = list_page(in_session, alice.id, query)
         assert rows
-        validated = [
-            TaskPublic.model_validate(
-                task_service.get_task(session=session, owner_id=alice.id, task_id=row["id"])
-            )
-            for row in rows
-        ]
+        validated = [validated_view(session, row["id"]) for row in rows]
         assert list(rows[0]) == list(TaskPublic.model_fields)  # same JSON key order
         assert TASK_ROWS.dump_json(rows) == TypeAdapter(list[TaskPublic]).dump_json(validated)
         assert TASK_ROWS.dump_python(rows, mode="json") == [
@@ -79,7 +106,7 @@ class TestListPage:
 
     @pytest.mark.usefixtures("twenty_tasks")
     def test_one_statement_per_shape_with_the_values_bound(
-        self, session: Session, alice: AuthedUser
+        self, session: Session, in_session: InSession, alice: AuthedUser
     ) -> None:
         first, second = TaskQuery(q="task 1", tags=["odd"]), TaskQuery(q="task 2", tags=["even"])
         dialect = session.get_bind().dialect.name
@@ -87,8 +114,8 @@ class TestListPage:
         assert page_statement(ListShape.of(first, dialect)) is page_statement(
             ListShape.of(second, dialect)
         )
-        first_rows, first_total = list_page(session=session, owner_id=alice.id, query=first)
-        second_rows, second_total = list_page(session=session, owner_id=alice.id, query=second)
+        first_rows, first_total = list_page(in_session, alice.id, first)
+        second_rows, second_total = list_page(in_session, alice.id, second)
         # "task 1…" tagged odd (multiples of 5 carry no tags); "task 2…" tagged even.
         assert {row["title"] for row in first_rows} == {f"task {n}" for n in (1, 11, 13, 17, 19)}
         assert [row["title"] for row in second_rows] == ["task 2"]
@@ -96,16 +123,19 @@ class TestListPage:
 
     @pytest.mark.usefixtures("twenty_tasks")
     def test_a_page_past_the_end_counts_only_the_owners_matches(
-        self, session: Session, client: TestClient, alice: AuthedUser, bob: AuthedUser
+        self,
+        in_session: InSession,
+        client: TestClient,
+        alice: AuthedUser,
+        bob: AuthedUser,
+        create_task: CreateTask,
     ) -> None:
         for number in range(7):
-            task_in = TaskCreate(title=f"bob's {number}")
-            task_service.create_task(session=session, owner_id=bob.id, task_in=task_in)
-        pending = task_service.task_stats(session=session, owner_id=alice.id).pending
+            create_task(bob, f"bob's {number}")
+        stats = in_session(lambda db: task_service.task_stats(db, owner_id=alice.id))
+        pending = stats.pending
         assert pending > 0
-        rows, total = list_page(
-            session=session, owner_id=alice.id, query=TaskQuery(status="pending", offset=500)
-        )
+        rows, total = list_page(in_session, alice.id, TaskQuery(status="pending", offset=500))
         assert (rows, total) == ([], pending)
         response = client.get(
             "/api/me/tasks", params={"status": "pending", "offset": 500}, headers=alice.headers

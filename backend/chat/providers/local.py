@@ -20,8 +20,8 @@ from backend.chat.providers.intents import (
     parse_utterance,
 )
 from backend.chat.providers.phrases import parse_date_phrase
-from backend.chat.tools import ToolOutcome
-from backend.db import utcnow
+from backend.datetimes import utcnow
+from backend.tasks.tools import ToolOutcome
 
 MAX_LISTED = 10
 TALK: dict[TalkKind, str] = {
@@ -141,7 +141,9 @@ class LocalEngine:
         # app starts, not on some user's first message.
         parse_date_phrase("tomorrow", clock())
 
-    def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
         """Understand the message, call the tools it needs and confirm what was done."""
         now = self._clock()
         intent = parse_utterance(message, now)
@@ -150,18 +152,18 @@ class LocalEngine:
         if isinstance(intent, SmallTalk):
             return TALK[intent.kind]
         if isinstance(intent, AddTask):
-            outcome = call_tool("add_task", intent.arguments)
+            outcome = await call_tool("add_task", intent.arguments)
             if not outcome.ok:
                 return f"I couldn't add that task: {outcome.result['error']}"
             return f"Added task {describe(outcome.result['task'], now)}."
         if isinstance(intent, ListTasks):
-            return self._list(intent, call_tool, now)
+            return await self._list(intent, call_tool, now)
         if isinstance(intent, Undo):
-            return undo(history, call_tool, now)
-        return self._change(intent, history, call_tool, now)
+            return await undo(history, call_tool, now)
+        return await self._change(intent, history, call_tool, now)
 
-    def _list(self, intent: ListTasks, call_tool: ToolCaller, now: datetime) -> str:
-        outcome = call_tool("list_tasks", {**intent.arguments, "limit": MAX_LISTED})
+    async def _list(self, intent: ListTasks, call_tool: ToolCaller, now: datetime) -> str:
+        outcome = await call_tool("list_tasks", {**intent.arguments, "limit": MAX_LISTED})
         if not outcome.ok:
             return f"I couldn't list your tasks: {outcome.result['error']}"
         tasks, total = outcome.result["tasks"], outcome.result["total"]
@@ -173,13 +175,13 @@ class LocalEngine:
             lines.append(f"…and {total - len(tasks)} more.")
         return "\n".join(lines)
 
-    def _change(
+    async def _change(
         self, intent: ChangeTask, history: Sequence[Message], call_tool: ToolCaller, now: datetime
     ) -> str:
-        target = self._resolve(intent, history, call_tool, now)
+        target = await self._resolve(intent, history, call_tool, now)
         if isinstance(target, str):
             return target
-        outcome = call_tool(intent.tool, {"task_id": target, **intent.changes})
+        outcome = await call_tool(intent.tool, {"task_id": target, **intent.changes})
         if not outcome.ok:
             error = outcome.result["error"]
             if "not found" in error.lower():
@@ -187,7 +189,7 @@ class LocalEngine:
             return f"I couldn't change task #{target}: {error}"
         return confirm(intent, outcome.result, now)
 
-    def _resolve(
+    async def _resolve(
         self, intent: ChangeTask, history: Sequence[Message], call_tool: ToolCaller, now: datetime
     ) -> int | str:
         """The task id the intent means, or a question/answer to give instead."""
@@ -207,7 +209,7 @@ class LocalEngine:
         status = "all"
         if intent.tool == "complete_task":
             status = "pending" if intent.changes["completed"] else "completed"
-        outcome = call_tool("list_tasks", {"search": ref.words, "status": status})
+        outcome = await call_tool("list_tasks", {"search": ref.words, "status": status})
         matches = outcome.result.get("tasks", []) if outcome.ok else []
         if not matches:
             kind = "" if status == "all" else f"{status} "
@@ -256,7 +258,7 @@ def _single(
 RESTORED_FIELDS = ("title", "description", "priority", "tags", "due_date", "recurrence")
 
 
-def undo(history: Sequence[Message], call_tool: ToolCaller, now: datetime) -> str:
+async def undo(history: Sequence[Message], call_tool: ToolCaller, now: datetime) -> str:
     """Take back the last change of the previous answer: complete, reopen, add or delete."""
     previous = history[-1] if history and history[-1].role == Role.ASSISTANT else None
     changes = [
@@ -271,17 +273,17 @@ def undo(history: Sequence[Message], call_tool: ToolCaller, now: datetime) -> st
     if tool == "complete_task":
         task = result["task"]
         reverse = ChangeTask("complete_task", TaskRef(), {"completed": not task["completed"]})
-        outcome = call_tool("complete_task", {"task_id": task["id"], **reverse.changes})
+        outcome = await call_tool("complete_task", {"task_id": task["id"], **reverse.changes})
         return confirm(reverse, outcome.result, now) if outcome.ok else _cannot_undo(outcome)
     if tool == "add_task":
-        outcome = call_tool("delete_task", {"task_id": result["task"]["id"]})
+        outcome = await call_tool("delete_task", {"task_id": result["task"]["id"]})
         if not outcome.ok:
             return _cannot_undo(outcome)
         return f"Undone: removed task {describe(outcome.result['deleted'], now)}."
     if tool == "delete_task":
         deleted = result["deleted"]
         fields = {key: deleted[key] for key in RESTORED_FIELDS if deleted.get(key) is not None}
-        outcome = call_tool("add_task", fields)
+        outcome = await call_tool("add_task", fields)
         if not outcome.ok:
             return _cannot_undo(outcome)
         return f"Undone: task restored as {describe(outcome.result['task'], now)}."

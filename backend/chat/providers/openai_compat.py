@@ -13,9 +13,9 @@ from openai.types.chat import ChatCompletionMessage
 from backend.chat.models import Message, Role
 from backend.chat.prompts import system_prompt
 from backend.chat.providers.base import ProviderError, ToolCaller
-from backend.chat.tools import TOOLS, ToolSpec
 from backend.config import Settings
-from backend.db import utcnow
+from backend.datetimes import utcnow
+from backend.tasks.tools import TOOLS, ToolSpec
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +99,11 @@ class OpenAICompatProvider:
         self,
         settings: Settings,
         *,
-        http_client: httpx2.Client | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else NO_KEY
-        self._client = openai.OpenAI(
+        self._client = openai.AsyncOpenAI(
             api_key=api_key,
             base_url=settings.openai_base_url,
             timeout=settings.chat_timeout_seconds,
@@ -115,7 +115,9 @@ class OpenAICompatProvider:
         self._tools = [tool_definition(spec) for spec in TOOLS]
         self._clock = clock
 
-    def reply(self, *, history: Sequence[Message], message: str, call_tool: ToolCaller) -> str:
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
         """Ask the model, run the tools it calls, feed results back, until it answers in text."""
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": system_prompt(self._clock())},
@@ -123,7 +125,7 @@ class OpenAICompatProvider:
             {"role": "user", "content": message},
         ]
         for _ in range(self._max_rounds):
-            answer = self._complete(messages)
+            answer = await self._complete(messages)
             if not answer.tool_calls:
                 return answer.content or ""
             # Echoed with only the standard fields: strict endpoints refuse extra ones.
@@ -134,15 +136,16 @@ class OpenAICompatProvider:
             ]
             messages.append(assistant_calls(calls))
             for call_id, name, arguments in calls:
-                messages.append(tool_result(call_id, call_tool(name, arguments).result))
+                outcome = await call_tool(name, arguments)
+                messages.append(tool_result(call_id, outcome.result))
         return (
             f"I stopped after {self._max_rounds} rounds of tool calls without finishing. "
             "The changes listed above were made; please check your tasks and try again."
         )
 
-    def _complete(self, messages: list[dict[str, Any]]) -> ChatCompletionMessage:
+    async def _complete(self, messages: list[dict[str, Any]]) -> ChatCompletionMessage:
         try:
-            completion = self._client.chat.completions.create(
+            completion = await self._client.chat.completions.create(
                 model=self._model,
                 messages=messages,  # type: ignore[arg-type]  # plain dicts, shaped as the API wants
                 tools=self._tools,  # type: ignore[arg-type]

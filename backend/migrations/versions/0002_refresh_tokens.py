@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import backend.db
+import backend.datetimes
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"
@@ -27,10 +27,10 @@ def upgrade() -> None:
         sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("family_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", backend.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", backend.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", backend.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", backend.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", backend.datetimes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", backend.datetimes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", backend.datetimes.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", backend.datetimes.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )

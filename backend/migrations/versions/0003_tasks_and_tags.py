@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import backend.db
+import backend.datetimes
 
 revision: str = "0003"
 down_revision: str | Sequence[str] | None = "0002"
@@ -39,7 +39,7 @@ def upgrade() -> None:
             sa.Enum("low", "medium", "high", name="priority", native_enum=False, length=10),
             nullable=False,
         ),
-        sa.Column("due_date", backend.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_date", backend.datetimes.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "recurrence",
             sa.Enum(
@@ -56,10 +56,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("completed", sa.Boolean(), nullable=False),
-        sa.Column("completed_at", backend.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", backend.datetimes.UTCDateTime(timezone=True), nullable=True),
         sa.Column("search_text", sa.Text(), nullable=False),
-        sa.Column("created_at", backend.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", backend.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", backend.datetimes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", backend.datetimes.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )

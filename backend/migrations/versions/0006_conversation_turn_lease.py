@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import backend.db
+import backend.datetimes
 
 revision: str = "0006"
 down_revision: str | Sequence[str] | None = "0005"
@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("busy_until", backend.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("busy_until", backend.datetimes.UTCDateTime(timezone=True), nullable=True)
         )
 
 

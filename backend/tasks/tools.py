@@ -1,14 +1,14 @@
-"""The task tools, defined once: argument schemas, handlers bound to the owner, and `run_tool`."""
+"""The task tools, defined once for the chat's providers and the MCP server: descriptions,
+argument schemas, handlers bound to the owner, and `run_tool`."""
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from sqlmodel import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.chat import prompts
 from backend.errors import AppError, describe_errors
 from backend.fields import MAX_INT_ID
 from backend.paging import MAX_PAGE_SIZE
@@ -25,16 +25,32 @@ from backend.tasks.fields import (
     Title,
     strip_text,
 )
-from backend.tasks.listing import TASK_ROWS, list_page
-from backend.tasks.models import (
-    Recurrence,
-    Task,
-    TaskCreate,
-    TaskQuery,
-    TaskUpdate,
-)
+from backend.tasks.listing import read_page
+from backend.tasks.models import TaskCreate, TaskQuery, TaskUpdate
+from backend.tasks.views import task_json
 
 LIST_LIMIT_DEFAULT = 20
+TOOL_DESCRIPTIONS: dict[str, str] = {
+    "add_task": (
+        "Create a task for the user. Give a short title; optionally a description, a priority "
+        "(low, medium, high), tags, and a due date-time. Answers the created task."
+    ),
+    "list_tasks": (
+        "List the user's tasks, oldest first. Filter by status (all, pending, completed), "
+        "priority, one tag, words in the title or description (search), overdue, or a due "
+        "window (due_after, due_before). Answers the tasks and the total that match."
+    ),
+    "complete_task": (
+        "Mark a task as done by its id (completed=false reopens it). Completing a recurring "
+        "task schedules its next occurrence. Answers the task (and `next_occurrence`, the new "
+        "task, when one was scheduled)."
+    ),
+    "delete_task": "Delete a task by its id, for good. Answers the deleted task.",
+    "update_task": (
+        "Change a task by its id: title, description, priority, tags or due date. Only the "
+        "fields given change; due_date null removes the due date. Answers the updated task."
+    ),
+}
 
 # The tasks feature's lenient field types: NUL refused, enums in any case, a date alone is the
 # end of that day, tags as a list or "a, b".
@@ -123,18 +139,13 @@ class UpdateTaskArguments(ToolArguments):
     recurrence: RecurrenceArg | None = None
 
 
-def task_json(task: Task) -> dict[str, Any]:
-    """A task as tools answer it: its public JSON."""
-    return task_service.to_public(task).model_dump(mode="json")
-
-
-def _add_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+async def _add_task(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
     task_in = TaskCreate.model_validate(args.model_dump(exclude_none=True))
-    task = task_service.create_task(session=session, owner_id=owner_id, task_in=task_in)
+    task = await task_service.create_task(session, owner_id=owner_id, task_in=task_in)
     return {"task": task_json(task)}
 
 
-def _list_tasks(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+async def _list_tasks(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
     assert isinstance(args, ListTasksArguments)
     query = TaskQuery.model_validate(
         {
@@ -151,48 +162,33 @@ def _list_tasks(session: Session, owner_id: str, args: BaseModel) -> dict[str, A
             "offset": 0,
         }
     )
-    tasks, total = list_page(session=session, owner_id=owner_id, query=query)
-    return {"tasks": TASK_ROWS.dump_python(tasks, mode="json"), "total": total}
+    tasks, total = await read_page(await session.connection(), owner_id=owner_id, query=query)
+    return {"tasks": [task_json(task) for task in tasks], "total": total}
 
 
-def _owned_task(session: Session, owner_id: str, task_id: int) -> Task:
-    return task_service.get_task(session=session, owner_id=owner_id, task_id=task_id)
-
-
-def _next_occurrence(session: Session, task: Task) -> Task | None:
-    """The pending occurrence completing `task` scheduled, if any (`next_occurrence_id`)."""
-    if task.next_occurrence_id is None:
-        return None
-    following = session.get(Task, task.next_occurrence_id)
-    return following if following is not None and not following.completed else None
-
-
-def _complete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+async def _complete_task(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
     assert isinstance(args, CompleteTaskArguments)
-    task = _owned_task(session, owner_id, args.task_id)
-    schedules_next = args.completed and not task.completed and task.recurrence != Recurrence.none
-    task = task_service.set_completed(session=session, task=task, completed=args.completed)
+    task, following = await task_service.set_completed(
+        session, owner_id=owner_id, task_id=args.task_id, completed=args.completed
+    )
     result = {"task": task_json(task)}
-    following = _next_occurrence(session, task) if schedules_next else None
     if following is not None:
         result["next_occurrence"] = task_json(following)
     return result
 
 
-def _delete_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+async def _delete_task(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
     assert isinstance(args, DeleteTaskArguments)
-    task = _owned_task(session, owner_id, args.task_id)
-    deleted = task_json(task)
-    task_service.delete_task(session=session, task=task)
-    return {"deleted": deleted}
+    deleted = await task_service.delete_task(session, owner_id=owner_id, task_id=args.task_id)
+    return {"deleted": task_json(deleted)}
 
 
-def _update_task(session: Session, owner_id: str, args: BaseModel) -> dict[str, Any]:
+async def _update_task(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
     assert isinstance(args, UpdateTaskArguments)
-    task = _owned_task(session, owner_id, args.task_id)
     changes = args.model_dump(exclude_unset=True, exclude={"task_id"})
-    task_in = TaskUpdate.model_validate(changes)
-    task = task_service.update_task(session=session, task=task, task_in=task_in)
+    task = await task_service.update_task(
+        session, owner_id=owner_id, task_id=args.task_id, task_in=TaskUpdate.model_validate(changes)
+    )
     return {"task": task_json(task)}
 
 
@@ -203,7 +199,7 @@ class ToolSpec:
     name: str
     description: str
     arguments: type[BaseModel]
-    handler: Callable[[Session, str, BaseModel], dict[str, Any]]
+    handler: Callable[[AsyncSession, str, BaseModel], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -215,22 +211,16 @@ class ToolOutcome:
 
 
 TOOLS: tuple[ToolSpec, ...] = (
-    ToolSpec("add_task", prompts.TOOL_DESCRIPTIONS["add_task"], AddTaskArguments, _add_task),
-    ToolSpec(
-        "list_tasks", prompts.TOOL_DESCRIPTIONS["list_tasks"], ListTasksArguments, _list_tasks
-    ),
+    ToolSpec("add_task", TOOL_DESCRIPTIONS["add_task"], AddTaskArguments, _add_task),
+    ToolSpec("list_tasks", TOOL_DESCRIPTIONS["list_tasks"], ListTasksArguments, _list_tasks),
     ToolSpec(
         "complete_task",
-        prompts.TOOL_DESCRIPTIONS["complete_task"],
+        TOOL_DESCRIPTIONS["complete_task"],
         CompleteTaskArguments,
         _complete_task,
     ),
-    ToolSpec(
-        "delete_task", prompts.TOOL_DESCRIPTIONS["delete_task"], DeleteTaskArguments, _delete_task
-    ),
-    ToolSpec(
-        "update_task", prompts.TOOL_DESCRIPTIONS["update_task"], UpdateTaskArguments, _update_task
-    ),
+    ToolSpec("delete_task", TOOL_DESCRIPTIONS["delete_task"], DeleteTaskArguments, _delete_task),
+    ToolSpec("update_task", TOOL_DESCRIPTIONS["update_task"], UpdateTaskArguments, _update_task),
 )
 TOOLS_BY_NAME: Mapping[str, ToolSpec] = {spec.name: spec for spec in TOOLS}
 
@@ -260,10 +250,14 @@ def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> BaseM
         return _invalid_arguments(exc)
 
 
-def run_tool(
-    name: str, arguments: Mapping[str, Any] | str, *, session: Session, owner_id: str
+async def run_tool(
+    name: str, arguments: Mapping[str, Any] | str, *, session: AsyncSession, owner_id: str
 ) -> ToolOutcome:
-    """Run one tool as `owner_id` and end its transaction; bad calls come back as errors."""
+    """Run one tool as `owner_id`; bad calls come back as errors.
+
+    The call's work is left in the session's transaction: the caller commits it. A call that
+    fails has written nothing (its arguments are checked, and its task found, before any write).
+    """
     spec = TOOLS_BY_NAME.get(name)
     if spec is None:
         return _error(f"Unknown tool {name!r}; available: {', '.join(TOOLS_BY_NAME)}")
@@ -271,16 +265,12 @@ def run_tool(
     if isinstance(parsed, str):
         return _error(parsed)
     try:
-        result = spec.handler(session, owner_id, parsed)
+        result = await spec.handler(session, owner_id, parsed)
     except ValidationError as exc:
-        session.rollback()
         return _error(_invalid_arguments(exc))
     except AppError as exc:
         # NotFoundError covers another user's task too, so ids never leak.
-        session.rollback()
         if exc.status_code >= 500:
             raise
         return _error(exc.message)
-    # Reads open a transaction too: end it, so no connection is held while a model thinks.
-    session.commit()
     return ToolOutcome(ok=True, result=result)
