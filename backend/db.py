@@ -25,8 +25,8 @@ MIGRATION_LOCK_ID = 0x70D0A91  # arbitrary, stable: one advisory lock for schema
 LIBPQ_WITH_PGBOUNCER_PREPARE = 170000
 SQLITE_BUSY_TIMEOUT = 30  # seconds a connection waits for another's write lock
 READ_METHODS = frozenset({"GET", "HEAD"})
-# Options of the session a read-only request gets (see `get_session`).
-READ_ONLY = "todo_read_only"
+# The execution option that makes a session's connection begin a transaction (see `_begin`).
+TRANSACTIONAL = "todo_transactional"
 # What psycopg's wait raises when its timeout expires (private, but a stable OperationalError).
 WAIT_TIMEOUT = psycopg.errors._WaitTimeout
 
@@ -68,24 +68,33 @@ async def connect_bounded(*args: Any, answer_within: float, **kwargs: Any) -> Bo
 
 
 def create_db_engine(settings: Settings) -> AsyncEngine:
-    """The app's one engine: psycopg's async driver on Postgres, aiosqlite on SQLite."""
+    """The app's one engine (psycopg's async driver on Postgres, aiosqlite on SQLite), its
+    sessions transactional; `read_only` gives the same pool without transactions.
+
+    Connections stay in the driver's autocommit mode for their whole life, and a transactional
+    session's first statement is preceded by an explicit BEGIN (`_begin`): a read costs no BEGIN
+    and ROLLBACK round trips, and no connection's mode is switched back and forth on checkout.
+    """
     if settings.is_sqlite:
         url = make_url(settings.database_url).set(drivername="sqlite+aiosqlite")
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+        engine = create_async_engine(
+            url, isolation_level="AUTOCOMMIT", connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
+        )
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
-        event.listen(engine.sync_engine, "begin", _begin_sqlite)
-        return engine
-    engine = create_async_engine(
-        settings.database_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout,
-        pool_recycle=settings.db_pool_recycle,
-        connect_args=postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
-    )
-    event.listen(engine.sync_engine, "checkin", _note_checkin)
-    event.listen(engine.sync_engine, "checkout", partial(_ping_if_idle, settings=settings))
-    return engine
+    else:
+        engine = create_async_engine(
+            settings.database_url,
+            isolation_level="AUTOCOMMIT",
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+            pool_recycle=settings.db_pool_recycle,
+            connect_args=postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
+        )
+        event.listen(engine.sync_engine, "checkin", _note_checkin)
+        event.listen(engine.sync_engine, "checkout", partial(_ping_if_idle, settings=settings))
+    event.listen(engine.sync_engine, "begin", _begin)
+    return engine.execution_options(**{TRANSACTIONAL: True})
 
 
 def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str, Any]:
@@ -134,8 +143,6 @@ def _ping_if_idle(
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # The driver's own transaction handling is off: `_begin_sqlite` starts each one.
-    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -143,20 +150,18 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_sqlite(connection: Connection) -> None:
-    # A writing transaction takes SQLite's write lock up front (IMMEDIATE): read-then-write in
-    # a deferred one fails at once with "database is locked" when another writer got in between.
-    # Reads run in autocommit, as on Postgres.
-    if not connection.get_execution_options().get(READ_ONLY, False):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin(connection: Connection) -> None:
+    if not connection.get_execution_options().get(TRANSACTIONAL, False):
+        return
+    # On SQLite a transaction takes the write lock up front (IMMEDIATE): read-then-write in a
+    # deferred one fails at once with "database is locked" when another writer got in between.
+    immediate = connection.dialect.name == "sqlite"
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def read_only(engine: AsyncEngine) -> AsyncEngine:
-    """The engine as read-only requests use it (same pool), in autocommit: a read costs no BEGIN
-    and ROLLBACK round trips."""
-    if engine.dialect.name == "sqlite":
-        return engine.execution_options(**{READ_ONLY: True})
-    return engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
+    """The engine as read-only requests use it: the same pool, no transaction (autocommit)."""
+    return engine.execution_options(**{TRANSACTIONAL: False})
 
 
 def open_session(engine: AsyncEngine) -> AsyncSession:
@@ -168,8 +173,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's session; it owns the transaction.
 
     Committed when the route returns, rolled back on any error, and closed (its connection back
-    in the pool) before the response is sent. `GET`/`HEAD` requests read through the
-    read-only engine. Services only flush; the chat turn commits mid-way, and says why.
+    in the pool) before the response is sent. `GET`/`HEAD` requests read without a transaction
+    (`read_only`). Services only flush; the chat turn commits mid-way, and says why.
     """
     state = request.app.state
     engine = state.read_engine if request.method in READ_METHODS else state.engine
@@ -214,7 +219,7 @@ async def run_migrations(engine: AsyncEngine) -> None:
 
 @asynccontextmanager
 async def _advisory_lock(connection: AsyncConnection) -> AsyncIterator[None]:
-    # Session-level, so it outlives the migration's own transactions.
+    # Session-level, so it outlives the migration's own transaction.
     lock = {"key": MIGRATION_LOCK_ID}
     await connection.execute(text("SELECT pg_advisory_lock(:key)"), lock)
     await connection.commit()

@@ -1,5 +1,6 @@
 """The FastAPI application factory."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -57,6 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Everything built at start-up lives as long as the process: keep it out of the
+        # collector's full passes (each one walked the whole heap, stalling the loop).
+        gc.collect()
+        gc.freeze()
         try:
             async with mcp_endpoint.running():
                 yield

@@ -41,10 +41,10 @@ class Conversation(SQLModel, table=True):
 
     __tablename__ = "conversations"
     # Serves both "this user's conversations" and their newest-first order.
-    __table_args__ = (Index("ix_conversations_owner_id_updated_at", "owner_id", "updated_at"),)
+    __table_args__ = (Index("ix_conversations_user_id_updated_at", "user_id", "updated_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    owner_id: str = Field(
+    user_id: str = Field(
         sa_column=Column(String(255), ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     )
     title: str = Field(max_length=MAX_TITLE_CHARS)
@@ -67,7 +67,7 @@ class Message(SQLModel, table=True):
             Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
         )
     )
-    owner_id: str = Field(
+    user_id: str = Field(
         sa_column=Column(
             String(255), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
         )

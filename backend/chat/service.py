@@ -37,7 +37,7 @@ async def start_conversation(
 ) -> Conversation:
     """A new conversation titled after its first message, leased to the turn that starts it."""
     conversation = Conversation(
-        owner_id=owner_id, title=title_from(first_message), busy_until=busy_until
+        user_id=owner_id, title=title_from(first_message), busy_until=busy_until
     )
     session.add(conversation)
     await session.flush()
@@ -51,7 +51,7 @@ async def get_conversation(
     conversation = (
         await session.exec(
             select(Conversation).where(
-                Conversation.id == conversation_id, Conversation.owner_id == owner_id
+                Conversation.id == conversation_id, Conversation.user_id == owner_id
             )
         )
     ).first()
@@ -73,7 +73,7 @@ async def lease_conversation(
         update(Conversation)
         .where(
             col(Conversation.id) == conversation_id,
-            col(Conversation.owner_id) == owner_id,
+            col(Conversation.user_id) == owner_id,
             or_(col(Conversation.busy_until).is_(None), col(Conversation.busy_until) < now),
         )
         .values(busy_until=busy_until)
@@ -122,7 +122,7 @@ async def list_conversations(
     return await _page(
         session,
         Conversation,
-        col(Conversation.owner_id) == owner_id,
+        col(Conversation.user_id) == owner_id,
         [col(Conversation.updated_at).desc(), col(Conversation.id).desc()],
         limit,
         offset,
@@ -197,7 +197,7 @@ async def add_message(
     """Store a message and mark its conversation active."""
     message = Message(
         conversation_id=conversation_id,
-        owner_id=owner_id,
+        user_id=owner_id,
         role=role,
         content=content,
         tool_calls=list(tool_calls),

@@ -6,6 +6,7 @@ because a turn reads only the last CHAT_HISTORY_LIMIT messages through an index.
 """
 
 import argparse
+import asyncio
 import statistics
 import tempfile
 import time
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 from sqlmodel import Session, col, delete
 
 from backend.auth.models import User
@@ -21,8 +23,8 @@ from backend.auth.security import create_access_token
 from backend.chat.models import Message
 from backend.db import run_migrations
 from backend.main import create_app
-from backend.tasks import service as task_service
-from backend.tasks.models import TaskCreate
+from backend.tasks.models import Task
+from backend.tasks.service import search_text
 from tests.chat.history import seed_conversation
 from tests.conftest import make_settings
 from tests.databases import fresh_postgres_database, sqlite_url
@@ -45,9 +47,9 @@ def database(postgres: bool) -> Iterator[str]:
 
 def seed(session: Session, owner_id: str, size: int) -> tuple[int, int]:
     """A conversation of `size` messages about a real task; its id and its last message's id."""
-    task = task_service.create_task(
-        session=session, owner_id=owner_id, task_in=TaskCreate(title="Buy milk")
-    )
+    task = Task(user_id=owner_id, title="Buy milk", search_text=search_text("Buy milk", None))
+    session.add(task)
+    session.commit()
     assert task.id is not None
     return seed_conversation(session, owner_id, task.id, size, filler="lorem ipsum " * 20)
 
@@ -63,8 +65,10 @@ def run(turns: int, postgres: bool) -> dict[int, list[float]]:
     with database(postgres) as url:
         settings = make_settings(url)
         app = create_app(settings)
-        run_migrations(app.state.engine)
-        with Session(app.state.engine, expire_on_commit=False) as session:
+        asyncio.run(run_migrations(app.state.engine))
+        asyncio.run(app.state.engine.dispose())  # its connections belong to that loop
+        sync_engine = create_engine(url)
+        with Session(sync_engine, expire_on_commit=False) as session:
             user = User(email="bench@example.com", name="Bench")
             session.add(user)
             session.commit()
@@ -92,7 +96,7 @@ def run(turns: int, postgres: bool) -> dict[int, list[float]]:
                         session.commit()
                         if turn >= 0:
                             timings[size].append(elapsed)
-        app.state.engine.dispose()
+        sync_engine.dispose()
     return timings
 
 

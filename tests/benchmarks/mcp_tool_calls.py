@@ -5,6 +5,7 @@ SQLite file, or a throwaway database on the test Postgres server). Prints p50/p9
 milliseconds and calls per second for each path.
 """
 
+import asyncio
 import statistics
 import sys
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import anyio
 import httpx
+from sqlalchemy import create_engine
 from sqlmodel import Session
 
 from backend.auth.models import User
@@ -94,16 +96,18 @@ def main() -> None:
     with throwaway_database(backend) as url:
         settings = make_settings(url)
         app = create_app(settings)
-        run_migrations(app.state.engine)
-        with Session(app.state.engine) as session:
+        asyncio.run(run_migrations(app.state.engine))
+        asyncio.run(app.state.engine.dispose())  # its connections belong to that loop
+        sync_engine = create_engine(url)
+        with Session(sync_engine) as session:
             user = User(email="bench@example.com", name="Bench")
             session.add(user)
             session.commit()
             token = create_access_token(user_id=user.id, settings=settings)
+        sync_engine.dispose()
         print(f"database: {backend}  calls per series: {calls}")
         with serve(app) as base_url:
             anyio.run(bench, base_url, token, calls)
-        app.state.engine.dispose()
 
 
 if __name__ == "__main__":

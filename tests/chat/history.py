@@ -12,7 +12,7 @@ def seed_conversation(
 
     Returns the conversation's id and its last message's id.
     """
-    conversation = Conversation(owner_id=owner_id, title=f"{size} messages")
+    conversation = Conversation(user_id=owner_id, title=f"{size} messages")
     session.add(conversation)
     session.flush()
     assert conversation.id is not None
@@ -27,7 +27,7 @@ def seed_conversation(
         messages.append(
             Message(
                 conversation_id=conversation.id,
-                owner_id=owner_id,
+                user_id=owner_id,
                 role=Role.ASSISTANT if assistant else Role.USER,
                 content=f"message {index} {filler}",
                 tool_calls=[added] if assistant and index == size - 1 else [],

@@ -7,6 +7,7 @@ import pytest
 from alembic import command
 from fastapi.testclient import TestClient
 from mcp.shared.exceptions import MCPError
+from sqlalchemy import create_engine
 from sqlmodel import Session
 
 from backend.auth.models import User
@@ -52,12 +53,15 @@ class TestDatabaseFailures:
         # Users exist but the tasks schema does not: authentication works, every tool query fails.
         settings = make_settings(f"sqlite:///{tmp_path / 'users-only.db'}")
         app = create_app(settings)
-        command.upgrade(alembic_config(app.state.engine), "0001")
-        with Session(app.state.engine) as session:
+        engine = create_engine(settings.database_url)
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0001")
+        with Session(engine) as session:
             user = User(email="carol@example.com", name="Carol")
             session.add(user)
             session.commit()
             token = create_access_token(user_id=user.id, settings=settings)
+        engine.dispose()
         with serve(app) as base_url:
             async with connect(f"{base_url}/mcp", token) as client:
                 result = await client.call_tool("add_task", {"title": "Anything"})

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 
@@ -58,21 +59,24 @@ def http_scope(method: str, path: str, user: AuthedUser, body: bytes = b"") -> d
     }
 
 
-@pytest.mark.parametrize(("method", "autocommit"), [("GET", True), ("POST", False)])
+@pytest.mark.parametrize(("method", "transaction"), [("GET", False), ("POST", True)])
 async def test_reads_run_in_autocommit_and_writes_in_a_transaction(
-    app: FastAPI, method: str, autocommit: bool
+    app: FastAPI, method: str, transaction: bool
 ) -> None:
     request = Request({"type": "http", "app": app, "method": method, "headers": [], "path": "/"})
     sessions = get_session(request)
     session = await anext(sessions)
     try:
         connection = await session.connection()
+        await connection.execute(text("SELECT 1"))
         driver: Any = (await connection.get_raw_connection()).driver_connection
         if connection.dialect.name == "postgresql":
-            assert driver.autocommit is autocommit
-        else:  # the driver's own transactions are off; a write began BEGIN IMMEDIATE
+            assert driver.autocommit is True  # the driver never opens one by itself
+            in_transaction = driver.info.transaction_status == TransactionStatus.INTRANS
+        else:
             assert driver.isolation_level is None
-            assert driver.in_transaction is not autocommit
+            in_transaction = driver.in_transaction
+        assert in_transaction is transaction
     finally:
         await sessions.aclose()
     assert app.state.engine.sync_engine.pool.checkedout() == 0
