@@ -14,8 +14,10 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 
+from backend.config import Settings
 from backend.db import get_session
 from backend.errors import ConflictError
+from backend.main import create_app
 from backend.tasks import service as task_service
 from tests.conftest import AuthedUser
 from tests.tasks.conftest import tasks_url
@@ -185,3 +187,24 @@ async def test_the_connection_is_back_before_the_response_is_sent(
     finally:
         await app.state.engine.dispose()
     assert started == [(201 if body else 200, 0)]
+
+
+@pytest.mark.parametrize(("ping_after_idle", "status"), [(0.0, 200), (3600.0, 503)])
+def test_a_connection_dropped_while_idle_is_replaced_when_it_is_pinged(
+    settings: Settings, sync_engine: Engine, alice: AuthedUser, ping_after_idle: float, status: int
+) -> None:
+    # Neon's idle suspend closes pooled connections; one that idled past DB_PING_AFTER_IDLE is
+    # pinged before use and replaced. (Without the ping, the request meets the dead one: 503.)
+    if sync_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop connections")
+    app = create_app(settings.model_copy(update={"db_ping_after_idle": ping_after_idle}))
+    with TestClient(app) as client:
+        assert client.get("/api/me/tasks", headers=alice.headers).status_code == 200
+        with sync_engine.connect() as admin:
+            admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE"
+                    " application_name = 'todo-api' AND datname = current_database()"
+                )
+            )
+        assert client.get("/api/me/tasks", headers=alice.headers).status_code == status

@@ -33,8 +33,10 @@ class TestDatabaseUrl:
         assert engine.url.drivername == "postgresql+psycopg"
         assert engine.url.query == {"sslmode": "require", "channel_binding": "require"}
         assert engine.url.host == "ep-cool-name-pooler.eu-central-1.aws.neon.tech"
-        assert engine.pool._pre_ping  # type: ignore[attr-defined]
         assert engine.pool._recycle < 300  # type: ignore[attr-defined]
+        connect_args = postgres_connect_args(settings, libpq_version=170002)
+        assert connect_args["keepalives"] == 1
+        assert connect_args["tcp_user_timeout"] == 5000  # ms: DB_STATEMENT_TIMEOUT
 
     def test_prepared_statements_off_with_libpq_older_than_17(self) -> None:
         settings = Settings(_env_file=None, database_url=NEON_URL, jwt_secret="s" * 40)  # type: ignore[call-arg]
