@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     auth_audience: str | None = None
     auth_jwks_cache_seconds: int = Field(default=300, ge=1)
     auth_jwks_min_refetch_seconds: int = Field(default=30, ge=0)
-    auth_external_max_token_minutes: int = Field(default=1440, ge=1)
+    auth_external_max_token_minutes: int = Field(default=7 * 24 * 60, ge=1)
 
     cors_origins: CsvList = ["http://localhost:3000"]
     forwarded_allow_ips: CsvList = ["127.0.0.1"]
@@ -72,7 +72,10 @@ class Settings(BaseSettings):
 
     rate_limit_enabled: bool = True
     rate_limit_auth_ip: str = "20/minute"
-    rate_limit_auth_email: str = "10/minute"
+    # Per email from one address, then per email from all: a stranger spends only the first, so
+    # the owner's login from another address still gets through.
+    rate_limit_auth_email_ip: str = "10/minute"
+    rate_limit_auth_email: str = "100/minute"
     rate_limit_storage_url: str | None = None
 
     chat_provider: Literal["local", "openai"] = "local"

@@ -25,6 +25,7 @@ from backend.middleware import (
     UnhandledErrorMiddleware,
 )
 from backend.paging import TOTAL_COUNT_HEADER
+from backend.paths import USER_PREFIX
 from backend.tasks.router import router as tasks_router
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -45,7 +46,7 @@ def is_acceptable_request_id(value: str) -> bool:
 
 def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
     """Serve a user-scoped router at `/api/{user_id}` (documented) and `/api` (user from token)."""
-    app.include_router(router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)])
+    app.include_router(router, prefix=USER_PREFIX, dependencies=[Depends(check_user_path)])
     app.include_router(router, prefix="/api", include_in_schema=False)
 
 

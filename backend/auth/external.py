@@ -15,7 +15,7 @@ from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Email, User
 from backend.auth.security import token_errors
 from backend.config import Settings
 from backend.errors import ServiceUnavailableError, UnauthorizedError
-from backend.fields import contains_nul
+from backend.fields import is_storable
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +62,42 @@ def jwks_keys(url: str, cache_seconds: int, min_refetch_seconds: int) -> JWKSKey
     return JWKSKeys(url, cache_seconds, min_refetch_seconds)
 
 
+# A correctly signed external token refused for a claim gets a 401 naming the claim, for the team
+# wiring up a frontend (the token's own content: nothing secret is revealed).
+CLAIM_ERRORS = (
+    jwt.InvalidIssuerError,
+    jwt.InvalidAudienceError,
+    jwt.MissingRequiredClaimError,
+    jwt.ImmatureSignatureError,
+)
+
+
+def _claim_problem(exc: jwt.PyJWTError) -> str:
+    if isinstance(exc, jwt.MissingRequiredClaimError):
+        return f"Token has no `{exc.claim}` claim"
+    if isinstance(exc, jwt.InvalidIssuerError):
+        return "Token issuer (`iss`) is not the configured AUTH_ISSUER"
+    if isinstance(exc, jwt.InvalidAudienceError):
+        return "Token audience (`aud`) is not the configured AUTH_AUDIENCE"
+    return "Token is not valid yet (`iat` or `nbf` in the future)"
+
+
 def _decode(token: str, key: Any, algorithms: list[str], settings: Settings) -> dict[str, Any]:
     with token_errors():
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key,
-            algorithms=algorithms,
-            issuer=settings.auth_issuer,
-            audience=settings.auth_audience,
-            options={"require": ["exp", "sub"], "verify_aud": settings.auth_audience is not None},
-        )
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                issuer=settings.auth_issuer,
+                audience=settings.auth_audience,
+                options={
+                    "require": ["exp", "sub"],
+                    "verify_aud": settings.auth_audience is not None,
+                },
+            )
+        except CLAIM_ERRORS as exc:  # the signature was good: say which claim is wrong
+            raise UnauthorizedError(_claim_problem(exc)) from exc
     _check_lifetime(claims, settings)
     return claims
 
@@ -81,10 +107,14 @@ def _check_lifetime(claims: dict[str, Any], settings: Settings) -> None:
     # PyJWT accepts any `exp` that int() takes (a numeric string too): insist on a number.
     expires, issued_at = claims["exp"], claims.get("iat")
     if not isinstance(expires, int | float) or isinstance(expires, bool):
-        raise UnauthorizedError()
+        raise UnauthorizedError("Token `exp` claim is not a number")
     start = issued_at if isinstance(issued_at, int | float) else time.time()
-    if expires - start > settings.auth_external_max_token_minutes * 60:
-        raise UnauthorizedError()
+    cap = settings.auth_external_max_token_minutes
+    if expires - start > cap * 60:
+        raise UnauthorizedError(
+            f"Token lifetime exceeds {cap} minutes, the longest accepted for external tokens "
+            "(AUTH_EXTERNAL_MAX_TOKEN_MINUTES)"
+        )
 
 
 def decode_jwks_token(token: str, settings: Settings) -> dict[str, Any]:
@@ -114,7 +144,7 @@ def decode_shared_secret_token(token: str, settings: Settings) -> dict[str, Any]
 
 def _claim_text(claims: dict[str, Any], name: str, max_length: int) -> str | None:
     value = claims.get(name)
-    if not isinstance(value, str) or not value.strip() or contains_nul(value):
+    if not isinstance(value, str) or not value.strip() or not is_storable(value):
         return None
     return value.strip()[:max_length]
 
@@ -135,7 +165,7 @@ def external_subject(claims: dict[str, Any]) -> str:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
         raise UnauthorizedError()
-    if contains_nul(subject):
+    if not is_storable(subject):
         raise UnauthorizedError()
     return subject
 

@@ -24,8 +24,9 @@ from backend.auth.refresh import revoke_refresh_token
 from backend.config import Settings
 from backend.db import SessionDep
 from backend.errors import UnauthorizedError, error_responses, validated
+from backend.jsonbody import JSONRoute
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=JSONRoute)
 
 REFRESH_COOKIE = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/auth"

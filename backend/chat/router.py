@@ -18,12 +18,14 @@ from backend.chat.providers.base import ChatProvider
 from backend.db import SessionDep, run_on_loop
 from backend.errors import error_responses
 from backend.fields import MAX_INT_ID
+from backend.jsonbody import JSONRoute
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE, TOTAL_COUNT_HEADER, total_count_response
+from backend.paths import PathId
 
-router = APIRouter(tags=["chat"])
+router = APIRouter(tags=["chat"], route_class=JSONRoute)
 
 ConversationId = Annotated[
-    int, Path(ge=1, le=MAX_INT_ID, description="Conversation id.", examples=[12])
+    PathId, Path(ge=1, le=MAX_INT_ID, description="Conversation id.", examples=[12])
 ]
 Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
@@ -124,7 +126,7 @@ async def list_conversations(
 
 
 @router.get(
-    "/conversations/{conversation_id}",
+    "/conversations/{conversation_id:digits}",
     summary="Get a conversation with its messages",
     responses={
         **error_responses(401, 403, 404, 422, 503),
@@ -154,7 +156,7 @@ async def get_conversation(
 
 
 @router.delete(
-    "/conversations/{conversation_id}",
+    "/conversations/{conversation_id:digits}",
     summary="Delete a conversation",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422, 503),

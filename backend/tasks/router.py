@@ -8,21 +8,23 @@ from fastapi import APIRouter, Body, Depends, Response, status
 from backend.auth.deps import CurrentUser, ReadConnection, ReadSession
 from backend.db import SessionDep, run_on_loop
 from backend.errors import error_responses
+from backend.jsonbody import JSONRoute
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
-from backend.tasks.deps import OwnedTask, TaskIdPath, get_task_query
+from backend.tasks.deps import TASK_PATH, OwnedTask, TaskIdPath, get_task_query
 from backend.tasks.listing import TASK_ROWS, read_page
 from backend.tasks.models import (
     CompletionUpdate,
     TagPublic,
     TaskCreate,
+    TaskDeleted,
     TaskPublic,
     TaskQuery,
     TaskStats,
     TaskUpdate,
 )
 
-router = APIRouter(tags=["tasks"])
+router = APIRouter(tags=["tasks"], route_class=JSONRoute)
 
 LIST_ERRORS = error_responses(401, 403, 422, 503)
 CREATE_ERRORS = error_responses(401, 403, 413, 422, 503)
@@ -86,14 +88,14 @@ async def list_tags(reads: ReadSession, user: CurrentUser) -> list[TagPublic]:
     return await run_on_loop(reads, task_service.list_tags, owner_id=user.id)
 
 
-@router.get("/tasks/{task_id}", summary="Get a task", responses=TASK_ERRORS)
+@router.get(TASK_PATH, summary="Get a task", responses=TASK_ERRORS)
 async def get_task(task_id: TaskIdPath, reads: ReadSession, user: CurrentUser) -> TaskPublic:
     """One of your tasks; another user's task is 404, exactly like a missing one."""
     return await run_on_loop(reads, task_service.public_task, owner_id=user.id, task_id=task_id)
 
 
-@router.put("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
-@router.patch("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
+@router.put(TASK_PATH, summary="Update a task (fields sent)", responses=WRITE_ERRORS)
+@router.patch(TASK_PATH, summary="Update a task (fields sent)", responses=WRITE_ERRORS)
 def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> TaskPublic:
     """Change only the fields sent (PUT and PATCH alike); `null` clears `description`,
     `due_date` or `tags`. Setting `completed: true` on a recurring task schedules the next one.
@@ -103,7 +105,8 @@ def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> Ta
     )
 
 
-@router.patch("/tasks/{task_id}/complete", summary="Toggle completion", responses=WRITE_ERRORS)
+@router.patch(f"{TASK_PATH}/complete", summary="Toggle completion", responses=WRITE_ERRORS)
+@router.patch(f"{TASK_PATH}/toggle", include_in_schema=False)
 def toggle_complete(
     task: OwnedTask,
     session: SessionDep,
@@ -120,12 +123,8 @@ def toggle_complete(
     )
 
 
-@router.delete(
-    "/tasks/{task_id}",
-    summary="Delete a task",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=TASK_ERRORS,
-)
-def delete_task(task: OwnedTask, session: SessionDep) -> None:
-    """Delete one of your tasks for good."""
+@router.delete(TASK_PATH, summary="Delete a task", responses=TASK_ERRORS)
+def delete_task(task_id: TaskIdPath, task: OwnedTask, session: SessionDep) -> TaskDeleted:
+    """Delete one of your tasks for good; the answer is `{"id": …, "deleted": true}`."""
     task_service.delete_task(session=session, task=task)
+    return TaskDeleted(id=task_id)

@@ -102,10 +102,38 @@ class TestUpdateValidation:
         response = client.patch(url, json={"completed": "maybe"}, headers=alice.headers)
         assert response.status_code == 422
 
-    @pytest.mark.parametrize("task_id", ["0", "-1", "abc", "99999999999999999999"])
+    @pytest.mark.parametrize("task_id", ["0", "01", "007", "2147483648", "99999999999999999999"])
     def test_bad_task_id_is_422(self, client: TestClient, alice: AuthedUser, task_id: str) -> None:
         response = client.get(tasks_url(alice, f"/{task_id}"), headers=alice.headers)
         assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["path", "task_id"]
+
+    @pytest.mark.parametrize(
+        "spelling", ["{id}.0", "+{id}", "0_{id}", "%20{id}", "{id}%20", "-{id}", "{id}e0"]
+    )
+    @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+    def test_lenient_spellings_of_an_id_name_no_task(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        create_task: CreateTask,
+        spelling: str,
+        method: str,
+    ) -> None:
+        # Once read as the task itself (`1.0`, `+1`, `%201` were task 1, `1_0` task 10).
+        task = create_task(alice, "kept")
+        url = tasks_url(alice, "/" + spelling.format(id=task["id"]))
+        response = client.request(method, url, json={"title": "changed"}, headers=alice.headers)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+        assert client.get(tasks_url(alice, f"/{task['id']}"), headers=alice.headers).json() == task
+
+    @pytest.mark.parametrize("word", ["abc", "overdue", "today", "search"])
+    def test_a_word_in_the_id_place_is_404(
+        self, client: TestClient, alice: AuthedUser, word: str
+    ) -> None:
+        for url in (tasks_url(alice, f"/{word}"), f"/api/tasks/{word}"):
+            assert client.get(url, headers=alice.headers).status_code == 404
 
 
 class TestListValidation:
