@@ -20,7 +20,8 @@ from tests.auth.conftest import (
     register,
 )
 
-WEEK_MINUTES = 7 * 24 * 60  # the default cap: Better Auth frontends configure `expirationTime: "7d"`
+# The default cap: Better Auth frontends configure `expirationTime: "7d"`.
+WEEK_MINUTES = 7 * 24 * 60
 AUDIENCE = {"iss": FRONTEND_ORIGIN, "aud": FRONTEND_ORIGIN}
 
 

@@ -31,6 +31,15 @@ INVALID_BODIES = [
     pytest.param({"title": "x", "due_date": "0001-01-01T00:00:00+05:00"}, id="before-year-1"),
     pytest.param({"title": "x", "due_date": "9999-12-31T23:00:00-05:00"}, id="after-year-9999"),
     pytest.param({"title": ["x"]}, id="title-wrong-type"),
+    # Numbers were read as seconds since 1970 (`123` stored as 1970-01-01T00:02:03Z).
+    pytest.param({"title": "x", "due_date": 123}, id="due-date-number"),
+    pytest.param({"title": "x", "due_date": "123"}, id="due-date-numeric-string"),
+    pytest.param({"title": "x", "due_date": 1.7e9}, id="due-date-float"),
+    pytest.param({"title": "x", "dueDate": 20261201}, id="due-date-camel-number"),
+    # Titles that render as nothing.
+    pytest.param({"title": "\u200b"}, id="zero-width-space-title"),
+    pytest.param({"title": " \u200b\u200d\ufeff\u2060 "}, id="invisible-title"),
+    pytest.param({"title": "\u3164\u00ad"}, id="blank-letter-title"),
 ]
 
 
@@ -78,6 +87,9 @@ class TestUpdateValidation:
             {"completed": None},
             {"priority": "critical"},
             {"tags": ["z" * 31]},
+            {"due_date": 123},
+            {"due_date": "1700000000"},
+            {"title": "\u200b"},
         ],
     )
     def test_invalid_update_is_422_and_changes_nothing(
@@ -158,6 +170,10 @@ class TestListValidation:
             {"tag": "a\x00"},
             {"tags": "ok,b\x00"},
             {"tag": "t" * 31},
+            {"due_before": "123"},
+            {"due_after": "1700000000.5"},
+            {"sort": "createdOn"},
+            {"search": "a\x00b"},
         ],
     )
     def test_unknown_or_bad_values_are_422(
