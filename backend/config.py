@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     auth_jwks_cache_seconds: int = Field(default=300, ge=1)
     auth_jwks_min_refetch_seconds: int = Field(default=30, ge=0)
     auth_external_max_token_minutes: int = Field(default=7 * 24 * 60, ge=1)
+    # Better Auth's own sessions, read from its tables in our database (see auth/better_auth.py).
+    better_auth_session_table: str | None = None
+    better_auth_user_table: str = "user"
+    better_auth_session_token_hashed: bool = False
+    better_auth_session_cache_seconds: int = Field(default=30, ge=0)
 
     cors_origins: CsvList = ["http://localhost:3000"]
     forwarded_allow_ips: CsvList = ["127.0.0.1"]

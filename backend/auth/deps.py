@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
+from backend.auth import better_auth
 from backend.auth.external import (
     JWKS_ALGORITHMS,
     decode_jwks_token,
@@ -34,7 +35,7 @@ from backend.auth.security import (
     decode_access_token,
 )
 from backend.config import Settings
-from backend.db import ReadsDep, open_session
+from backend.db import Reads, ReadsDep, open_session
 from backend.errors import ForbiddenError, UnauthorizedError
 
 VERIFIED_TOKENS_KEPT = 4096  # entries: bounded by count, the least recently used go first
@@ -132,12 +133,16 @@ async def get_token_identity(
     request: Request,
     settings: AppSettings,
     token: Annotated[str | None, Depends(oauth2_scheme)],
+    reads: ReadsDep,
 ) -> TokenIdentity:
     """The user id a request's bearer token names, verified in memory; 401 otherwise.
 
     Only fetching an issuer's signing keys may block: that alone goes to a worker thread (and
-    its tokens are not memoised: a key withdrawn from the issuer's set must stop them).
+    its tokens are not memoised: a key withdrawn from the issuer's set must stop them). A Better
+    Auth session token (bearer or cookie) is looked up on the request's read connection instead.
     """
+    if (session_token := better_auth.session_token(token, request.cookies, settings)) is not None:
+        return await _session_identity(session_token, request, settings, reads)
     if not token:
         raise UnauthorizedError("Not authenticated")
     memo: TLRUCache[str, TokenIdentity] = request.app.state.verified_tokens
@@ -147,6 +152,17 @@ async def get_token_identity(
         return await run_in_threadpool(token_identity, token, settings)
     memo[token] = identity = token_identity(token, settings)
     return identity
+
+
+async def _session_identity(
+    token: str, request: Request, settings: Settings, reads: Reads
+) -> TokenIdentity:
+    connection = await reads.connection()
+    cache: better_auth.SessionCache = request.app.state.better_auth_sessions
+    session = await better_auth.find_session(connection, token, settings=settings, cache=cache)
+    if session is None:
+        raise UnauthorizedError("Session not found or expired")
+    return TokenIdentity(session.user_id, int(session.expires_at.timestamp()), session.claims())
 
 
 TokenIdentityDep = Annotated[TokenIdentity, Depends(get_token_identity)]

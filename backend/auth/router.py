@@ -6,7 +6,7 @@ from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlmodel import Field, SQLModel
 
-from backend.auth import accounts
+from backend.auth import accounts, better_auth
 from backend.auth.deps import AppSettings, CurrentUser
 from backend.auth.models import (
     MAX_OPAQUE_TOKEN_LENGTH,
@@ -232,6 +232,7 @@ LOGOUT_BODY_DOC: dict[str, Any] = {
     summary="Log out",
     responses=error_responses(413, 422, 503),
     openapi_extra=LOGOUT_BODY_DOC,
+    dependencies=[Depends(better_auth.forget_session)],
 )
 def logout(
     response: Response,
