@@ -299,33 +299,26 @@ class TestSessionTokens:
 
 
 class TestSessionCache:
-    def test_lookups_are_cached(
-        self, sessions_client: Callable[..., TestClient], better_auth: BetterAuthDatabase
+    @pytest.mark.parametrize(
+        ("cache_seconds", "log_out", "afterwards"),
+        [(3600, False, 200), (3600, True, 401), (0, False, 401)],
+        ids=["served-from-the-cache", "forgotten-by-our-logout", "without-a-cache"],
+    )
+    def test_a_session_signed_out_in_better_auth(
+        self,
+        sessions_client: Callable[..., TestClient],
+        better_auth: BetterAuthDatabase,
+        cache_seconds: int,
+        log_out: bool,
+        afterwards: int,
     ) -> None:
         token = better_auth.add_session(better_auth.add_user())
-        client = sessions_client(better_auth_session_cache_seconds=3600)
+        client = sessions_client(better_auth_session_cache_seconds=cache_seconds)
         assert me(client, headers=bearer(token))[0] == 200
         better_auth.sign_out(token)
-        assert me(client, headers=bearer(token))[0] == 200  # served from the cache
-
-    def test_logout_forgets_the_cached_session(
-        self, sessions_client: Callable[..., TestClient], better_auth: BetterAuthDatabase
-    ) -> None:
-        token = better_auth.add_session(better_auth.add_user())
-        client = sessions_client(better_auth_session_cache_seconds=3600)
-        assert me(client, headers=bearer(token))[0] == 200
-        better_auth.sign_out(token)
-        assert client.post("/api/auth/logout", headers=bearer(token)).status_code == 204
-        assert me(client, headers=bearer(token))[0] == 401
-
-    def test_without_a_cache_a_signed_out_session_is_refused_at_once(
-        self, sessions_client: Callable[..., TestClient], better_auth: BetterAuthDatabase
-    ) -> None:
-        token = better_auth.add_session(better_auth.add_user())
-        client = sessions_client(better_auth_session_cache_seconds=0)
-        assert me(client, headers=bearer(token))[0] == 200
-        better_auth.sign_out(token)
-        assert me(client, headers=bearer(token))[0] == 401
+        if log_out:
+            assert client.post("/api/auth/logout", headers=bearer(token)).status_code == 204
+        assert me(client, headers=bearer(token))[0] == afterwards
 
 
 def test_migrations_leave_better_auths_tables_alone(

@@ -25,6 +25,13 @@ def three(client: TestClient, alice: AuthedUser, create_task: CreateTask) -> Non
     create_task(alice, "cherry", due_date="2026-12-01")
 
 
+@pytest.fixture
+def gym(alice: AuthedUser, create_task: CreateTask) -> tuple[dict[str, Any], str]:
+    """A task of alice's and its URL."""
+    task = create_task(alice, "Gym")
+    return task, tasks_url(alice, f"/{task['id']}")
+
+
 class TestListSynonyms:
     @pytest.mark.parametrize(
         ("synonym", "canonical"),
@@ -114,10 +121,9 @@ class TestFieldSynonyms:
 
     @pytest.mark.parametrize("method", ["PUT", "PATCH"])
     def test_and_on_update(
-        self, client: TestClient, alice: AuthedUser, create_task: CreateTask, method: str
+        self, client: TestClient, alice: AuthedUser, gym: tuple[dict[str, Any], str], method: str
     ) -> None:
-        task = create_task(alice, "Gym")
-        url = tasks_url(alice, f"/{task['id']}")
+        _, url = gym
         payload = {"dueDate": "2026-12-02", "recurrencePattern": "daily"}
         response = client.request(method, url, json=payload, headers=alice.headers)
         assert response.status_code == 200
@@ -158,10 +164,9 @@ class TestFieldSynonyms:
 class TestStatusField:
     @pytest.mark.parametrize("method", ["PUT", "PATCH"])
     def test_status_completes_and_reopens(
-        self, client: TestClient, alice: AuthedUser, create_task: CreateTask, method: str
+        self, client: TestClient, alice: AuthedUser, gym: tuple[dict[str, Any], str], method: str
     ) -> None:
-        task = create_task(alice, "Gym")
-        url = tasks_url(alice, f"/{task['id']}")
+        _, url = gym
         done = client.request(method, url, json={"status": "completed"}, headers=alice.headers)
         assert done.status_code == 200
         assert done.json()["completed"] is True
@@ -184,10 +189,9 @@ class TestStatusField:
 
     @pytest.mark.parametrize("status", ["all", "done", "", 1, True])
     def test_other_status_values_are_422_and_change_nothing(
-        self, client: TestClient, alice: AuthedUser, create_task: CreateTask, status: Any
+        self, client: TestClient, alice: AuthedUser, gym: tuple[dict[str, Any], str], status: Any
     ) -> None:
-        task = create_task(alice, "Gym")
-        url = tasks_url(alice, f"/{task['id']}")
+        task, url = gym
         response = client.put(url, json={"status": status}, headers=alice.headers)
         assert response.status_code == 422
         assert client.get(url, headers=alice.headers).json() == task
@@ -195,10 +199,10 @@ class TestStatusField:
 
 class TestToggleRoute:
     def test_toggle_is_the_complete_route(
-        self, client: TestClient, alice: AuthedUser, create_task: CreateTask
+        self, client: TestClient, alice: AuthedUser, gym: tuple[dict[str, Any], str]
     ) -> None:
-        task = create_task(alice, "Gym")
-        url = tasks_url(alice, f"/{task['id']}/toggle")
+        task, task_url = gym
+        url = f"{task_url}/toggle"
         assert client.patch(url, headers=alice.headers).json()["completed"] is True
         assert client.patch(url, headers=alice.headers).json()["completed"] is False
         body = client.patch(url, json={"completed": True}, headers=alice.headers).json()
@@ -212,12 +216,16 @@ class TestToggleRoute:
         assert not [path for path in paths if path.endswith("/toggle")]
 
     def test_another_users_task_is_404(
-        self, client: TestClient, alice: AuthedUser, bob: AuthedUser, create_task: CreateTask
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        bob: AuthedUser,
+        gym: tuple[dict[str, Any], str],
     ) -> None:
-        task = create_task(alice, "Gym")
+        task, url = gym
         response = client.patch(f"/api/tasks/{task['id']}/toggle", headers=bob.headers)
         assert response.status_code == 404
-        assert client.get(tasks_url(alice, f"/{task['id']}"), headers=alice.headers).json() == task
+        assert client.get(url, headers=alice.headers).json() == task
 
 
 class TestPathsThatAreNotUserPaths:
