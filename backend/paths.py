@@ -7,8 +7,10 @@ misleadingly (`/api/tasks/tags` as the tags of a user called "tasks": 403).
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 from starlette.convertors import Convertor, register_url_convertor
+
+from backend.fields import MAX_INT_ID
 
 # Words a client may put after `/api/` that are our routes or an API version, never a user id.
 NOT_USER_IDS = ("api", "auth", "chat", "conversations", "health", "mcp", "tags", "tasks", r"v\d+")
@@ -44,5 +46,7 @@ def canonical_id(value: Any) -> Any:
 
 
 # A `{name:digits}` path id: a canonical positive integer (leading zeros, 0 or too large: 422).
-PathId = Annotated[int, BeforeValidator(canonical_id)]
+# The bounds sit in `Field`, not in the route's `Path(...)`: beside a validator, FastAPI would
+# document those as `ge`/`le` instead of JSON Schema's `minimum`/`maximum`.
+PathId = Annotated[int, Field(ge=1, le=MAX_INT_ID), BeforeValidator(canonical_id)]
 USER_PREFIX = "/api/{user_id:user}"

@@ -17,16 +17,13 @@ from backend.chat.models import (
 from backend.chat.providers.base import ChatProvider
 from backend.db import SessionDep, run_on_loop
 from backend.errors import error_responses
-from backend.fields import MAX_INT_ID
 from backend.jsonbody import JSONRoute
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE, TOTAL_COUNT_HEADER, total_count_response
 from backend.paths import PathId
 
 router = APIRouter(tags=["chat"], route_class=JSONRoute)
 
-ConversationId = Annotated[
-    PathId, Path(ge=1, le=MAX_INT_ID, description="Conversation id.", examples=[12])
-]
+ConversationId = Annotated[PathId, Path(description="Conversation id.", examples=[12])]
 Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
 ]

@@ -8,7 +8,6 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
 from backend.errors import validated
-from backend.fields import MAX_INT_ID
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.paths import PathId
 from backend.tasks import service as task_service
@@ -21,7 +20,7 @@ from backend.tasks.models import (
     TaskStatus,
 )
 
-TaskID = Annotated[PathId, Path(description="The task's id.", ge=1, le=MAX_INT_ID, examples=[1])]
+TaskID = Annotated[PathId, Path(description="The task's id.", examples=[1])]
 TASK_PATH = "/tasks/{task_id:digits}"  # a segment that is not a number matches no route: 404
 
 
