@@ -15,7 +15,6 @@ a page of requests costs one lookup; `/api/auth/logout` forgets the session it i
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -24,6 +23,7 @@ from urllib.parse import unquote
 import sqlalchemy as sa
 from cachetools import TLRUCache
 from fastapi import Request
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.config import Settings
@@ -31,6 +31,7 @@ from backend.db import utcnow
 from backend.fields import is_storable
 
 SESSION_COOKIES = ("__Secure-better-auth.session_token", "better-auth.session_token")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 SESSIONS_KEPT = 4096
 MAX_SESSION_TOKEN_LENGTH = 512  # Better Auth's tokens are 32 characters; a JWT is never one
 
@@ -65,21 +66,36 @@ def session_cache(settings: Settings) -> SessionCache:
     return TLRUCache(maxsize=SESSIONS_KEPT, ttu=until, timer=lambda: utcnow().timestamp())
 
 
-def session_token(bearer: str | None, cookies: Mapping[str, str], settings: Settings) -> str | None:
+def session_token(request: Request, bearer: str | None, settings: Settings) -> str | None:
     """The Better Auth session token a request carries, if sessions are configured: the bearer
-    value unless it is a JWT, else the session cookie; `None` if there is none, or if a signed
-    one's signature is wrong (checked when `BETTER_AUTH_SECRET` is set)."""
+    value unless it is a JWT, else the session cookie; `None` if there is none, if a signed one's
+    signature is wrong (checked when `BETTER_AUTH_SECRET` is set), or if the cookie rides on a
+    write from an origin not in `CORS_ORIGINS` (cross-site request forgery)."""
     if not settings.better_auth_session_table:
         return None
     if bearer:
         if bearer.count(".") > 1:  # a JWT (header.payload.signature): not a session token
             return None
         presented: str | None = bearer
+    elif _foreign_write(request, settings):
+        return None
     else:
+        cookies = request.cookies
         presented = next((cookies[name] for name in SESSION_COOKIES if name in cookies), None)
     if not presented or len(presented) > MAX_SESSION_TOKEN_LENGTH:
         return None
     return _unsigned(unquote(presented), settings)
+
+
+def _foreign_write(request: Request, settings: Settings) -> bool:
+    # A browser sends cookies with requests other sites trigger, and an Origin with every write;
+    # clients that are not browsers send no Origin and carry no ambient cookie to abuse.
+    origin = request.headers.get("origin")
+    return (
+        request.method not in SAFE_METHODS
+        and origin is not None
+        and origin not in settings.cors_origins
+    )
 
 
 def _unsigned(value: str, settings: Settings) -> str | None:
@@ -163,8 +179,7 @@ async def find_session(
 async def forget_session(request: Request) -> None:
     """Drop the request's Better Auth session from this instance's cache (on logout)."""
     settings: Settings = request.app.state.settings
-    authorization = request.headers.get("authorization", "")
-    scheme, _, bearer = authorization.partition(" ")
-    presented = bearer.strip() if scheme.lower() == "bearer" else None
-    if (token := session_token(presented, request.cookies, settings)) is not None:
+    scheme, bearer = get_authorization_scheme_param(request.headers.get("authorization"))
+    presented = bearer if scheme.lower() == "bearer" else None
+    if (token := session_token(request, presented, settings)) is not None:
         request.app.state.better_auth_sessions.pop(token, None)

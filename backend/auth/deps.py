@@ -141,7 +141,7 @@ async def get_token_identity(
     its tokens are not memoised: a key withdrawn from the issuer's set must stop them). A Better
     Auth session token (bearer or cookie) is looked up on the request's read connection instead.
     """
-    if (session_token := better_auth.session_token(token, request.cookies, settings)) is not None:
+    if (session_token := better_auth.session_token(request, token, settings)) is not None:
         return await _session_identity(session_token, request, settings, reads)
     if not token:
         raise UnauthorizedError("Not authenticated")

@@ -217,6 +217,27 @@ class TestSessionTokens:
         client.cookies.set(cookie, quote(signed(token), safe=""))
         assert me(client)[0] == 200
 
+    @pytest.mark.parametrize(
+        ("origin", "expected"),
+        [(None, 201), ("http://localhost:3000", 201), ("https://evil.example", 401)],
+        ids=["no-origin", "allowed-origin", "foreign-origin"],
+    )
+    def test_a_cookie_write_from_a_foreign_origin_is_refused(
+        self,
+        sessions_client: Callable[..., TestClient],
+        better_auth: BetterAuthDatabase,
+        origin: str | None,
+        expected: int,
+    ) -> None:
+        token = better_auth.add_session(better_auth.add_user())
+        client = sessions_client()
+        client.cookies.set("better-auth.session_token", quote(signed(token), safe=""))
+        headers = {"Origin": origin} if origin else {}
+        created = client.post("/api/me/tasks", json={"title": "x"}, headers=headers)
+        assert created.status_code == expected
+        titles = [task["title"] for task in client.get("/api/me/tasks").json()]
+        assert titles == (["x"] if expected == 201 else [])
+
     def test_tasks_work_with_a_session(
         self, sessions_client: Callable[..., TestClient], better_auth: BetterAuthDatabase
     ) -> None:
