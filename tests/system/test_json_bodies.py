@@ -27,6 +27,22 @@ POSTS = [
 ]
 
 
+def test_every_documented_json_body_goes_through_the_one_reader(
+    client: TestClient, alice: AuthedUser
+) -> None:
+    # A router created without `route_class=JSONRoute` would parse with Python's json again.
+    answers = {}
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        for method, operation in operations.items():
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                url = path.format(user_id="me", task_id=1, conversation_id=1)
+                headers = {**alice.headers, **JSON}
+                response = client.request(method.upper(), url, content=DEEP, headers=headers)
+                answers[f"{method.upper()} {path}"] = response.status_code
+    assert len(answers) >= 8
+    assert {operation: status for operation, status in answers.items() if status != 422} == {}
+
+
 @pytest.mark.parametrize("path", POSTS)
 @pytest.mark.parametrize(
     "body",
