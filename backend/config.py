@@ -81,7 +81,12 @@ class Settings(BaseSettings):
     auth_audience: str | None = None
     auth_jwks_cache_seconds: int = Field(default=300, ge=1)
     auth_jwks_min_refetch_seconds: int = Field(default=30, ge=0)
-    auth_external_max_token_minutes: int = Field(default=1440, ge=1)
+    auth_external_max_token_minutes: int = Field(default=7 * 24 * 60, ge=1)
+    # Better Auth's own sessions, read from its tables in our database (see auth/better_auth.py).
+    better_auth_session_table: str | None = None
+    better_auth_user_table: str = "user"
+    better_auth_session_token_hashed: bool = False
+    better_auth_session_cache_seconds: int = Field(default=30, ge=0)
 
     cors_origins: CsvList = ["http://localhost:3000"]
     forwarded_allow_ips: CsvList = ["127.0.0.1"]
@@ -90,7 +95,10 @@ class Settings(BaseSettings):
 
     rate_limit_enabled: bool = True
     rate_limit_auth_ip: str = "20/minute"
-    rate_limit_auth_email: str = "10/minute"
+    # Per email from one address, then per email from all: a stranger spends only the first, so
+    # the owner's login from another address still gets through.
+    rate_limit_auth_email_ip: str = "10/minute"
+    rate_limit_auth_email: str = "100/minute"
     rate_limit_storage_url: str | None = None
 
     chat_provider: Literal["local", "openai"] = "local"

@@ -176,15 +176,8 @@ async def _handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)
 
 
-async def _handle_http_exception(request: Request, exc: Exception) -> JSONResponse:
+async def _handle_http_exception(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
-        # FastAPI answers a JSON body that is not UTF-8 with a bare 400 (it fails before the
-        # JSON parser); it is malformed JSON like any other, so the same 422.
-        not_utf8 = {"type": "json_invalid", "loc": ("body", exc.__cause__.start)}
-        return await _handle_validation_error(
-            request, RequestValidationError([{**not_utf8, "msg": "JSON body is not UTF-8"}])
-        )
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return error_response(
         exc.status_code, code_for_status(exc.status_code), message, headers=exc.headers

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
+from backend.auth import better_auth
 from backend.auth.deps import check_user_path, verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.router import router as auth_router
@@ -26,6 +27,7 @@ from backend.middleware import (
     UnhandledErrorMiddleware,
 )
 from backend.paging import TOTAL_COUNT_HEADER
+from backend.paths import USER_PREFIX
 from backend.tasks.router import router as tasks_router
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -46,7 +48,7 @@ def is_acceptable_request_id(value: str) -> bool:
 
 def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
     """Serve a user-scoped router at `/api/{user_id}` (documented) and `/api` (user from token)."""
-    app.include_router(router, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)])
+    app.include_router(router, prefix=USER_PREFIX, dependencies=[Depends(check_user_path)])
     app.include_router(router, prefix="/api", include_in_schema=False)
 
 
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.read_engine = read_only(engine)
     app.state.verified_tokens = verified_tokens()
+    app.state.better_auth_sessions = better_auth.session_cache(settings)
     app.state.chat_provider = build_provider(settings)
     app.state.auth_rate_limiter = AuthRateLimiter(settings) if settings.rate_limit_enabled else None
 

@@ -52,8 +52,10 @@ async def authenticate_password(
 
 
 def _token_response(user: User, refresh_token: str, settings: Settings) -> TokenResponse:
+    access_token = create_access_token(user_id=user.id, settings=settings)
     return TokenResponse(
-        access_token=create_access_token(user_id=user.id, settings=settings),
+        access_token=access_token,
+        token=access_token,
         refresh_token=refresh_token,
         expires_in=settings.access_token_minutes * 60,
         user=UserPublic.model_validate(user),

@@ -14,11 +14,11 @@ from cachetools import TLRUCache
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
+from backend.auth import better_auth
 from backend.auth.external import (
     JWKS_ALGORITHMS,
     decode_jwks_token,
@@ -95,9 +95,7 @@ def _active(user: User | None) -> User:
     return user
 
 
-async def authenticate_token(
-    token: str, *, session: AsyncSession, engine: AsyncEngine, settings: Settings
-) -> User:
+async def authenticate_token(token: str, *, session: AsyncSession, settings: Settings) -> User:
     """The active user a bearer token names; UnauthorizedError otherwise.
 
     The same checks as `get_token_identity` then `get_current_user`, in one call for MCP.
@@ -107,7 +105,7 @@ async def authenticate_token(
         if _fetches_keys(token, settings)
         else token_identity(token, settings)
     )
-    return await _user(identity, session, engine)
+    return await _user(identity, session)
 
 
 async def app_settings(request: Request) -> Settings:
@@ -139,12 +137,16 @@ async def get_token_identity(
     request: Request,
     settings: AppSettings,
     token: Annotated[str | None, Depends(oauth2_scheme)],
+    session: SessionDep,
 ) -> TokenIdentity:
     """The user id a request's bearer token names, verified in memory; 401 otherwise.
 
     Only fetching an issuer's signing keys may block: that alone goes to a worker thread (and
-    its tokens are not memoised: a key withdrawn from the issuer's set must stop them).
+    its tokens are not memoised: a key withdrawn from the issuer's set must stop them). A Better
+    Auth session token (bearer or cookie) is looked up on the request's session instead.
     """
+    if (session_token := better_auth.session_token(request, token, settings)) is not None:
+        return await _session_identity(session_token, request, settings, session)
     if not token:
         raise UnauthorizedError("Not authenticated")
     memo: TLRUCache[str, TokenIdentity] = request.app.state.verified_tokens
@@ -156,10 +158,21 @@ async def get_token_identity(
     return identity
 
 
+async def _session_identity(
+    token: str, request: Request, settings: Settings, session: AsyncSession
+) -> TokenIdentity:
+    connection = await session.connection()
+    cache: better_auth.SessionCache = request.app.state.better_auth_sessions
+    found = await better_auth.find_session(connection, token, settings=settings, cache=cache)
+    if found is None:
+        raise UnauthorizedError("Session not found or expired")
+    return TokenIdentity(found.user_id, int(found.expires_at.timestamp()), found.claims())
+
+
 TokenIdentityDep = Annotated[TokenIdentity, Depends(get_token_identity)]
 
 
-async def _user(identity: TokenIdentity, session: AsyncSession, engine: AsyncEngine) -> User:
+async def _user(identity: TokenIdentity, session: AsyncSession) -> User:
     """The active user an identity names, an external one created on first sight."""
     connection = await session.connection()
     row = (await connection.execute(USER_BY_ID, {"user_id": identity.user_id})).first()
@@ -167,19 +180,17 @@ async def _user(identity: TokenIdentity, session: AsyncSession, engine: AsyncEng
         return _active(User(**row._mapping))
     if identity.external_claims is None:
         raise UnauthorizedError()
-    return _active(await external_user(identity.external_claims, engine=engine))
+    return _active(await external_user(identity.external_claims, session=session))
 
 
-async def get_current_user(
-    request: Request, identity: TokenIdentityDep, session: SessionDep
-) -> User:
+async def get_current_user(identity: TokenIdentityDep, session: SessionDep) -> User:
     """The active user named by the request's bearer token; 401 otherwise.
 
     Read on the request's session (its connection then serves the route too). The user is a
     value built from its row, in no session: routes use it to scope their work, never to
     change it.
     """
-    return await _user(identity, session, request.app.state.engine)
+    return await _user(identity, session)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -195,7 +206,7 @@ UserIdPath = Annotated[
 
 
 async def check_user_path(
-    request: Request, user_id: UserIdPath, identity: TokenIdentityDep, session: SessionDep
+    user_id: UserIdPath, identity: TokenIdentityDep, session: SessionDep
 ) -> None:
     """`{user_id}` must be the token's user id or `me`; anything else is 403.
 
@@ -203,5 +214,5 @@ async def check_user_path(
     all the same: a deleted or deactivated user's token is 401 everywhere.
     """
     if user_id not in ("me", identity.user_id):
-        await _user(identity, session, request.app.state.engine)
+        await _user(identity, session)
         raise ForbiddenError("You may only access your own resources")

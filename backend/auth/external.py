@@ -7,16 +7,18 @@ from typing import Any
 
 import jwt
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.auth.accounts import user_by_email
 from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Email, User
 from backend.auth.security import token_errors
 from backend.config import Settings
-from backend.db import open_session
+from backend.datetimes import utcnow
 from backend.errors import ServiceUnavailableError, UnauthorizedError
-from backend.fields import contains_nul
+from backend.fields import is_storable
 
 logger = logging.getLogger(__name__)
 
@@ -63,16 +65,42 @@ def jwks_keys(url: str, cache_seconds: int, min_refetch_seconds: int) -> JWKSKey
     return JWKSKeys(url, cache_seconds, min_refetch_seconds)
 
 
+# A correctly signed external token refused for a claim gets a 401 naming the claim, for the team
+# wiring up a frontend (the token's own content: nothing secret is revealed).
+CLAIM_ERRORS = (
+    jwt.InvalidIssuerError,
+    jwt.InvalidAudienceError,
+    jwt.MissingRequiredClaimError,
+    jwt.ImmatureSignatureError,
+)
+
+
+def _claim_problem(exc: jwt.PyJWTError) -> str:
+    if isinstance(exc, jwt.MissingRequiredClaimError):
+        return f"Token has no `{exc.claim}` claim"
+    if isinstance(exc, jwt.InvalidIssuerError):
+        return "Token issuer (`iss`) is not the configured AUTH_ISSUER"
+    if isinstance(exc, jwt.InvalidAudienceError):
+        return "Token audience (`aud`) is not the configured AUTH_AUDIENCE"
+    return "Token is not valid yet (`iat` or `nbf` in the future)"
+
+
 def _decode(token: str, key: Any, algorithms: list[str], settings: Settings) -> dict[str, Any]:
     with token_errors():
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key,
-            algorithms=algorithms,
-            issuer=settings.auth_issuer,
-            audience=settings.auth_audience,
-            options={"require": ["exp", "sub"], "verify_aud": settings.auth_audience is not None},
-        )
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                issuer=settings.auth_issuer,
+                audience=settings.auth_audience,
+                options={
+                    "require": ["exp", "sub"],
+                    "verify_aud": settings.auth_audience is not None,
+                },
+            )
+        except CLAIM_ERRORS as exc:  # the signature was good: say which claim is wrong
+            raise UnauthorizedError(_claim_problem(exc)) from exc
     _check_lifetime(claims, settings)
     return claims
 
@@ -82,10 +110,14 @@ def _check_lifetime(claims: dict[str, Any], settings: Settings) -> None:
     # PyJWT accepts any `exp` that int() takes (a numeric string too): insist on a number.
     expires, issued_at = claims["exp"], claims.get("iat")
     if not isinstance(expires, int | float) or isinstance(expires, bool):
-        raise UnauthorizedError()
+        raise UnauthorizedError("Token `exp` claim is not a number")
     start = issued_at if isinstance(issued_at, int | float) else time.time()
-    if expires - start > settings.auth_external_max_token_minutes * 60:
-        raise UnauthorizedError()
+    cap = settings.auth_external_max_token_minutes
+    if expires - start > cap * 60:
+        raise UnauthorizedError(
+            f"Token lifetime exceeds {cap} minutes, the longest accepted for external tokens "
+            "(AUTH_EXTERNAL_MAX_TOKEN_MINUTES)"
+        )
 
 
 def decode_jwks_token(token: str, settings: Settings) -> dict[str, Any]:
@@ -115,7 +147,7 @@ def decode_shared_secret_token(token: str, settings: Settings) -> dict[str, Any]
 
 def _claim_text(claims: dict[str, Any], name: str, max_length: int) -> str | None:
     value = claims.get(name)
-    if not isinstance(value, str) or not value.strip() or contains_nul(value):
+    if not isinstance(value, str) or not value.strip() or not is_storable(value):
         return None
     return value.strip()[:max_length]
 
@@ -136,34 +168,35 @@ def external_subject(claims: dict[str, Any]) -> str:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
         raise UnauthorizedError()
-    if contains_nul(subject):
+    if not is_storable(subject):
         raise UnauthorizedError()
     return subject
 
 
-async def external_user(claims: dict[str, Any], *, engine: AsyncEngine) -> User:
+async def external_user(claims: dict[str, Any], *, session: AsyncSession) -> User:
     """The user an external token names, created on first sight of its `sub`.
 
-    In a session and transaction of its own: the user exists from then on, whatever becomes of
-    the request that first showed the token.
+    In the request's session: inserted with ON CONFLICT DO NOTHING, so of concurrent first
+    requests one creates the row and the others read it, with no savepoint (reads run without
+    a transaction) and no second connection (SQLite's write lock is the request's).
     """
     subject = external_subject(claims)
-    async with open_session(engine) as session:
-        user = await session.get(User, subject)
-        if user is not None:
-            return user
-        email = _claim_email(claims)
-        if email is not None and await user_by_email(session, email) is not None:
-            email = None  # the address belongs to another account: never merge on an email claim
-        user = User(id=subject, email=email, name=_claim_text(claims, "name", MAX_NAME_LENGTH))
-        session.add(user)
-        try:
-            await session.commit()
-        except IntegrityError:
-            # A concurrent request provisioned the same subject first.
-            await session.rollback()
-            existing = await session.get(User, subject)
-            if existing is None:
-                raise UnauthorizedError() from None
-            return existing
-        return user
+    email = _claim_email(claims)
+    if email is not None and await user_by_email(session, email) is not None:
+        email = None  # the address belongs to another account: never merge on an email claim
+    now = utcnow()
+    values = {
+        "id": subject,
+        "email": email,
+        "name": _claim_text(claims, "name", MAX_NAME_LENGTH),
+        "is_active": True,
+        "created_at": now,
+        "updated_at": now,
+    }
+    connection = await session.connection()
+    insert = postgres_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    await connection.execute(insert(User).values(values).on_conflict_do_nothing())
+    row = (await connection.execute(select(User).where(col(User.id) == subject))).first()
+    if row is None:  # the email was taken meanwhile: refuse rather than merge
+        raise UnauthorizedError()
+    return User(**row._mapping)

@@ -6,6 +6,7 @@ from uuid import uuid4
 
 from pydantic import AfterValidator, EmailStr, StringConstraints, model_validator
 from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Field, SQLModel
 
 from backend.auth.passwords import LoginPassword, NewPassword
@@ -116,9 +117,14 @@ class RefreshRequest(SQLModel):
 
 
 class TokenResponse(SQLModel):
-    """A fresh access/refresh token pair, with the user they belong to."""
+    """A fresh access/refresh token pair, with the user they belong to.
+
+    `token` repeats `access_token` for the login forms that store `response.token`; it is left
+    out of the documented schema (a compatibility alias, listed in the README).
+    """
 
     access_token: str = Field(description="Bearer token for `Authorization: Bearer …`.")
+    token: SkipJsonSchema[str] = Field(description="The same as `access_token`.")
     refresh_token: str = Field(description="Opaque, single-use token for `POST /refresh`.")
     token_type: str = Field(default="bearer", description="Always `bearer`.")
     expires_in: int = Field(description="Seconds until the access token expires.")

@@ -1,4 +1,9 @@
-"""Rate limits on the credential endpoints, per client IP and per email; Redis shares them."""
+"""Rate limits on the credential endpoints, per client IP and per email; Redis shares them.
+
+An email has two budgets: a small one per client address and a much larger one across all
+addresses. Attempts refused by the first do not spend the second, so someone guessing from one
+address cannot lock the owner out: the owner's login from another address still goes through.
+"""
 
 import hashlib
 import ipaddress
@@ -69,14 +74,17 @@ class AuthRateLimiter:
         self._limiter = MovingWindowRateLimiter(storage)
         self.shared = settings.rate_limit_storage_url is not None
         self._per_ip = limits.parse(settings.rate_limit_auth_ip)
+        self._per_email_ip = limits.parse(settings.rate_limit_auth_email_ip)
         self._per_email = limits.parse(settings.rate_limit_auth_email)
 
     def hit(self, *, ip: str, email: str | None = None) -> None:
-        """Spend one attempt from the IP's (and email's) budget; 429 when one is exhausted."""
+        """Spend one attempt from the IP's budget, then the email's from this IP, then the
+        email's overall; 429 at the first one exhausted (the later ones are not spent)."""
         checks = [(self._per_ip, "ip", ip)]
         if email is not None:
-            # Hashed so that addresses never sit in the shared store.
-            checks.append((self._per_email, "email", hashlib.sha256(email.encode()).hexdigest()))
+            # Hashed so that email addresses never sit in the shared store.
+            checks.append((self._per_email_ip, "email_ip", _digest(f"{email}\n{ip}")))
+            checks.append((self._per_email, "email", _digest(email)))
         try:
             for item, scope, key in checks:
                 if not self._limiter.hit(item, "auth", scope, key):
@@ -88,6 +96,10 @@ class AuthRateLimiter:
         except StorageError as exc:
             logger.warning("rate limit storage unavailable: %s", type(exc.storage_error).__name__)
             raise ServiceUnavailableError() from exc
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 RateLimit = Callable[..., Awaitable[None]]

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.auth import accounts
+from backend.auth import accounts, better_auth
 from backend.auth.deps import AppSettings, CurrentUser
 from backend.auth.models import (
     MAX_OPAQUE_TOKEN_LENGTH,
@@ -25,8 +25,9 @@ from backend.auth.refresh import revoke_refresh_token
 from backend.config import Settings
 from backend.db import SessionDep
 from backend.errors import UnauthorizedError, error_responses, validated
+from backend.jsonbody import JSONRoute
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=JSONRoute)
 
 REFRESH_COOKIE = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/auth"
@@ -234,6 +235,7 @@ LOGOUT_BODY_DOC: dict[str, Any] = {
     summary="Log out",
     responses=error_responses(413, 422, 503),
     openapi_extra=LOGOUT_BODY_DOC,
+    dependencies=[Depends(better_auth.forget_session)],
 )
 async def logout(
     response: Response,

@@ -5,12 +5,10 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 
 from backend.chat.providers.base import ChatProvider
-from backend.fields import MAX_INT_ID
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
+from backend.paths import PathId
 
-ConversationId = Annotated[
-    int, Path(ge=1, le=MAX_INT_ID, description="Conversation id.", examples=[12])
-]
+ConversationId = Annotated[PathId, Path(description="Conversation id.", examples=[12])]
 Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
 ]

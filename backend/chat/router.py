@@ -16,9 +16,10 @@ from backend.chat.models import (
 )
 from backend.db import SessionDep
 from backend.errors import error_responses
+from backend.jsonbody import JSONRoute
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 
-router = APIRouter(tags=["chat"])
+router = APIRouter(tags=["chat"], route_class=JSONRoute)
 
 CHAT_EXAMPLES: dict[str, Any] = {
     "add": {
@@ -85,7 +86,7 @@ async def list_conversations(
 
 
 @router.get(
-    "/conversations/{conversation_id}",
+    "/conversations/{conversation_id:digits}",
     summary="Get a conversation with its messages",
     responses={
         **error_responses(401, 403, 404, 422, 503),
@@ -114,7 +115,7 @@ async def get_conversation(
 
 
 @router.delete(
-    "/conversations/{conversation_id}",
+    "/conversations/{conversation_id:digits}",
     summary="Delete a conversation",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422, 503),

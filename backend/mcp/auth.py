@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.auth.deps import authenticate_token
 from backend.config import Settings
-from backend.db import open_session
+from backend.db import open_session, read_only
 from backend.errors import UnauthorizedError
 
 
@@ -15,15 +15,13 @@ class AccountTokenVerifier:
 
     def __init__(self, *, settings: Settings, engine: AsyncEngine) -> None:
         self._settings = settings
-        self._engine = engine
+        self._engine = read_only(engine)  # a lookup (and a first-sight insert) needs no transaction
 
     async def verify_token(self, token: str) -> AccessToken | None:
         """The token's user as an SDK access record; None (so 401) if missing, bad or expired."""
         async with open_session(self._engine) as session:
             try:
-                user = await authenticate_token(
-                    token, session=session, engine=self._engine, settings=self._settings
-                )
+                user = await authenticate_token(token, session=session, settings=self._settings)
             except UnauthorizedError:
                 return None
         # Our tokens name a user, not an OAuth client: the user id serves as both.

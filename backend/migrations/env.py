@@ -10,12 +10,19 @@ from backend.config import get_settings
 target_metadata = SQLModel.metadata
 
 
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Only our tables: Better Auth keeps its own (`user`, `session`, ...) in the same database,
+    and autogenerate must neither drop them nor report them."""
+    return type_ != "table" or name in target_metadata.tables
+
+
 def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from backend.errors import validated
-from backend.fields import MAX_INT_ID
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
+from backend.paths import PathId
 from backend.tasks.models import (
     Priority,
     SortOrder,
@@ -16,7 +16,8 @@ from backend.tasks.models import (
     TaskStatus,
 )
 
-TaskID = Annotated[int, Path(description="The task's id.", ge=1, le=MAX_INT_ID, examples=[1])]
+TaskID = Annotated[PathId, Path(description="The task's id.", examples=[1])]
+TASK_PATH = "/tasks/{task_id:digits}"  # a segment that is not a number matches no route: 404
 
 
 async def task_id_path(task_id: TaskID) -> int:
@@ -31,8 +32,13 @@ TaskIdPath = Annotated[int, Depends(task_id_path)]
 class TaskListParams(BaseModel):
     """The query string of `GET /tasks`, as documented; `to_query` gives the validated query.
 
-    One model rather than one parameter each: FastAPI validates it in a single pass.
+    One model rather than one parameter each: FastAPI validates it in a single pass. A parameter
+    it does not know is a 422, not ignored (an ignored filter returns the wrong tasks); the
+    synonyms existing frontends send (`search`, `sort_by`, `sort_order`, `sort_direction`) are
+    validation aliases, so /docs shows one name each, and a name given twice is a 422 too.
     """
+
+    model_config = ConfigDict(extra="forbid")
 
     status: str = Field(
         default=TaskStatus.all.value,
@@ -56,6 +62,7 @@ class TaskListParams(BaseModel):
         default=None,
         description="Case-insensitive search in title and description.",
         max_length=200,
+        validation_alias=AliasChoices("q", "search"),
     )
     due_before: str | None = Field(
         default=None,
@@ -72,12 +79,13 @@ class TaskListParams(BaseModel):
         default=TaskSort.created_at.value,
         description="Sort field.",
         json_schema_extra={"enum": [s.value for s in TaskSort]},
+        validation_alias=AliasChoices("sort", "sort_by"),
     )
-    sort_by: str | None = Field(default=None, description="The same as `sort`.")
     order: str = Field(
         default=SortOrder.desc.value,
         description="Sort direction.",
         json_schema_extra={"enum": [o.value for o in SortOrder]},
+        validation_alias=AliasChoices("order", "sort_order", "sort_direction"),
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE, description="Page size.")
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Tasks to skip.")
@@ -85,10 +93,8 @@ class TaskListParams(BaseModel):
     def to_query(self) -> TaskQuery:
         """The validated `TaskQuery`, synonyms folded in; a bad value is a 422 on its field."""
         tag_names = [*(self.tag or []), *(self.tags.split(",") if self.tags else [])]
-        raw = self.model_dump(exclude={"tag", "tags", "sort_by"})
+        raw = self.model_dump(exclude={"tag", "tags"})
         raw["tags"] = [name for name in tag_names if name.strip()]
-        if self.sort_by is not None:
-            raw["sort"] = self.sort_by
         return validated(TaskQuery, raw, location="query")
 
 

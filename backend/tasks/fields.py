@@ -1,13 +1,14 @@
 """Task field types: lenient on input (any-case enums, naive or date-only due dates)."""
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-from backend.fields import reject_nul
+from backend.fields import reject_unstorable
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
@@ -35,7 +36,7 @@ class Recurrence(StrEnum):
 
 def lower_enum(value: Any) -> Any:
     """Accept enum values in any case and surrounding spaces (`High`, ` HIGH `)."""
-    return reject_nul(value).strip().lower() if isinstance(value, str) else value
+    return reject_unstorable(value).strip().lower() if isinstance(value, str) else value
 
 
 def to_utc(value: datetime) -> datetime:
@@ -46,10 +47,21 @@ def to_utc(value: datetime) -> datetime:
         raise ValueError("date is out of range") from None
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _date_at(value: Any, moment: time) -> Any:
-    # A date alone (a string or a `date`) becomes that day at `moment`; anything else passes.
+    # A date alone (a string or a `date`) becomes that day at `moment`; anything else passes,
+    # but a number: pydantic would read `123` or "123" as seconds since 1970.
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
+        raise ValueError("must be an ISO 8601 date or datetime, not a number")
     if isinstance(value, str):
-        value = reject_nul(value).strip()
+        value = reject_unstorable(value).strip()
         if DATE_ONLY.match(value):
             value = date.fromisoformat(value)
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -79,21 +91,43 @@ def normalize_tags(value: Any) -> Any:
     for item in value:
         if not isinstance(item, str):
             raise ValueError("tags must be strings")
-        seen[reject_nul(item).strip().lower()] = None
+        seen[reject_unstorable(item).strip().lower()] = None
     return list(seen)
 
 
+# Characters that render as nothing: Unicode's format and control characters and separators
+# (zero-width space, joiners, BOM, soft hyphen...), and the letters fonts draw blank.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def _is_invisible(char: str) -> bool:
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES or char in BLANK_LETTERS
+
+
+def require_visible(value: str) -> str:
+    """Refuse text made only of invisible characters (a title of one zero-width space)."""
+    if all(_is_invisible(char) for char in value):
+        raise ValueError("must contain a visible character")
+    return value
+
+
 def strip_text(value: Any) -> Any:
-    """Refuse NUL bytes, then trim surrounding whitespace."""
-    return reject_nul(value).strip() if isinstance(value, str) else value
+    """Refuse unstorable text (NUL, lone surrogates), then trim surrounding whitespace."""
+    return reject_unstorable(value).strip() if isinstance(value, str) else value
 
 
 # Trimmed in a before-validator: combined with SQLModel's Field, `strip_whitespace` ran after
 # the length check, letting a blank title through.
 # Constraints stand before the validator so pydantic checks them natively on the cleaned string
 # ("at most 200 characters"), not as a generic "items after validation" check.
-Title = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(strip_text)]
-Description = Annotated[str, StringConstraints(max_length=2000), BeforeValidator(reject_nul)]
+Title = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    BeforeValidator(strip_text),
+    AfterValidator(require_visible),
+]
+Description = Annotated[str, StringConstraints(max_length=2000), BeforeValidator(reject_unstorable)]
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
 TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_length=MAX_TAGS)]
 LenientPriority = Annotated[Priority, BeforeValidator(lower_enum)]
@@ -101,4 +135,4 @@ LenientRecurrence = Annotated[Recurrence, BeforeValidator(lower_enum)]
 DueDate = Annotated[datetime, BeforeValidator(date_as_end_of_day), AfterValidator(to_utc)]
 # A lower bound: `due_after=2026-12-01` includes the tasks due on that day.
 DueAfter = Annotated[datetime, BeforeValidator(date_as_start_of_day), AfterValidator(to_utc)]
-SearchText = Annotated[str, StringConstraints(max_length=200), BeforeValidator(reject_nul)]
+SearchText = Annotated[str, StringConstraints(max_length=200), BeforeValidator(reject_unstorable)]

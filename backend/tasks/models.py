@@ -33,6 +33,7 @@ __all__ = [
     "TagPublic",
     "Task",
     "TaskCreate",
+    "TaskDeleted",
     "TaskPublic",
     "TaskQuery",
     "TaskSort",
@@ -69,12 +70,63 @@ class SortOrder(StrEnum):
 
 
 STATUS_SYNONYMS = {"incomplete": "pending", "active": "pending"}
+# The hackathon spec's `created`, and camelCase values (`dueDate`, lower-cased by `lower_enum`).
+SORT_SYNONYMS = {
+    "created": "created_at",
+    "createdat": "created_at",
+    "updated": "updated_at",
+    "updatedat": "updated_at",
+    "duedate": "due_date",
+}
+# Other names existing frontends send for task input fields: camelCase, the hackathon's.
+FIELD_SYNONYMS = {
+    "dueDate": "due_date",
+    "recurrence_pattern": "recurrence",
+    "recurrencePattern": "recurrence",
+}
 
 
 def lenient_status(value: Any) -> Any:
     """Any case; `incomplete` and `active` (used by several frontends) mean `pending`."""
     value = lower_enum(value)
     return STATUS_SYNONYMS.get(value, value) if isinstance(value, str) else value
+
+
+def lenient_sort(value: Any) -> Any:
+    """Any case; `created`, `updated` and camelCase names (`dueDate`) mean our fields."""
+    value = lower_enum(value)
+    return SORT_SYNONYMS.get(value, value) if isinstance(value, str) else value
+
+
+def _completed_from_status(status: Any) -> bool:
+    value = lenient_status(status)
+    if value not in (TaskStatus.completed, TaskStatus.pending):
+        raise ValueError("status must be `completed` or `pending`")
+    return bool(value == TaskStatus.completed)
+
+
+def canonical_task_fields(data: Any) -> Any:
+    """A task body with its fields under our names: `dueDate` as `due_date`,
+    `recurrence_pattern` as `recurrence`, `status: completed|pending` as `completed`.
+
+    Both spellings with different values are a 422 rather than a silent choice.
+    """
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    renamed = [
+        (synonym, name, data.pop(synonym))
+        for synonym, name in FIELD_SYNONYMS.items()
+        if synonym in data
+    ]
+    if data.get("status") is not None:
+        renamed.append(("status", "completed", _completed_from_status(data["status"])))
+    data.pop("status", None)  # `null` is no status at all
+    for synonym, name, value in renamed:
+        if name in data and data[name] != value:
+            raise ValueError(f"`{synonym}` and `{name}` disagree; send one of them")
+        data[name] = value
+    return data
 
 
 def _enum_column(enum: type[StrEnum]) -> sa.Enum:
@@ -174,7 +226,8 @@ class TaskCreate(TaskBase):
 
     @model_validator(mode="before")
     @classmethod
-    def _null_means_default(cls, data: Any) -> Any:
+    def _lenient_input(cls, data: Any) -> Any:
+        data = canonical_task_fields(data)
         # Form-based frontends send every field, unset ones as null: take those as omitted.
         if isinstance(data, dict):
             return {k: v for k, v in data.items() if v is not None or k not in DEFAULTED_ON_CREATE}
@@ -240,6 +293,11 @@ class TaskUpdate(SQLModel):
         }
     }
 
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical_names(cls, data: Any) -> Any:
+        return canonical_task_fields(data)
+
     @model_validator(mode="after")
     def _required_fields_not_null(self) -> "TaskUpdate":
         nulled = [name for name in NOT_NULLABLE if name in self.model_fields_set]
@@ -291,6 +349,15 @@ class TaskPublic(TaskBase):
     }
 
 
+class TaskDeleted(SQLModel):
+    """The answer to a delete: a small JSON body, not an empty 204 (see the tasks spec)."""
+
+    id: int = Field(description="The deleted task's id.")
+    deleted: bool = Field(default=True, description="Always `true`.")
+
+    model_config = {"json_schema_extra": {"examples": [{"id": 1, "deleted": True}]}}
+
+
 class CompletionUpdate(SQLModel):
     """Optional body of `PATCH /tasks/{id}/complete`: set instead of toggle."""
 
@@ -311,7 +378,7 @@ class TaskQuery(SQLModel):
         default=None, description="Due at or after; a date alone means the start of that day."
     )
     overdue: bool | None = None
-    sort: Annotated[TaskSort, BeforeValidator(lower_enum)] = TaskSort.created_at
+    sort: Annotated[TaskSort, BeforeValidator(lenient_sort)] = TaskSort.created_at
     order: Annotated[SortOrder, BeforeValidator(lower_enum)] = SortOrder.desc
     limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)

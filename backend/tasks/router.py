@@ -8,14 +8,16 @@ from fastapi import APIRouter, Body, Depends, Response, status
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
 from backend.errors import error_responses
+from backend.jsonbody import JSONRoute
 from backend.paging import TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
-from backend.tasks.deps import TaskIdPath, get_task_query
+from backend.tasks.deps import TASK_PATH, TaskIdPath, get_task_query
 from backend.tasks.listing import read_page
 from backend.tasks.models import (
     CompletionUpdate,
     TagPublic,
     TaskCreate,
+    TaskDeleted,
     TaskPublic,
     TaskQuery,
     TaskStats,
@@ -23,7 +25,7 @@ from backend.tasks.models import (
 )
 from backend.tasks.views import TASK_ROWS, task_response
 
-router = APIRouter(tags=["tasks"])
+router = APIRouter(tags=["tasks"], route_class=JSONRoute)
 
 LIST_ERRORS = error_responses(401, 403, 422, 503)
 CREATE_ERRORS = error_responses(401, 403, 413, 422, 503)
@@ -85,22 +87,20 @@ async def list_tags(user: CurrentUser, session: SessionDep) -> list[TagPublic]:
     return await task_service.list_tags(session, owner_id=user.id)
 
 
-@router.get(
-    "/tasks/{task_id}", summary="Get a task", response_model=TaskPublic, responses=TASK_ERRORS
-)
+@router.get(TASK_PATH, summary="Get a task", response_model=TaskPublic, responses=TASK_ERRORS)
 async def get_task(task_id: TaskIdPath, user: CurrentUser, session: SessionDep) -> Response:
     """One of your tasks; another user's task is 404, exactly like a missing one."""
     return task_response(await task_service.get_task(session, owner_id=user.id, task_id=task_id))
 
 
 @router.put(
-    "/tasks/{task_id}",
+    TASK_PATH,
     summary="Update a task (fields sent)",
     response_model=TaskPublic,
     responses=WRITE_ERRORS,
 )
 @router.patch(
-    "/tasks/{task_id}",
+    TASK_PATH,
     summary="Update a task (fields sent)",
     response_model=TaskPublic,
     responses=WRITE_ERRORS,
@@ -118,11 +118,12 @@ async def update_task(
 
 
 @router.patch(
-    "/tasks/{task_id}/complete",
+    f"{TASK_PATH}/complete",
     summary="Toggle completion",
     response_model=TaskPublic,
     responses=WRITE_ERRORS,
 )
+@router.patch(f"{TASK_PATH}/toggle", include_in_schema=False)
 async def toggle_complete(
     task_id: TaskIdPath,
     user: CurrentUser,
@@ -141,12 +142,8 @@ async def toggle_complete(
     return task_response(task)
 
 
-@router.delete(
-    "/tasks/{task_id}",
-    summary="Delete a task",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=TASK_ERRORS,
-)
-async def delete_task(task_id: TaskIdPath, user: CurrentUser, session: SessionDep) -> None:
-    """Delete one of your tasks for good."""
+@router.delete(TASK_PATH, summary="Delete a task", responses=TASK_ERRORS)
+async def delete_task(task_id: TaskIdPath, user: CurrentUser, session: SessionDep) -> TaskDeleted:
+    """Delete one of your tasks for good; the answer is `{"id": …, "deleted": true}`."""
     await task_service.delete_task(session, owner_id=user.id, task_id=task_id)
+    return TaskDeleted(id=task_id)

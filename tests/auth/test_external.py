@@ -20,6 +20,8 @@ from tests.auth.conftest import (
     register,
 )
 
+# The default cap: Better Auth frontends configure `expirationTime: "7d"`.
+WEEK_MINUTES = 7 * 24 * 60
 AUDIENCE = {"iss": FRONTEND_ORIGIN, "aud": FRONTEND_ORIGIN}
 
 
@@ -87,11 +89,11 @@ class TestSharedSecretTokens:
     @pytest.mark.parametrize(
         "claims",
         [
-            {"minutes": 24 * 60 + 1},
+            {"minutes": WEEK_MINUTES + 1},
             {"minutes": 10**9},
             {"iat": 0},
         ],
-        ids=["a-day-and-a-minute", "decades", "issued-in-1970"],
+        ids=["a-week-and-a-minute", "decades", "issued-in-1970"],
     )
     def test_token_living_longer_than_the_cap_is_401(
         self, external_client: TestClient, session: Session, claims: dict[str, int]
@@ -99,14 +101,44 @@ class TestSharedSecretTokens:
         assert me(external_client, shared_secret_token("ba_long", **claims))[0] == 401
         assert session.get(User, "ba_long") is None
 
+    def test_seven_day_token_is_accepted(self, external_client: TestClient) -> None:
+        # Better Auth's JWT plugin configured with `expirationTime: "7d"`.
+        assert me(external_client, shared_secret_token("ba_week", minutes=WEEK_MINUTES))[0] == 200
+
+    def test_refused_lifetime_says_why(self, external_client: TestClient) -> None:
+        status, body = me(external_client, shared_secret_token("ba_long", minutes=WEEK_MINUTES + 1))
+        assert status == 401
+        assert body["message"] == (
+            "Token lifetime exceeds 10080 minutes, the longest accepted for external tokens "
+            "(AUTH_EXTERNAL_MAX_TOKEN_MINUTES)"
+        )
+
+    @pytest.mark.parametrize(
+        ("claims", "reason"),
+        [
+            ({"iss": "http://evil.example"}, "Token issuer (`iss`) is not the configured"),
+            ({"aud": "http://evil.example"}, "Token audience (`aud`) is not the configured"),
+            ({"sub": None}, "Token has no `sub` claim"),
+        ],
+        ids=["issuer", "audience", "no-sub"],
+    )
+    def test_refused_claim_says_why(
+        self, external_client: TestClient, claims: dict[str, object], reason: str
+    ) -> None:
+        token_claims = {k: v for k, v in (claims_for("ba_c", **AUDIENCE) | claims).items() if v}
+        token = jwt.encode(token_claims, BETTER_AUTH_SECRET, algorithm="HS256")
+        status, body = me(external_client, token)
+        assert status == 401
+        assert str(body["message"]).startswith(reason)
+
     def test_without_iat_the_cap_counts_from_now(self, external_client: TestClient) -> None:
         def token(minutes: int) -> str:
             claims = claims_for("ba_noiat", minutes=minutes, **AUDIENCE)
             del claims["iat"]
             return jwt.encode(claims, BETTER_AUTH_SECRET, algorithm="HS256")
 
-        assert me(external_client, token(24 * 60 - 1))[0] == 200
-        assert me(external_client, token(24 * 60 + 5))[0] == 401
+        assert me(external_client, token(WEEK_MINUTES - 1))[0] == 200
+        assert me(external_client, token(WEEK_MINUTES + 5))[0] == 401
 
     def test_cap_follows_the_setting(self, build_client: Callable[..., TestClient]) -> None:
         client = build_client(
@@ -223,7 +255,7 @@ class TestJWKSTokens:
             {"iss": "https://evil.example"},
             {"aud": "https://evil.example"},
             {"minutes": -1},
-            {"minutes": 24 * 60 + 1},
+            {"minutes": WEEK_MINUTES + 1},
         ],
         ids=["wrong-iss", "wrong-aud", "expired", "lives-too-long"],
     )

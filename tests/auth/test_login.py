@@ -25,7 +25,15 @@ class TestToken:
         assert response.status_code == 200
         body = response.json()
         assert body["user"] == user
-        assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "user"}
+        assert set(body) == {
+            "access_token",
+            "token",
+            "refresh_token",
+            "token_type",
+            "expires_in",
+            "user",
+        }
+        assert body["token"] == body["access_token"]
         assert client.get("/api/auth/me", headers=bearer(body["access_token"])).status_code == 200
 
     def test_wrong_password_and_unknown_email_give_the_same_401(self, client: TestClient) -> None:

@@ -91,6 +91,29 @@ class TestAuthRateLimits:
         assert statuses == [401, 401, 429]
         assert login(client, email="other@example.com", via="203.0.113.9") == 401
 
+    def test_a_stranger_cannot_lock_the_owner_out(self, limited: Callable[..., TestClient]) -> None:
+        # Default email budgets: 10 a minute from one address, 100 a minute from all of them.
+        client = limited(rate_limit_auth_ip="100/minute")
+        owner, stranger = "198.51.100.20", "203.0.113.66"
+        payload = {"email": "ada@example.com", "password": PASSWORD}
+        headers = {"X-Forwarded-For": owner}
+        assert client.post("/api/auth/register", json=payload, headers=headers).status_code == 201
+        assert [login(client, via=stranger) for _ in range(11)] == [401] * 10 + [429]
+        response = client.post("/api/auth/login", json=payload, headers=headers)
+        assert response.status_code == 200
+
+    def test_refused_attempts_do_not_spend_the_emails_overall_budget(
+        self, limited: Callable[..., TestClient]
+    ) -> None:
+        client = limited(
+            rate_limit_auth_ip="100/minute",
+            rate_limit_auth_email_ip="2/minute",
+            rate_limit_auth_email="4/minute",
+        )
+        assert [login(client, via="203.0.113.1") for _ in range(10)] == [401] * 2 + [429] * 8
+        assert [login(client, via="203.0.113.2") for _ in range(3)] == [401, 401, 429]
+        assert login(client, via="203.0.113.3") == 429  # four spent in all: the email's limit
+
     def test_email_case_variants_share_one_budget(self, limited: Callable[..., TestClient]) -> None:
         client = limited(rate_limit_auth_ip="100/minute", rate_limit_auth_email="2/minute")
         statuses = [login(client, email=e) for e in ("a@x.io", "A@x.io", "a@X.IO")]

@@ -285,13 +285,20 @@ class TestGetConversation:
         response = client.get(conversations_url(alice, "/999999"), headers=alice.headers)
         assert response.status_code == 404
 
-    @pytest.mark.parametrize("conversation_id", ["0", "abc", str(2**31)])
-    def test_impossible_id_is_422(
-        self, client: TestClient, alice: AuthedUser, conversation_id: str
+    @pytest.mark.parametrize(
+        ("conversation_id", "status"),
+        [
+            *[(impossible, 422) for impossible in ("0", "01", str(2**31))],
+            # Not a number at all: no route (404), never read leniently as some conversation.
+            *[(not_a_number, 404) for not_a_number in ("abc", "1.0", "+1", "1_0", "%201")],
+        ],
+    )
+    def test_impossible_id_is_refused(
+        self, client: TestClient, alice: AuthedUser, conversation_id: str, status: int
     ) -> None:
         url = conversations_url(alice, f"/{conversation_id}")
-        assert client.get(url, headers=alice.headers).status_code == 422
-        assert client.delete(url, headers=alice.headers).status_code == 422
+        assert client.get(url, headers=alice.headers).status_code == status
+        assert client.delete(url, headers=alice.headers).status_code == status
 
 
 @pytest.mark.usefixtures("local_engine")

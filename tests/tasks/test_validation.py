@@ -31,6 +31,15 @@ INVALID_BODIES = [
     pytest.param({"title": "x", "due_date": "0001-01-01T00:00:00+05:00"}, id="before-year-1"),
     pytest.param({"title": "x", "due_date": "9999-12-31T23:00:00-05:00"}, id="after-year-9999"),
     pytest.param({"title": ["x"]}, id="title-wrong-type"),
+    # Numbers were read as seconds since 1970 (`123` stored as 1970-01-01T00:02:03Z).
+    pytest.param({"title": "x", "due_date": 123}, id="due-date-number"),
+    pytest.param({"title": "x", "due_date": "123"}, id="due-date-numeric-string"),
+    pytest.param({"title": "x", "due_date": 1.7e9}, id="due-date-float"),
+    pytest.param({"title": "x", "dueDate": 20261201}, id="due-date-camel-number"),
+    # Titles that render as nothing.
+    pytest.param({"title": "\u200b"}, id="zero-width-space-title"),
+    pytest.param({"title": " \u200b\u200d\ufeff\u2060 "}, id="invisible-title"),
+    pytest.param({"title": "\u3164\u00ad"}, id="blank-letter-title"),
 ]
 
 
@@ -78,6 +87,9 @@ class TestUpdateValidation:
             {"completed": None},
             {"priority": "critical"},
             {"tags": ["z" * 31]},
+            {"due_date": 123},
+            {"due_date": "1700000000"},
+            {"title": "\u200b"},
         ],
     )
     def test_invalid_update_is_422_and_changes_nothing(
@@ -102,10 +114,38 @@ class TestUpdateValidation:
         response = client.patch(url, json={"completed": "maybe"}, headers=alice.headers)
         assert response.status_code == 422
 
-    @pytest.mark.parametrize("task_id", ["0", "-1", "abc", "99999999999999999999"])
+    @pytest.mark.parametrize("task_id", ["0", "01", "007", "2147483648", "99999999999999999999"])
     def test_bad_task_id_is_422(self, client: TestClient, alice: AuthedUser, task_id: str) -> None:
         response = client.get(tasks_url(alice, f"/{task_id}"), headers=alice.headers)
         assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["path", "task_id"]
+
+    @pytest.mark.parametrize(
+        "spelling", ["{id}.0", "+{id}", "0_{id}", "%20{id}", "{id}%20", "-{id}", "{id}e0"]
+    )
+    @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+    def test_lenient_spellings_of_an_id_name_no_task(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        create_task: CreateTask,
+        spelling: str,
+        method: str,
+    ) -> None:
+        # Once read as the task itself (`1.0`, `+1`, `%201` were task 1, `1_0` task 10).
+        task = create_task(alice, "kept")
+        url = tasks_url(alice, "/" + spelling.format(id=task["id"]))
+        response = client.request(method, url, json={"title": "changed"}, headers=alice.headers)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+        assert client.get(tasks_url(alice, f"/{task['id']}"), headers=alice.headers).json() == task
+
+    @pytest.mark.parametrize("word", ["abc", "overdue", "today", "search"])
+    def test_a_word_in_the_id_place_is_404(
+        self, client: TestClient, alice: AuthedUser, word: str
+    ) -> None:
+        for url in (tasks_url(alice, f"/{word}"), f"/api/tasks/{word}"):
+            assert client.get(url, headers=alice.headers).status_code == 404
 
 
 class TestListValidation:
@@ -130,6 +170,10 @@ class TestListValidation:
             {"tag": "a\x00"},
             {"tags": "ok,b\x00"},
             {"tag": "t" * 31},
+            {"due_before": "123"},
+            {"due_after": "1700000000.5"},
+            {"sort": "createdOn"},
+            {"search": "a\x00b"},
         ],
     )
     def test_unknown_or_bad_values_are_422(
