@@ -211,11 +211,17 @@ class Task(TaskBase, table=True):
     )
 
 
+def search_text(title: str, description: str | None) -> str:
+    """The case-folded title and description `q` searches: folded in Python, not with SQL
+    lower(), which folds only ASCII on SQLite (`q` would differ between the databases)."""
+    return f"{title}\n{description or ''}".casefold()
+
+
 @sa.event.listens_for(Task, "before_insert")
 @sa.event.listens_for(Task, "before_update")
 def _fill_search_text(_mapper: Any, _connection: Any, task: Task) -> None:
-    # Folded in Python, not with SQL lower(): SQLite only folds ASCII, so `q` would differ.
-    task.search_text = f"{task.title}\n{task.description or ''}".casefold()
+    # ORM writes (tests, seeds); the service's Core statements call search_text themselves.
+    task.search_text = search_text(task.title, task.description)
 
 
 DEFAULTED_ON_CREATE = ("priority", "recurrence", "tags", "completed")

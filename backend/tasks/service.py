@@ -32,6 +32,7 @@ from backend.tasks.models import (
     TaskStats,
     TaskTagLink,
     TaskUpdate,
+    search_text,
 )
 from backend.tasks.recurrence import next_due
 from backend.tasks.views import VIEW_FIELDS, TaskView, as_view, to_view, view_columns
@@ -51,12 +52,6 @@ class LockedTask(NamedTuple):
     view: TaskView
     next_occurrence_id: int | None
     recurrence_anchor_day: int | None
-
-
-def search_text(title: str, description: str | None) -> str:
-    """The case-folded title and description `q` searches (folded in Python: SQLite's lower()
-    folds only ASCII)."""
-    return f"{title}\n{description or ''}".casefold()
 
 
 @lru_cache(maxsize=4)

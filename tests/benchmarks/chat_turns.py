@@ -23,8 +23,7 @@ from backend.auth.security import create_access_token
 from backend.chat.models import Message
 from backend.db import run_migrations
 from backend.main import create_app
-from backend.tasks.models import Task
-from backend.tasks.service import search_text
+from backend.tasks.models import Task, search_text
 from tests.chat.history import seed_conversation
 from tests.conftest import make_settings
 from tests.databases import fresh_postgres_database, sqlite_url
