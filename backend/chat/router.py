@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, st
 
 from backend.auth.deps import AppSettings, CurrentUser, ReadSession
 from backend.chat import service
-from backend.chat.agent import run_turn, turn_lease
+from backend.chat.agent import BUSY_MESSAGE, run_turn, turn_lease
 from backend.chat.models import (
     ChatRequest,
     ChatResponse,
@@ -16,9 +16,15 @@ from backend.chat.models import (
 )
 from backend.chat.providers.base import ChatProvider
 from backend.db import SessionDep, run_on_loop
-from backend.errors import error_responses
+from backend.errors import ErrorCase, error_responses, invalid, invalid_id, not_found
 from backend.fields import MAX_INT_ID
-from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE, TOTAL_COUNT_HEADER, total_count_response
+from backend.paging import (
+    MAX_OFFSET,
+    MAX_PAGE_SIZE,
+    PAGE_TOO_LARGE,
+    TOTAL_COUNT_HEADER,
+    total_count_response,
+)
 
 router = APIRouter(tags=["chat"])
 
@@ -29,6 +35,29 @@ Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
 ]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.", examples=[0])]
+
+
+CONVERSATION_NOT_FOUND = not_found("Conversation", "No conversation with this id is yours.")
+CHAT_ERRORS = error_responses(
+    401,
+    403,
+    not_found("Conversation", "`conversation_id` names no conversation of yours."),
+    ErrorCase(
+        409,
+        "An earlier message of this conversation is still being answered; nothing was stored: "
+        "send it again after `Retry-After` seconds.",
+        BUSY_MESSAGE,
+        ("Retry-After",),
+    ),
+    413,
+    invalid((("body", "message"), "string_too_short", "String should have at least 1 character")),
+    ErrorCase(
+        502,
+        "The AI provider failed or ran out of retries; your message is stored: send it again.",
+        "Error code: 503 - provider overloaded; your message was saved, please try again",
+    ),
+    503,
+)
 
 
 CHAT_EXAMPLES: dict[str, Any] = {
@@ -75,7 +104,7 @@ ProviderDep = Annotated[ChatProvider, Depends(get_chat_provider)]
 @router.post(
     "/chat",
     summary="Send a message to the assistant",
-    responses=error_responses(401, 403, 404, 409, 413, 422, 502, 503),
+    responses=CHAT_ERRORS,
 )
 def chat(
     chat_in: Annotated[ChatRequest, Body(openapi_examples=CHAT_EXAMPLES)],
@@ -104,7 +133,7 @@ def chat(
     "/conversations",
     summary="List your conversations",
     responses={
-        **error_responses(401, 403, 422, 503),
+        **error_responses(401, 403, PAGE_TOO_LARGE, 503),
         200: total_count_response("How many conversations there are, across all pages."),
     },
 )
@@ -127,7 +156,7 @@ async def list_conversations(
     "/conversations/{conversation_id}",
     summary="Get a conversation with its messages",
     responses={
-        **error_responses(401, 403, 404, 422, 503),
+        **error_responses(401, 403, CONVERSATION_NOT_FOUND, PAGE_TOO_LARGE, 503),
         200: total_count_response("How many messages there are, across all pages."),
     },
 )
@@ -157,7 +186,13 @@ async def get_conversation(
     "/conversations/{conversation_id}",
     summary="Delete a conversation",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses=error_responses(
+        401,
+        403,
+        CONVERSATION_NOT_FOUND,
+        invalid_id("conversation_id"),
+        503,
+    ),
 )
 def delete_conversation(conversation: OwnedConversation, session: SessionDep) -> None:
     """Delete the conversation and all its messages. Your tasks are not touched."""

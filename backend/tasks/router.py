@@ -7,8 +7,8 @@ from fastapi import APIRouter, Body, Depends, Response, status
 
 from backend.auth.deps import CurrentUser, ReadConnection, ReadSession
 from backend.db import SessionDep, run_on_loop
-from backend.errors import error_responses
-from backend.paging import TOTAL_COUNT_HEADER, total_count_response
+from backend.errors import error_responses, invalid, invalid_id, not_found
+from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
 from backend.tasks.deps import OwnedTask, TaskIdPath, get_task_query
 from backend.tasks.listing import TASK_ROWS, read_page
@@ -24,10 +24,19 @@ from backend.tasks.models import (
 
 router = APIRouter(tags=["tasks"])
 
-LIST_ERRORS = error_responses(401, 403, 422, 503)
-CREATE_ERRORS = error_responses(401, 403, 413, 422, 503)
-TASK_ERRORS = error_responses(401, 403, 404, 422, 503)
-WRITE_ERRORS = error_responses(401, 403, 404, 413, 422, 503)
+TASK_NOT_FOUND = not_found("Task", "No task with this id is yours.")
+BAD_TITLE = invalid(
+    (("body", "title"), "string_too_long", "String should have at most 200 characters")
+)
+BAD_TASK_ID = invalid_id("task_id")
+BAD_USER_ID = invalid(
+    (("path", "user_id"), "string_too_long", "String should have at most 255 characters")
+)
+LIST_ERRORS = error_responses(401, 403, PAGE_TOO_LARGE, 503)
+READ_ERRORS = error_responses(401, 403, BAD_USER_ID, 503)
+CREATE_ERRORS = error_responses(401, 403, 413, BAD_TITLE, 503)
+TASK_ERRORS = error_responses(401, 403, TASK_NOT_FOUND, BAD_TASK_ID, 503)
+WRITE_ERRORS = error_responses(401, 403, TASK_NOT_FOUND, 413, BAD_TITLE, 503)
 
 
 @router.get(
@@ -74,13 +83,13 @@ def create_task(
     return task_service.to_public(task)
 
 
-@router.get("/tasks/stats", summary="Task statistics", responses=LIST_ERRORS)
+@router.get("/tasks/stats", summary="Task statistics", responses=READ_ERRORS)
 async def task_stats(reads: ReadSession, user: CurrentUser) -> TaskStats:
     """Counts for a dashboard: total, completed, pending, overdue and per priority."""
     return await run_on_loop(reads, task_service.task_stats, owner_id=user.id)
 
 
-@router.get("/tags", summary="List your tags", responses=LIST_ERRORS)
+@router.get("/tags", summary="List your tags", responses=READ_ERRORS)
 async def list_tags(reads: ReadSession, user: CurrentUser) -> list[TagPublic]:
     """The tags on your tasks, by name, with how many tasks carry each."""
     return await run_on_loop(reads, task_service.list_tags, owner_id=user.id)
