@@ -2,7 +2,9 @@
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import Session, col, func, select
 
 from backend.auth.accounts import create_account, user_by_email
 from backend.auth.models import User, UserCreate
@@ -69,3 +71,13 @@ def seed_demo(*, session: Session, settings: Settings) -> tuple[User, int]:
     for task_in in tasks:
         task_service.create_task(session=session, owner_id=user.id, task_in=task_in)
     return user, len(tasks)
+
+
+async def demo_account_exists(engine: AsyncEngine) -> bool:
+    """Whether the demo account is in the database; False when the database cannot say."""
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(select(col(User.id)).where(User.email == DEMO_EMAIL))
+            return found.first() is not None
+    except SQLAlchemyError:  # the docs still load while the database is down
+        return False

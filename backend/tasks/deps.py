@@ -9,6 +9,7 @@ from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
 from backend.errors import validated
 from backend.fields import MAX_INT_ID
+from backend.openapi import SYNONYM
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks import service as task_service
 from backend.tasks.models import (
@@ -62,7 +63,9 @@ class TaskListParams(BaseModel):
         examples=[["work"]],
     )
     tags: str | None = Field(
-        default=None, description="The same as `tag`, comma-separated: `tags=work,home`."
+        default=None,
+        description="The same as `tag`, comma-separated: `tags=work,home`.",
+        json_schema_extra=SYNONYM,
     )
     q: str | None = Field(
         default=None,
@@ -85,7 +88,9 @@ class TaskListParams(BaseModel):
         description="Sort field.",
         json_schema_extra={"enum": [s.value for s in TaskSort]},
     )
-    sort_by: str | None = Field(default=None, description="The same as `sort`.")
+    sort_by: str | None = Field(
+        default=None, description="The same as `sort`.", json_schema_extra=SYNONYM
+    )
     order: str = Field(
         default=SortOrder.desc.value,
         description="Sort direction.",

@@ -32,6 +32,12 @@ BAD_TASK_ID = invalid_id("task_id")
 BAD_USER_ID = invalid(
     (("path", "user_id"), "string_too_long", "String should have at most 255 characters")
 )
+# The first example is what "Try it out" sends: `{}` toggles, like no body at all.
+TOGGLE_EXAMPLES = {
+    "toggle": {"summary": "Toggle", "value": {}},
+    "done": {"summary": "Mark done", "value": {"completed": True}},
+    "pending": {"summary": "Mark pending", "value": {"completed": False}},
+}
 LIST_ERRORS = error_responses(401, 403, PAGE_TOO_LARGE, 503)
 READ_ERRORS = error_responses(401, 403, BAD_USER_ID, 503)
 CREATE_ERRORS = error_responses(401, 403, 413, BAD_TITLE, 503)
@@ -101,7 +107,12 @@ async def get_task(task_id: TaskIdPath, reads: ReadSession, user: CurrentUser) -
     return await run_on_loop(reads, task_service.public_task, owner_id=user.id, task_id=task_id)
 
 
-@router.put("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
+@router.put(
+    "/tasks/{task_id}",
+    summary="Update a task with PUT (same as PATCH)",
+    operation_id="putTask",
+    responses=WRITE_ERRORS,
+)
 @router.patch("/tasks/{task_id}", summary="Update a task (fields sent)", responses=WRITE_ERRORS)
 def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> TaskPublic:
     """Change only the fields sent (PUT and PATCH alike); `null` clears `description`,
@@ -112,7 +123,12 @@ def update_task(task: OwnedTask, task_in: TaskUpdate, session: SessionDep) -> Ta
     )
 
 
-@router.patch("/tasks/{task_id}/complete", summary="Toggle completion", responses=WRITE_ERRORS)
+@router.patch(
+    "/tasks/{task_id}/complete",
+    summary="Toggle completion",
+    responses=WRITE_ERRORS,
+    openapi_extra={"requestBody": {"content": {"application/json": {"examples": TOGGLE_EXAMPLES}}}},
+)
 def toggle_complete(
     task: OwnedTask,
     session: SessionDep,
