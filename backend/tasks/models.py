@@ -27,6 +27,7 @@ from backend.tasks.fields import (
 
 __all__ = [
     "Priority",
+    "PriorityCounts",
     "Recurrence",
     "SortOrder",
     "Tag",
@@ -326,6 +327,14 @@ class TagPublic(SQLModel):
     model_config = {"json_schema_extra": {"examples": [{"name": "work", "count": 3}]}}
 
 
+class PriorityCounts(SQLModel):
+    """How many tasks have each priority."""
+
+    low: int = Field(description="Tasks of low priority.")
+    medium: int = Field(description="Tasks of medium priority.")
+    high: int = Field(description="Tasks of high priority.")
+
+
 class TaskStats(SQLModel):
     """Counts for dashboards."""
 
@@ -333,7 +342,7 @@ class TaskStats(SQLModel):
     completed: int = Field(description="Tasks done.")
     pending: int = Field(description="Tasks not done yet.")
     overdue: int = Field(description="Pending tasks whose due date has passed.")
-    by_priority: dict[Priority, int] = Field(description="Task counts per priority.")
+    by_priority: PriorityCounts = Field(description="Task counts per priority.")
 
     model_config = {
         "json_schema_extra": {

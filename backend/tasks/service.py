@@ -17,6 +17,7 @@ from backend.db import utcnow
 from backend.errors import NotFoundError
 from backend.tasks.models import (
     Priority,
+    PriorityCounts,
     Recurrence,
     Tag,
     TagPublic,
@@ -146,7 +147,7 @@ def task_stats(*, session: Session, owner_id: str) -> TaskStats:
         completed=completed,
         pending=total - completed,
         overdue=overdue_count,
-        by_priority=dict(zip(Priority, row[3:], strict=True)),
+        by_priority=PriorityCounts.model_validate(dict(zip(Priority, row[3:], strict=True))),
     )
 
 
