@@ -13,12 +13,14 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from backend.config import Settings
 
 logger = logging.getLogger(__name__)
 
 DB_RETRY_AFTER_SECONDS = 5
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 DB_UNAVAILABLE_MESSAGE = "The database is unavailable; please retry shortly"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -217,9 +219,25 @@ async def _handle_http_exception(request: Request, exc: Exception) -> JSONRespon
             request, RequestValidationError([{**not_utf8, "msg": "JSON body is not UTF-8"}])
         )
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
     return error_response(
-        exc.status_code, code_for_status(exc.status_code), message, headers=exc.headers
+        exc.status_code, code_for_status(exc.status_code), message, headers=headers
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this request's path (Starlette names only the first
+    route whose path matches: `GET` for a path that also takes `DELETE`)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 async def _handle_validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -12,6 +12,7 @@ from backend.fields import MAX_INT_ID
 from backend.openapi import SYNONYM
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks import service as task_service
+from backend.tasks.fields import DATE_OR_DATETIME
 from backend.tasks.models import (
     Priority,
     SortOrder,
@@ -75,10 +76,12 @@ class TaskListParams(BaseModel):
     due_before: str | None = Field(
         default=None,
         description="Due at or before (a date alone means the end of that day, UTC).",
+        json_schema_extra=DATE_OR_DATETIME,
     )
     due_after: str | None = Field(
         default=None,
         description="Due at or after (a date alone means the start of that day, UTC).",
+        json_schema_extra=DATE_OR_DATETIME,
     )
     overdue: bool | None = Field(
         default=None, description="`true`: pending tasks past their due date."

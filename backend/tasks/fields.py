@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from backend.fields import reject_nul
 
@@ -47,7 +47,10 @@ def to_utc(value: datetime) -> datetime:
 
 
 def _date_at(value: Any, moment: time) -> Any:
-    # A date alone (a string or a `date`) becomes that day at `moment`; anything else passes.
+    # A date alone (a string or a `date`) becomes that day at `moment`; anything else passes,
+    # but a number: pydantic would read it as a Unix time, which no schema of ours offers.
+    if isinstance(value, int | float):
+        raise ValueError("must be a date or a date and time in ISO 8601")
     if isinstance(value, str):
         value = reject_nul(value).strip()
         if DATE_ONLY.match(value):
@@ -75,6 +78,8 @@ def normalize_tags(value: Any) -> Any:
         value = [part for part in value.split(",") if part.strip()]
     if not isinstance(value, list | tuple):
         return value
+    if len(value) > MAX_TAGS:  # counted as sent, as the schema's `maxItems` does
+        raise ValueError(f"at most {MAX_TAGS} tags")
     seen: dict[str, None] = {}
     for item in value:
         if not isinstance(item, str):
@@ -95,10 +100,38 @@ def strip_text(value: Any) -> Any:
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(strip_text)]
 Description = Annotated[str, StringConstraints(max_length=2000), BeforeValidator(reject_nul)]
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
-TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_length=MAX_TAGS)]
+TAG_STRING_PATTERN = (
+    rf"^[^,]{{0,{MAX_TAG_LENGTH}}}(?:,[^,]{{0,{MAX_TAG_LENGTH}}}){{0,{MAX_TAGS - 1}}}$"
+)
+# What a request may send: a list, or the same tags as one comma-separated string.
+TAGS_INPUT_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH},
+            "maxItems": MAX_TAGS,
+        },
+        {"type": "string", "pattern": TAG_STRING_PATTERN},
+    ]
+}
+TagList = Annotated[
+    list[TagName],
+    BeforeValidator(normalize_tags),
+    Field(max_length=MAX_TAGS),
+    WithJsonSchema(TAGS_INPUT_SCHEMA, mode="validation"),
+]
 LenientPriority = Annotated[Priority, BeforeValidator(lower_enum)]
 LenientRecurrence = Annotated[Recurrence, BeforeValidator(lower_enum)]
-DueDate = Annotated[datetime, BeforeValidator(date_as_end_of_day), AfterValidator(to_utc)]
+# What a due date may be sent as: a date and time, or a date alone.
+DATE_OR_DATETIME: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+}
+DueDate = Annotated[
+    datetime,
+    BeforeValidator(date_as_end_of_day),
+    AfterValidator(to_utc),
+    WithJsonSchema(DATE_OR_DATETIME, mode="validation"),
+]
 # A lower bound: `due_after=2026-12-01` includes the tasks due on that day.
 DueAfter = Annotated[datetime, BeforeValidator(date_as_start_of_day), AfterValidator(to_utc)]
 SearchText = Annotated[str, StringConstraints(max_length=200), BeforeValidator(reject_nul)]

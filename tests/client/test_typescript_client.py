@@ -73,6 +73,7 @@ def response_schema(document: dict[str, Any], answer: dict[str, Any]) -> dict[st
     return {"$ref": f"{CONTRACT_URI}#/{pointer}"}
 
 
+@pytest.mark.slow
 def test_the_generated_client_calls_every_operation(
     compiled_client: Path, base_url: str, tmp_path: Path
 ) -> None:

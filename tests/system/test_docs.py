@@ -16,6 +16,7 @@ from backend.cli import render_openapi
 from backend.config import Settings
 from backend.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from backend.errors import ErrorBody, ValidationErrorBody, code_for_status
+from backend.tasks.models import DEFAULTED_ON_CREATE, NOT_NULLABLE
 from tests.conftest import AuthedUser, replaced_state
 
 EXTERNAL_URL = re.compile(r"""(?:src|href)=["']https?://""")
@@ -279,3 +280,23 @@ class TestGeneratedClients:
         assert created["required"] == ["title"]
         assert not [name for name, p in created["properties"].items() if "default" in p]
         assert "Default: `medium`." in created["properties"]["priority"]["description"]
+
+    def test_null_is_declared_exactly_where_the_app_takes_it(
+        self, document: dict[str, Any]
+    ) -> None:
+        schemas = document["components"]["schemas"]
+
+        def nullable(schema: str, field: str) -> bool:
+            return {"type": "null"} in schemas[schema]["properties"][field].get("anyOf", [])
+
+        assert not [name for name in NOT_NULLABLE if nullable("TaskUpdate", name)]
+        assert all(nullable("TaskUpdate", name) for name in ("description", "due_date", "tags"))
+        assert all(nullable("TaskCreate", name) for name in DEFAULTED_ON_CREATE)
+
+    def test_lengths_and_formats_are_declared(self, document: dict[str, Any]) -> None:
+        schemas = document["components"]["schemas"]
+        password = schemas["UserCreate"]["properties"]["password"]
+        assert (password["minLength"], password["maxLength"]) == (8, 72)
+        listed = document["paths"]["/api/{user_id}/tasks"]["get"]["parameters"]
+        due_before = next(p for p in listed if p["name"] == "due_before")["schema"]
+        assert {o["format"] for o in due_before["anyOf"]} == {"date", "date-time"}

@@ -21,6 +21,7 @@ INVALID_BODIES = [
     pytest.param({"title": "x", "priority": "hi\x00gh"}, id="nul-in-priority"),
     pytest.param({"title": "x", "recurrence": "yearly"}, id="unknown-recurrence"),
     pytest.param({"title": "x", "tags": [f"t{n}" for n in range(11)]}, id="eleven-tags"),
+    pytest.param({"title": "x", "tags": ["t"] * 11}, id="eleven-tags-before-deduplication"),
     pytest.param({"title": "x", "tags": ["y" * 31]}, id="tag-31-chars"),
     pytest.param({"title": "x", "tags": ["  "]}, id="blank-tag"),
     pytest.param({"title": "x", "tags": ["a\x00"]}, id="nul-in-tag"),
@@ -31,6 +32,9 @@ INVALID_BODIES = [
     pytest.param({"title": "x", "due_date": "0001-01-01T00:00:00+05:00"}, id="before-year-1"),
     pytest.param({"title": "x", "due_date": "9999-12-31T23:00:00-05:00"}, id="after-year-9999"),
     pytest.param({"title": ["x"]}, id="title-wrong-type"),
+    pytest.param({"title": "x", "due_date": 1764547200}, id="due-date-as-a-number"),
+    pytest.param({"title": "x", "completed": 1}, id="completed-as-a-number"),
+    pytest.param({"title": "x", "completed": "true"}, id="completed-as-a-string"),
 ]
 
 
