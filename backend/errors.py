@@ -66,6 +66,7 @@ class AppError(Exception):
         super().__init__(message)
         self.message = message
         self.headers = headers
+        self.extra: dict[str, str] = {}  # fields a protocol adds to the body (OAuth2's `error`)
 
 
 class NotFoundError(AppError):
@@ -206,7 +207,8 @@ def code_for_status(status_code: int) -> str:
 
 async def _handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)
+    response = error_body(exc.code, exc.message)
+    return JSONResponse({**response, **exc.extra}, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _handle_http_exception(request: Request, exc: Exception) -> JSONResponse:

@@ -1,5 +1,6 @@
 """`/api/auth`: register, log in (form or JSON), refresh, log out, who am I."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
@@ -23,7 +24,14 @@ from backend.auth.ratelimit import AuthRateLimit
 from backend.auth.refresh import INVALID_REFRESH_MESSAGE, revoke_refresh_token
 from backend.config import Settings
 from backend.db import SessionDep
-from backend.errors import ErrorCase, UnauthorizedError, error_responses, invalid, validated
+from backend.errors import (
+    AppError,
+    ErrorCase,
+    UnauthorizedError,
+    error_responses,
+    invalid,
+    validated,
+)
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -55,8 +63,34 @@ REGISTER_ERRORS = error_responses(
     503,
 )
 TOKEN_ERRORS = error_responses(
-    WRONG_PASSWORD, 413, invalid((("body", "username"), *NOT_AN_EMAIL)), 429, 503
+    ErrorCase(
+        401,
+        f"{WRONG_PASSWORD.description} The body also carries OAuth2's `error` "
+        "(`invalid_grant`) and `error_description`, which the docs' Authorize dialog shows.",
+        WRONG_PASSWORD.message,
+        WRONG_PASSWORD.headers,
+    ),
+    413,
+    invalid((("body", "username"), *NOT_AN_EMAIL)),
+    429,
+    503,
 )
+
+
+async def oauth2_errors() -> AsyncIterator[None]:
+    """The token route's errors also carry RFC 6749's `error` and `error_description` (what
+    OAuth2 clients, Swagger UI's Authorize dialog among them, show of a failed login)."""
+    try:
+        yield
+    except AppError as exc:
+        grant_refused = exc.status_code == UnauthorizedError.status_code
+        exc.extra = {
+            "error": "invalid_grant" if grant_refused else "invalid_request",
+            "error_description": exc.message,
+        }
+        raise
+
+
 LOGIN_ERRORS = error_responses(
     WRONG_PASSWORD, 413, invalid((("body", "email"), *NOT_AN_EMAIL)), 429, 503
 )
@@ -154,6 +188,7 @@ def register(
     "/token",
     summary="Log in with the OAuth2 password form",
     responses=TOKEN_ERRORS,
+    dependencies=[Depends(oauth2_errors, scope="function")],
 )
 def token(
     form: Annotated[PasswordForm, Form()],
