@@ -21,14 +21,15 @@ ASSETS_URL = "/docs-assets"
 OPENAPI_URL = "/openapi.json"
 OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
 DEMO_NOTE = f"\n\n**Demo account** (development): `{DEMO_EMAIL}` / `{DEMO_PASSWORD}`."
-# The password flow's dialog has client id/secret fields that our token route ignores, and
-# calls the email `username`: hide the former, relabel the latter.
+# The password flow's dialog explains scopes we have none of, has client id/secret fields our
+# token route ignores, and calls the email `username`: hide the former, relabel the latter.
 SWAGGER_CSS = """
-.auth-container .wrapper:has(#password_type, [id^=client_id], [id^=client_secret]) {
-  display: none;
-}
+.auth-container .scope-def,
+.auth-container .wrapper:has(> label[for=password_type]),
+.auth-container .wrapper:has(> label[for^=client_id]),
+.auth-container .wrapper:has(> label[for^=client_secret]) { display: none; }
 .auth-container label[for=oauth_username] { font-size: 0; }
-.auth-container label[for=oauth_username]::after { content: "email (username):"; font-size: 12px; }
+.auth-container label[for=oauth_username]::after { content: "email:"; font-size: 12px; }
 """
 SWAGGER_PARAMETERS = {
     "persistAuthorization": True,
