@@ -8,6 +8,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +20,7 @@ from backend.db import create_db_engine, open_session, run_migrations
 from backend.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from backend.errors import ConflictError, describe_errors
 from backend.logs import logging_config
+from backend.startup import explain_startup_error, schema_revision
 
 DEFAULT_OPENAPI_PATH = Path("specs/openapi.json")
 
@@ -34,14 +36,26 @@ async def migrated_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
-async def _migrate() -> None:
-    async with migrated_database(get_settings()):
-        print("Database is up to date.")
+async def _migrate() -> tuple[str | None, str | None]:
+    """The schema's revision before and after applying the migrations."""
+    engine = create_db_engine(get_settings())
+    try:
+        before = await schema_revision(engine)
+        await run_migrations(engine)
+        return before, await schema_revision(engine)
+    finally:
+        await engine.dispose()
 
 
 def migrate(_args: argparse.Namespace) -> None:
-    """Apply all migrations (under an advisory lock on Postgres)."""
-    asyncio.run(_migrate())
+    """Apply all migrations (under an advisory lock on Postgres) and say what changed."""
+    before, after = asyncio.run(_migrate())
+    if before is None:
+        print(f"Created the database schema (revision {after}).")
+    elif before == after:
+        print(f"Database is up to date (revision {after}).")
+    else:
+        print(f"Upgraded the database schema from revision {before} to {after}.")
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -119,40 +133,71 @@ async def _seed_demo() -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface."""
-    parser = argparse.ArgumentParser(prog="todo-api", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    """The command-line interface: every command and option says what it does and its default."""
+    parser = argparse.ArgumentParser(
+        prog="todo-api",
+        description="The Todo API server and its tools. Settings come from the environment "
+        "or .env (see .env.example).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve_cmd = commands.add_parser("serve", help="apply migrations and run the API server")
-    serve_cmd.add_argument("--host", default="127.0.0.1")
-    serve_cmd.add_argument("--port", type=int, default=8000)
+    def command(name: str, summary: str, handler: Callable[[argparse.Namespace], None]) -> Any:
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}.",
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve_cmd = command("serve", "apply migrations, then run the API server", serve)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve_cmd.add_argument("--reload", action="store_true", help="restart on code changes")
-    serve_cmd.add_argument("--workers", type=int, default=1)
-    serve_cmd.set_defaults(handler=serve)
+    serve_cmd.add_argument(
+        "--workers", type=int, default=1, help="worker processes (ignored with --reload)"
+    )
 
-    commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=migrate)
+    command("migrate", "bring the database schema up to date and say what changed", migrate)
 
-    openapi_cmd = commands.add_parser("openapi", help="write the OpenAPI contract file")
-    openapi_cmd.add_argument("--output", type=Path, default=DEFAULT_OPENAPI_PATH)
-    openapi_cmd.set_defaults(handler=write_openapi)
+    openapi_cmd = command("openapi", "write the OpenAPI contract file", write_openapi)
+    openapi_cmd.add_argument(
+        "--output", type=Path, default=DEFAULT_OPENAPI_PATH, help="file to write"
+    )
 
-    user_cmd = commands.add_parser("create-user", help="create an account with a password")
-    user_cmd.add_argument("--email", required=True)
-    user_cmd.add_argument("--name", default=None)
+    user_cmd = command("create-user", "create an account with a password", create_user)
+    user_cmd.add_argument("--email", required=True, help="the account's email (required)")
+    user_cmd.add_argument("--name", default=None, help="display name")
     user_cmd.add_argument("--password", help="omit to be prompted (keeps it out of shell history)")
-    user_cmd.set_defaults(handler=create_user)
 
-    commands.add_parser(
-        "seed-demo", help=f"create the demo account ({DEMO_EMAIL}) with sample tasks"
-    ).set_defaults(handler=seed_demo_account)
+    command(
+        "seed-demo",
+        f"create the demo account ({DEMO_EMAIL} / {DEMO_PASSWORD}) with sample tasks",
+        seed_demo_account,
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `todo-api` console script."""
+    """Entry point of the `todo-api` console script; a configuration or connection error is
+    one line naming the setting (exit status 1), not a traceback."""
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], None] = args.handler
-    handler(args)
+    try:
+        handler(args)
+    except Exception as exc:
+        explained = explain_startup_error(exc, _settings_if_valid())
+        if explained is None:
+            raise
+        sys.exit(f"todo-api: {explained}")
+
+
+def _settings_if_valid() -> Settings | None:
+    try:
+        return get_settings()
+    except ValidationError:
+        return None
 
 
 if __name__ == "__main__":

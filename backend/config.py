@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "change_me", "secret", "your-secret-key"}
 MIN_SECRET_BYTES = 32
+SUPPORTED_DATABASE_URLS = ("postgresql+psycopg://", "sqlite://")
 
 
 def normalize_database_url(url: str) -> str:
@@ -127,7 +128,13 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _normalize_database_url(cls, value: str) -> str:
-        return normalize_database_url(value)
+        value = normalize_database_url(value)
+        if not value.startswith(SUPPORTED_DATABASE_URLS):
+            scheme = value.partition(":")[0] or "(none)"
+            raise ValueError(
+                f"DATABASE_URL must be a postgresql:// or sqlite:/// URL, not {scheme}://…"
+            )
+        return value
 
     @field_validator("better_auth_secret")
     @classmethod

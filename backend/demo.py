@@ -2,7 +2,9 @@
 
 from datetime import datetime, timedelta
 
-from sqlmodel import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.auth.accounts import create_account, user_by_email
@@ -70,3 +72,13 @@ async def seed_demo(session: AsyncSession, *, settings: Settings) -> tuple[User,
     for task_in in tasks:
         await task_service.create_task(session, owner_id=user.id, task_in=task_in)
     return user, len(tasks)
+
+
+async def demo_account_exists(engine: AsyncEngine) -> bool:
+    """Whether the demo account is in the database; False when the database cannot say."""
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(select(col(User.id)).where(User.email == DEMO_EMAIL))
+            return found.first() is not None
+    except SQLAlchemyError:  # the docs still load while the database is down
+        return False

@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -13,21 +13,47 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from backend.config import Settings
 
 logger = logging.getLogger(__name__)
 
 DB_RETRY_AFTER_SECONDS = 5
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+DB_UNAVAILABLE_MESSAGE = "The database is unavailable; please retry shortly"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class ErrorBody(BaseModel):
-    """The body of every error response."""
+class FieldError(BaseModel):
+    """One field error of a 422 (FastAPI's format, without the echoed input)."""
 
-    detail: str | list[dict[str, Any]] = Field(
-        description="What went wrong; on 422, FastAPI's list of field errors."
+    type: str = Field(description="Pydantic's error type.", examples=["string_too_long"])
+    loc: list[str | int] = Field(
+        description="Where: `body`, `query` or `path`, then the field.",
+        examples=[["body", "title"]],
     )
+    msg: str = Field(
+        description="What is wrong with it.", examples=["String should have at most 200 characters"]
+    )
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response but 422."""
+
+    detail: str = Field(description="What went wrong (the same text as `message`).")
     code: str = Field(description="Stable machine-readable error code.", examples=["not_found"])
-    message: str = Field(description="One human-readable sentence.", examples=["Task not found"])
+    message: str = Field(description="One human-readable sentence.")
+
+
+class ValidationErrorBody(BaseModel):
+    """The body of a 422: every field error, and one sentence summing them up."""
+
+    detail: list[FieldError] = Field(
+        description="FastAPI's list of field errors; some carry a `ctx` with the limit broken."
+    )
+    code: Literal["validation_error"] = Field(description="Always `validation_error`.")
+    message: str = Field(description="The field errors in one sentence.")
 
 
 class AppError(Exception):
@@ -40,6 +66,7 @@ class AppError(Exception):
         super().__init__(message)
         self.message = message
         self.headers = headers
+        self.extra: dict[str, str] = {}  # fields a protocol adds to the body (OAuth2's `error`)
 
 
 class NotFoundError(AppError):
@@ -109,8 +136,14 @@ def error_response(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """Build a response in the one error format."""
-    body = {"detail": message if detail is None else detail, "code": code, "message": message}
-    return JSONResponse(body, status_code=status_code, headers=headers)
+    return JSONResponse(error_body(code, message, detail), status_code=status_code, headers=headers)
+
+
+def error_body(
+    code: str, message: str, detail: str | list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The one error format; `detail` repeats `message` unless given (the 422 field list)."""
+    return {"detail": message if detail is None else detail, "code": code, "message": message}
 
 
 def describe_errors(errors: Iterable[Mapping[str, Any]]) -> str:
@@ -162,6 +195,7 @@ HTTP_ERROR_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    502: "bad_gateway",
     503: "service_unavailable",
 }
 
@@ -173,15 +207,32 @@ def code_for_status(status_code: int) -> str:
 
 async def _handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)
+    response = error_body(exc.code, exc.message)
+    return JSONResponse({**response, **exc.extra}, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _handle_http_exception(_request: Request, exc: Exception) -> JSONResponse:
+async def _handle_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
     return error_response(
-        exc.status_code, code_for_status(exc.status_code), message, headers=exc.headers
+        exc.status_code, code_for_status(exc.status_code), message, headers=headers
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this request's path (Starlette names only the first
+    route whose path matches: `GET` for a path that also takes `DELETE`)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 async def _handle_validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -198,7 +249,7 @@ async def _handle_database_error(request: Request, exc: Exception) -> JSONRespon
     )
     if unavailable:
         logger.warning("database unavailable: %s", type(exc).__name__)
-        error = ServiceUnavailableError("The database is unavailable; please retry shortly")
+        error = ServiceUnavailableError(DB_UNAVAILABLE_MESSAGE)
         return error_response(error.status_code, error.code, error.message, headers=error.headers)
     logger.error(
         "database error on %s %s: %s", request.method, request.url.path, type(exc).__name__
@@ -218,9 +269,106 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SQLAlchemyError, _handle_database_error)
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the given error statuses, all in the one format."""
-    return {
-        status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
-        for status in statuses
-    }
+RETRY_AFTER_HEADER: dict[str, Any] = {
+    "description": "Seconds to wait before retrying.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+WWW_AUTHENTICATE_HEADER: dict[str, Any] = {
+    "description": "`Bearer`: send `Authorization: Bearer <access token>`.",
+    "schema": {"type": "string"},
+}
+HEADER_DOCS = {"Retry-After": RETRY_AFTER_HEADER, "WWW-Authenticate": WWW_AUTHENTICATE_HEADER}
+
+
+class ErrorCase(NamedTuple):
+    """One way a route fails, as `/docs` shows it: when it happens and an example body."""
+
+    status: int
+    description: str
+    message: str
+    headers: tuple[str, ...] = ()
+    detail: tuple[dict[str, Any], ...] = ()  # a 422's field errors
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI response: description, body schema, an example, the headers sent."""
+        detail = list(self.detail) if self.detail else None
+        example = error_body(code_for_status(self.status), self.message, detail)
+        return {
+            "model": ValidationErrorBody if self.status == 422 else ErrorBody,
+            "description": self.description,
+            "content": {"application/json": {"example": example}},
+            **({"headers": {h: HEADER_DOCS[h] for h in self.headers}} if self.headers else {}),
+        }
+
+
+def invalid(*errors: tuple[tuple[str | int, ...], str, str]) -> ErrorCase:
+    """A 422 whose example shows these field errors, each `(loc, type, msg)`."""
+    detail = tuple({"type": kind, "loc": list(loc), "msg": msg} for loc, kind, msg in errors)
+    return ErrorCase(
+        422,
+        "A parameter or body field is invalid (nothing was changed): `detail` lists each "
+        "field error, `message` sums them up.",
+        summarize_validation_errors(list(detail)),
+        detail=detail,
+    )
+
+
+def invalid_id(name: str) -> ErrorCase:
+    """A 422 for a path id out of range (ids are 1 to 2³¹-1)."""
+    return invalid(
+        (("path", name), "greater_than_equal", "Input should be greater than or equal to 1")
+    )
+
+
+def not_found(thing: str, when: str) -> ErrorCase:
+    """A 404 for a resource of the user's: `when` says which id named nothing of theirs."""
+    return ErrorCase(
+        404, f"{when} Another user's {thing.lower()} is 404 too.", f"{thing} not found"
+    )
+
+
+MAX_BODY_BYTES_DEFAULT = Settings.model_fields["max_body_bytes"].default
+COMMON_ERRORS = {
+    case.status: case
+    for case in (
+        ErrorCase(
+            401,
+            "The bearer token is missing, malformed or expired, or its user is deactivated: "
+            "log in again (or refresh the token).",
+            "Could not validate credentials",
+            ("WWW-Authenticate",),
+        ),
+        ErrorCase(
+            403,
+            "`{user_id}` is neither your id nor `me`.",
+            "You may only access your own resources",
+        ),
+        ErrorCase(
+            413,
+            "The body is larger than `MAX_BODY_BYTES` (1 MiB unless configured).",
+            f"Request body exceeds {MAX_BODY_BYTES_DEFAULT} bytes",
+        ),
+        invalid((("body",), "missing", "Field required")),
+        ErrorCase(
+            429,
+            "Too many attempts from this IP address, or for this email: wait `Retry-After` "
+            "seconds.",
+            "Too many attempts; please retry later",
+            ("Retry-After",),
+        ),
+        ErrorCase(
+            503,
+            "The database is unreachable (or, for an external token, its issuer's signing "
+            "keys): retry after `Retry-After` seconds.",
+            DB_UNAVAILABLE_MESSAGE,
+            ("Retry-After",),
+        ),
+    )
+}
+
+
+def error_responses(*cases: int | ErrorCase) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries, in the one error format: a status alone takes its common
+    case (401, 403, 413, 422, 429, 503); an `ErrorCase` says how this route fails."""
+    chosen = [COMMON_ERRORS[case] if isinstance(case, int) else case for case in cases]
+    return {case.status: case.openapi() for case in chosen}

@@ -26,6 +26,7 @@ from backend.middleware import (
     SecurityHeadersMiddleware,
     UnhandledErrorMiddleware,
 )
+from backend.openapi import install_openapi, operation_id
 from backend.paging import TOTAL_COUNT_HEADER
 from backend.paths import USER_PREFIX
 from backend.tasks.router import router as tasks_router
@@ -36,8 +37,14 @@ MAX_REQUEST_ID_LENGTH = 128
 DESCRIPTION = """
 Multi-user todo API with a stateless AI chat assistant.
 
-**Try it:** register with `POST /api/auth/register`, then press **Authorize** and log in
-with that email and password. In paths, `{user_id}` may be your id or the literal `me`.
+**Try it in a minute:** press **Authorize**, enter your **email** and password in the first
+form, then *Authorize* and *Close*. No account yet? Run `POST /api/auth/register` below
+(*Execute*), or `uv run todo-api seed-demo` for a demo account with sample tasks. Every
+`{user_id}` is already `me`, so you never type an id: list your tasks, create one, toggle it
+(`PATCH …/complete`) and chat with the assistant ("add buy milk tomorrow at 5pm").
+
+Errors are JSON `{detail, code, message}`; each operation lists the ones it can answer, when,
+and with an example.
 """
 
 
@@ -76,8 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
         lifespan=lifespan,
         swagger_ui_oauth2_redirect_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -89,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_docs(app)
+    install_openapi(app)
     app.include_router(health.router)
     app.include_router(auth_router)
     include_user_scoped(app, tasks_router)

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from backend.errors import invalid
+
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 1_000_000_000  # well inside BIGINT: a huge offset is a 422, not a database error
 TOTAL_COUNT_HEADER = "X-Total-Count"
@@ -12,3 +14,12 @@ def total_count_response(description: str) -> dict[str, Any]:
     return {
         "headers": {TOTAL_COUNT_HEADER: {"description": description, "schema": {"type": "integer"}}}
     }
+
+
+PAGE_TOO_LARGE = invalid(
+    (
+        ("query", "limit"),
+        "less_than_equal",
+        f"Input should be less than or equal to {MAX_PAGE_SIZE}",
+    )
+)

@@ -200,6 +200,7 @@ UserIdPath = Annotated[
     Path(
         description="Your user id, or the literal `me`.",
         examples=["me"],
+        openapi_examples={"me": {"summary": "You (the token's user)", "value": "me"}},
         max_length=255,
     ),
 ]

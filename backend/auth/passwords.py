@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, TypeVar
 
 import bcrypt
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from backend.fields import SafeStr
 
@@ -56,8 +56,17 @@ def check_login_password(value: str) -> str:
     return _check_password(value, min_bytes=1)
 
 
-NewPassword = Annotated[SafeStr, AfterValidator(check_new_password)]
-LoginPassword = Annotated[SafeStr, AfterValidator(check_login_password)]
+# The schema counts characters, the rule bytes: an ASCII password is held to exactly these bounds.
+NewPassword = Annotated[
+    SafeStr,
+    AfterValidator(check_new_password),
+    Field(json_schema_extra={"minLength": MIN_PASSWORD_BYTES, "maxLength": BCRYPT_MAX_BYTES}),
+]
+LoginPassword = Annotated[
+    SafeStr,
+    AfterValidator(check_login_password),
+    Field(json_schema_extra={"minLength": 1, "maxLength": BCRYPT_MAX_BYTES}),
+]
 
 
 async def _on_bcrypt_threads(work: Callable[[bytes, bytes], T], password: str, other: bytes) -> T:

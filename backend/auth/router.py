@@ -1,5 +1,6 @@
 """`/api/auth`: register, log in (form or JSON), refresh, log out, who am I."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
@@ -21,10 +22,17 @@ from backend.auth.models import (
 )
 from backend.auth.passwords import LoginPassword
 from backend.auth.ratelimit import AuthRateLimit
-from backend.auth.refresh import revoke_refresh_token
+from backend.auth.refresh import INVALID_REFRESH_MESSAGE, revoke_refresh_token
 from backend.config import Settings
 from backend.db import SessionDep
-from backend.errors import UnauthorizedError, error_responses, validated
+from backend.errors import (
+    AppError,
+    ErrorCase,
+    UnauthorizedError,
+    error_responses,
+    invalid,
+    validated,
+)
 from backend.jsonbody import JSONRoute
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=JSONRoute)
@@ -32,6 +40,78 @@ router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=JSONRoute)
 REFRESH_COOKIE = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/auth"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+WRONG_PASSWORD = ErrorCase(
+    401,
+    "Wrong email or password (an unknown email gets the same answer).",
+    accounts.BAD_CREDENTIALS_MESSAGE,
+    ("WWW-Authenticate",),
+)
+NOT_AN_EMAIL = (
+    "value_error",
+    "value is not a valid email address: An email address must have an @-sign.",
+)
+REGISTER_ERRORS = error_responses(
+    ErrorCase(
+        409,
+        "An account with this email (in any case) exists: log in instead.",
+        accounts.EMAIL_TAKEN_MESSAGE,
+    ),
+    413,
+    invalid(
+        (("body", "password"), "value_error", "Value error, Password must be at least 8 bytes")
+    ),
+    429,
+    503,
+)
+TOKEN_ERRORS = error_responses(
+    ErrorCase(
+        401,
+        f"{WRONG_PASSWORD.description} The body also carries OAuth2's `error` "
+        "(`invalid_grant`) and `error_description`, which the docs' Authorize dialog shows.",
+        WRONG_PASSWORD.message,
+        WRONG_PASSWORD.headers,
+    ),
+    413,
+    invalid((("body", "username"), *NOT_AN_EMAIL)),
+    429,
+    503,
+)
+
+
+async def oauth2_errors() -> AsyncIterator[None]:
+    """The token route's errors also carry RFC 6749's `error` and `error_description` (what
+    OAuth2 clients, Swagger UI's Authorize dialog among them, show of a failed login)."""
+    try:
+        yield
+    except AppError as exc:
+        grant_refused = exc.status_code == UnauthorizedError.status_code
+        exc.extra = {
+            "error": "invalid_grant" if grant_refused else "invalid_request",
+            "error_description": exc.message,
+        }
+        raise
+
+
+LOGIN_ERRORS = error_responses(
+    WRONG_PASSWORD, 413, invalid((("body", "email"), *NOT_AN_EMAIL)), 429, 503
+)
+NO_REFRESH_TOKEN = invalid(
+    (("body", "refresh_token"), "string_too_short", "String should have at least 1 character")
+)
+REFRESH_ERRORS = error_responses(
+    ErrorCase(
+        401,
+        "No refresh token in the body or the cookie, or it is unknown, expired or already "
+        "used (a reused one also ends its session): log in again.",
+        INVALID_REFRESH_MESSAGE,
+        ("WWW-Authenticate",),
+    ),
+    413,
+    NO_REFRESH_TOKEN,
+    429,
+    503,
+)
 
 RefreshCookie = Annotated[
     str | None,
@@ -90,7 +170,7 @@ async def _start_session(
     "/register",
     status_code=201,
     summary="Create an account",
-    responses=error_responses(409, 413, 422, 429, 503),
+    responses=REGISTER_ERRORS,
 )
 @router.post("/signup", status_code=201, include_in_schema=False)
 async def register(
@@ -109,7 +189,8 @@ async def register(
 @router.post(
     "/token",
     summary="Log in with the OAuth2 password form",
-    responses=error_responses(401, 413, 422, 429, 503),
+    responses=TOKEN_ERRORS,
+    dependencies=[Depends(oauth2_errors, scope="function")],
 )
 async def token(
     form: Annotated[PasswordForm, Form()],
@@ -169,7 +250,7 @@ LOGIN_BODY_DOC: dict[str, Any] = {
 @router.post(
     "/login",
     summary="Log in with email and password",
-    responses=error_responses(401, 413, 422, 429, 503),
+    responses=LOGIN_ERRORS,
     openapi_extra=LOGIN_BODY_DOC,
 )
 @router.post("/signin", include_in_schema=False)
@@ -188,7 +269,7 @@ async def login(
 @router.post(
     "/refresh",
     summary="Trade a refresh token for a new pair",
-    responses=error_responses(401, 413, 422, 429, 503),
+    responses=REFRESH_ERRORS,
 )
 async def refresh(
     response: Response,
@@ -233,7 +314,7 @@ LOGOUT_BODY_DOC: dict[str, Any] = {
     "/logout",
     status_code=204,
     summary="Log out",
-    responses=error_responses(413, 422, 503),
+    responses=error_responses(413, NO_REFRESH_TOKEN, 503),
     openapi_extra=LOGOUT_BODY_DOC,
     dependencies=[Depends(better_auth.forget_session)],
 )

@@ -132,7 +132,10 @@ class ChatRequest(SQLModel):
     @field_validator("conversation_id", mode="before")
     @classmethod
     def _check_conversation_id(cls, value: Any) -> Any:
-        # Lax ints would take `true` as conversation 1 (and 1.0, "1.0"): a number or digits only.
+        # Lax ints would take `true` as conversation 1 (and "1.0"): an integral number or digits
+        # only. JSON Schema's `integer` includes `12.0`, so that is 12, as the schema says.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         if isinstance(value, bool) or not isinstance(value, int | str | None):
             raise ValueError("must be an integer or a numeric string")
         if isinstance(value, str) and not value.strip().isdigit():

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Response, status
 
 from backend.auth.deps import AppSettings, CurrentUser
 from backend.chat import service
-from backend.chat.agent import run_turn, turn_lease
+from backend.chat.agent import BUSY_MESSAGE, run_turn, turn_lease
 from backend.chat.deps import ConversationIdPath, Limit, Offset, ProviderDep
 from backend.chat.models import (
     ChatRequest,
@@ -15,11 +15,34 @@ from backend.chat.models import (
     ConversationPublic,
 )
 from backend.db import SessionDep
-from backend.errors import error_responses
+from backend.errors import ErrorCase, error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRoute
-from backend.paging import TOTAL_COUNT_HEADER, total_count_response
+from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 
 router = APIRouter(tags=["chat"], route_class=JSONRoute)
+
+CONVERSATION_NOT_FOUND = not_found("Conversation", "No conversation with this id is yours.")
+CHAT_ERRORS = error_responses(
+    401,
+    403,
+    not_found("Conversation", "`conversation_id` names no conversation of yours."),
+    ErrorCase(
+        409,
+        "An earlier message of this conversation is still being answered; nothing was stored: "
+        "send it again after `Retry-After` seconds.",
+        BUSY_MESSAGE,
+        ("Retry-After",),
+    ),
+    413,
+    invalid((("body", "message"), "string_too_short", "String should have at least 1 character")),
+    ErrorCase(
+        502,
+        "The AI provider failed or ran out of retries; your message is stored: send it again.",
+        "Error code: 503 - provider overloaded; your message was saved, please try again",
+    ),
+    503,
+)
+
 
 CHAT_EXAMPLES: dict[str, Any] = {
     "add": {
@@ -37,7 +60,7 @@ CHAT_EXAMPLES: dict[str, Any] = {
 @router.post(
     "/chat",
     summary="Send a message to the assistant",
-    responses=error_responses(401, 403, 404, 409, 413, 422, 502, 503),
+    responses=CHAT_ERRORS,
 )
 async def chat(
     chat_in: Annotated[ChatRequest, Body(openapi_examples=CHAT_EXAMPLES)],
@@ -66,7 +89,7 @@ async def chat(
     "/conversations",
     summary="List your conversations",
     responses={
-        **error_responses(401, 403, 422, 503),
+        **error_responses(401, 403, PAGE_TOO_LARGE, 503),
         200: total_count_response("How many conversations there are, across all pages."),
     },
 )
@@ -89,7 +112,7 @@ async def list_conversations(
     "/conversations/{conversation_id:digits}",
     summary="Get a conversation with its messages",
     responses={
-        **error_responses(401, 403, 404, 422, 503),
+        **error_responses(401, 403, CONVERSATION_NOT_FOUND, PAGE_TOO_LARGE, 503),
         200: total_count_response("How many messages there are, across all pages."),
     },
 )
@@ -118,7 +141,13 @@ async def get_conversation(
     "/conversations/{conversation_id:digits}",
     summary="Delete a conversation",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses=error_responses(
+        401,
+        403,
+        CONVERSATION_NOT_FOUND,
+        invalid_id("conversation_id"),
+        503,
+    ),
 )
 async def delete_conversation(
     conversation_id: ConversationIdPath, user: CurrentUser, session: SessionDep

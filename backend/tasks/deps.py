@@ -6,8 +6,10 @@ from fastapi import Depends, Path, Query
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from backend.errors import validated
+from backend.openapi import SYNONYM
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.paths import PathId
+from backend.tasks.fields import DATE_OR_DATETIME
 from backend.tasks.models import (
     Priority,
     SortOrder,
@@ -56,7 +58,9 @@ class TaskListParams(BaseModel):
         examples=[["work"]],
     )
     tags: str | None = Field(
-        default=None, description="The same as `tag`, comma-separated: `tags=work,home`."
+        default=None,
+        description="The same as `tag`, comma-separated: `tags=work,home`.",
+        json_schema_extra=SYNONYM,
     )
     q: str | None = Field(
         default=None,
@@ -67,10 +71,12 @@ class TaskListParams(BaseModel):
     due_before: str | None = Field(
         default=None,
         description="Due at or before (a date alone means the end of that day, UTC).",
+        json_schema_extra=DATE_OR_DATETIME,
     )
     due_after: str | None = Field(
         default=None,
         description="Due at or after (a date alone means the start of that day, UTC).",
+        json_schema_extra=DATE_OR_DATETIME,
     )
     overdue: bool | None = Field(
         default=None, description="`true`: pending tasks past their due date."

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from backend.fields import reject_unstorable
 
@@ -87,6 +87,8 @@ def normalize_tags(value: Any) -> Any:
         value = [part for part in value.split(",") if part.strip()]
     if not isinstance(value, list | tuple):
         return value
+    if len(value) > MAX_TAGS:  # counted as sent, as the schema's `maxItems` does
+        raise ValueError(f"at most {MAX_TAGS} tags")
     seen: dict[str, None] = {}
     for item in value:
         if not isinstance(item, str):
@@ -129,10 +131,38 @@ Title = Annotated[
 ]
 Description = Annotated[str, StringConstraints(max_length=2000), BeforeValidator(reject_unstorable)]
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
-TagList = Annotated[list[TagName], BeforeValidator(normalize_tags), Field(max_length=MAX_TAGS)]
+TAG_STRING_PATTERN = (
+    rf"^[^,]{{0,{MAX_TAG_LENGTH}}}(?:,[^,]{{0,{MAX_TAG_LENGTH}}}){{0,{MAX_TAGS - 1}}}$"
+)
+# What a request may send: a list, or the same tags as one comma-separated string.
+TAGS_INPUT_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH},
+            "maxItems": MAX_TAGS,
+        },
+        {"type": "string", "pattern": TAG_STRING_PATTERN},
+    ]
+}
+TagList = Annotated[
+    list[TagName],
+    BeforeValidator(normalize_tags),
+    Field(max_length=MAX_TAGS),
+    WithJsonSchema(TAGS_INPUT_SCHEMA, mode="validation"),
+]
 LenientPriority = Annotated[Priority, BeforeValidator(lower_enum)]
 LenientRecurrence = Annotated[Recurrence, BeforeValidator(lower_enum)]
-DueDate = Annotated[datetime, BeforeValidator(date_as_end_of_day), AfterValidator(to_utc)]
+# What a due date may be sent as: a date and time, or a date alone.
+DATE_OR_DATETIME: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+}
+DueDate = Annotated[
+    datetime,
+    BeforeValidator(date_as_end_of_day),
+    AfterValidator(to_utc),
+    WithJsonSchema(DATE_OR_DATETIME, mode="validation"),
+]
 # A lower bound: `due_after=2026-12-01` includes the tasks due on that day.
 DueAfter = Annotated[datetime, BeforeValidator(date_as_start_of_day), AfterValidator(to_utc)]
 SearchText = Annotated[str, StringConstraints(max_length=200), BeforeValidator(reject_unstorable)]

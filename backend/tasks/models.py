@@ -5,10 +5,11 @@ from enum import Enum, StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, StrictBool, model_validator
 from sqlmodel import Field, Relationship, SQLModel
 
 from backend.datetimes import UTCDateTime, utcnow
+from backend.fields import nullability
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks.fields import (
     MAX_TAG_LENGTH,
@@ -27,6 +28,7 @@ from backend.tasks.fields import (
 
 __all__ = [
     "Priority",
+    "PriorityCounts",
     "Recurrence",
     "SortOrder",
     "Tag",
@@ -243,15 +245,16 @@ class TaskCreate(TaskBase):
         default_factory=list,
         description="Up to 10 tags, each 1-30 characters; trimmed, lower-cased, deduplicated.",
     )
-    completed: bool = Field(
+    completed: StrictBool = Field(
         default=False,
         description="Create the task already done (`completed_at` is set; a recurring task "
         "schedules its next occurrence, as on every completing path).",
     )
 
     model_config = {
-        "json_schema_extra": {
-            "examples": [
+        "json_schema_extra": nullability(
+            accepted=DEFAULTED_ON_CREATE,
+            examples=[
                 {
                     "title": "Buy groceries",
                     "description": "Milk, eggs, bread",
@@ -260,8 +263,8 @@ class TaskCreate(TaskBase):
                     "due_date": "2026-12-01T17:00:00Z",
                     "recurrence": "weekly",
                 }
-            ]
-        }
+            ],
+        )
     }
 
 
@@ -288,15 +291,16 @@ class TaskUpdate(SQLModel):
         default=None, description="`none`, `daily`, `weekly` or `monthly` (not null)."
     )
     tags: TagList | None = Field(default=None, description="Replaces the task's tags.")
-    completed: bool | None = Field(
+    completed: StrictBool | None = Field(
         default=None,
         description="Completing a recurring task schedules its next occurrence.",
     )
 
     model_config = {
-        "json_schema_extra": {
-            "examples": [{"title": "Buy groceries and fruit", "priority": "medium"}]
-        }
+        "json_schema_extra": nullability(
+            refused=NOT_NULLABLE,
+            examples=[{"title": "Buy groceries and fruit", "priority": "medium"}],
+        )
     }
 
     @model_validator(mode="before")
@@ -367,7 +371,7 @@ class TaskDeleted(SQLModel):
 class CompletionUpdate(SQLModel):
     """Optional body of `PATCH /tasks/{id}/complete`: set instead of toggle."""
 
-    completed: bool | None = Field(default=None, description="Omit the body to toggle.")
+    completed: StrictBool | None = Field(default=None, description="Omit the body to toggle.")
 
 
 class TaskQuery(SQLModel):
@@ -399,6 +403,14 @@ class TagPublic(SQLModel):
     model_config = {"json_schema_extra": {"examples": [{"name": "work", "count": 3}]}}
 
 
+class PriorityCounts(SQLModel):
+    """How many tasks have each priority."""
+
+    low: int = Field(description="Tasks of low priority.")
+    medium: int = Field(description="Tasks of medium priority.")
+    high: int = Field(description="Tasks of high priority.")
+
+
 class TaskStats(SQLModel):
     """Counts for dashboards."""
 
@@ -406,7 +418,7 @@ class TaskStats(SQLModel):
     completed: int = Field(description="Tasks done.")
     pending: int = Field(description="Tasks not done yet.")
     overdue: int = Field(description="Pending tasks whose due date has passed.")
-    by_priority: dict[Priority, int] = Field(description="Task counts per priority.")
+    by_priority: PriorityCounts = Field(description="Task counts per priority.")
 
     model_config = {
         "json_schema_extra": {

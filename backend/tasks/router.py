@@ -7,9 +7,9 @@ from fastapi import APIRouter, Body, Depends, Response, status
 
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep
-from backend.errors import error_responses
+from backend.errors import error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRoute
-from backend.paging import TOTAL_COUNT_HEADER, total_count_response
+from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
 from backend.tasks.deps import TASK_PATH, TaskIdPath, get_task_query
 from backend.tasks.listing import read_page
@@ -27,10 +27,25 @@ from backend.tasks.views import TASK_ROWS, task_response
 
 router = APIRouter(tags=["tasks"], route_class=JSONRoute)
 
-LIST_ERRORS = error_responses(401, 403, 422, 503)
-CREATE_ERRORS = error_responses(401, 403, 413, 422, 503)
-TASK_ERRORS = error_responses(401, 403, 404, 422, 503)
-WRITE_ERRORS = error_responses(401, 403, 404, 413, 422, 503)
+TASK_NOT_FOUND = not_found("Task", "No task with this id is yours.")
+BAD_TITLE = invalid(
+    (("body", "title"), "string_too_long", "String should have at most 200 characters")
+)
+BAD_TASK_ID = invalid_id("task_id")
+BAD_USER_ID = invalid(
+    (("path", "user_id"), "string_too_long", "String should have at most 255 characters")
+)
+# The first example is what "Try it out" sends: `{}` toggles, like no body at all.
+TOGGLE_EXAMPLES = {
+    "toggle": {"summary": "Toggle", "value": {}},
+    "done": {"summary": "Mark done", "value": {"completed": True}},
+    "pending": {"summary": "Mark pending", "value": {"completed": False}},
+}
+LIST_ERRORS = error_responses(401, 403, PAGE_TOO_LARGE, 503)
+READ_ERRORS = error_responses(401, 403, BAD_USER_ID, 503)
+CREATE_ERRORS = error_responses(401, 403, 413, BAD_TITLE, 503)
+TASK_ERRORS = error_responses(401, 403, TASK_NOT_FOUND, BAD_TASK_ID, 503)
+WRITE_ERRORS = error_responses(401, 403, TASK_NOT_FOUND, 413, BAD_TITLE, 503)
 
 
 @router.get(
@@ -75,13 +90,13 @@ async def create_task(task_in: TaskCreate, user: CurrentUser, session: SessionDe
     return task_response(task, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-@router.get("/tasks/stats", summary="Task statistics", responses=LIST_ERRORS)
+@router.get("/tasks/stats", summary="Task statistics", responses=READ_ERRORS)
 async def task_stats(user: CurrentUser, session: SessionDep) -> TaskStats:
     """Counts for a dashboard: total, completed, pending, overdue and per priority."""
     return await task_service.task_stats(session, owner_id=user.id)
 
 
-@router.get("/tags", summary="List your tags", responses=LIST_ERRORS)
+@router.get("/tags", summary="List your tags", responses=READ_ERRORS)
 async def list_tags(user: CurrentUser, session: SessionDep) -> list[TagPublic]:
     """The tags on your tasks, by name, with how many tasks carry each."""
     return await task_service.list_tags(session, owner_id=user.id)
@@ -95,7 +110,8 @@ async def get_task(task_id: TaskIdPath, user: CurrentUser, session: SessionDep) 
 
 @router.put(
     TASK_PATH,
-    summary="Update a task (fields sent)",
+    summary="Update a task with PUT (same as PATCH)",
+    operation_id="putTask",
     response_model=TaskPublic,
     responses=WRITE_ERRORS,
 )
@@ -122,6 +138,7 @@ async def update_task(
     summary="Toggle completion",
     response_model=TaskPublic,
     responses=WRITE_ERRORS,
+    openapi_extra={"requestBody": {"content": {"application/json": {"examples": TOGGLE_EXAMPLES}}}},
 )
 @router.patch(f"{TASK_PATH}/toggle", include_in_schema=False)
 async def toggle_complete(

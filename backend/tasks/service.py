@@ -24,6 +24,7 @@ from backend.datetimes import utcnow
 from backend.errors import NotFoundError
 from backend.tasks.models import (
     Priority,
+    PriorityCounts,
     Recurrence,
     Tag,
     TagPublic,
@@ -287,5 +288,5 @@ async def task_stats(session: AsyncSession, *, owner_id: str) -> TaskStats:
         completed=completed,
         pending=total - completed,
         overdue=overdue_count,
-        by_priority=dict(zip(Priority, row[3:], strict=True)),
+        by_priority=PriorityCounts.model_validate(dict(zip(Priority, row[3:], strict=True))),
     )

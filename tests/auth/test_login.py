@@ -49,6 +49,22 @@ class TestToken:
         assert wrong.json()["message"] == BAD_CREDENTIALS
         assert wrong.headers["WWW-Authenticate"] == "Bearer"
 
+    def test_a_refused_login_says_why_in_oauth2_terms(self, client: TestClient) -> None:
+        # Swagger UI's Authorize dialog shows `error` and `error_description` of a failed login.
+        register(client)
+        wrong = client.post(
+            "/api/auth/token", data={"username": "ada@example.com", "password": "nope-nope"}
+        )
+        assert wrong.status_code == 401
+        assert wrong.json()["error"] == "invalid_grant"
+        assert wrong.json()["error_description"] == BAD_CREDENTIALS
+        assert (
+            "error"
+            not in client.post(
+                "/api/auth/login", json={"email": "ada@example.com", "password": "nope-nope"}
+            ).json()
+        )
+
     def test_is_the_docs_authorize_endpoint(self, client: TestClient) -> None:
         schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
         assert schemes["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"] == (

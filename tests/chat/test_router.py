@@ -72,7 +72,6 @@ class TestChat:
             {"message": "hi", "conversation_id": 1.5},
             {"message": "hi", "conversation_id": True},
             {"message": "hi", "conversation_id": False},
-            {"message": "hi", "conversation_id": 1.0},
             {"message": "hi", "conversation_id": "1.0"},
             {"message": "hi", "conversation_id": [1]},
             {"message": "hi", "conversation_id": 2**31},
@@ -86,6 +85,17 @@ class TestChat:
         assert response.json()["code"] == "validation_error"
         assert count(session, Conversation) == 0
         assert count(session, Message) == 0
+
+    @pytest.mark.usefixtures("local_engine")
+    def test_an_integral_number_is_the_conversation_its_schema_says(
+        self, client: TestClient, alice: AuthedUser
+    ) -> None:
+        # The schema's `integer` (JSON Schema) includes `12.0`: so does the route.
+        first = client.post(chat_url(alice), json={"message": "hi"}, headers=alice.headers).json()
+        again = {"message": "thanks", "conversation_id": float(first["conversation_id"])}
+        response = client.post(chat_url(alice), json=again, headers=alice.headers)
+        assert response.status_code == 200
+        assert response.json()["conversation_id"] == first["conversation_id"]
 
     def test_longest_message_is_accepted(self, client: TestClient, alice: AuthedUser) -> None:
         response = client.post(chat_url(alice), json={"message": "x" * 4000}, headers=alice.headers)

@@ -24,3 +24,8 @@ def test_every_documented_operation_has_a_summary_and_description() -> None:
         for method, operation in operations.items():
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
             assert operation.get("description"), f"{method.upper()} {path} has no description"
+
+
+def test_every_route_lives_under_api() -> None:
+    document = json.loads(render_openapi())
+    assert [path for path in document["paths"] if not path.startswith("/api/")] == []

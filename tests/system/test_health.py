@@ -47,6 +47,12 @@ class TestRequestId:
 
 
 class TestErrors:
+    def test_405_allows_every_method_of_the_path(self, client: TestClient) -> None:
+        response = client.post("/api/me/tasks/1")
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "DELETE, GET, PATCH, PUT"
+        assert response.json()["code"] == "method_not_allowed"
+
     def test_unknown_route_uses_the_error_format(self, client: TestClient) -> None:
         response = client.get("/api/nope")
         assert response.status_code == 404

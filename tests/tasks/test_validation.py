@@ -21,6 +21,7 @@ INVALID_BODIES = [
     pytest.param({"title": "x", "priority": "hi\x00gh"}, id="nul-in-priority"),
     pytest.param({"title": "x", "recurrence": "yearly"}, id="unknown-recurrence"),
     pytest.param({"title": "x", "tags": [f"t{n}" for n in range(11)]}, id="eleven-tags"),
+    pytest.param({"title": "x", "tags": ["t"] * 11}, id="eleven-tags-before-deduplication"),
     pytest.param({"title": "x", "tags": ["y" * 31]}, id="tag-31-chars"),
     pytest.param({"title": "x", "tags": ["  "]}, id="blank-tag"),
     pytest.param({"title": "x", "tags": ["a\x00"]}, id="nul-in-tag"),
@@ -40,6 +41,8 @@ INVALID_BODIES = [
     pytest.param({"title": "\u200b"}, id="zero-width-space-title"),
     pytest.param({"title": " \u200b\u200d\ufeff\u2060 "}, id="invisible-title"),
     pytest.param({"title": "\u3164\u00ad"}, id="blank-letter-title"),
+    pytest.param({"title": "x", "completed": 1}, id="completed-as-a-number"),
+    pytest.param({"title": "x", "completed": "true"}, id="completed-as-a-string"),
 ]
 
 
