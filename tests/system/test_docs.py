@@ -300,3 +300,13 @@ class TestGeneratedClients:
         listed = document["paths"]["/api/{user_id}/tasks"]["get"]["parameters"]
         due_before = next(p for p in listed if p["name"] == "due_before")["schema"]
         assert {o["format"] for o in due_before["anyOf"]} == {"date", "date-time"}
+
+    def test_status_synonyms_are_values_of_the_schema(
+        self, client: TestClient, alice: AuthedUser, document: dict[str, Any]
+    ) -> None:
+        listed = document["paths"]["/api/{user_id}/tasks"]["get"]["parameters"]
+        status = next(p for p in listed if p["name"] == "status")["schema"]
+        assert {"incomplete", "active"} <= set(status["enum"])
+        for value in status["enum"]:
+            found = client.get(f"/api/me/tasks?status={value}", headers=alice.headers)
+            assert found.status_code == 200, value
