@@ -32,6 +32,10 @@ BAD_TASK_ID = invalid_id("task_id")
 BAD_USER_ID = invalid(
     (("path", "user_id"), "string_too_long", "String should have at most 255 characters")
 )
+LOCATION_HEADER = {
+    "description": "The task's URL: `/api/{user_id}/tasks/{id}`.",
+    "schema": {"type": "string", "format": "uri-reference"},
+}
 # The first example is what "Try it out" sends: `{}` toggles, like no body at all.
 TOGGLE_EXAMPLES = {
     "toggle": {"summary": "Toggle", "value": {}},
@@ -77,7 +81,7 @@ async def list_tasks(
     status_code=status.HTTP_201_CREATED,
     responses={
         **CREATE_ERRORS,
-        201: {"headers": {"Location": {"description": "The task's URL."}}},
+        201: {"headers": {"Location": LOCATION_HEADER}},
     },
 )
 def create_task(

@@ -310,3 +310,13 @@ class TestGeneratedClients:
         for value in status["enum"]:
             found = client.get(f"/api/me/tasks?status={value}", headers=alice.headers)
             assert found.status_code == 200, value
+
+    def test_every_declared_header_has_a_schema(self, document: dict[str, Any]) -> None:
+        headers = [
+            (f"{method.upper()} {path} {status} {name}", header)
+            for method, path, operation in operations(document)
+            for status, response in operation["responses"].items()
+            for name, header in response.get("headers", {}).items()
+        ]
+        assert any(name.endswith("Location") for name, _ in headers)
+        assert [name for name, header in headers if "schema" not in header] == []
