@@ -97,7 +97,7 @@ def write_openapi(args: argparse.Namespace) -> None:
 
 def create_user(args: argparse.Namespace) -> None:
     """Create a password account; the password is prompted for unless `--password` is given."""
-    password = args.password or getpass.getpass("Password (8 to 72 bytes): ")
+    password = args.password or getpass.getpass("Password (8 characters to 72 bytes): ")
     try:
         user_in = UserCreate(email=args.email, password=password, name=args.name)
     except ValidationError as exc:

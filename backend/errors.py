@@ -207,8 +207,8 @@ def code_for_status(status_code: int) -> str:
 
 async def _handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    response = error_body(exc.code, exc.message)
-    return JSONResponse({**response, **exc.extra}, status_code=exc.status_code, headers=exc.headers)
+    body = {**error_body(exc.code, exc.message), **exc.extra}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _handle_http_exception(request: Request, exc: Exception) -> JSONResponse:

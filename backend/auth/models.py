@@ -73,7 +73,9 @@ class UserCreate(SQLModel):
     """Registration body: `name` is optional and `full_name` is accepted for it."""
 
     email: Email = Field(description="Email address; stored lower-cased.")
-    password: NewPassword = Field(description="8 to 72 bytes of UTF-8, no NUL characters.")
+    password: NewPassword = Field(
+        description="At least 8 characters, at most 72 bytes of UTF-8, no NUL characters."
+    )
     name: DisplayName | None = Field(
         default=None, description="Display name (`full_name` is accepted too)."
     )

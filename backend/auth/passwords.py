@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field
 from backend.fields import SafeStr
 
 BCRYPT_MAX_BYTES = 72
-MIN_PASSWORD_BYTES = 8
+MIN_PASSWORD_CHARACTERS = 8
 
 BCRYPT_NICENESS = 10
 T = TypeVar("T")
@@ -36,31 +36,34 @@ _bcrypt_pool = ThreadPoolExecutor(
 )
 
 
-def _check_password(value: str, *, min_bytes: int) -> str:
-    size = len(value.encode())
-    if size < min_bytes:
-        raise ValueError(f"Password must be at least {min_bytes} bytes")
-    if size > BCRYPT_MAX_BYTES:
+def _check_password(value: str, *, min_characters: int) -> str:
+    # At least so many characters, as people count them and as the schema says; at most 72
+    # bytes, the most bcrypt reads.
+    if len(value) < min_characters:
+        raise ValueError(f"Password must be at least {min_characters} characters")
+    if len(value.encode()) > BCRYPT_MAX_BYTES:
         # bcrypt only reads 72 bytes (bcrypt 5 raises): a longer one would be silently cut.
         raise ValueError(f"Password must be at most {BCRYPT_MAX_BYTES} bytes in UTF-8")
     return value
 
 
 def check_new_password(value: str) -> str:
-    """A password fit to be set: 8 to 72 bytes of UTF-8 (NUL is refused by `SafeStr`)."""
-    return _check_password(value, min_bytes=MIN_PASSWORD_BYTES)
+    """A password fit to be set: at least 8 characters, at most 72 bytes of UTF-8 (NUL is refused
+    by `SafeStr`)."""
+    return _check_password(value, min_characters=MIN_PASSWORD_CHARACTERS)
 
 
 def check_login_password(value: str) -> str:
-    """A password fit to be checked: 1 to 72 bytes of UTF-8 (NUL is refused by `SafeStr`)."""
-    return _check_password(value, min_bytes=1)
+    """A password fit to be checked: 1 character to 72 bytes of UTF-8 (NUL is refused by
+    `SafeStr`)."""
+    return _check_password(value, min_characters=1)
 
 
-# The schema counts characters, the rule bytes: an ASCII password is held to exactly these bounds.
+# `maxLength` counts characters, the rule bytes: every password it refuses is refused here too.
 NewPassword = Annotated[
     SafeStr,
     AfterValidator(check_new_password),
-    Field(json_schema_extra={"minLength": MIN_PASSWORD_BYTES, "maxLength": BCRYPT_MAX_BYTES}),
+    Field(json_schema_extra={"minLength": MIN_PASSWORD_CHARACTERS, "maxLength": BCRYPT_MAX_BYTES}),
 ]
 LoginPassword = Annotated[
     SafeStr,

@@ -59,7 +59,7 @@ REGISTER_ERRORS = error_responses(
     ),
     413,
     invalid(
-        (("body", "password"), "value_error", "Value error, Password must be at least 8 bytes")
+        (("body", "password"), "value_error", "Value error, Password must be at least 8 characters")
     ),
     429,
     503,

@@ -11,6 +11,7 @@ from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.paths import PathId
 from backend.tasks.fields import DATE_OR_DATETIME
 from backend.tasks.models import (
+    STATUS_SYNONYMS,
     Priority,
     SortOrder,
     TaskQuery,
@@ -45,7 +46,7 @@ class TaskListParams(BaseModel):
     status: str = Field(
         default=TaskStatus.all.value,
         description="`all`, `pending` or `completed` (`incomplete`/`active` mean pending).",
-        json_schema_extra={"enum": [s.value for s in TaskStatus]},
+        json_schema_extra={"enum": [*(s.value for s in TaskStatus), *STATUS_SYNONYMS]},
     )
     priority: str | None = Field(
         default=None,

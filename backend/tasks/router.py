@@ -35,6 +35,10 @@ BAD_TASK_ID = invalid_id("task_id")
 BAD_USER_ID = invalid(
     (("path", "user_id"), "string_too_long", "String should have at most 255 characters")
 )
+LOCATION_HEADER = {
+    "description": "The task's URL: `/api/{user_id}/tasks/{id}`.",
+    "schema": {"type": "string", "format": "uri-reference"},
+}
 # The first example is what "Try it out" sends: `{}` toggles, like no body at all.
 TOGGLE_EXAMPLES = {
     "toggle": {"summary": "Toggle", "value": {}},
@@ -80,7 +84,7 @@ async def list_tasks(
     response_model=TaskPublic,
     responses={
         **CREATE_ERRORS,
-        201: {"headers": {"Location": {"description": "The task's URL."}}},
+        201: {"headers": {"Location": LOCATION_HEADER}},
     },
 )
 async def create_task(task_in: TaskCreate, user: CurrentUser, session: SessionDep) -> Response:

@@ -76,7 +76,8 @@ class TestRegister:
         [
             ("x" * 73, "73 bytes"),
             ("é" * 37, "74 bytes in UTF-8 though 37 characters"),
-            ("short12", "7 bytes"),
+            ("short12", "7 characters"),
+            ("é" * 5, "10 bytes but 5 characters"),
             ("pass\x00word123", "NUL byte"),
         ],
     )

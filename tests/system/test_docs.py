@@ -299,3 +299,23 @@ class TestGeneratedClients:
         listed = document["paths"]["/api/{user_id}/tasks"]["get"]["parameters"]
         due_before = next(p for p in listed if p["name"] == "due_before")["schema"]
         assert {o["format"] for o in due_before["anyOf"]} == {"date", "date-time"}
+
+    def test_status_synonyms_are_values_of_the_schema(
+        self, client: TestClient, alice: AuthedUser, document: dict[str, Any]
+    ) -> None:
+        listed = document["paths"]["/api/{user_id}/tasks"]["get"]["parameters"]
+        status = next(p for p in listed if p["name"] == "status")["schema"]
+        assert {"incomplete", "active"} <= set(status["enum"])
+        for value in status["enum"]:
+            found = client.get(f"/api/me/tasks?status={value}", headers=alice.headers)
+            assert found.status_code == 200, value
+
+    def test_every_declared_header_has_a_schema(self, document: dict[str, Any]) -> None:
+        headers = [
+            (f"{method.upper()} {path} {status} {name}", header)
+            for method, path, operation in operations(document)
+            for status, response in operation["responses"].items()
+            for name, header in response.get("headers", {}).items()
+        ]
+        assert any(name.endswith("Location") for name, _ in headers)
+        assert [name for name, header in headers if "schema" not in header] == []
