@@ -1,7 +1,6 @@
 """Task field types: lenient on input (any-case enums, naive or date-only due dates)."""
 
 import re
-import unicodedata
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
@@ -97,19 +96,21 @@ def normalize_tags(value: Any) -> Any:
     return list(seen)
 
 
-# Characters that render as nothing: Unicode's format and control characters and separators
-# (zero-width space, joiners, BOM, soft hyphen...), and the letters fonts draw blank.
-INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
-
-
-def _is_invisible(char: str) -> bool:
-    return unicodedata.category(char) in INVISIBLE_CATEGORIES or char in BLANK_LETTERS
+# Characters that render as nothing: Unicode's control and (BMP) format characters and its
+# separators (zero-width space, joiners, BOM, soft hyphen...), and the letters fonts draw blank.
+# One character class, so the JSON schema states exactly the rule the app applies.
+INVISIBLE = (
+    "\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u2800\u3000\u3164"
+    "\ufeff\uffa0\ufff9-\ufffb"
+)
+VISIBLE_PATTERN = f"[^{INVISIBLE}]"  # unanchored: somewhere, one character that shows
+VISIBLE = re.compile(VISIBLE_PATTERN)
 
 
 def require_visible(value: str) -> str:
     """Refuse text made only of invisible characters (a title of one zero-width space)."""
-    if all(_is_invisible(char) for char in value):
+    if VISIBLE.search(value) is None:
         raise ValueError("must contain a visible character")
     return value
 
@@ -128,6 +129,7 @@ Title = Annotated[
     StringConstraints(min_length=1, max_length=200),
     BeforeValidator(strip_text),
     AfterValidator(require_visible),
+    Field(json_schema_extra={"pattern": VISIBLE_PATTERN}),
 ]
 Description = Annotated[str, StringConstraints(max_length=2000), BeforeValidator(reject_unstorable)]
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENGTH)]
