@@ -1,0 +1,139 @@
+"""Requests that add tasks: one or several, each with its details in natural positions."""
+
+import re
+from datetime import datetime
+
+from backend.chat.providers.actions import AddTask, SmallTalk
+from backend.chat.providers.slots import Slots, split_note, split_slots, split_tags
+
+PLEASE = (
+    r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just|go ahead and|"
+    r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
+)
+# What follows the verb: "a new task called …", "reminder: …", "to …"
+ADD_OBJECT = (
+    r"\s+(?:a\s+|an\s+)?(?:new\s+)?(?:(?:task|todo|to-do|reminder|item|entry)\b\s*)?"
+    r"(?::\s*|to\s+|called\s+|named\s+|that\s+|for\s+|saying\s+)?(?P<rest>.+)$"
+)
+# "put" also starts changes ("put task 3 at high priority"), so it is tried after them.
+PUT = re.compile(PLEASE + r"put" + ADD_OBJECT, re.I)
+ADD = (
+    re.compile(
+        PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down)" + ADD_OBJECT, re.I
+    ),
+    re.compile(
+        PLEASE + r"(?:remind me to|remind me about|remember to|remember that i need to|i need to|"
+        r"i have to|i must|i should|i gotta|i've got to|i got to|need to|have to|gotta|"
+        r"don'?t forget to|don'?t let me forget to|don'?t let me forget|todo:|to-do:|task:|"
+        r"new task:|reminder:|note to self:)\s*(?P<rest>.+)$",
+        re.I,
+    ),
+)
+BARE_ADD = re.compile(
+    PLEASE + r"(?:add|create|new)(?:\s+(?:a|an|one))?(?:\s+(?:new|more|another))?"
+    r"(?:\s+(?:task|todo|to-do|reminder|item|one))?(?:\s+for\s+me)?\s*:?$",
+    re.I,
+)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4, "5": 5}
+# "add three tasks: a, b, c", "add these: a, b"
+HEADER = re.compile(
+    r"^(?:the\s+following|these|(?P<count>" + "|".join(NUMBERS) + r")\s+(?:new\s+)?"
+    r"(?:tasks|things|items|todos|reminders))\s*(?::|-)?\s*",
+    re.I,
+)
+SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|;\s*|\s+and\s+|\s+&\s+|\s+\+\s+)", re.I)
+# Verbs that start a task: a part starting with one is a task of its own ("buy milk and call
+# mom"), a part without one after a verb is more of the same task ("buy milk and eggs").
+TASK_VERBS = frozenset({
+    "answer", "apply", "ask", "back", "bake", "bathe", "book", "bring", "brush", "buy", "call",
+    "cancel", "change", "charge", "check", "clean", "clear", "collect", "confirm", "contact",
+    "cook", "copy", "cut", "deliver", "deposit", "do", "donate", "drink", "drop", "email", "empty",
+    "feed", "fetch", "file", "fill", "find", "finish", "fix", "fold", "follow", "get", "give",
+    "go", "grab", "help", "hire", "invite", "iron", "learn", "look", "mail", "make", "meet",
+    "message", "mop", "move", "mow", "order", "organise", "organize", "pack", "paint", "pay",
+    "phone", "pick", "plan", "plant", "post", "practice", "practise", "prepare", "print", "read",
+    "record", "register", "remember", "renew", "rent", "repair", "reply", "reserve", "return",
+    "review", "ring", "run", "schedule", "send", "set", "sell", "shop", "sign", "sort", "start",
+    "study", "submit", "take", "talk", "text", "tidy", "tell", "test", "throw", "train",
+    "transfer", "trim", "update", "upload", "vacuum", "visit", "wake", "walk", "wash", "watch",
+    "water", "write"
+})  # fmt: skip
+TO_MY_LIST = re.compile(r"\s+(?:to|on|in)\s+(?:my|the)\s+(?:\w+\s+)?(?:list|tasks|todos)\b", re.I)
+# What is left of "pay rent which is due friday" once the date is gone.
+TRAILING_CLAUSE = re.compile(r"\s+(?:which|that|it)\s+(?:is|are|was)$|\s+(?:which|that)'s$", re.I)
+LEADING_FILLER = re.compile(r"^(?:to|that|about|i\s+(?:need|have|must|should)\s+to)\s+", re.I)
+
+
+def capitalized(title: str) -> str:
+    """A title as stored: first letter upper-case ("buy milk" → "Buy milk")."""
+    return title[:1].upper() + title[1:]
+
+
+def _starts_with_verb(part: str) -> bool:
+    first = part.split(maxsplit=1)[0].lower() if part.split() else ""
+    return first in TASK_VERBS
+
+
+def _items(text: str) -> list[str]:
+    """The tasks in "milk, eggs and bread" (three) or "buy milk and eggs" (one)."""
+    header = HEADER.match(text)
+    if header:
+        text = text[header.end() :]
+    parts = [part for part in SEPARATOR.split(text) if part.strip()]
+    if header or len(parts) < 2:
+        return parts or [text]
+    separators = SEPARATOR.findall(text)
+    items = [parts[0]]
+    verbs = _starts_with_verb(parts[0])
+    for separator, part in zip(separators, parts[1:], strict=False):
+        if verbs and not _starts_with_verb(part):
+            items[-1] += separator + part  # "buy milk and eggs": one task
+        else:
+            items.append(part)
+    return items
+
+
+def _title(text: str) -> str:
+    title = LEADING_FILLER.sub("", text)
+    return TRAILING_CLAUSE.sub("", title).strip()
+
+
+def parse_add(rest: str, now: datetime) -> list[AddTask] | SmallTalk:
+    """The tasks in "buy milk tomorrow at 5pm #errands high priority, and call mom friday".
+
+    A note or "tags: a, b" at the very end is about the whole request; other details belong
+    to the task they are written next to.
+    """
+    text = TO_MY_LIST.sub("", rest)
+    text, note = split_note(text)
+    tail = re.search(r"\s*\b(?:tags?|labels?)\s*:\s*.+$", text, re.I)
+    shared_tags: list[str] = []
+    if tail:
+        _, shared_tags = split_tags(tail.group(0))
+        text = text[: tail.start()]
+    added: list[AddTask] = []
+    for item in _items(text):
+        words, slots = split_slots(item, now)
+        title = _title(words)
+        if not title:
+            continue
+        tags = list(dict.fromkeys([*slots.tags, *shared_tags]))
+        slots = Slots(slots.priority, tags, slots.note or note, slots.recurrence, slots.due)
+        added.append(AddTask({"title": capitalized(title), **slots.arguments()}))
+    return added or SmallTalk("need_title")
+
+
+def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
+    """The tasks a sentence that opens like an addition adds; None if it does not open so."""
+    if BARE_ADD.match(sentence):
+        return SmallTalk("need_title")
+    for pattern in ADD:
+        if match := pattern.match(sentence):
+            return parse_add(match["rest"], now)
+    return None
+
+
+def match_put(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
+    """ "put milk on my list": tried after the changes, which "put" may also start."""
+    match = PUT.match(sentence)
+    return parse_add(match["rest"], now) if match else None

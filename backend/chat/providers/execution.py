@@ -1,0 +1,438 @@
+"""Carrying out what the local engine understood, one turn at a time, through the tools.
+
+`Turn.call` is the only place a tool is called. A turn remembers what it acted on and what it
+showed, so "add milk and mark it done" and "show my tasks … complete the second one" work.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from backend.chat.models import Message, Role
+from backend.chat.providers.actions import (
+    AddTask,
+    Adjustment,
+    AskStatus,
+    ChangeTask,
+    Correction,
+    ListTasks,
+    SmallTalk,
+    TaskRef,
+    Undo,
+)
+from backend.chat.providers.base import ToolCaller
+from backend.chat.providers.changes import split_level
+from backend.chat.providers.dialogue import (
+    Confirmed,
+    Declined,
+    Step,
+    last_mentioned,
+    requires_confirmation,
+    tasks_in,
+)
+from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase
+from backend.chat.providers.replies import (
+    MAX_LISTED,
+    TALK,
+    bullets,
+    completed,
+    describe,
+    name,
+    updated,
+)
+from backend.chat.tools import ToolOutcome
+
+LEVELS = ("low", "medium", "high")
+FETCH_LIMIT = 100  # the most tasks one list call returns
+MIN_FUZZY_SCORE = 75
+# The fields a deleted task is re-added with when its deletion is undone.
+RESTORED_FIELDS = ("title", "description", "priority", "tags", "due_date", "recurrence")
+EDITABLE = ("title", "description", "priority", "tags", "due_date", "recurrence")
+
+
+@dataclass(frozen=True)
+class Said:
+    """A reply line; `asks`: it asks the user something, so the turn stops there."""
+
+    text: str
+    asks: bool = False
+
+
+Task = dict[str, Any]
+
+
+def adjusted(task: Task, adjust: Adjustment, now: datetime) -> dict[str, Any]:
+    """The `update_task` fields an adjustment gives, computed from the task as it is."""
+    fields: dict[str, Any] = {}
+    if adjust.later_by is not None:
+        due = task.get("due_date")
+        base = (
+            datetime.fromisoformat(due)
+            if due
+            else datetime.combine(now.date(), END_OF_DAY, tzinfo=UTC)
+        )
+        fields["due_date"] = adjust.later_by.after(base).isoformat()
+    if adjust.priority_step:
+        index = LEVELS.index(task.get("priority") or "medium") + adjust.priority_step
+        fields["priority"] = LEVELS[max(0, min(len(LEVELS) - 1, index))]
+    if adjust.add_tags or adjust.remove_tags:
+        tags = [tag for tag in task.get("tags") or [] if tag not in adjust.remove_tags]
+        fields["tags"] = list(dict.fromkeys([*tags, *adjust.add_tags]))
+    if adjust.note:
+        before = task.get("description")
+        fields["description"] = f"{before}\n{adjust.note}" if before else adjust.note
+    return fields
+
+
+def _ids(tasks: list[Task]) -> str:
+    return ", ".join(f"#{task['id']} “{task['title']}”" for task in tasks)
+
+
+class Turn:
+    """One turn's execution: the tools, the stored history, the clock and what was done."""
+
+    def __init__(self, call_tool: ToolCaller, history: Sequence[Message], now: datetime) -> None:
+        self._call_tool = call_tool
+        self.history = history
+        self.now = now
+        self.acted: dict[int, Task] = {}
+        self.shown: list[Task] = []
+        self.fresh: set[int] = set()  # ids whose state was read during this turn
+
+    def call(self, name: str, arguments: dict[str, Any]) -> ToolOutcome:
+        """Call one tool; remember the tasks it touched or listed."""
+        outcome = self._call_tool(name, arguments)
+        if outcome.ok:
+            tasks = tasks_in(outcome.result)
+            self.fresh.update(int(task["id"]) for task in tasks)
+            if name != "list_tasks":
+                self.acted.update((int(task["id"]), task) for task in tasks)
+        return outcome
+
+    def run(self, steps: Sequence[Step]) -> str:
+        """Carry out the steps in order; stop at the first that asks the user something."""
+        lines: list[str] = []
+        for step in steps:
+            said = self._step(step)
+            lines.append(said.text)
+            if said.asks:
+                break
+        return "\n".join(lines)
+
+    def _step(self, step: Step) -> Said:
+        if isinstance(step, SmallTalk):
+            return Said(TALK[step.kind], asks=step.kind == "need_title")
+        if isinstance(step, AddTask):
+            return self._add(step)
+        if isinstance(step, ListTasks):
+            return self._list(step)
+        if isinstance(step, AskStatus):
+            return self._status(step)
+        if isinstance(step, Correction):
+            return self._correct(step)
+        if isinstance(step, Undo):
+            return Said(undo(self))
+        if isinstance(step, Confirmed):
+            targets = [{"id": task_id} for task_id in step.task_ids]
+            return self._apply(step.change, targets) if targets else Said("Nothing to do.")
+        if isinstance(step, Declined):
+            return Said("OK, I left your tasks as they are.")
+        return self._change(step)
+
+    def _add(self, intent: AddTask) -> Said:
+        outcome = self.call("add_task", intent.arguments)
+        if not outcome.ok:
+            return Said(f"I couldn't add that task: {outcome.result['error']}")
+        return Said(f"Added task {describe(outcome.result['task'], self.now)}.")
+
+    def _list(self, intent: ListTasks) -> Said:
+        arguments = {**intent.arguments, "limit": FETCH_LIMIT if intent.sort else MAX_LISTED}
+        outcome = self.call("list_tasks", arguments)
+        label = intent.label
+        if outcome.ok and intent.tag_or_search and outcome.result["total"] == 0:
+            word = arguments.pop("tag")
+            label = label.replace(f"tagged #{word}", f"matching “{word}”")
+            outcome = self.call("list_tasks", {**arguments, "search": word})
+        if not outcome.ok:
+            return Said(f"I couldn't list your tasks: {outcome.result['error']}")
+        tasks, total = list(outcome.result["tasks"]), outcome.result["total"]
+        if not tasks:
+            return Said(f"You have no {label}.")
+        if intent.sort == "due_date":
+            tasks.sort(key=lambda task: task.get("due_date") or "9999")
+        elif intent.sort == "priority":
+            tasks.sort(key=lambda task: -LEVELS.index(task.get("priority") or "medium"))
+        self.shown = tasks[:MAX_LISTED]
+        lines = [f"Here are your {label} ({total}):", *bullets(tasks, self.now)]
+        if total > MAX_LISTED:
+            lines.append(f"…and {total - MAX_LISTED} more.")
+        return Said("\n".join(lines))
+
+    def _status(self, intent: AskStatus) -> Said:
+        targets = self._targets(intent.ref, "all", ask=False)
+        if isinstance(targets, Said):
+            return targets
+        if len(targets) == 1 and "completed" in targets[0]:
+            task = targets[0]
+            if task["completed"]:
+                return Said(f"Yes, {name(task)} is done.")
+            return Said(f"No, {name(task)} is still pending.")
+        return Said("\n".join(["Here is where they stand:", *bullets(targets, self.now)]))
+
+    def _correct(self, intent: Correction) -> Said:
+        targets = list(self.acted.values()) or last_mentioned(self.history)
+        if len(targets) != 1:
+            return Said("Which task do you mean? Tell me its number or some words of its title.")
+        level = split_level(intent.text)
+        due = parse_date_phrase(intent.text, self.now) if level is None else None
+        if level:
+            changes: dict[str, Any] = {"priority": level}
+        elif due:
+            changes = {"due_date": due.isoformat()}
+        else:
+            changes = {"title": intent.text[:1].upper() + intent.text[1:]}
+        return self._apply(ChangeTask("update_task", TaskRef(), changes), targets)
+
+    def _change(self, intent: ChangeTask) -> Said:
+        status = "all"
+        if intent.tool == "complete_task":
+            status = "pending" if intent.changes["completed"] else "completed"
+        targets = self._targets(intent.ref, status, delete=intent.tool == "delete_task")
+        if isinstance(targets, Said):
+            return targets
+        if requires_confirmation(intent):
+            lines = [f"This would delete {len(targets)} tasks:", *bullets(targets, self.now)]
+            lines.append("Shall I go ahead? Say “yes” to delete them or “no” to keep them.")
+            return Said("\n".join(lines), asks=True)
+        return self._apply(intent, targets)
+
+    def _apply(self, intent: ChangeTask, targets: list[Task]) -> Said:
+        """Make the change to each target; one sentence for one task, a summary for several."""
+        done: list[Task] = []
+        lines: list[str] = []
+        for target in targets:
+            changes = dict(intent.changes)
+            if intent.adjust is not None:
+                changes.update(adjusted(self._current(target), intent.adjust, self.now))
+            outcome = self.call(intent.tool, {"task_id": target["id"], **changes})
+            if not outcome.ok:
+                error = outcome.result["error"]
+                if "not found" in error.lower():
+                    lines.append(f"I couldn't find task #{target['id']}.")
+                else:
+                    lines.append(f"I couldn't change task #{target['id']}: {error}")
+                continue
+            done.append(outcome.result.get("task") or outcome.result["deleted"])
+            if len(targets) == 1:
+                lines.append(self._confirm(intent, changes, outcome.result))
+        if len(done) > 1:
+            lines.insert(0, self._summary(intent, done))
+        return Said("\n".join(lines))
+
+    def _confirm(self, intent: ChangeTask, changes: dict[str, Any], result: dict[str, Any]) -> str:
+        if intent.tool == "delete_task":
+            return f"Deleted task {describe(result['deleted'], self.now)}."
+        task = result["task"]
+        if intent.tool == "complete_task":
+            if changes["completed"]:
+                return completed(task, result.get("next_occurrence"), self.now)
+            return f"Reopened {name(task)}."
+        return updated(task, changes, self.now)
+
+    def _summary(self, intent: ChangeTask, done: list[Task]) -> str:
+        if intent.tool == "delete_task":
+            return f"Deleted {len(done)} tasks: {_ids(done)}."
+        if intent.tool == "complete_task":
+            verb = "Marked" if intent.changes["completed"] else "Reopened"
+            return (
+                f"{verb} {len(done)} tasks{' as done' if verb == 'Marked' else ''}: {_ids(done)}."
+            )
+        return f"Updated {len(done)} tasks: {_ids(done)}."
+
+    def _current(self, task: Task) -> Task:
+        """The task as it is now (adjustments are relative to it), read once per turn."""
+        task_id = int(task["id"])
+        if task_id in self.fresh and "title" in task:
+            return task
+        arguments: dict[str, Any] = {"status": "all", "limit": FETCH_LIMIT}
+        if task.get("title"):
+            arguments["search"] = task["title"]
+        outcome = self.call("list_tasks", arguments)
+        found = [t for t in tasks_in(outcome.result) if t["id"] == task_id] if outcome.ok else []
+        return found[0] if found else task
+
+    def _shown_before(self) -> list[Task]:
+        """The tasks of the last list the user saw: this turn's, else the last answer's."""
+        if self.shown:
+            return self.shown
+        for message in reversed(self.history):
+            if message.role != Role.ASSISTANT:
+                continue
+            lists = [call for call in message.tool_calls if call["tool"] == "list_tasks"]
+            return tasks_in(lists[-1]["result"]) if lists else []
+        return []
+
+    def _targets(
+        self, ref: TaskRef, status: str, *, delete: bool = False, ask: bool = True
+    ) -> list[Task] | Said:
+        """The tasks `ref` means, or what to say instead (a question, or that none matched)."""
+        if ref.task_ids:
+            return [{"id": task_id} for task_id in ref.task_ids]
+        if ref.task_id is not None:
+            shown = self._shown_before() if ref.loose else []
+            # After a list, "number 2" is its second task unless a task shown has id 2.
+            position = ref.task_id
+            if position not in [task["id"] for task in shown] and 1 <= position <= len(shown):
+                return [shown[position - 1]]
+            return [{"id": ref.task_id}]
+        if ref.selector is not None:
+            return self._selected(ref.selector)
+        if ref.words is not None:
+            return self._matching(ref.words, status, ask)
+        # Deleting by pronoun only trusts the answer just given: "them" must not reach back
+        # to a list from several turns ago.
+        recent = self.history[-1:] if delete else self.history
+        candidates = list(self.acted.values()) or self.shown or last_mentioned(recent)
+        if not candidates:
+            return Said("Which task do you mean? Tell me its number or some words of its title.")
+        if ref.position is not None:
+            return _at_position(candidates, ref.position)
+        if ref.plural or not ask:
+            return candidates
+        return _single(candidates, None, len(candidates), self.now)
+
+    def _selected(self, selector: dict[str, Any]) -> list[Task] | Said:
+        outcome = self.call("list_tasks", {**selector, "limit": FETCH_LIMIT})
+        tasks = tasks_in(outcome.result) if outcome.ok else []
+        if not tasks:
+            return Said("No task matches that, so I changed nothing.")
+        return tasks
+
+    def _matching(self, words: str, status: str, ask: bool) -> list[Task] | Said:
+        """Tasks whose title has these words; close titles when none has them exactly."""
+        outcome = self.call("list_tasks", {"search": words, "status": status})
+        matches = tasks_in(outcome.result) if outcome.ok else []
+        total = outcome.result.get("total", 0) if outcome.ok else 0
+        if not matches and " and " in words:
+            found: list[Task] = []
+            for part in words.split(" and "):
+                result = self._matching(part.strip(), status, ask)
+                if isinstance(result, Said):
+                    return result
+                found.extend(result)
+            return found
+        if not matches and len(words.split()) > 1:
+            matches = self._close_titles(words, status)
+            total = len(matches)
+        if not matches:
+            kind = "" if status == "all" else f"{status} "
+            return Said(f"I couldn't find a {kind}task matching “{words}”.")
+        exact = [task for task in matches if task["title"].lower() == words.lower()]
+        if len(exact) == 1:
+            return exact
+        if not ask:
+            return matches
+        return _single(matches, words, total, self.now)
+
+    def _close_titles(self, words: str, status: str) -> list[Task]:
+        outcome = self.call("list_tasks", {"status": status, "limit": FETCH_LIMIT})
+        tasks = tasks_in(outcome.result) if outcome.ok else []
+        scored = [(fuzz.token_set_ratio(words.lower(), t["title"].lower()), t) for t in tasks]
+        best = max((score for score, _ in scored), default=0)
+        return [t for score, t in scored if score == best and score >= MIN_FUZZY_SCORE]
+
+
+def _at_position(candidates: list[Task], position: int) -> list[Task] | Said:
+    """The task at a 1-based position of the tasks last shown (-1: the last one)."""
+    if position == -1:
+        return [candidates[-1]]
+    if 1 <= position <= len(candidates):
+        return [candidates[position - 1]]
+    shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
+    return Said(f"I only showed {shown}; tell me its number instead.")
+
+
+def _single(
+    candidates: list[Task], words: str | None, total: int, now: datetime
+) -> list[Task] | Said:
+    """The one candidate, else a question listing them (the first MAX_LISTED of `total`)."""
+    if total == 1:
+        return candidates[:1]
+    found = f"I found {total} tasks" + (f" matching “{words}”" if words else "")
+    lines = [f"{found}; which one do you mean?", *bullets(candidates, now)]
+    if total > min(len(candidates), MAX_LISTED):
+        shown = min(len(candidates), MAX_LISTED)
+        lines.append(f"…and {total - shown} more; more words of the title will narrow it.")
+    lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
+    return Said("\n".join(lines), asks=True)
+
+
+def _snapshot(history: Sequence[Message], task_id: int, before: int) -> Task | None:
+    """The task as the conversation last saw it before the last answer's call at `before`."""
+    last = len(history) - 1
+    for index in range(last, -1, -1):
+        message = history[index]
+        if message.role != Role.ASSISTANT:
+            continue
+        calls = message.tool_calls[:before] if index == last else message.tool_calls
+        for call in reversed(calls):
+            for task in tasks_in(call["result"]):
+                if task["id"] == task_id:
+                    return task
+    return None
+
+
+def undo(turn: Turn) -> str:
+    """Take back every change of the previous answer, the last one first."""
+    history = turn.history
+    previous = history[-1] if history and history[-1].role == Role.ASSISTANT else None
+    calls = previous.tool_calls if previous else []
+    changes = [
+        (index, call)
+        for index, call in enumerate(calls)
+        if call["tool"] != "list_tasks" and "error" not in call["result"]
+    ]
+    if not changes:
+        return "There is nothing to undo: my last answer changed no task."
+    return "\n".join(_undo_one(turn, index, call) for index, call in reversed(changes))
+
+
+def _undo_one(turn: Turn, index: int, call: dict[str, Any]) -> str:
+    tool, result = call["tool"], call["result"]
+    if tool == "complete_task":
+        task = result["task"]
+        reverse = ChangeTask("complete_task", TaskRef(), {"completed": not task["completed"]})
+        lines = [turn._apply(reverse, [task]).text]
+        following = result.get("next_occurrence")
+        if following:
+            outcome = turn.call("delete_task", {"task_id": following["id"]})
+            if outcome.ok:
+                lines.append(f"Removed its next occurrence #{following['id']}.")
+        return "\n".join(lines)
+    if tool == "add_task":
+        outcome = turn.call("delete_task", {"task_id": result["task"]["id"]})
+        if not outcome.ok:
+            return _cannot_undo(outcome)
+        return f"Undone: removed task {describe(outcome.result['deleted'], turn.now)}."
+    if tool == "delete_task":
+        deleted = result["deleted"]
+        fields = {key: deleted[key] for key in RESTORED_FIELDS if deleted.get(key) is not None}
+        outcome = turn.call("add_task", fields)
+        if not outcome.ok:
+            return _cannot_undo(outcome)
+        return f"Undone: task restored as {describe(outcome.result['task'], turn.now)}."
+    before = _snapshot(turn.history, result["task"]["id"], index)
+    if before is None:
+        return "I can't undo an edit; tell me the value to set instead (e.g. “move it to friday”)."
+    fields = {key: before.get(key) for key in EDITABLE if key in call["arguments"]}
+    outcome = turn.call("update_task", {"task_id": before["id"], **fields})
+    if not outcome.ok:
+        return _cannot_undo(outcome)
+    return f"Undone: {name(outcome.result['task'])} is back as it was."
+
+
+def _cannot_undo(outcome: ToolOutcome) -> str:
+    return f"I couldn't undo that: {outcome.result['error']}"
