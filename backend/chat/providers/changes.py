@@ -49,9 +49,9 @@ Build = Callable[[re.Match[str], datetime], Intent | None]
 def change_ref(text: str, now: datetime) -> TaskRef | None:
     """The tasks a change names; a bulk phrase ("all my work tasks") becomes a list filter."""
     ref = parse_ref(text)
-    if ref is None or ref.words is None or not BULK.search(ref.words):
+    if ref is None or ref.words is None or not BULK.search(tidy(text)):
         return ref
-    stripped = re.sub(r"^(?:all|every|each)(?:\s+of)?\b", "", ref.words, flags=re.I)
+    stripped = re.sub(r"^(?:all|every|each)(?:\s+of)?\b", "", tidy(text), flags=re.I)
     return TaskRef(selector=parse_list(stripped, now).arguments)
 
 
@@ -125,9 +125,11 @@ def _add_tags(match: re.Match[str], now: datetime) -> Intent:
     return _adjust(match, now, Adjustment(add_tags=tuple(tag_words(match["tags"]))))
 
 
+def _untag(match: re.Match[str], now: datetime) -> Intent:
+    return _change(match, now, "update_task", tags=[])
+
+
 def _remove_tags(match: re.Match[str], now: datetime) -> Intent:
-    if match["tags"] is None:  # "untag it": every tag
-        return _change(match, now, "update_task", tags=[])
     return _adjust(match, now, Adjustment(remove_tags=tuple(tag_words(match["tags"]))))
 
 
@@ -219,7 +221,7 @@ RULES = _rules(
         + r"\s+(?:tags?\s+)?(?:from|off(?:\s+of)?)\s+(?P<ref>.+)$",
         _remove_tags,
     ),
-    (PLEASE + r"untag\s+(?P<ref>.+?)(?:\s+(?:from\s+)?" + TAGS + r")?$", _remove_tags),
+    (PLEASE + r"untag\s+(?P<ref>.+)$", _untag),
     (
         PLEASE
         + r"(?:add|put|attach|stick)\s+(?:the\s+|a\s+|an\s+)?tags?\s+"
@@ -263,12 +265,11 @@ RULES = _rules(
         _repeat,
     ),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+should\s+(?:repeat|recur)\s+(?P<how>.+)$", _repeat),
-    # several details of "it" or "task 3" at once
+    # several details at once: "make it high priority and due friday", "set task 3 to weekly"
     (
-        PLEASE
-        + r"(?:make|set|mark|change|update|give)\s+"
-        + SHORT_REF
-        + r"\s+(?:to\s+|as\s+)?(?P<rest>.+)$",
+        PLEASE + r"(?:make|set|mark|change|update|give)\s+(?P<ref>.+?)\s+(?:to\s+|as\s+)?"
+        r"(?P<rest>(?:high|low|medium|normal|urgent|important|top|due|tagged|every|each|daily|"
+        r"weekly|monthly|priority|not\s+(?:very\s+)?(?:important|urgent))\b.*)$",
         _set_slots,
     ),
     # renaming
@@ -285,6 +286,7 @@ RULES = _rules(
         _rename,
     ),
     # priority
+    (PLEASE + r"bump\s+(?P<ref>.+?)\s+down(?:\s+a\s+(?:level|notch|bit))?$", _step(-1)),
     (
         PLEASE + r"(?:bump|raise|increase|up|boost)\s+(?:up\s+)?(?:the\s+)?(?:priority\s+(?:of|"
         r"on|for)\s+)?(?P<ref>.+?)(?:'s\s+priority)?(?:\s+up)?(?:\s+a\s+(?:level|"
@@ -301,7 +303,6 @@ RULES = _rules(
         r"(?:'s\s+priority)?(?:\s+a\s+(?:level|notch|bit))?$",
         _step(-1),
     ),
-    (PLEASE + r"bump\s+(?P<ref>.+?)\s+down(?:\s+a\s+(?:level|notch|bit))?$", _step(-1)),
     (
         PLEASE + r"(?:set|change|update)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(?P<ref>.+?)"
         r"\s+to\s+" + LEVEL + r"$",
@@ -317,18 +318,14 @@ RULES = _rules(
         _priority,
     ),
     (PLEASE + r"(?P<level>prioriti[sz]e)\s+(?P<ref>.+)$", _priority),
+    (
+        NOT_A_QUESTION
+        + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?(?:a\s+)?"
+        + LEVEL
+        + r"(?:[- ]priority)?$",
+        _priority,
+    ),
     # due dates
-    (
-        PLEASE + r"(?:postpone|push\s+back|delay|defer|snooze)\s+(?P<ref>.+?)(?:\s+(?:by\s+)"
-        r"?(?P<when>(?:\d+|an?|one|two|three|a\s+few|a\s+couple\s+of)\s+\w+)"
-        r")?$",
-        _postpone,
-    ),
-    (
-        PLEASE + r"(?:push|move|bump|put)\s+(?P<ref>.+?)\s+back(?:\s+(?:by\s+)?(?P<when>.+)"
-        r")?$",
-        _postpone,
-    ),
     (
         PLEASE + r"(?:set|change|update|move)\s+(?:the\s+)?(?:due\s+date|deadline)\s+(?:of|"
         r"for|on)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$",
@@ -340,9 +337,20 @@ RULES = _rules(
         _reschedule,
     ),
     (
-        PLEASE + r"(?:move|reschedule|push|postpone|delay|defer|shift|bump)\s+(?P<ref>.+?)"
-        r"\s+(?:to|until|till|for|by)\s+(?P<when>.+)$",
+        PLEASE + r"(?:move|reschedule|push|postpone|delay|defer|shift|bump|snooze)\s+"
+        r"(?:back\s+)?(?P<ref>.+?)(?:\s+back)?\s+(?:to|until|till|for|by)\s+(?P<when>.+)$",
         _reschedule,
+    ),
+    (
+        PLEASE + r"(?:postpone|push\s+back|delay|defer|snooze)\s+(?P<ref>.+?)(?:\s+(?:by\s+)"
+        r"?(?P<when>(?:\d+|an?|one|two|three|a\s+few|a\s+couple\s+of)\s+\w+)"
+        r")?$",
+        _postpone,
+    ),
+    (
+        PLEASE + r"(?:push|move|bump|put)\s+(?P<ref>.+?)\s+back(?:\s+(?:by\s+)?(?P<when>.+)"
+        r")?$",
+        _postpone,
     ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", _reschedule),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", _reschedule),
@@ -361,6 +369,12 @@ RULES = _rules(
     ),
     (r"^(?:i\s+)?(?:got|get)\s+(?P<ref>.+?)\s+done$", _complete),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:now\s+|all\s+)?" + DONE + "$", _complete),
+    (
+        r"^(?P<ref>it|that|this|they|these|those)(?:'s|'re|\s+is|\s+are)\s+(?:now\s+|all\s+)?"
+        + DONE
+        + "$",
+        _complete,
+    ),
     (r"^(?:check|tick|cross)\s+(?P<ref>.+?)\s+off(?:\s+(?:the|my)\s+list)?$", _complete),
     # deleting
     (
@@ -369,7 +383,8 @@ RULES = _rules(
         _delete,
     ),
     (
-        NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|"
+        NOT_A_QUESTION
+        + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|"
         r"cancell?ed|off)$",
         _delete,
     ),

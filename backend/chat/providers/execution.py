@@ -34,6 +34,7 @@ from backend.chat.providers.dialogue import (
     tasks_in,
 )
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase
+from backend.chat.providers.references import title_words
 from backend.chat.providers.replies import (
     MAX_LISTED,
     TALK,
@@ -283,10 +284,9 @@ class Turn:
             return [{"id": task_id} for task_id in ref.task_ids]
         if ref.task_id is not None:
             shown = self._shown_before() if ref.loose else []
-            # After a list, "number 2" is its second task unless a task shown has id 2.
-            position = ref.task_id
-            if position not in [task["id"] for task in shown] and 1 <= position <= len(shown):
-                return [shown[position - 1]]
+            # After a list, "number 2" is its second task; "task 2" and "#2" are always ids.
+            if 1 <= ref.task_id <= len(shown):
+                return [shown[ref.task_id - 1]]
             return [{"id": ref.task_id}]
         if ref.selector is not None:
             return self._selected(ref.selector)
@@ -319,7 +319,7 @@ class Turn:
         if not matches and " and " in words:
             found: list[Task] = []
             for part in words.split(" and "):
-                result = self._matching(part.strip(), status, ask)
+                result = self._matching(title_words(part), status, ask)
                 if isinstance(result, Said):
                     return result
                 found.extend(result)

@@ -29,8 +29,8 @@ VOCABULARY = (
 MIN_FUZZY_LENGTH = 7  # "remote" and "sundae" are words, not typos of "remove" and "sunday"
 TWO_EDITS_LENGTH = 9
 WORD = re.compile(r"[A-Za-z]+")
-# Sentence ends: ". ", "? ", "! ", ";" and new lines (not "no. 2" or "9.30").
-SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!;])\s+(?=\S)|\s*\n+\s*", re.I)
+# Sentence ends: ". ", "? ", "! " and new lines (not "no. 2" or "9.30").
+SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I)
 
 
 def _corrected(word: str) -> str:

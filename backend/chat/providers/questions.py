@@ -7,12 +7,13 @@ from typing import Any
 from backend.chat.providers.actions import AskStatus, ListTasks
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
 from backend.chat.providers.references import parse_ref, title_words
-from backend.chat.providers.slots import HASHTAG, find_priority
+from backend.chat.providers.slots import HASHTAG, TAG_BEFORE_WORD, find_priority
 
 PLEASE = r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just)\s+)*"
 LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
-    r"what do i have|what have i got|what did i|what have i|which|do i have|are there|any|"
+    r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
+    r"what's left|what is left|what else|which|do i have|are there|any|"
     r"anything|is there|how many|sort|order)\b",
     re.I,
 )
@@ -42,8 +43,8 @@ STATUS_QUESTION = (
         re.I,
     ),
     re.compile(
-        r"^(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:finish|finished|complete|completed|do|"
-        r"done|check off|checked off|tick off)\s+(?P<ref>.+?)(?:\s+yet)?$",
+        r"^(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:check off|checked off|tick off|"
+        r"[a-z]+)\s+(?P<ref>.+?)(?:\s+yet)?$",
         re.I,
     ),
     re.compile(r"^(?:is|are)\s+(?P<ref>.+?)\s+still\s+(?:pending|open|to do|left)$", re.I),
@@ -125,8 +126,8 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
 
 def _tag(text: str) -> tuple[str | None, bool]:
     """The tag a question names, and whether it came from a plain word ("my work tasks")."""
-    if found := HASHTAG.search(text) or TAG_PHRASE.search(text):
-        return found.group(1).lower(), False
+    if found := HASHTAG.search(text) or TAG_PHRASE.search(text) or TAG_BEFORE_WORD.search(text):
+        return found.group(1).lstrip("#").lower(), False
     for match in NOUN_TAG.finditer(text):
         if match["tag"].lower() not in NOT_TAGS:
             return match["tag"].lower(), True

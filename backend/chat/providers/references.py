@@ -12,7 +12,7 @@ SINGULAR = {
 PLURAL = {
     "them", "those", "these", "they", "both", "both of them", "all of them", "all of those",
     "these ones", "those ones", "the two", "these tasks", "those tasks", "each of them",
-    "all three",
+    "all three", "them all", "they all", "all of these", "the lot",
 }  # fmt: skip
 ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
@@ -35,7 +35,7 @@ ID_LIST = re.compile(
 )
 # "the dentist one", "the one about the dentist", "the dentist task": title words
 ONE_ABOUT = re.compile(r"^(?:one|task)\s+(?:about|for|with|called|named|saying)\s+", re.I)
-TRAILING_NOUN = re.compile(r"\s+(?:one|task|todo|to-do|item|thing|reminder)$", re.I)
+TRAILING_NOUN = re.compile(r"\s+(?:ones?|tasks?|todos?|to-dos?|items?|things?|reminders?)$", re.I)
 
 
 def title_words(text: str) -> str:

@@ -150,9 +150,12 @@ def split_tags(text: str) -> tuple[str, list[str]]:
 
 
 def split_note(text: str) -> tuple[str, str | None]:
-    """Remove a trailing note ("- bring the receipts", "note: gate code 42"); rest, note."""
+    """Remove a trailing note ("- bring the receipts", "note: gate code 42"); rest, note.
+
+    What follows a dash may be a priority instead ("- not urgent"): then it is no note.
+    """
     match = NOTE.search(text)
-    if match is None:
+    if match is None or not tidy(split_priority(match["note"])[0]):
         return text, None
     note = tidy(match["note"])
     return text[: match.start()], (note[:1].upper() + note[1:]) if note else None
