@@ -343,6 +343,20 @@ ADDING = [
     case("just add call the council", added=(task("Call the council"),)),
     case("i'd like you to add order new glasses", added=(task("Order new glasses"),)),
     case("jot down buy batteries", added=(task("Buy batteries"),)),
+    case(
+        "Remind me tomorrow to call the dentist",
+        added=(task("Call the dentist", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "remind me at 9 to call the bank",
+        added=(task("Call the bank", due_date=at("2026-11-19T09:00")),),
+    ),
+    case("add: buy bread rolls", added=(task("Buy bread rolls"),)),
+    case(
+        "Put 'renew the visa' on my to-do list for next month",
+        added=(task("Renew the visa", due_date=eod("2026-12-18")),),
+    ),
+    case("add pay the gas bill please", added=(task("Pay the gas bill"),)),
     # an addition without a title asks for it
     case("add"),
     case("add a task"),
@@ -350,6 +364,18 @@ ADDING = [
 ]
 
 QUESTIONS = [
+    case(
+        "what's coming up?",
+        in_order=("mom", "plants", "report", "dentist", "slides", "passport"),
+        hides=("rent", "gym"),
+    ),
+    case(
+        "what tasks are high priority and due this week?",
+        shows=("report",),
+        hides=("dentist", "slides"),
+    ),
+    case("anything for tomorrow?", shows=("dentist",), hides=("report",)),
+    case("what's on for friday?", shows=("slides",), hides=("dentist",)),
     case("what is due today?", shows=("report", "plants"), hides=("dentist", "slides", "mom")),
     case("what do I need to do today?", shows=("report", "plants"), hides=("dentist", "passport")),
     case("what's on my plate today?", shows=("report",), hides=("dentist",)),
@@ -544,6 +570,12 @@ REFERRING = [
 ]
 
 EVERYDAY_CHANGES = [
+    case("change the dentist to 4pm", changed={"dentist": {"due_date": at("2026-11-19T16:00")}}),
+    case("move the dentist to noon", changed={"dentist": {"due_date": at("2026-11-19T12:00")}}),
+    case("change buy bread to buy sourdough", changed={"bread": {"title": "Buy sourdough"}}),
+    case("mark the laundry as complete please", changed=done("laundry")),
+    case("done: buy bread", changed=done("bread")),
+    case("buy bread done", changed=done("bread")),
     # due dates by a duration or to a date
     case(
         "postpone the dentist by 2 days", changed={"dentist": {"due_date": at("2026-11-21T15:00")}}
@@ -766,6 +798,11 @@ FOLLOW_UPS = [
 ]
 
 NOTHING_CHANGES = [
+    case("all done"),
+    case("forget it"),
+    case("never mind"),
+    case("complete buy", "no"),
+    case("complete buy", "ok"),
     case("sing me a song"),
     case("what's the weather like?"),
     case("delete"),

@@ -1,6 +1,7 @@
 """What the local engine understood a request to ask for: plain data, no I/O."""
 
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any, Literal
 
 from backend.chat.providers.phrases import Duration
@@ -29,10 +30,11 @@ class TaskRef:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """A change relative to the task as it is: later by a duration, priority up or down, tags
-    added or removed, a note appended."""
+    """A change relative to the task as it is: later by a duration, a new time on the same day,
+    priority up or down, tags added or removed, a note appended."""
 
     later_by: Duration | None = None
+    at_time: time | None = None
     priority_step: int = 0
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()

@@ -12,7 +12,7 @@ PLEASE = (
 )
 # What follows the verb: "a new task called …", "reminder: …", "to …"
 ADD_OBJECT = (
-    r"\s+(?:a\s+|an\s+)?(?:new\s+)?(?:(?:task|todo|to-do|reminder|item|entry)\b\s*)?"
+    r"(?:\s*:\s*|\s+)(?:a\s+|an\s+)?(?:new\s+)?(?:(?:task|todo|to-do|reminder|item|entry)\b\s*)?"
     r"(?::\s*|to\s+|called\s+|named\s+|that\s+|for\s+|saying\s+)?(?P<rest>.+)$"
 )
 # "put" also starts changes ("put task 3 at high priority"), so it is tried after them.
@@ -22,12 +22,18 @@ ADD = (
         PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down)" + ADD_OBJECT, re.I
     ),
     re.compile(
-        PLEASE + r"(?:remind me to|remind me about|remember to|remember that i need to|i need to|"
-        r"i have to|i must|i should|i gotta|i've got to|i got to|need to|have to|gotta|"
-        r"don'?t forget to|don'?t let me forget to|don'?t let me forget|todo:|to-do:|task:|"
-        r"new task:|reminder:|note to self:)\s*(?P<rest>.+)$",
+        PLEASE + r"(?:(?:remind me to|remind me about|remember to|remember that i need to|"
+        r"i need to|i have to|i must|i should|i gotta|i've got to|i got to|need to|have to|"
+        r"gotta|don'?t forget to|don'?t let me forget to|don'?t let me forget)\s+|"
+        r"(?:todo|to-do|task|new task|reminder|note to self):\s*)(?P<rest>.+)$",
         re.I,
     ),
+)
+# "remind me tomorrow at 9 to call the bank": the date comes before the task
+REMIND_WHEN = re.compile(
+    PLEASE + r"remind me\s+(?P<when>(?:on|at|by|in|next|this|tomorrow|today|tonight|every)\b.*?)"
+    r"\s+to\s+(?P<rest>.+)$",
+    re.I,
 )
 BARE_ADD = re.compile(
     PLEASE + r"(?:add|create|new)(?:\s+(?:a|an|one))?(?:\s+(?:new|more|another))?"
@@ -58,7 +64,9 @@ TASK_VERBS = frozenset({
     "transfer", "trim", "update", "upload", "vacuum", "visit", "wake", "walk", "wash", "watch",
     "water", "write"
 })  # fmt: skip
-TO_MY_LIST = re.compile(r"\s+(?:to|on|in)\s+(?:my|the)\s+(?:\w+\s+)?(?:list|tasks|todos)\b", re.I)
+TO_MY_LIST = re.compile(
+    r"\s+(?:to|on|in)\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:list|tasks|todos)\b", re.I
+)
 # What is left of "pay rent which is due friday" once the date is gone.
 TRAILING_CLAUSE = re.compile(r"\s+(?:which|that|it)\s+(?:is|are|was)$|\s+(?:which|that)'s$", re.I)
 LEADING_FILLER = re.compile(r"^(?:to|that|about|i\s+(?:need|have|must|should)\s+to)\s+", re.I)
@@ -127,6 +135,8 @@ def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
     """The tasks a sentence that opens like an addition adds; None if it does not open so."""
     if BARE_ADD.match(sentence):
         return SmallTalk("need_title")
+    if match := REMIND_WHEN.match(sentence):
+        return parse_add(f"{match['rest']} {match['when']}", now)
     for pattern in ADD:
         if match := pattern.match(sentence):
             return parse_add(match["rest"], now)

@@ -18,7 +18,12 @@ from backend.chat.providers.actions import (
     TaskRef,
 )
 from backend.chat.providers.adding import PLEASE, capitalized
-from backend.chat.providers.phrases import parse_date_phrase, split_duration, tidy
+from backend.chat.providers.phrases import (
+    parse_date_phrase,
+    parse_time_only,
+    split_duration,
+    tidy,
+)
 from backend.chat.providers.questions import parse_list
 from backend.chat.providers.references import parse_ref
 from backend.chat.providers.slots import split_priority, split_recurrence, split_slots, tag_words
@@ -105,6 +110,8 @@ def _step(step: int) -> Build:
 
 def _reschedule(match: re.Match[str], now: datetime) -> Intent:
     when = match["when"]
+    if (clock := parse_time_only(when)) is not None:  # "move it to 4pm": same day, new time
+        return _adjust(match, now, Adjustment(at_time=clock))
     rest, duration = split_duration(when)
     if duration is not None and not tidy(re.sub(r"\b(?:by|later|back|more)\b", "", rest)):
         return _adjust(match, now, Adjustment(later_by=duration))
@@ -112,6 +119,14 @@ def _reschedule(match: re.Match[str], now: datetime) -> Intent:
     if due is None:
         return SmallTalk("bad_date")
     return _change(match, now, "update_task", due_date=due.isoformat())
+
+
+def _change_to(match: re.Match[str], now: datetime) -> Intent:
+    """ "change the dentist to 4pm" is a new time, "change buy bread to buy rolls" a new title."""
+    when = match["when"]
+    if parse_time_only(when) is not None or parse_date_phrase(when, now) is not None:
+        return _reschedule(match, now)
+    return _change(match, now, "update_task", title=capitalized(tidy(when)))
 
 
 def _postpone(match: re.Match[str], now: datetime) -> Intent:
@@ -353,6 +368,7 @@ RULES = _rules(
         _postpone,
     ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", _reschedule),
+    (PLEASE + r"(?:change|switch)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$", _change_to),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", _reschedule),
     # completing
     (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + DONE + "$", _complete),
@@ -369,6 +385,13 @@ RULES = _rules(
     ),
     (r"^(?:i\s+)?(?:got|get)\s+(?P<ref>.+?)\s+done$", _complete),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:now\s+|all\s+)?" + DONE + "$", _complete),
+    (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", _complete),
+    (
+        NOT_A_QUESTION + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all)\b)"
+        r"(?P<ref>.+?)\s+"
+        r"(?:done|finished|completed)$",
+        _complete,
+    ),
     (
         r"^(?P<ref>it|that|this|they|these|those)(?:'s|'re|\s+is|\s+are)\s+(?:now\s+|all\s+)?"
         + DONE
@@ -390,7 +413,7 @@ RULES = _rules(
     ),
     (
         PLEASE + r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|"
-        r"bin|forget(?:\s+about)?|get rid of|cross out)\s+(?P<ref>.+)$",
+        r"bin|forget\s+about|get rid of|cross out)\s+(?P<ref>.+)$",
         _delete,
     ),
 )

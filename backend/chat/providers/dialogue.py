@@ -30,6 +30,7 @@ NO = re.compile(
     re.I,
 )
 MIN_TITLE_SCORE = 80
+MIN_TITLE_WORDS_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ def _pick(message: str, candidates: list[dict[str, Any]]) -> int | None:
             return ids[-1]
         return ids[position - 1] if position is not None and 1 <= position <= len(ids) else None
     words = re.sub(r"^(?:the|that|this)\s+|\s+(?:one|task)$", "", message.strip(" .!?"), flags=re.I)
+    if len(words) < MIN_TITLE_WORDS_CHARS:  # "no", "ok": a fragment that short fits any title
+        return None
     scores = [fuzz.partial_ratio(words.lower(), task["title"].lower()) for task in candidates]
     best = [task_id for task_id, score in zip(ids, scores, strict=True) if score >= MIN_TITLE_SCORE]
     return best[0] if len(best) == 1 else None
@@ -128,10 +131,12 @@ def _answered(
     if not pending:
         return None
     target = pending[-1]
+    if NO.match(message.strip()):
+        return [Declined()]
     if isinstance(target, ChangeTask) and requires_confirmation(target):
         if YES.match(message.strip()):
             return [Confirmed(target, tuple(int(task["id"]) for task in _listed(answer)))]
-        return [Declined()] if NO.match(message.strip()) else None
+        return None
     ref = target.ref
     if (ref.task_id is not None and not ref.loose) or ref.plural or ref.selector is not None:
         return None

@@ -44,14 +44,12 @@ from backend.chat.providers.replies import (
     name,
     updated,
 )
+from backend.chat.providers.undo import undo
 from backend.chat.tools import ToolOutcome
 
 LEVELS = ("low", "medium", "high")
 FETCH_LIMIT = 100  # the most tasks one list call returns
 MIN_FUZZY_SCORE = 75
-# The fields a deleted task is re-added with when its deletion is undone.
-RESTORED_FIELDS = ("title", "description", "priority", "tags", "due_date", "recurrence")
-EDITABLE = ("title", "description", "priority", "tags", "due_date", "recurrence")
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,10 @@ def adjusted(task: Task, adjust: Adjustment, now: datetime) -> dict[str, Any]:
             else datetime.combine(now.date(), END_OF_DAY, tzinfo=UTC)
         )
         fields["due_date"] = adjust.later_by.after(base).isoformat()
+    if adjust.at_time is not None:
+        due = task.get("due_date")
+        day = datetime.fromisoformat(due).date() if due else now.date()
+        fields["due_date"] = datetime.combine(day, adjust.at_time, tzinfo=UTC).isoformat()
     if adjust.priority_step:
         index = LEVELS.index(task.get("priority") or "medium") + adjust.priority_step
         fields["priority"] = LEVELS[max(0, min(len(LEVELS) - 1, index))]
@@ -138,7 +140,7 @@ class Turn:
             return Said(undo(self))
         if isinstance(step, Confirmed):
             targets = [{"id": task_id} for task_id in step.task_ids]
-            return self._apply(step.change, targets) if targets else Said("Nothing to do.")
+            return self.apply(step.change, targets) if targets else Said("Nothing to do.")
         if isinstance(step, Declined):
             return Said("OK, I left your tasks as they are.")
         return self._change(step)
@@ -195,7 +197,7 @@ class Turn:
             changes = {"due_date": due.isoformat()}
         else:
             changes = {"title": intent.text[:1].upper() + intent.text[1:]}
-        return self._apply(ChangeTask("update_task", TaskRef(), changes), targets)
+        return self.apply(ChangeTask("update_task", TaskRef(), changes), targets)
 
     def _change(self, intent: ChangeTask) -> Said:
         status = "all"
@@ -208,9 +210,9 @@ class Turn:
             lines = [f"This would delete {len(targets)} tasks:", *bullets(targets, self.now)]
             lines.append("Shall I go ahead? Say “yes” to delete them or “no” to keep them.")
             return Said("\n".join(lines), asks=True)
-        return self._apply(intent, targets)
+        return self.apply(intent, targets)
 
-    def _apply(self, intent: ChangeTask, targets: list[Task]) -> Said:
+    def apply(self, intent: ChangeTask, targets: list[Task]) -> Said:
         """Make the change to each target; one sentence for one task, a summary for several."""
         done: list[Task] = []
         lines: list[str] = []
@@ -368,71 +370,3 @@ def _single(
         lines.append(f"…and {total - shown} more; more words of the title will narrow it.")
     lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
     return Said("\n".join(lines), asks=True)
-
-
-def _snapshot(history: Sequence[Message], task_id: int, before: int) -> Task | None:
-    """The task as the conversation last saw it before the last answer's call at `before`."""
-    last = len(history) - 1
-    for index in range(last, -1, -1):
-        message = history[index]
-        if message.role != Role.ASSISTANT:
-            continue
-        calls = message.tool_calls[:before] if index == last else message.tool_calls
-        for call in reversed(calls):
-            for task in tasks_in(call["result"]):
-                if task["id"] == task_id:
-                    return task
-    return None
-
-
-def undo(turn: Turn) -> str:
-    """Take back every change of the previous answer, the last one first."""
-    history = turn.history
-    previous = history[-1] if history and history[-1].role == Role.ASSISTANT else None
-    calls = previous.tool_calls if previous else []
-    changes = [
-        (index, call)
-        for index, call in enumerate(calls)
-        if call["tool"] != "list_tasks" and "error" not in call["result"]
-    ]
-    if not changes:
-        return "There is nothing to undo: my last answer changed no task."
-    return "\n".join(_undo_one(turn, index, call) for index, call in reversed(changes))
-
-
-def _undo_one(turn: Turn, index: int, call: dict[str, Any]) -> str:
-    tool, result = call["tool"], call["result"]
-    if tool == "complete_task":
-        task = result["task"]
-        reverse = ChangeTask("complete_task", TaskRef(), {"completed": not task["completed"]})
-        lines = [turn._apply(reverse, [task]).text]
-        following = result.get("next_occurrence")
-        if following:
-            outcome = turn.call("delete_task", {"task_id": following["id"]})
-            if outcome.ok:
-                lines.append(f"Removed its next occurrence #{following['id']}.")
-        return "\n".join(lines)
-    if tool == "add_task":
-        outcome = turn.call("delete_task", {"task_id": result["task"]["id"]})
-        if not outcome.ok:
-            return _cannot_undo(outcome)
-        return f"Undone: removed task {describe(outcome.result['deleted'], turn.now)}."
-    if tool == "delete_task":
-        deleted = result["deleted"]
-        fields = {key: deleted[key] for key in RESTORED_FIELDS if deleted.get(key) is not None}
-        outcome = turn.call("add_task", fields)
-        if not outcome.ok:
-            return _cannot_undo(outcome)
-        return f"Undone: task restored as {describe(outcome.result['task'], turn.now)}."
-    before = _snapshot(turn.history, result["task"]["id"], index)
-    if before is None:
-        return "I can't undo an edit; tell me the value to set instead (e.g. “move it to friday”)."
-    fields = {key: before.get(key) for key in EDITABLE if key in call["arguments"]}
-    outcome = turn.call("update_task", {"task_id": before["id"], **fields})
-    if not outcome.ok:
-        return _cannot_undo(outcome)
-    return f"Undone: {name(outcome.result['task'])} is back as it was."
-
-
-def _cannot_undo(outcome: ToolOutcome) -> str:
-    return f"I couldn't undo that: {outcome.result['error']}"

@@ -71,6 +71,7 @@ STATEMENT = re.compile(
     r"(?P<words>.+)$",
     re.I,
 )
+TRAILING_POLITENESS = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx|for me)[\s!.]*$", re.I)
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
 REQUEST_VERBS = (
     r"add|create|remind|mark|complete|finish|check|tick|cross|delete|remove|erase|scratch|"
@@ -114,7 +115,7 @@ def parse_request(text: str, now: datetime) -> list[Piece]:
     """What one request asks for (several intents only for "add milk and eggs")."""
     sentence, opener = strip_openers(re.sub(r"\s+", " ", text).strip().rstrip(".!"))
     asked = sentence.endswith("?")
-    sentence = sentence.rstrip("?").strip()
+    sentence = TRAILING_POLITENESS.sub("", sentence.rstrip("?").strip())
     if not sentence:
         return [SmallTalk(opener)]
     if HELP.match(sentence):
@@ -138,7 +139,7 @@ def parse_request(text: str, now: datetime) -> list[Piece]:
         return [_status_from(change) if asked and not polite else change]
     if found := parse_find(sentence):
         return [found]
-    if is_list_request(sentence):
+    if is_list_request(sentence, now):
         return [parse_list(sentence, now)]
     put = match_put(sentence, now)
     if put is not None:

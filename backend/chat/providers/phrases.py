@@ -177,6 +177,28 @@ def split_duration(text: str) -> tuple[str, Duration | None]:
     return text[: match.start()] + text[match.end() :], Duration(number, unit)
 
 
+TIME_ONLY = re.compile(
+    r"^(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d\d))?\s*(?P<half>am|pm)?$|^(?:at\s+)?noon$", re.I
+)
+
+
+def parse_time_only(text: str) -> time | None:
+    """The clock time of "4pm", "at 9:30", "at 5", "noon"; None for anything else."""
+    match = TIME_ONLY.match(text.strip())
+    if match is None:
+        return None
+    if match["hour"] is None:
+        return time(12, 0)
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    # A bare hour: 1-6 is the afternoon, as in "at 5"; 7-11 the morning.
+    half = (match["half"] or "").lower() or ("pm" if 1 <= hour <= LAST_AFTERNOON_HOUR else "")
+    if half == "pm" and hour < 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
 def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
     """Split off the longest date phrase at the end (else the start) of `text`."""
     words = text.split()

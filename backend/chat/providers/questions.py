@@ -13,14 +13,15 @@ PLEASE = r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just)\s
 LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
-    r"what's left|what is left|what else|which|do i have|are there|any|"
+    r"what's left|what is left|what else|what|which|do i have|are there|any|"
     r"anything|is there|how many|sort|order)\b",
     re.I,
 )
 LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
     r"agenda|plate|overdue|due|left|"
-    r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted)\b",
+    r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
+    r"upcoming|next)\b",
     re.I,
 )
 BARE_LIST = re.compile(
@@ -84,6 +85,7 @@ SORT = re.compile(
     r"(?P<key>due\s*dates?|deadlines?|due|dates?|priority|importance)\b",
     re.I,
 )
+COMING_UP = re.compile(r"\b(?:coming\s+up|upcoming|next)\b\W*$", re.I)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for)\s+(?P<when>.+?)\??$", re.I
 )
@@ -142,6 +144,8 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     sort = SORT.search(text)
     if sort:
         text = text[: sort.start()] + text[sort.end() :]
+    if COMING_UP.search(text) and not sort:
+        return ListTasks({"status": "pending"}, "pending tasks, soonest first", sort="due_date")
     if PENDING_WORDS.search(text):
         arguments["status"] = "pending"
         adjectives.append("pending")
@@ -195,6 +199,8 @@ def parse_status_question(text: str) -> AskStatus | None:
     return None
 
 
-def is_list_request(text: str) -> bool:
-    """Whether a sentence asks to see tasks ("what's due friday?", "my work tasks")."""
-    return bool(BARE_LIST.match(text) or (LIST_VERB.match(text) and LIST_NOUN.search(text)))
+def is_list_request(text: str, now: datetime) -> bool:
+    """Whether a sentence asks to see tasks ("what's due friday?", "anything for tomorrow?")."""
+    if BARE_LIST.match(text):
+        return True
+    return bool(LIST_VERB.match(text) and (LIST_NOUN.search(text) or due_window(text, now)))
