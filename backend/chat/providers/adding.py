@@ -4,12 +4,9 @@ import re
 from datetime import datetime
 
 from backend.chat.providers.actions import AddTask, SmallTalk
+from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.slots import Slots, split_note, split_slots, split_tags
 
-PLEASE = (
-    r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just|go ahead and|"
-    r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
-)
 # What follows the verb: "a new task called …", "reminder: …", "to …"
 ADD_OBJECT = (
     r"(?:\s*:\s*|\s+)(?:a\s+|an\s+)?(?:new\s+)?(?:(?:task|todo|to-do|reminder|item|entry)\b\s*)?"

@@ -17,7 +17,8 @@ from backend.chat.providers.actions import (
     SmallTalk,
     TaskRef,
 )
-from backend.chat.providers.adding import PLEASE, capitalized
+from backend.chat.providers.adding import capitalized
+from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.phrases import (
     parse_date_phrase,
     parse_time_only,

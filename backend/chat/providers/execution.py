@@ -23,6 +23,7 @@ from backend.chat.providers.actions import (
     TaskRef,
     Undo,
 )
+from backend.chat.providers.adding import capitalized
 from backend.chat.providers.base import ToolCaller
 from backend.chat.providers.changes import split_level
 from backend.chat.providers.dialogue import (
@@ -196,7 +197,7 @@ class Turn:
         elif due:
             changes = {"due_date": due.isoformat()}
         else:
-            changes = {"title": intent.text[:1].upper() + intent.text[1:]}
+            changes = {"title": capitalized(intent.text)}
         return self.apply(ChangeTask("update_task", TaskRef(), changes), targets)
 
     def _change(self, intent: ChangeTask) -> Said:

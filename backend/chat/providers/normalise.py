@@ -26,6 +26,11 @@ VOCABULARY = (
     "finished", "reschedule", "postpone", "january", "february", "september", "october",
     "november", "december", "weekend", "urgent", "rename", "schedule", "tagged",
 )  # fmt: skip
+# How people soften a request, before its verb: "could you please", "i'd like you to".
+PLEASE = (
+    r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just|go ahead and|"
+    r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
+)
 MIN_FUZZY_LENGTH = 7  # "remote" and "sundae" are words, not typos of "remove" and "sunday"
 TWO_EDITS_LENGTH = 9
 WORD = re.compile(r"[A-Za-z]+")

@@ -5,11 +5,17 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from backend.chat.providers.actions import AskStatus, ListTasks
+from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
 from backend.chat.providers.references import parse_ref, title_words
-from backend.chat.providers.slots import HASHTAG, TAG_BEFORE_WORD, find_priority
+from backend.chat.providers.slots import (
+    HASHTAG,
+    TAG_BEFORE_WORD,
+    TAG_PHRASE,
+    find_priority,
+    tag_words,
+)
 
-PLEASE = r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just)\s+)*"
 LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
@@ -59,9 +65,6 @@ COMPLETED_WORDS = re.compile(
     r"\b(?:completed|done|finished|get done|got done|accomplished|achieved|ticked off|"
     r"checked off)\b",
     re.I,
-)
-TAG_PHRASE = re.compile(
-    r"\b(?:tagged|tag|labell?ed|with\s+tag)\s+(?:as\s+|with\s+)?#?([\w-]+)", re.I
 )
 # "my work tasks", "home stuff": a word before the noun names a tag, unless it is one of these.
 NOUN_TAG = re.compile(
@@ -128,8 +131,10 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
 
 def _tag(text: str) -> tuple[str | None, bool]:
     """The tag a question names, and whether it came from a plain word ("my work tasks")."""
-    if found := HASHTAG.search(text) or TAG_PHRASE.search(text) or TAG_BEFORE_WORD.search(text):
-        return found.group(1).lstrip("#").lower(), False
+    if found := HASHTAG.search(text):
+        return found.group(1).lower(), False
+    if found := TAG_PHRASE.search(text) or TAG_BEFORE_WORD.search(text):
+        return tag_words(found["tags"])[0], False
     for match in NOUN_TAG.finditer(text):
         if match["tag"].lower() not in NOT_TAGS:
             return match["tag"].lower(), True
