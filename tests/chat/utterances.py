@@ -152,6 +152,27 @@ ADDING = [
         "add pick up parcel; post the letters",
         added=(task("Pick up parcel"), task("Post the letters")),
     ),
+    case(
+        "add milk and eggs tomorrow",
+        added=(task("Milk", due_date=eod("2026-11-19")), task("Eggs", due_date=eod("2026-11-19"))),
+    ),
+    case(
+        "add milk, eggs and bread #groceries",
+        added=tuple(task(title, tags=["groceries"]) for title in ("Milk", "Eggs", "Bread")),
+    ),
+    # a date inside the title
+    case(
+        "add call the plumber tomorrow about the leak",
+        added=(task("Call the plumber about the leak", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "add pick up the kids today after school",
+        added=(task("Pick up the kids after school", due_date=eod("2026-11-18")),),
+    ),
+    case(
+        "add send the report on monday at 9am to the board",
+        added=(task("Send the report to the board", due_date=at("2026-11-23T09:00")),),
+    ),
     # recurrence with a day or a time
     case(
         "add call dad every monday at 9:30",
@@ -534,6 +555,9 @@ SEVERAL_AT_ONCE = [
 ]
 
 REFERRING = [
+    case("show my tasks sorted by due date", "complete the first one", changed=done("mom")),
+    case("list pending tasks by priority", "complete number 1", changed=done("report")),
+    case("list pending tasks by priority", "delete the last one", deleted=("passport",)),
     case("the dentist one is done", changed=done("dentist")),
     case("complete the meeting one", changed=done("meeting")),
     case("mark the passport task as done", changed=done("passport")),

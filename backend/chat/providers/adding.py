@@ -79,23 +79,25 @@ def _starts_with_verb(part: str) -> bool:
     return first in TASK_VERBS
 
 
-def _items(text: str) -> list[str]:
-    """The tasks in "milk, eggs and bread" (three) or "buy milk and eggs" (one)."""
+def _items(text: str) -> tuple[list[str], bool]:
+    """The tasks in "milk, eggs and bread" (three) or "buy milk and eggs" (one), and whether
+    they are a plain list ("milk, eggs and bread tomorrow": details at the end are for all)."""
     header = HEADER.match(text)
     if header:
         text = text[header.end() :]
     parts = [part for part in SEPARATOR.split(text) if part.strip()]
     if header or len(parts) < 2:
-        return parts or [text]
+        return parts or [text], bool(header)
+    if not _starts_with_verb(parts[0]):
+        return parts, True
     separators = SEPARATOR.findall(text)
     items = [parts[0]]
-    verbs = _starts_with_verb(parts[0])
     for separator, part in zip(separators, parts[1:], strict=False):
-        if verbs and not _starts_with_verb(part):
-            items[-1] += separator + part  # "buy milk and eggs": one task
-        else:
+        if _starts_with_verb(part):
             items.append(part)
-    return items
+        else:
+            items[-1] += separator + part  # "buy milk and eggs": one task
+    return items, False
 
 
 def _title(text: str) -> str:
@@ -116,9 +118,12 @@ def parse_add(rest: str, now: datetime) -> list[AddTask] | SmallTalk:
     if tail:
         _, shared_tags = split_tags(tail.group(0))
         text = text[: tail.start()]
+    items, plain_list = _items(text)
+    parsed = [split_slots(item, now) for item in items]
+    if plain_list and all(slots == Slots() for _, slots in parsed[:-1]):
+        parsed = [(words, parsed[-1][1]) for words, _ in parsed]
     added: list[AddTask] = []
-    for item in _items(text):
-        words, slots = split_slots(item, now)
+    for words, slots in parsed:
         title = _title(words)
         if not title:
             continue

@@ -17,6 +17,7 @@ from backend.chat.models import Message, Role
 from backend.chat.providers.actions import AskStatus, ChangeTask, Intent, SmallTalk, TaskRef
 from backend.chat.providers.adding import parse_add
 from backend.chat.providers.intents import parse_message
+from backend.chat.providers.questions import ordered, sort_key
 from backend.chat.providers.references import parse_selection
 
 YES = re.compile(
@@ -30,6 +31,7 @@ NO = re.compile(
     re.I,
 )
 MIN_TITLE_SCORE = 80
+Task = dict[str, Any]
 MIN_TITLE_WORDS_CHARS = 3
 
 
@@ -56,21 +58,40 @@ def tasks_in(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [result[key] for key in ("task", "deleted") if isinstance(result.get(key), dict)]
 
 
-def mentioned_in(calls: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tasks some tool calls acted on, else the ones they listed (latest state, in order)."""
-    acted: dict[int, dict[str, Any]] = {}
-    listed: dict[int, dict[str, Any]] = {}
-    for call in calls:
+def _answer_tasks(history: Sequence[Message], index: int) -> tuple[list[Task], list[Task]]:
+    """What the answer at `index` acted on, and what it listed in the order the user saw."""
+    acted: dict[int, Task] = {}
+    listed: dict[int, Task] = {}
+    for call in history[index].tool_calls:
         found = listed if call["tool"] == "list_tasks" else acted
         found.update((task["id"], task) for task in tasks_in(call["result"]))
-    return list((acted or listed).values())
+    asked = history[index - 1].content if index and history[index - 1].role == Role.USER else ""
+    return list(acted.values()), ordered(list(listed.values()), sort_key(asked))
 
 
-def last_mentioned(history: Sequence[Message]) -> list[dict[str, Any]]:
-    """What "it" refers to: the tasks the assistant last acted on, else the ones it last listed."""
-    for message in reversed(history):
-        if message.role == Role.ASSISTANT and (found := mentioned_in(message.tool_calls)):
-            return found
+def _answers(history: Sequence[Message], latest: bool) -> list[int]:
+    """Indexes of the assistant's answers, newest first (only the last message if `latest`)."""
+    newest = len(history) - 1
+    indexes = range(newest, max(newest - 1 if latest else -1, -1), -1)
+    return [index for index in indexes if history[index].role == Role.ASSISTANT]
+
+
+def last_mentioned(history: Sequence[Message], *, latest: bool = False) -> list[Task]:
+    """What "it" refers to: the tasks the assistant last acted on, else the ones it last listed.
+
+    `latest`: only the answer just given counts ("delete them" must not reach further back).
+    """
+    for index in _answers(history, latest):
+        acted, listed = _answer_tasks(history, index)
+        if acted or listed:
+            return acted or listed
+    return []
+
+
+def last_listed(history: Sequence[Message]) -> list[Task]:
+    """The tasks of the last answer, if it listed some: what "number 2" counts in."""
+    for index in _answers(history, latest=False):
+        return _answer_tasks(history, index)[1]
     return []
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from backend.chat.models import Message, Role
+from backend.chat.models import Message
 from backend.chat.providers.actions import (
     AddTask,
     Adjustment,
@@ -30,11 +30,13 @@ from backend.chat.providers.dialogue import (
     Confirmed,
     Declined,
     Step,
+    last_listed,
     last_mentioned,
     requires_confirmation,
     tasks_in,
 )
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase
+from backend.chat.providers.questions import ordered
 from backend.chat.providers.references import title_words
 from backend.chat.providers.replies import (
     MAX_LISTED,
@@ -45,10 +47,10 @@ from backend.chat.providers.replies import (
     name,
     updated,
 )
+from backend.chat.providers.slots import LEVELS
 from backend.chat.providers.undo import undo
 from backend.chat.tools import ToolOutcome
 
-LEVELS = ("low", "medium", "high")
 FETCH_LIMIT = 100  # the most tasks one list call returns
 MIN_FUZZY_SCORE = 75
 
@@ -165,10 +167,7 @@ class Turn:
         tasks, total = list(outcome.result["tasks"]), outcome.result["total"]
         if not tasks:
             return Said(f"You have no {label}.")
-        if intent.sort == "due_date":
-            tasks.sort(key=lambda task: task.get("due_date") or "9999")
-        elif intent.sort == "priority":
-            tasks.sort(key=lambda task: -LEVELS.index(task.get("priority") or "medium"))
+        tasks = ordered(tasks, intent.sort)
         self.shown = tasks[:MAX_LISTED]
         lines = [f"Here are your {label} ({total}):", *bullets(tasks, self.now)]
         if total > MAX_LISTED:
@@ -270,14 +269,7 @@ class Turn:
 
     def _shown_before(self) -> list[Task]:
         """The tasks of the last list the user saw: this turn's, else the last answer's."""
-        if self.shown:
-            return self.shown
-        for message in reversed(self.history):
-            if message.role != Role.ASSISTANT:
-                continue
-            lists = [call for call in message.tool_calls if call["tool"] == "list_tasks"]
-            return tasks_in(lists[-1]["result"]) if lists else []
-        return []
+        return self.shown or last_listed(self.history)
 
     def _targets(
         self, ref: TaskRef, status: str, *, delete: bool = False, ask: bool = True
@@ -297,8 +289,9 @@ class Turn:
             return self._matching(ref.words, status, ask)
         # Deleting by pronoun only trusts the answer just given: "them" must not reach back
         # to a list from several turns ago.
-        recent = self.history[-1:] if delete else self.history
-        candidates = list(self.acted.values()) or self.shown or last_mentioned(recent)
+        candidates = (
+            list(self.acted.values()) or self.shown or last_mentioned(self.history, latest=delete)
+        )
         if not candidates:
             return Said("Which task do you mean? Tell me its number or some words of its title.")
         if ref.position is not None:

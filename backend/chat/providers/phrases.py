@@ -199,8 +199,34 @@ def parse_time_only(text: str) -> time | None:
     return time(hour, minute) if hour < 24 and minute < 60 else None
 
 
+# Words that start a date inside a title ("call mom tomorrow about the trip"); "at" is not one
+# of them, "meet at 5 guys" being a title.
+INNER_DATE_START = re.compile(
+    r"^(?:today|tonight|tomorrow|next|this|due|by|on|before|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)$",
+    re.IGNORECASE,
+)
+# Inside a title, dateparser skips words it does not know ("tomorrow about the" is tomorrow):
+# an inner date phrase is made of these words and numbers only, and ends in no connective.
+DATE_WORDS = frozenset({
+    "today", "tonight", "tomorrow", "next", "this", "due", "by", "on", "before", "at", "in", "the",
+    "of", "end", "week", "month", "day", "days", "weeks", "months", "morning", "afternoon",
+    "evening", "noon", "midnight", "am", "pm", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+    "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august",
+    "september", "october", "november", "december"
+})  # fmt: skip
+CONNECTIVES = frozenset({"due", "by", "on", "before", "at", "in", "the", "of", "next", "this"})
+
+
+def _inner_date_words(words: list[str]) -> bool:
+    lower = [word.lower().strip(",.") for word in words]
+    known = all(word in DATE_WORDS or any(c.isdigit() for c in word) for word in lower)
+    return known and lower[-1] not in CONNECTIVES
+
+
 def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
-    """Split off the longest date phrase at the end (else the start) of `text`."""
+    """Split off the longest date phrase at the end, else the start, else inside `text`."""
     words = text.split()
     # Date phrases are short; bounding them keeps a 4000-character message to a few parses.
     for start in range(max(0, len(words) - MAX_DATE_WORDS), len(words)):
@@ -211,6 +237,15 @@ def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
         due = parse_date_phrase(" ".join(words[:end]), now)
         if due is not None:
             return " ".join(words[end:]), due
+    for start in range(1, len(words) - 1):
+        if not INNER_DATE_START.match(words[start]):
+            continue
+        for end in range(min(len(words) - 1, start + MAX_DATE_WORDS), start, -1):
+            if not _inner_date_words(words[start:end]):
+                continue
+            due = parse_date_phrase(" ".join(words[start:end]), now)
+            if due is not None:
+                return " ".join(words[:start] + words[end:]), due
     return text, None
 
 

@@ -10,6 +10,7 @@ from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
 from backend.chat.providers.references import parse_ref, title_words
 from backend.chat.providers.slots import (
     HASHTAG,
+    LEVELS,
     TAG_BEFORE_WORD,
     TAG_PHRASE,
     find_priority,
@@ -146,10 +147,9 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     arguments: dict[str, Any] = {}
     adjectives: list[str] = []  # "pending high-priority" tasks
     suffixes: list[str] = []  # tasks "tagged #work due today"
-    sort = SORT.search(text)
-    if sort:
-        text = text[: sort.start()] + text[sort.end() :]
-    if COMING_UP.search(text) and not sort:
+    key = sort_key(text)
+    text = SORT.sub("", text)
+    if COMING_UP.search(text) and not key:
         return ListTasks({"status": "pending"}, "pending tasks, soonest first", sort="due_date")
     if PENDING_WORDS.search(text):
         arguments["status"] = "pending"
@@ -176,12 +176,27 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     if search := SEARCH.search(text):
         arguments["search"] = tidy(search.group(1))
         suffixes.append(f"matching “{arguments['search']}”")
-    key = None
-    if sort:
-        key = "priority" if sort["key"].lower() in ("priority", "importance") else "due_date"
+    if key:
         suffixes.append("by " + key.replace("_", " "))
     label = " ".join([*adjectives, "tasks", *suffixes])
     return ListTasks(arguments, label, sort=key, tag_or_search=loose)
+
+
+def sort_key(text: str) -> str | None:
+    """The order a question asks for ("sorted by due date", "by priority"), if any."""
+    match = SORT.search(text)
+    if match is None:
+        return None
+    return "priority" if match["key"].lower() in ("priority", "importance") else "due_date"
+
+
+def ordered(tasks: list[dict[str, Any]], key: str | None) -> list[dict[str, Any]]:
+    """Tasks in the order asked: soonest due first (undated last), or highest priority first."""
+    if key == "due_date":
+        return sorted(tasks, key=lambda task: task.get("due_date") or "9999")
+    if key == "priority":
+        return sorted(tasks, key=lambda task: -LEVELS.index(task.get("priority") or "medium"))
+    return tasks
 
 
 def parse_find(text: str) -> ListTasks | None:

@@ -37,6 +37,7 @@ PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         "medium",
     ),
 )
+LEVELS = ("low", "medium", "high")  # in rising order, for "bump it" and sorting
 BARE_LEVEL = re.compile(r"\b(high|low|medium)\b", re.I)
 
 HASHTAG = re.compile(r"(?<![\w#])#([A-Za-z][\w-]{0,49})")
