@@ -385,6 +385,10 @@ ADDING = [
 ]
 
 QUESTIONS = [
+    case("show me everything", shows=("dentist", "rent")),
+    case("give me my to do list", shows=("dentist", "rent")),
+    case("what should I do first?", in_order=("mom", "plants", "report"), hides=("rent",)),
+    case("what's my next deadline", in_order=("mom", "plants", "report"), hides=("gym",)),
     case(
         "what's coming up?",
         in_order=("mom", "plants", "report", "dentist", "slides", "passport"),
@@ -594,6 +598,15 @@ REFERRING = [
 ]
 
 EVERYDAY_CHANGES = [
+    case("the dentist was moved to friday", changed={"dentist": {"due_date": eod("2026-11-20")}}),
+    case(
+        "dentist is tomorrow at 4pm now", changed={"dentist": {"due_date": at("2026-11-19T16:00")}}
+    ),
+    case("I called mom", changed=done("mom")),
+    case("I've watered the plants", changed=done("plants"), added=(NEXT_PLANTS,)),
+    case("I paid the rent"),
+    case("I added milk to the list"),
+    case("the book is on the shelf"),
     case("change the dentist to 4pm", changed={"dentist": {"due_date": at("2026-11-19T16:00")}}),
     case("move the dentist to noon", changed={"dentist": {"due_date": at("2026-11-19T12:00")}}),
     case("change buy bread to buy sourdough", changed={"bread": {"title": "Buy sourdough"}}),
@@ -737,6 +750,7 @@ EVERYDAY_CHANGES = [
 ]
 
 FOLLOW_UPS = [
+    case("add call the bank", "actually call it ring the bank", added=(task("Ring the bank"),)),
     case(
         "add call the vet",
         "actually make it high priority",

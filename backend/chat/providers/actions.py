@@ -88,9 +88,11 @@ class Correction:
 
 @dataclass(frozen=True)
 class Mention:
-    """ "I've submitted the report": names a task a following "check it off" means."""
+    """ "I've submitted the report": names a task a following "check it off" means; `done`: the
+    verb says it was done ("I paid the rent"), so on its own it completes that task."""
 
     words: str
+    done: bool = False
 
 
 @dataclass(frozen=True)

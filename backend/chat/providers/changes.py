@@ -130,6 +130,14 @@ def _change_to(match: re.Match[str], now: datetime) -> Intent:
     return _change(match, now, "update_task", title=capitalized(tidy(when)))
 
 
+def _moved(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "the dentist was moved to friday", "X is tomorrow at 4pm now": only when it is a date."""
+    when = match["when"]
+    if parse_time_only(when) is None and parse_date_phrase(when, now) is None:
+        return None
+    return _reschedule(match, now)
+
+
 def _postpone(match: re.Match[str], now: datetime) -> Intent:
     _, duration = split_duration(match["when"] or "a day")
     if duration is None:
@@ -289,6 +297,10 @@ RULES = _rules(
         _set_slots,
     ),
     # renaming
+    (
+        PLEASE + r"(?:call|name|title)\s+(?P<ref>it|this|that|this one|that one)\s+(?P<title>.+)$",
+        _rename,
+    ),
     (PLEASE + r"(?:rename|retitle|call)\s+(?P<ref>.+?)\s+(?:to|as)\s+(?P<title>.+)$", _rename),
     (
         PLEASE + r"(?:change|update|set)\s+(?:the\s+)?(?:title|name)\s+(?:of|for)\s+(?P<ref>.+?)"
@@ -369,6 +381,17 @@ RULES = _rules(
         _postpone,
     ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", _reschedule),
+    (
+        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is|was|has\s+been|got)\s+(?:now\s+)?(?:moved|pushed|"
+        r"rescheduled|postponed|changed|put\s+off)\s+(?:back\s+)?(?:to|until|till)\s+"
+        r"(?P<when>.+?)(?:\s+now)?$",
+        _moved,
+    ),
+    (
+        NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?(?P<when>(?:today|tonight|tomorrow|on|"
+        r"next|this|at|in|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b.*?)(?:\s+now)?$",
+        _moved,
+    ),
     (PLEASE + r"(?:change|switch)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$", _change_to),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", _reschedule),
     # completing

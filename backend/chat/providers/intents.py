@@ -67,10 +67,18 @@ CORRECTION = re.compile(
 # "I've submitted the report": a statement naming a task, for a following "check it off"
 STATEMENT = re.compile(
     r"^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?"
-    r"(?:[a-z]+ed|paid|sent|did|made|wrote|bought|took|got|done|read|built|found|gave)\s+"
-    r"(?P<words>.+)$",
+    r"(?P<verb>[a-z]+ed|paid|sent|did|made|wrote|bought|took|got|done|read|built|found|gave)\s+"
+    r"(?:up\s+|off\s+|in\s+|out\s+)?(?P<words>.+)$",
     re.I,
 )
+# Verbs that say a task was done: "I paid the rent" on its own completes it ("I added milk"
+# or "I wanted to ask" do not).
+DONE_VERBS = frozenset({
+    "paid", "called", "phoned", "rang", "emailed", "texted", "sent", "submitted", "finished",
+    "completed", "did", "done", "bought", "picked", "cleaned", "fixed", "booked", "renewed",
+    "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
+    "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked",
+})  # fmt: skip
 TRAILING_POLITENESS = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx|for me)[\s!.]*$", re.I)
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
 REQUEST_VERBS = (
@@ -145,7 +153,8 @@ def parse_request(text: str, now: datetime) -> list[Piece]:
     if put is not None:
         return [*put] if isinstance(put, list) else [put]
     if statement := STATEMENT.match(sentence):
-        return [Mention(title_words(statement["words"]))]
+        done = statement["verb"].lower() in DONE_VERBS
+        return [Mention(title_words(statement["words"]), done)]
     return [SmallTalk("unknown")]
 
 
@@ -170,15 +179,23 @@ def _requests(sentence: str, now: datetime) -> list[Piece]:
 def _resolve_mentions(intents: list[Piece]) -> list[Intent]:
     """ "I've submitted the report, check it off": "it" is the report."""
     resolved: list[Intent] = []
-    mention: Mention | None = None
-    for intent in intents:
+    for index, intent in enumerate(intents):
         if isinstance(intent, Mention):
-            mention = intent
+            following = intents[index + 1] if index + 1 < len(intents) else None
+            tied = isinstance(following, ChangeTask) and following.ref == TaskRef()
+            if intent.done and not tied:  # "I paid the rent": done
+                resolved.append(
+                    ChangeTask("complete_task", TaskRef(words=intent.words), {"completed": True})
+                )
             continue
-        if mention and isinstance(intent, ChangeTask) and intent.ref == TaskRef():
-            intent = ChangeTask(intent.tool, TaskRef(words=mention.words), intent.changes)
+        previous = intents[index - 1] if index else None
+        if (
+            isinstance(previous, Mention)
+            and isinstance(intent, ChangeTask)
+            and not intent.ref.words
+        ):
+            intent = ChangeTask(intent.tool, TaskRef(words=previous.words), intent.changes)
         resolved.append(intent)
-        mention = None
     return resolved
 
 

@@ -28,7 +28,7 @@ LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
     r"agenda|plate|overdue|due|left|"
     r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
-    r"upcoming|next)\b",
+    r"upcoming|next|first|everything|all)\b",
     re.I,
 )
 BARE_LIST = re.compile(
@@ -59,7 +59,7 @@ STATUS_QUESTION = (
 )
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
-    r"active|to do|still|need to do)\b",
+    r"active|to do(?!\s*list)|still|need to do)\b",
     re.I,
 )
 COMPLETED_WORDS = re.compile(
@@ -89,7 +89,11 @@ SORT = re.compile(
     r"(?P<key>due\s*dates?|deadlines?|due|dates?|priority|importance)\b",
     re.I,
 )
-COMING_UP = re.compile(r"\b(?:coming\s+up|upcoming|next)\b\W*$", re.I)
+COMING_UP = re.compile(
+    r"\b(?:coming\s+up|upcoming|next\s+(?:deadline|task|thing|one|up)|next\W*$|do\s+first|"
+    r"first\W*$|soonest)\b",
+    re.I,
+)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for)\s+(?P<when>.+?)\??$", re.I
 )
