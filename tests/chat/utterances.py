@@ -750,6 +750,31 @@ EVERYDAY_CHANGES = [
 ]
 
 FOLLOW_UPS = [
+    case("add buy eggs", "and milk", added=(task("Buy eggs"), task("Milk"))),
+    case(
+        "add call the bank tomorrow",
+        "no wait, friday",
+        added=(task("Call the bank", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "add call the bank friday",
+        "make that 3pm",
+        added=(task("Call the bank", due_date=at("2026-11-20T15:00")),),
+    ),
+    case(
+        "add pay the bills",
+        "tomorrow at 9",
+        added=(task("Pay the bills", due_date=at("2026-11-19T09:00")),),
+    ),
+    case("add buy eggs", "rename to buy free range eggs", added=(task("Buy free range eggs"),)),
+    case("add buy eggs", "add the errands tag", added=(task("Buy eggs", tags=["errands"]),)),
+    case("add buy eggs", "it's urgent", added=(task("Buy eggs", priority="high"),)),
+    case(
+        "find the dentist task",
+        "make that 4pm",
+        changed={"dentist": {"due_date": at("2026-11-19T16:00")}},
+    ),
+    case("show my tasks", "and milk"),
     case("add call the bank", "actually call it ring the bank", added=(task("Ring the bank"),)),
     case(
         "add call the vet",

@@ -61,8 +61,14 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
     return TaskRef(selector=parse_list(stripped, now).arguments)
 
 
+def _ref(match: re.Match[str], now: datetime) -> TaskRef | None:
+    """The match's reference; a rule without one ("rename to …", "add the work tag") means it."""
+    words = match.groupdict().get("ref")
+    return TaskRef() if words is None else change_ref(words, now)
+
+
 def _change(match: re.Match[str], now: datetime, tool: ChangeTool, **changes: Any) -> Intent:
-    ref = change_ref(match["ref"] or "", now)
+    ref = _ref(match, now)
     if ref is None:
         return SmallTalk("unknown")
     if ref.selector is not None and tool == "complete_task":
@@ -72,7 +78,7 @@ def _change(match: re.Match[str], now: datetime, tool: ChangeTool, **changes: An
 
 
 def _adjust(match: re.Match[str], now: datetime, adjustment: Adjustment, **changes: Any) -> Intent:
-    ref = change_ref(match["ref"] or "", now)
+    ref = _ref(match, now)
     if ref is None:
         return SmallTalk("unknown")
     return ChangeTask("update_task", ref, changes, adjustment)
@@ -257,7 +263,7 @@ RULES = _rules(
         PLEASE
         + r"(?:add|put|attach|stick)\s+(?:the\s+|a\s+|an\s+)?"
         + TAGS
-        + r"\s+tags?\s+(?:to|on)\s+(?P<ref>.+)$",
+        + r"\s+tags?(?:\s+(?:to|on)\s+(?P<ref>.+))?$",
         _add_tags,
     ),
     (PLEASE + r"(?:also\s+)?(?:tag|label)\s+(?P<ref>.+?)\s+(?:with|as)\s+" + TAGS + "$", _add_tags),
@@ -301,6 +307,7 @@ RULES = _rules(
         PLEASE + r"(?:call|name|title)\s+(?P<ref>it|this|that|this one|that one)\s+(?P<title>.+)$",
         _rename,
     ),
+    (PLEASE + r"(?:rename|retitle)(?:\s+it)?\s+to\s+(?P<title>.+)$", _rename),
     (PLEASE + r"(?:rename|retitle|call)\s+(?P<ref>.+?)\s+(?:to|as)\s+(?P<title>.+)$", _rename),
     (
         PLEASE + r"(?:change|update|set)\s+(?:the\s+)?(?:title|name)\s+(?:of|for)\s+(?P<ref>.+?)"
@@ -348,7 +355,7 @@ RULES = _rules(
     (PLEASE + r"(?P<level>prioriti[sz]e)\s+(?P<ref>.+)$", _priority),
     (
         NOT_A_QUESTION
-        + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?(?:a\s+)?"
+        + r"(?P<ref>.+?)(?:'s|\s+is)\s+(?:now\s+)?(?:a\s+)?"
         + LEVEL
         + r"(?:[- ]priority)?$",
         _priority,
@@ -446,7 +453,7 @@ RULES = _rules(
 # "add the errands tag to X", "add a note to X: …": changes, though they open like additions
 ADD_SHAPED = re.compile(
     PLEASE + r"(?:add|put|attach)\s+(?:the\s+|a\s+|an\s+)?(?:[#\w-]+\s+)?"
-    r"(?:tags?|note|description|comment)\b.*?\s(?:to|on)\s",
+    r"(?:tags?|note|description|comment)\b(?:.*?\s(?:to|on)\s|$)",
     re.I,
 )
 
@@ -459,10 +466,19 @@ def parse_change(sentence: str, now: datetime) -> Intent | None:
     return None
 
 
+def is_detail(text: str, now: datetime) -> bool:
+    """Whether text is only a date, a time or a priority ("friday", "3pm", "high priority")."""
+    return bool(
+        split_level(text)
+        or parse_time_only(text) is not None
+        or parse_date_phrase(text, now) is not None
+    )
+
+
 def split_level(text: str) -> str | None:
-    """A priority level a correction names ("high priority", "urgent")."""
-    _, level = split_priority(text)
-    if level:
+    """The priority level a correction is made of ("high priority", "urgent"), else None."""
+    rest, level = split_priority(text)
+    if level and not tidy(rest):
         return level
     match = re.fullmatch(LEVEL + r"(?:\s+priority)?", tidy(text), re.I)
     return _level(match["level"]) if match else None

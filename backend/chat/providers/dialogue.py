@@ -14,7 +14,14 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from backend.chat.models import Message, Role
-from backend.chat.providers.actions import AskStatus, ChangeTask, Intent, SmallTalk, TaskRef
+from backend.chat.providers.actions import (
+    AddTask,
+    AskStatus,
+    ChangeTask,
+    Intent,
+    SmallTalk,
+    TaskRef,
+)
 from backend.chat.providers.adding import parse_add
 from backend.chat.providers.intents import parse_message
 from backend.chat.providers.questions import ordered, sort_key
@@ -168,9 +175,26 @@ def _answered(
     return [replace(target, ref=TaskRef(task_id=chosen))] if chosen is not None else None
 
 
+# "add buy eggs" … "and milk": more of the same addition
+MORE = re.compile(r"^(?:and|also|plus|oh and|and also)\s+(?P<rest>.+)$", re.I)
+
+
+def _more_to_add(message: str, history: Sequence[Message], now: datetime) -> list[Step] | None:
+    more = MORE.match(message.strip())
+    asked = history[-2] if len(history) >= 2 and history[-2].role == Role.USER else None
+    if more is None or asked is None:
+        return None
+    if not any(isinstance(intent, AddTask) for intent in parse_message(asked.content, now)):
+        return None
+    added = parse_add(more["rest"], now)
+    return list(added) if isinstance(added, list) else None
+
+
 def understand(message: str, history: Sequence[Message], now: datetime) -> list[Step]:
     """What to do for a message, given the conversation so far: answers complete questions."""
     intents = parse_message(message, now)
+    if intents == [SmallTalk("unknown")] and (more := _more_to_add(message, history, now)):
+        return more
     if intents == [SmallTalk("unknown")] or intents == [SmallTalk("thanks")] or _is_answer(message):
         previous = _previous_turn(history)
         if previous is not None:

@@ -35,7 +35,7 @@ from backend.chat.providers.dialogue import (
     requires_confirmation,
     tasks_in,
 )
-from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase
+from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, parse_time_only
 from backend.chat.providers.questions import ordered
 from backend.chat.providers.references import title_words
 from backend.chat.providers.replies import (
@@ -190,14 +190,16 @@ class Turn:
         if len(targets) != 1:
             return Said("Which task do you mean? Tell me its number or some words of its title.")
         level = split_level(intent.text)
-        due = parse_date_phrase(intent.text, self.now) if level is None else None
+        clock = parse_time_only(intent.text)
+        due = parse_date_phrase(intent.text, self.now)
+        change = ChangeTask("update_task", TaskRef(), {"title": capitalized(intent.text)})
         if level:
-            changes: dict[str, Any] = {"priority": level}
+            change = ChangeTask("update_task", TaskRef(), {"priority": level})
+        elif clock is not None:  # "make that 3pm": the same day, at 3pm
+            change = ChangeTask("update_task", TaskRef(), {}, Adjustment(at_time=clock))
         elif due:
-            changes = {"due_date": due.isoformat()}
-        else:
-            changes = {"title": capitalized(intent.text)}
-        return self.apply(ChangeTask("update_task", TaskRef(), changes), targets)
+            change = ChangeTask("update_task", TaskRef(), {"due_date": due.isoformat()})
+        return self.apply(change, targets)
 
     def _change(self, intent: ChangeTask) -> Said:
         status = "all"

@@ -21,7 +21,7 @@ from backend.chat.providers.actions import (
     Undo,
 )
 from backend.chat.providers.adding import match_add, match_put
-from backend.chat.providers.changes import ADD_SHAPED, parse_change
+from backend.chat.providers.changes import ADD_SHAPED, is_detail, parse_change
 from backend.chat.providers.normalise import correct_spelling, sentences
 from backend.chat.providers.questions import (
     is_list_request,
@@ -133,6 +133,8 @@ def parse_request(text: str, now: datetime) -> list[Piece]:
         return [Undo()]
     if match := CORRECTION.match(sentence):
         return [Correction(match["text"])]
+    if is_detail(sentence, now):  # "no wait, friday", "make that 3pm" read as "I meant …"
+        return [Correction(sentence)]
     if question := parse_status_question(sentence):
         return [question]
     if ADD_SHAPED.match(sentence) and (change := parse_change(sentence, now)):

@@ -177,8 +177,11 @@ def split_duration(text: str) -> tuple[str, Duration | None]:
     return text[: match.start()] + text[match.end() :], Duration(number, unit)
 
 
+# "4pm", "9:30", "at 5", "noon"; a bare "5" is a number, not a time.
 TIME_ONLY = re.compile(
-    r"^(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d\d))?\s*(?P<half>am|pm)?$|^(?:at\s+)?noon$", re.I
+    r"^(?:(?P<at>at)\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d\d))?\s*(?P<half>am|pm)?$|"
+    r"^(?:at\s+)?noon$",
+    re.I,
 )
 
 
@@ -189,6 +192,8 @@ def parse_time_only(text: str) -> time | None:
         return None
     if match["hour"] is None:
         return time(12, 0)
+    if not (match["at"] or match["minute"] or match["half"]):
+        return None
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
     # A bare hour: 1-6 is the afternoon, as in "at 5"; 7-11 the morning.
     half = (match["half"] or "").lower() or ("pm" if 1 <= hour <= LAST_AFTERNOON_HOUR else "")
