@@ -20,6 +20,7 @@ from backend.chat.providers.actions import (
     ChangeTask,
     Intent,
     SmallTalk,
+    Task,
     TaskRef,
 )
 from backend.chat.providers.adding import parse_add
@@ -38,7 +39,6 @@ NO = re.compile(
     re.I,
 )
 MIN_TITLE_SCORE = 80
-Task = dict[str, Any]
 MIN_TITLE_WORDS_CHARS = 3
 
 
@@ -58,7 +58,7 @@ class Declined:
 Step = Intent | Confirmed | Declined
 
 
-def tasks_in(result: dict[str, Any]) -> list[dict[str, Any]]:
+def tasks_in(result: dict[str, Any]) -> list[Task]:
     """The tasks a tool result names: the one it touched or the ones it listed."""
     if "tasks" in result:
         return list(result["tasks"])
@@ -123,12 +123,12 @@ def _previous_turn(history: Sequence[Message]) -> tuple[Message, Message] | None
     return asked, answer
 
 
-def _listed(answer: Message) -> list[dict[str, Any]]:
+def _listed(answer: Message) -> list[Task]:
     found = [call for call in answer.tool_calls if call["tool"] == "list_tasks"]
     return tasks_in(found[-1]["result"]) if found else []
 
 
-def _pick(message: str, candidates: list[dict[str, Any]]) -> int | None:
+def _pick(message: str, candidates: list[Task]) -> int | None:
     """The candidate an answer to "which one?" picks: an id, a position or title words."""
     ids = [int(task["id"]) for task in candidates]
     selection = parse_selection(message)

@@ -5,11 +5,8 @@ showed, so "add milk and mark it done" and "show my tasks … complete the secon
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-from rapidfuzz import fuzz
 
 from backend.chat.models import Message
 from backend.chat.providers.actions import (
@@ -20,6 +17,7 @@ from backend.chat.providers.actions import (
     Correction,
     ListTasks,
     SmallTalk,
+    Task,
     TaskRef,
     Undo,
 )
@@ -30,14 +28,12 @@ from backend.chat.providers.dialogue import (
     Confirmed,
     Declined,
     Step,
-    last_listed,
     last_mentioned,
     requires_confirmation,
     tasks_in,
 )
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, parse_time_only
 from backend.chat.providers.questions import ordered
-from backend.chat.providers.references import title_words
 from backend.chat.providers.replies import (
     MAX_LISTED,
     TALK,
@@ -48,22 +44,9 @@ from backend.chat.providers.replies import (
     updated,
 )
 from backend.chat.providers.slots import LEVELS
+from backend.chat.providers.targets import FETCH_LIMIT, Resolver, Said
 from backend.chat.providers.undo import undo
 from backend.chat.tools import ToolOutcome
-
-FETCH_LIMIT = 100  # the most tasks one list call returns
-MIN_FUZZY_SCORE = 75
-
-
-@dataclass(frozen=True)
-class Said:
-    """A reply line; `asks`: it asks the user something, so the turn stops there."""
-
-    text: str
-    asks: bool = False
-
-
-Task = dict[str, Any]
 
 
 def adjusted(task: Task, adjust: Adjustment, now: datetime) -> dict[str, Any]:
@@ -97,15 +80,12 @@ def _ids(tasks: list[Task]) -> str:
     return ", ".join(f"#{task['id']} “{task['title']}”" for task in tasks)
 
 
-class Turn:
+class Turn(Resolver):
     """One turn's execution: the tools, the stored history, the clock and what was done."""
 
     def __init__(self, call_tool: ToolCaller, history: Sequence[Message], now: datetime) -> None:
+        super().__init__(history, now)
         self._call_tool = call_tool
-        self.history = history
-        self.now = now
-        self.acted: dict[int, Task] = {}
-        self.shown: list[Task] = []
         self.fresh: set[int] = set()  # ids whose state was read during this turn
 
     def call(self, name: str, arguments: dict[str, Any]) -> ToolOutcome:
@@ -175,9 +155,10 @@ class Turn:
         return Said("\n".join(lines))
 
     def _status(self, intent: AskStatus) -> Said:
-        targets = self._targets(intent.ref, "all", ask=False)
-        if isinstance(targets, Said):
-            return targets
+        found = self._targets(intent.ref, "all", ask=False)
+        if isinstance(found, Said):
+            return found
+        targets = [self._current(task) for task in found]
         if len(targets) == 1 and "completed" in targets[0]:
             task = targets[0]
             if task["completed"]:
@@ -268,101 +249,3 @@ class Turn:
         outcome = self.call("list_tasks", arguments)
         found = [t for t in tasks_in(outcome.result) if t["id"] == task_id] if outcome.ok else []
         return found[0] if found else task
-
-    def _shown_before(self) -> list[Task]:
-        """The tasks of the last list the user saw: this turn's, else the last answer's."""
-        return self.shown or last_listed(self.history)
-
-    def _targets(
-        self, ref: TaskRef, status: str, *, delete: bool = False, ask: bool = True
-    ) -> list[Task] | Said:
-        """The tasks `ref` means, or what to say instead (a question, or that none matched)."""
-        if ref.task_ids:
-            return [{"id": task_id} for task_id in ref.task_ids]
-        if ref.task_id is not None:
-            shown = self._shown_before() if ref.loose else []
-            # After a list, "number 2" is its second task; "task 2" and "#2" are always ids.
-            if 1 <= ref.task_id <= len(shown):
-                return [shown[ref.task_id - 1]]
-            return [{"id": ref.task_id}]
-        if ref.selector is not None:
-            return self._selected(ref.selector)
-        if ref.words is not None:
-            return self._matching(ref.words, status, ask)
-        # Deleting by pronoun only trusts the answer just given: "them" must not reach back
-        # to a list from several turns ago.
-        candidates = (
-            list(self.acted.values()) or self.shown or last_mentioned(self.history, latest=delete)
-        )
-        if not candidates:
-            return Said("Which task do you mean? Tell me its number or some words of its title.")
-        if ref.position is not None:
-            return _at_position(candidates, ref.position)
-        if ref.plural or not ask:
-            return candidates
-        return _single(candidates, None, len(candidates), self.now)
-
-    def _selected(self, selector: dict[str, Any]) -> list[Task] | Said:
-        outcome = self.call("list_tasks", {**selector, "limit": FETCH_LIMIT})
-        tasks = tasks_in(outcome.result) if outcome.ok else []
-        if not tasks:
-            return Said("No task matches that, so I changed nothing.")
-        return tasks
-
-    def _matching(self, words: str, status: str, ask: bool) -> list[Task] | Said:
-        """Tasks whose title has these words; close titles when none has them exactly."""
-        outcome = self.call("list_tasks", {"search": words, "status": status})
-        matches = tasks_in(outcome.result) if outcome.ok else []
-        total = outcome.result.get("total", 0) if outcome.ok else 0
-        if not matches and " and " in words:
-            found: list[Task] = []
-            for part in words.split(" and "):
-                result = self._matching(title_words(part), status, ask)
-                if isinstance(result, Said):
-                    return result
-                found.extend(result)
-            return found
-        if not matches and len(words.split()) > 1:
-            matches = self._close_titles(words, status)
-            total = len(matches)
-        if not matches:
-            kind = "" if status == "all" else f"{status} "
-            return Said(f"I couldn't find a {kind}task matching “{words}”.")
-        exact = [task for task in matches if task["title"].lower() == words.lower()]
-        if len(exact) == 1:
-            return exact
-        if not ask:
-            return matches
-        return _single(matches, words, total, self.now)
-
-    def _close_titles(self, words: str, status: str) -> list[Task]:
-        outcome = self.call("list_tasks", {"status": status, "limit": FETCH_LIMIT})
-        tasks = tasks_in(outcome.result) if outcome.ok else []
-        scored = [(fuzz.token_set_ratio(words.lower(), t["title"].lower()), t) for t in tasks]
-        best = max((score for score, _ in scored), default=0)
-        return [t for score, t in scored if score == best and score >= MIN_FUZZY_SCORE]
-
-
-def _at_position(candidates: list[Task], position: int) -> list[Task] | Said:
-    """The task at a 1-based position of the tasks last shown (-1: the last one)."""
-    if position == -1:
-        return [candidates[-1]]
-    if 1 <= position <= len(candidates):
-        return [candidates[position - 1]]
-    shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
-    return Said(f"I only showed {shown}; tell me its number instead.")
-
-
-def _single(
-    candidates: list[Task], words: str | None, total: int, now: datetime
-) -> list[Task] | Said:
-    """The one candidate, else a question listing them (the first MAX_LISTED of `total`)."""
-    if total == 1:
-        return candidates[:1]
-    found = f"I found {total} tasks" + (f" matching “{words}”" if words else "")
-    lines = [f"{found}; which one do you mean?", *bullets(candidates, now)]
-    if total > min(len(candidates), MAX_LISTED):
-        shown = min(len(candidates), MAX_LISTED)
-        lines.append(f"…and {total - shown} more; more words of the title will narrow it.")
-    lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
-    return Said("\n".join(lines), asks=True)

@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from backend.chat.providers.actions import AskStatus, ListTasks
+from backend.chat.providers.actions import AskStatus, ListTasks, Task
 from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
 from backend.chat.providers.references import parse_ref, title_words
@@ -194,7 +194,7 @@ def sort_key(text: str) -> str | None:
     return "priority" if match["key"].lower() in ("priority", "importance") else "due_date"
 
 
-def ordered(tasks: list[dict[str, Any]], key: str | None) -> list[dict[str, Any]]:
+def ordered(tasks: list[Task], key: str | None) -> list[Task]:
     """Tasks in the order asked: soonest due first (undated last), or highest priority first."""
     if key == "due_date":
         return sorted(tasks, key=lambda task: task.get("due_date") or "9999")

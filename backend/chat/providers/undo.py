@@ -4,20 +4,20 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from backend.chat.models import Message, Role
-from backend.chat.providers.actions import ChangeTask, TaskRef
+from backend.chat.providers.actions import ChangeTask, Task, TaskRef
 from backend.chat.providers.dialogue import tasks_in
 from backend.chat.providers.replies import describe, name
 from backend.chat.tools import ToolOutcome
 
 if TYPE_CHECKING:  # the executor imports this module to run an undo
-    from backend.chat.providers.execution import Task, Turn
+    from backend.chat.providers.execution import Turn
 
 # The fields a deleted task is re-added with when its deletion is undone.
 RESTORED_FIELDS = ("title", "description", "priority", "tags", "due_date", "recurrence")
 EDITABLE = RESTORED_FIELDS
 
 
-def _snapshot(history: Sequence[Message], task_id: int, before: int) -> "Task | None":
+def _snapshot(history: Sequence[Message], task_id: int, before: int) -> Task | None:
     """The task as the conversation last saw it before the last answer's call at `before`."""
     last = len(history) - 1
     for index in range(last, -1, -1):
