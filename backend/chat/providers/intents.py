@@ -21,7 +21,8 @@ from backend.chat.providers.actions import (
     Undo,
 )
 from backend.chat.providers.adding import match_add, match_put
-from backend.chat.providers.changes import ADD_SHAPED, is_detail, parse_change
+from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
+from backend.chat.providers.changes import is_detail
 from backend.chat.providers.normalise import correct_spelling, sentences
 from backend.chat.providers.questions import (
     is_list_request,
