@@ -160,6 +160,37 @@ ADDING = [
         "add milk, eggs and bread #groceries",
         added=tuple(task(title, tags=["groceries"]) for title in ("Milk", "Eggs", "Bread")),
     ),
+    case(
+        "add grocery run: milk, eggs, bread",
+        added=(task("Grocery run", description="Milk, eggs, bread"),),
+    ),
+    case(
+        "add workout every mon wed fri at 7am",
+        added=tuple(
+            task("Workout", recurrence="weekly", due_date=at(day))
+            for day in ("2026-11-23T07:00", "2026-11-25T07:00", "2026-11-20T07:00")
+        ),
+    ),
+    case("remind me every 2 weeks to water the cactus", says="daily, weekly"),
+    case("add renew insurance every year", says="daily, weekly"),
+    case("add call plumber ASAP!!!", added=(task("Call plumber", priority="high"),)),
+    case(
+        "add Finish Q4 report (high priority) due Friday",
+        added=(task("Finish Q4 report", priority="high", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "I have a meeting with John tomorrow at 10",
+        added=(task("Meeting with John", due_date=at("2026-11-19T10:00")),),
+    ),
+    case("I have a question"),
+    case(
+        "add 'buy flowers' and 'book restaurant' for mom's birthday",
+        added=(task("Buy flowers"), task("Book restaurant for mom's birthday")),
+    ),
+    case(
+        "remind me to take out the trash tonight at 8",
+        added=(task("Take out the trash", due_date=at("2026-11-18T20:00")),),
+    ),
     # a date inside the title
     case(
         "add call the plumber tomorrow about the leak",
@@ -385,6 +416,9 @@ ADDING = [
 ]
 
 QUESTIONS = [
+    case(
+        "do I have anything important coming up?", shows=("report",), hides=("dentist", "passport")
+    ),
     case("show me everything", shows=("dentist", "rent")),
     case("give me my to do list", shows=("dentist", "rent")),
     case("what should I do first?", in_order=("mom", "plants", "report"), hides=("rent",)),

@@ -8,7 +8,7 @@ from backend.chat.providers.phrases import Duration
 
 ChangeTool = Literal["complete_task", "delete_task", "update_task"]
 Task = dict[str, Any]  # a task as the tools answer it (its public JSON)
-TalkKind = Literal["greeting", "thanks", "help", "unknown", "need_title", "bad_date"]
+TalkKind = Literal["greeting", "thanks", "help", "unknown", "need_title", "bad_date", "bad_repeat"]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from backend.chat.providers.actions import AddTask, SmallTalk
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.slots import Slots, split_note, split_slots, split_tags
+from backend.chat.providers.phrases import tidy
+from backend.chat.providers.slots import DAY, Slots, split_note, split_slots, split_tags
 
 # What follows the verb: "a new task called …", "reminder: …", "to …"
 ADD_OBJECT = (
@@ -66,6 +67,21 @@ TO_MY_LIST = re.compile(
 )
 # What is left of "pay rent which is due friday" once the date is gone.
 TRAILING_CLAUSE = re.compile(r"\s+(?:which|that|it)\s+(?:is|are|was)$|\s+(?:which|that)'s$", re.I)
+# "grocery run: milk, eggs, bread": one task, the list its note
+TITLED_LIST = re.compile(r"^(?P<title>[^:,]{1,60}):\s*(?P<note>[^,]+(?:,[^,]+)+)$")
+# "every mon, wed and fri": one weekly task per day
+DAYS = re.compile(rf"\bevery\s+(?P<days>{DAY}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+){DAY})+)\b", re.I)
+# "every 2 weeks", "every other day": intervals the tasks cannot repeat at
+OTHER_INTERVAL = re.compile(
+    r"\bevery\s+(?:other|second|\d+|two|three|four)\s+(?:days?|weeks?|months?|years?)\b|"
+    r"\b(?:every\s+year|yearly|annually|fortnightly|biweekly)\b",
+    re.I,
+)
+QUOTED = re.compile(
+    r"(?<!\w)[\"'\u201c\u2018](?P<inner>[^\"'\u201c\u201d\u2018\u2019]+)[\"'\u201d\u2019](?!\w)"
+)
+# "I have a meeting with John tomorrow at 10": an appointment, when it has a date
+APPOINTMENT = re.compile(r"^i(?:'ve|\s+have)\s+(?:got\s+)?(?:a|an)\s+(?P<rest>.+)$", re.I)
 LEADING_FILLER = re.compile(r"^(?:to|that|about|i\s+(?:need|have|must|should)\s+to)\s+", re.I)
 
 
@@ -111,8 +127,25 @@ def parse_add(rest: str, now: datetime) -> list[AddTask] | SmallTalk:
     A note or "tags: a, b" at the very end is about the whole request; other details belong
     to the task they are written next to.
     """
-    text = TO_MY_LIST.sub("", rest)
+    text = QUOTED.sub(lambda match: match["inner"], TO_MY_LIST.sub("", rest))
+    if OTHER_INTERVAL.search(text):
+        return SmallTalk("bad_repeat")
+    if days := DAYS.search(text):
+        added: list[AddTask] = []
+        for day in re.findall(DAY, days["days"], re.I):
+            one = _added(text[: days.start()] + f"every {day}" + text[days.end() :], now)
+            if isinstance(one, SmallTalk):
+                return one
+            added.extend(one)
+        return added
+    return _added(text, now)
+
+
+def _added(text: str, now: datetime) -> list[AddTask] | SmallTalk:
+    """The tasks of an addition once its recurrence is one the tasks support."""
     text, note = split_note(text)
+    if not HEADER.match(text) and (titled := TITLED_LIST.match(text.strip())):
+        text, note = titled["title"], note or capitalized(tidy(titled["note"]))
     tail = re.search(r"\s*\b(?:tags?|labels?)\s*:\s*.+$", text, re.I)
     shared_tags: list[str] = []
     if tail:
@@ -142,6 +175,10 @@ def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
     for pattern in ADD:
         if match := pattern.match(sentence):
             return parse_add(match["rest"], now)
+    if match := APPOINTMENT.match(sentence):
+        added = parse_add(match["rest"], now)
+        dated = isinstance(added, list) and all("due_date" in a.arguments for a in added)
+        return added if dated else None
     return None
 
 

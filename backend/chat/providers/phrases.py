@@ -82,9 +82,10 @@ def _next_day_of_month(day: int, today: date) -> date | None:
     return None
 
 
-def _clock_hour(hour: int) -> str:
-    """A bare hour as a clock time: 1-6 the afternoon, 7-11 the morning, 12 noon, 0/13-23 as is."""
-    if 1 <= hour <= LAST_AFTERNOON_HOUR or hour == 12:
+def _clock_hour(hour: int, evening: bool) -> str:
+    """A bare hour as a clock time: 1-6 the afternoon, 7-11 the morning (the evening when the
+    phrase says "tonight"), 12 noon, 0 and 13-23 as on a 24-hour clock."""
+    if 1 <= hour <= LAST_AFTERNOON_HOUR or hour == 12 or (evening and 7 <= hour <= 11):
         return f"{hour}pm"
     return f"{hour}am" if 7 <= hour <= 11 else f"{hour}:00"
 
@@ -107,7 +108,8 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
         hour = int(bare_hour["hour"])
         if hour > 23:
             return None
-        text = BARE_HOUR.sub(f"at {_clock_hour(hour)}", text, count=1)
+        evening = bool(re.search(r"\b(?:tonight|evening|night)\b", text, re.I))
+        text = BARE_HOUR.sub(f"at {_clock_hour(hour, evening)}", text, count=1)
     return text
 
 
@@ -256,6 +258,7 @@ def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
 
 def tidy(text: str) -> str:
     """Collapse spaces, drop dangling connectives and punctuation at the ends."""
+    text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)  # brackets a detail was taken out of
     text = re.sub(r"\s+", " ", text).strip(QUOTES_AND_PUNCTUATION)
     text = re.sub(r"\s+(?:due|by|on|at|with|and|for)$", "", text, flags=re.I)
     return text.strip(" ,;:-")

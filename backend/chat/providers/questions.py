@@ -153,9 +153,9 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     suffixes: list[str] = []  # tasks "tagged #work due today"
     key = sort_key(text)
     text = SORT.sub("", text)
-    if COMING_UP.search(text) and not key:
-        return ListTasks({"status": "pending"}, "pending tasks, soonest first", sort="due_date")
-    if PENDING_WORDS.search(text):
+    upcoming = bool(COMING_UP.search(text))  # "what's coming up": what is left, soonest first
+    key = key or ("due_date" if upcoming else None)
+    if upcoming or PENDING_WORDS.search(text):
         arguments["status"] = "pending"
         adjectives.append("pending")
     elif COMPLETED_WORDS.search(text):

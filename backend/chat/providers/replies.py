@@ -31,6 +31,10 @@ TALK: dict[TalkKind, str] = {
         "rename, reschedule, tag and delete tasks; say “help” for examples."
     ),
     "need_title": "What should the task be called? For example: “add buy milk tomorrow”.",
+    "bad_repeat": (
+        "I can repeat a task daily, weekly (on one day) or monthly, not at other intervals; "
+        "nothing was added. Try “every monday” or “every day at 8am”."
+    ),
     "bad_date": (
         "I couldn't understand that date. Try “tomorrow at 5pm”, “next friday”, “in 3 days” or "
         "“on 2026-12-01”."

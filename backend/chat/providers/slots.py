@@ -117,11 +117,14 @@ class Slots:
 
 
 def split_priority(text: str) -> tuple[str, str | None]:
-    """Remove the first priority phrase ("high priority", "not important", "!!"); rest, level."""
+    """Remove every priority phrase ("high priority", "not important", "asap!!"); the rest and
+    the level of the first kind found (negations first)."""
+    found = None
     for pattern, level in PRIORITY_PATTERNS:
         if pattern.search(text):
-            return pattern.sub(" ", text, count=1), level
-    return text, None
+            found = found or level
+            text = pattern.sub(" ", text)
+    return text, found
 
 
 def find_priority(text: str) -> str | None:
