@@ -416,6 +416,12 @@ ADDING = [
 ]
 
 QUESTIONS = [
+    case("what's the status of the report?", says="still pending"),
+    case(
+        "show me my tasks for today and tomorrow",
+        shows=("report", "dentist"),
+        hides=("slides", "passport"),
+    ),
     case(
         "do I have anything important coming up?", shows=("report",), hides=("dentist", "passport")
     ),
@@ -513,6 +519,24 @@ QUESTIONS = [
 ]
 
 SEVERAL_AT_ONCE = [
+    case("delete tasks {milk}-{bread}", deleted=("milk", "bread")),
+    case("set all work tasks to high priority", changed=each(WORK, priority="high")),
+    case("clear all tasks tagged errands", "yes", deleted=("milk", "bread")),
+    case("delete everything except the report"),
+    case("delete everything except the report", "yes"),
+    case(
+        "push everything due this week back a day",
+        changed={
+            "dentist": {"due_date": at("2026-11-20T15:00")},
+            "report": {"due_date": at("2026-11-19T17:00")},
+            "slides": {"due_date": eod("2026-11-21")},
+            "plants": {"due_date": at("2026-11-19T09:00")},
+        },
+    ),
+    case(
+        "move the report and the slides to monday",
+        changed=each(("report", "slides"), due_date=eod("2026-11-23")),
+    ),
     case("delete {dentist} and {report}", deleted=("dentist", "report")),
     case("complete tasks {laundry} and {mom}", changed=done("laundry", "mom")),
     case(
@@ -633,6 +657,10 @@ REFERRING = [
 ]
 
 EVERYDAY_CHANGES = [
+    case(
+        'rename task {passport} "Renew passport and visa"',
+        changed={"passport": {"title": "Renew passport and visa"}},
+    ),
     case("the dentist was moved to friday", changed={"dentist": {"due_date": eod("2026-11-20")}}),
     case(
         "dentist is tomorrow at 4pm now", changed={"dentist": {"due_date": at("2026-11-19T16:00")}}

@@ -144,13 +144,13 @@ def parse_add(rest: str, now: datetime) -> list[AddTask] | SmallTalk:
 def _added(text: str, now: datetime) -> list[AddTask] | SmallTalk:
     """The tasks of an addition once its recurrence is one the tasks support."""
     text, note = split_note(text)
-    if not HEADER.match(text) and (titled := TITLED_LIST.match(text.strip())):
-        text, note = titled["title"], note or capitalized(tidy(titled["note"]))
     tail = re.search(r"\s*\b(?:tags?|labels?)\s*:\s*.+$", text, re.I)
     shared_tags: list[str] = []
     if tail:
         _, shared_tags = split_tags(tail.group(0))
         text = text[: tail.start()]
+    if not HEADER.match(text) and (titled := TITLED_LIST.match(text.strip())):
+        text, note = titled["title"], note or capitalized(tidy(titled["note"]))
     items, plain_list = _items(text)
     parsed = [split_slots(item, now) for item in items]
     if plain_list and all(slots == Slots() for _, slots in parsed[:-1]):

@@ -156,6 +156,11 @@ RULES = _rules(
         rename,
     ),
     (PLEASE + r"(?:rename|retitle)(?:\s+it)?\s+to\s+(?P<title>.+)$", rename),
+    (
+        PLEASE
+        + r"(?:rename|retitle)\s+(?P<ref>.+?)\s+[\"\u201c'](?P<title>[^\"\u201d']+)[\"\u201d']$",
+        rename,
+    ),
     (PLEASE + r"(?:rename|retitle|call)\s+(?P<ref>.+?)\s+(?:to|as)\s+(?P<title>.+)$", rename),
     (
         PLEASE + r"(?:change|update|set)\s+(?:the\s+)?(?:title|name)\s+(?:of|for)\s+(?P<ref>.+?)"
@@ -292,7 +297,7 @@ RULES = _rules(
     ),
     (
         PLEASE + r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|"
-        r"bin|forget\s+about|get rid of|cross out)\s+(?P<ref>.+)$",
+        r"bin|forget\s+about|get rid of|cross out|clear)\s+(?P<ref>.+)$",
         delete,
     ),
 )

@@ -31,6 +31,7 @@ BULK = re.compile(
     r"^(?:all|every|everything|each)\b|(?:tasks|ones|todos|to-?dos|items|stuff)$", re.I
 )
 
+EXCEPT = re.compile(r"\b(?:except|but|apart from|other than|besides|excluding)\b", re.I)
 # A builder: what a rule's match asks for, or None to let the next rule try.
 Build = Callable[[re.Match[str], datetime], Intent | None]
 
@@ -40,7 +41,9 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
     ref = parse_ref(text)
     if ref is None or ref.words is None or not BULK.search(tidy(text)):
         return ref
-    stripped = re.sub(r"^(?:all|every|each)(?:\s+of)?\b", "", tidy(text), flags=re.I)
+    if EXCEPT.search(text):  # "everything except the report": not a filter the tools have
+        return None
+    stripped = tidy(re.sub(r"^(?:all|every|each)(?:\s+of)?\b", "", tidy(text), flags=re.I))
     return TaskRef(selector=parse_list(stripped, now).arguments)
 
 
@@ -57,6 +60,8 @@ def _change(match: re.Match[str], now: datetime, tool: ChangeTool, **changes: An
     if ref.selector is not None and tool == "complete_task":
         wanted = "pending" if changes["completed"] else "completed"
         ref = TaskRef(selector={"status": wanted, **ref.selector})
+    elif ref.selector is not None and tool == "update_task":  # moving "everything": what is left
+        ref = TaskRef(selector={"status": "pending", **ref.selector})
     return ChangeTask(tool, ref, changes)
 
 
@@ -64,6 +69,8 @@ def _adjust(match: re.Match[str], now: datetime, adjustment: Adjustment, **chang
     ref = _ref(match, now)
     if ref is None:
         return SmallTalk("unknown")
+    if ref.selector is not None:
+        ref = TaskRef(selector={"status": "pending", **ref.selector})
     return ChangeTask("update_task", ref, changes, adjustment)
 
 

@@ -56,6 +56,7 @@ STATUS_QUESTION = (
         re.I,
     ),
     re.compile(r"^(?:is|are)\s+(?P<ref>.+?)\s+still\s+(?:pending|open|to do|left)$", re.I),
+    re.compile(r"^what(?:'s|\s+is)\s+the\s+status\s+of\s+(?P<ref>.+)$", re.I),
 )
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
@@ -112,7 +113,10 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
     "overdue", not "this week"."""
     sunday = now + timedelta(days=6 - now.weekday())  # weeks run Monday to Sunday
     low = text.lower()
-    if re.search(r"\btoday\b|\btonight\b|\btoday's\b", low):
+    today = re.search(r"\btoday\b|\btonight\b|\btoday's\b", low)
+    if today and re.search(r"\btomorrow\b", low):
+        return _window(now, now + timedelta(days=1)), "due today or tomorrow"
+    if today:
         return _window(now, now), "due today"
     if re.search(r"\btomorrow\b|\btomorrow's\b", low) and not re.search(r"\bbefore\b", low):
         tomorrow = now + timedelta(days=1)

@@ -33,6 +33,12 @@ LOOSE_ID = re.compile(r"(?:number|no\.?|num|nr)?\s*(\d{1,9})", re.I)
 ID_LIST = re.compile(
     r"(?:(?:tasks?|items?|numbers?|ids?)\s+)?#?\d{1,9}(?:\s*(?:,|\band\b|&|\+)?\s*#?\d{1,9})+", re.I
 )
+# "tasks 3-5", "3 to 5": every id between
+ID_RANGE = re.compile(
+    r"(?:tasks?\s+|ids?\s+)?#?(?P<first>\d{1,9})\s*(?:-|to|through|thru)\s*#?(?P<last>\d{1,9})",
+    re.I,
+)
+MAX_RANGE = 20
 # "the dentist one", "the one about the dentist", "the dentist task": title words
 ONE_ABOUT = re.compile(r"^(?:one|task)\s+(?:about|for|with|called|named|saying)\s+", re.I)
 TRAILING_NOUN = re.compile(r"\s+(?:ones?|tasks?|todos?|to-dos?|items?|things?|reminders?)$", re.I)
@@ -62,6 +68,10 @@ def parse_ref(text: str) -> TaskRef | None:
         return TaskRef(task_id=int(strict.group(1) or strict.group(2)))
     if loose := LOOSE_ID.fullmatch(bare):
         return TaskRef(task_id=int(loose.group(1)), loose=True)
+    if span := ID_RANGE.fullmatch(bare):
+        first, last = int(span["first"]), int(span["last"])
+        if first < last <= first + MAX_RANGE:
+            return TaskRef(task_ids=tuple(range(first, last + 1)))
     if ID_LIST.fullmatch(bare):
         return TaskRef(task_ids=tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", bare))))
     found = title_words(words)
