@@ -519,6 +519,8 @@ QUESTIONS = [
 ]
 
 SEVERAL_AT_ONCE = [
+    case("delete all my tasks", says="…and 2 more."),
+    case("delete all my tasks", "yes", deleted=tuple(SEEDS)),
     case("delete tasks {milk}-{bread}", deleted=("milk", "bread")),
     case("set all work tasks to high priority", changed=each(WORK, priority="high")),
     case("clear all tasks tagged errands", "yes", deleted=("milk", "bread")),

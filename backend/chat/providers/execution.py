@@ -191,6 +191,8 @@ class Turn(Resolver):
             return targets
         if requires_confirmation(intent):
             lines = [f"This would delete {len(targets)} tasks:", *bullets(targets, self.now)]
+            if len(targets) > MAX_LISTED:
+                lines.append(f"…and {len(targets) - MAX_LISTED} more.")
             lines.append("Shall I go ahead? Say “yes” to delete them or “no” to keep them.")
             return Said("\n".join(lines), asks=True)
         return self.apply(intent, targets)
