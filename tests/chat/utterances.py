@@ -191,6 +191,10 @@ ADDING = [
         "remind me to take out the trash tonight at 8",
         added=(task("Take out the trash", due_date=at("2026-11-18T20:00")),),
     ),
+    case(
+        "add buy a present for Ana, wrap it and write a card",
+        added=(task("Buy a present for Ana"), task("Wrap it"), task("Write a card")),
+    ),
     # a date inside the title
     case(
         "add call the plumber tomorrow about the leak",
@@ -416,6 +420,9 @@ ADDING = [
 ]
 
 QUESTIONS = [
+    case("show me tasks", shows=("dentist", "rent")),
+    case("show my errands", shows=("milk", "bread"), hides=("report",)),
+    case("show me the report", shows=("report",), hides=("slides",)),
     case("what's the status of the report?", says="still pending"),
     case(
         "show me my tasks for today and tomorrow",
@@ -620,6 +627,19 @@ SEVERAL_AT_ONCE = [
 ]
 
 REFERRING = [
+    case("complete buy", "milk please", changed=done("milk")),
+    case(
+        "show my errands",
+        "the first one is done, delete the second",
+        changed=done("milk"),
+        deleted=("bread",),
+    ),
+    case(
+        "show me the report",
+        "make it low priority and tag it q4",
+        changed={"report": {"priority": "low", "tags": ["work", "q4"]}},
+    ),
+    case("make it low priority and tag it q4"),
     case("show my tasks sorted by due date", "complete the first one", changed=done("mom")),
     case("list pending tasks by priority", "complete number 1", changed=done("report")),
     case("list pending tasks by priority", "delete the last one", deleted=("passport",)),

@@ -60,7 +60,8 @@ TASK_VERBS = frozenset({
     "review", "ring", "run", "schedule", "send", "set", "sell", "shop", "sign", "sort", "start",
     "study", "submit", "take", "talk", "text", "tidy", "tell", "test", "throw", "train",
     "transfer", "trim", "update", "upload", "vacuum", "visit", "wake", "walk", "wash", "watch",
-    "water", "write"
+    "water", "write", "wrap", "hang", "install", "refill", "recycle", "replace", "ship", "sweep",
+    "unpack", "dust", "rake", "defrost", "descale"
 })  # fmt: skip
 TO_MY_LIST = re.compile(
     r"\s+(?:to|on|in)\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:list|tasks|todos)\b", re.I

@@ -139,7 +139,8 @@ def _pick(message: str, candidates: list[Task]) -> int | None:
         if position == -1:
             return ids[-1]
         return ids[position - 1] if position is not None and 1 <= position <= len(ids) else None
-    words = re.sub(r"^(?:the|that|this)\s+|\s+(?:one|task)$", "", message.strip(" .!?"), flags=re.I)
+    words = re.sub(r"\s*,?\s*(?:please|pls|thanks)$", "", message.strip(" .!?"), flags=re.I)
+    words = re.sub(r"^(?:the|that|this)\s+|\s+(?:one|task)$", "", words, flags=re.I)
     if len(words) < MIN_TITLE_WORDS_CHARS:  # "no", "ok": a fragment that short fits any title
         return None
     scores = [fuzz.partial_ratio(words.lower(), task["title"].lower()) for task in candidates]

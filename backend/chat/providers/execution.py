@@ -44,7 +44,7 @@ from backend.chat.providers.replies import (
     updated,
 )
 from backend.chat.providers.slots import LEVELS
-from backend.chat.providers.targets import FETCH_LIMIT, Resolver, Said
+from backend.chat.providers.targets import FETCH_LIMIT, WHICH, Resolver, Said
 from backend.chat.providers.undo import undo
 from backend.chat.tools import ToolOutcome
 
@@ -169,7 +169,7 @@ class Turn(Resolver):
     def _correct(self, intent: Correction) -> Said:
         targets = list(self.acted.values()) or last_mentioned(self.history)
         if len(targets) != 1:
-            return Said("Which task do you mean? Tell me its number or some words of its title.")
+            return Said(WHICH, asks=True)
         level = split_level(intent.text)
         clock = parse_time_only(intent.text)
         due = parse_date_phrase(intent.text, self.now)

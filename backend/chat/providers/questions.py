@@ -80,7 +80,7 @@ NOT_TAGS = {
     "important", "due", "these", "those", "of", "old", "new", "current", "some", "many", "more",
     "incomplete", "unfinished", "outstanding", "active", "late", "recurring", "upcoming",
     "today's", "tomorrow's", "todo", "to-do", "your", "list", "show", "a", "what", "which",
-    "next", "this", "week's", "first", "last", "latest", "recent", "every",
+    "next", "this", "week's", "first", "last", "latest", "recent", "every", "me", "us", "our",
 }  # fmt: skip
 SEARCH = re.compile(
     r"\b(?:about|containing|matching|mentioning|called|named|with\s+the\s+words?)\s+(.+)$", re.I
@@ -207,8 +207,19 @@ def ordered(tasks: list[Task], key: str | None) -> list[Task]:
     return tasks
 
 
+# "show my errands", "show me the report": one word, a tag, else words of titles
+SHOW_WORD = re.compile(
+    PLEASE + r"(?:show|list|see|view)\s+(?:me\s+)?(?:my\s+|the\s+|all\s+)?(?P<word>[a-z][\w-]*)$",
+    re.I,
+)
+
+
 def parse_find(text: str) -> ListTasks | None:
     """ "find the passport task", "where is the dentist one": a search of titles."""
+    shown = SHOW_WORD.match(text)
+    if shown and shown["word"].lower() not in NOT_TAGS and not LIST_NOUN.match(shown["word"]):
+        word = shown["word"].lower()
+        return ListTasks({"tag": word}, f"tasks tagged #{word}", tag_or_search=True)
     match = FIND.match(text)
     if match is None:
         return None

@@ -18,6 +18,7 @@ from backend.chat.tools import ToolOutcome
 
 FETCH_LIMIT = 100  # the most tasks one list call returns
 MIN_FUZZY_SCORE = 75
+WHICH = "Which task do you mean? Tell me its number or some words of its title."
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ class Resolver(ABC):
         candidates = (
             list(self.acted.values()) or self.shown or last_mentioned(self.history, latest=delete)
         )
+        if ref.position is not None:  # a position counts in the list the user last saw
+            candidates = self._shown_before() or candidates
         if not candidates:
-            return Said("Which task do you mean? Tell me its number or some words of its title.")
+            return Said(WHICH, asks=True)
         if ref.position is not None:
             return _at_position(candidates, ref.position)
         if ref.plural or not ask:
@@ -122,7 +125,7 @@ def _at_position(candidates: list[Task], position: int) -> list[Task] | Said:
     if 1 <= position <= len(candidates):
         return [candidates[position - 1]]
     shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
-    return Said(f"I only showed {shown}; tell me its number instead.")
+    return Said(f"I only showed {shown}; tell me its number instead.", asks=True)
 
 
 def _single(
