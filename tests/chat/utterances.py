@@ -688,6 +688,7 @@ EVERYDAY_CHANGES = [
         "dentist is tomorrow at 4pm now", changed={"dentist": {"due_date": at("2026-11-19T16:00")}}
     ),
     case("I called mom", changed=done("mom")),
+    case("I've called mom, delete task {gym}", changed=done("mom"), deleted=("gym",)),
     case("I've watered the plants", changed=done("plants"), added=(NEXT_PLANTS,)),
     case("I paid the rent"),
     case("I added milk to the list"),

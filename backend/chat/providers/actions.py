@@ -82,15 +82,17 @@ class AskStatus:
 
 @dataclass(frozen=True)
 class Correction:
-    """ "I meant friday": change the task just acted on to what these words say."""
+    """A correction ("I meant friday"): the task just acted on takes what these words say."""
 
     text: str
 
 
 @dataclass(frozen=True)
 class Mention:
-    """ "I've submitted the report": names a task a following "check it off" means; `done`: the
-    verb says it was done ("I paid the rent"), so on its own it completes that task."""
+    """A statement naming a task ("I've submitted the report"), for a following "check it off".
+
+    `done`: its verb says the task was done ("I paid the rent"): alone, it completes the task.
+    """
 
     words: str
     done: bool = False

@@ -184,6 +184,6 @@ def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
 
 
 def match_put(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
-    """ "put milk on my list": tried after the changes, which "put" may also start."""
+    """An addition opening with "put" ("put milk on my list"); tried after the changes."""
     match = PUT.match(sentence)
     return parse_add(match["rest"], now) if match else None

@@ -119,7 +119,7 @@ def reschedule(match: re.Match[str], now: datetime) -> Intent:
 
 
 def change_to(match: re.Match[str], now: datetime) -> Intent:
-    """ "change the dentist to 4pm" is a new time, "change buy bread to buy rolls" a new title."""
+    """A new time ("change the dentist to 4pm"), date, else title ("change X to buy rolls")."""
     when = match["when"]
     if parse_time_only(when) is not None or parse_date_phrase(when, now) is not None:
         return reschedule(match, now)
@@ -127,7 +127,7 @@ def change_to(match: re.Match[str], now: datetime) -> Intent:
 
 
 def moved(match: re.Match[str], now: datetime) -> Intent | None:
-    """ "the dentist was moved to friday", "X is tomorrow at 4pm now": only when it is a date."""
+    """A new date said as news ("the dentist was moved to friday"); None if it is no date."""
     when = match["when"]
     if parse_time_only(when) is None and parse_date_phrase(when, now) is None:
         return None

@@ -7,7 +7,9 @@ list question. What no family recognises is "unknown" and changes nothing.
 """
 
 import re
+from dataclasses import replace
 from datetime import datetime
+from typing import TypeGuard
 
 from backend.chat.providers.actions import (
     AskStatus,
@@ -110,7 +112,7 @@ def strip_openers(sentence: str) -> tuple[str, TalkKind]:
 
 
 def _status_from(intent: Intent) -> Intent:
-    """ "finished the report?": a question about it, never the action."""
+    """A completion asked as a question ("finished the report?") is a question, not the action."""
     if isinstance(intent, ChangeTask) and intent.tool == "complete_task":
         return AskStatus(intent.ref)
     return intent
@@ -180,26 +182,26 @@ def _requests(sentence: str, now: datetime) -> list[Piece]:
 
 
 def _resolve_mentions(intents: list[Piece]) -> list[Intent]:
-    """ "I've submitted the report, check it off": "it" is the report."""
+    """Statements tied to the "it" after them: "I've submitted the report, check it off"."""
     resolved: list[Intent] = []
     for index, intent in enumerate(intents):
         if isinstance(intent, Mention):
             following = intents[index + 1] if index + 1 < len(intents) else None
-            tied = isinstance(following, ChangeTask) and following.ref == TaskRef()
-            if intent.done and not tied:  # "I paid the rent": done
+            if intent.done and not _means_it(following):  # "I paid the rent": done
                 resolved.append(
                     ChangeTask("complete_task", TaskRef(words=intent.words), {"completed": True})
                 )
             continue
         previous = intents[index - 1] if index else None
-        if (
-            isinstance(previous, Mention)
-            and isinstance(intent, ChangeTask)
-            and not intent.ref.words
-        ):
-            intent = ChangeTask(intent.tool, TaskRef(words=previous.words), intent.changes)
+        if isinstance(previous, Mention) and _means_it(intent):
+            intent = replace(intent, ref=TaskRef(words=previous.words))
         resolved.append(intent)
     return resolved
+
+
+def _means_it(piece: Piece | None) -> TypeGuard[ChangeTask]:
+    """Whether a piece is a change of "it" (no id, words, position or filter)."""
+    return isinstance(piece, ChangeTask) and piece.ref == TaskRef()
 
 
 def parse_message(text: str, now: datetime) -> list[Intent]:

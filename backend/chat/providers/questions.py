@@ -215,7 +215,7 @@ SHOW_WORD = re.compile(
 
 
 def parse_find(text: str) -> ListTasks | None:
-    """ "find the passport task", "where is the dentist one": a search of titles."""
+    """A search of titles: "find the passport task", "where is the dentist one"."""
     shown = SHOW_WORD.match(text)
     if shown and shown["word"].lower() not in NOT_TAGS and not LIST_NOUN.match(shown["word"]):
         word = shown["word"].lower()
@@ -230,7 +230,7 @@ def parse_find(text: str) -> ListTasks | None:
 
 
 def parse_status_question(text: str) -> AskStatus | None:
-    """ "is the report done?", "did I finish the taxes?": which task the question is about."""
+    """The task a question asks about: "is the report done?", "did I finish the taxes?"."""
     for pattern in STATUS_QUESTION:
         if match := pattern.match(text):
             ref = parse_ref(match["ref"])

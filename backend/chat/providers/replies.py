@@ -73,7 +73,7 @@ def bullets(tasks: list[dict[str, Any]], now: datetime) -> list[str]:
 
 
 def name(task: dict[str, Any]) -> str:
-    """ "task #3 “Buy milk”"."""
+    """A task by id and title: task #3 “Buy milk”."""
     return f"task #{task['id']} “{task['title']}”"
 
 
