@@ -2,7 +2,9 @@
 
 Run: `uv run python -m tests.benchmarks.chat_turns [--turns 200] [--postgres]`.
 Prints p50/p99 per size and the 500/5 ratios; the design target is a ratio of at most 1.5,
-because a turn reads only the last CHAT_HISTORY_LIMIT messages through an index.
+because a turn reads only the last CHAT_HISTORY_LIMIT messages through an index. Then the
+understanding layer alone (no database): milliseconds to read each message of the utterance
+table (tests/chat/utterances.py).
 """
 
 import argparse
@@ -21,15 +23,25 @@ from sqlmodel import Session, col, delete
 from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.chat.models import Message
+from backend.chat.providers.dialogue import understand
 from backend.db import run_migrations
 from backend.main import create_app
 from backend.tasks.models import Task, search_text
+from tests.chat.conftest import NOW
 from tests.chat.history import seed_conversation
+from tests.chat.utterances import CASES
 from tests.conftest import make_settings
 from tests.databases import fresh_postgres_database, sqlite_url
 
 SIZES = (5, 500)
-SENTENCES = ("show my tasks", "mark it as done", "what's pending?", "add buy bread tomorrow")
+SENTENCES = (
+    "show my tasks",
+    "mark it as done",
+    "what's pending?",
+    "add buy bread tomorrow",
+    "add milk, eggs and coffee #groceries",
+    "push it back 2 days and make it high priority",
+)
 TARGET_RATIO = 1.5
 
 
@@ -99,6 +111,18 @@ def run(turns: int, postgres: bool) -> dict[int, list[float]]:
     return timings
 
 
+def understanding_timings() -> list[float]:
+    """Milliseconds to understand each message of the utterance table, without history."""
+    messages = [text for case in CASES for text in case.turns]
+    understand("add warm up tomorrow and call mom friday", [], NOW)  # dateparser loads lazily
+    timings = []
+    for text in messages:
+        started = time.perf_counter()
+        understand(text, [], NOW)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def main() -> None:
     """Parse options, run, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -121,6 +145,11 @@ def main() -> None:
     print(
         f"ratio 500/5: p50 {p50_ratio:.2f}, p99 {p99_ratio:.2f} "
         f"(target <= {TARGET_RATIO}) {verdict}"
+    )
+    parsing = understanding_timings()
+    print(
+        f"understanding alone, {len(parsing)} messages: p50 {percentile(parsing, 0.5):.2f} ms, "
+        f"p99 {percentile(parsing, 0.99):.2f} ms, max {max(parsing):.2f} ms"
     )
 
 

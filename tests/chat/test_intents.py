@@ -4,8 +4,9 @@
 
 import pytest
 
-from backend.chat.providers.intents import (
+from backend.chat.providers.actions import (
     AddTask,
+    Adjustment,
     ChangeTask,
     Intent,
     ListTasks,
@@ -13,11 +14,10 @@ from backend.chat.providers.intents import (
     SmallTalk,
     TaskRef,
     Undo,
-    parse_ref,
-    parse_selection,
-    parse_utterance,
 )
+from backend.chat.providers.intents import parse_message
 from backend.chat.providers.phrases import parse_date_phrase, split_date
+from backend.chat.providers.references import parse_ref, parse_selection
 from tests.chat.conftest import NOW
 
 EOD = "T23:59:59+00:00"  # a day without a time means its end
@@ -117,7 +117,7 @@ PARSES: list[tuple[str, Intent]] = [
     ("mark the one as done", ChangeTask("complete_task", TaskRef(), {"completed": True})),
     ("change its due date to friday", ChangeTask("update_task", TaskRef(), {"due_date": "2026-11-20" + EOD})),
     ("set its priority to low", ChangeTask("update_task", TaskRef(), {"priority": "low"})),
-    ("delete them", ChangeTask("delete_task", TaskRef())),
+    ("delete them", ChangeTask("delete_task", TaskRef(plural=True))),
     # updating
     ("rename task 3 to buy oat milk", ChangeTask("update_task", TaskRef(task_id=3), {"title": "Buy oat milk"})),
     ("change the title of call mom to Call dad", ChangeTask("update_task", TaskRef(words="call mom"), {"title": "Call dad"})),
@@ -130,7 +130,7 @@ PARSES: list[tuple[str, Intent]] = [
     ("change the due date of task 3 to 2026-12-24", ChangeTask("update_task", TaskRef(task_id=3), {"due_date": "2026-12-24" + EOD})),
     ("task 3 is due friday", ChangeTask("update_task", TaskRef(task_id=3), {"due_date": "2026-11-20" + EOD})),
     ("remove the due date from task 3", ChangeTask("update_task", TaskRef(task_id=3), {"due_date": None})),
-    ("tag task 3 with #work #q4", ChangeTask("update_task", TaskRef(task_id=3), {"tags": ["work", "q4"]})),
+    ("tag task 3 with #work #q4", ChangeTask("update_task", TaskRef(task_id=3), {}, Adjustment(add_tags=("work", "q4")))),
     ("move task 3 to whenever", SmallTalk("bad_date")),
     # talk
     ("hello", SmallTalk("greeting")),
@@ -171,15 +171,15 @@ PARSES: list[tuple[str, Intent]] = [
 class TestParseUtterance:
     @pytest.mark.parametrize(("sentence", "expected"), PARSES, ids=[row[0] for row in PARSES])
     def test_sentence_gives_intent(self, sentence: str, expected: Intent) -> None:
-        assert parse_utterance(sentence, NOW) == expected
+        assert parse_message(sentence, NOW) == [expected]
 
     def test_table_covers_at_least_sixty_sentences(self) -> None:
         assert len(PARSES) >= 60
 
     def test_same_sentence_same_intent_every_time(self) -> None:
-        first = parse_utterance("add buy milk tomorrow at 5pm #errands", NOW)
+        first = parse_message("add buy milk tomorrow at 5pm #errands", NOW)
         assert all(
-            parse_utterance("add buy milk tomorrow at 5pm #errands", NOW) == first for _ in range(3)
+            parse_message("add buy milk tomorrow at 5pm #errands", NOW) == first for _ in range(3)
         )
 
 
@@ -189,7 +189,7 @@ class TestParseRef:
         [
             ("task 12", TaskRef(task_id=12)),
             ("#12", TaskRef(task_id=12)),
-            ("number 12", TaskRef(task_id=12)),
+            ("number 12", TaskRef(task_id=12, loose=True)),
             ("it", TaskRef()),
             ("that one", TaskRef()),
             ("the task", TaskRef()),

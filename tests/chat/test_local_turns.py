@@ -36,6 +36,10 @@ def listed(**arguments: Any) -> Call:
     return ("list_tasks", {**arguments, "limit": 10})
 
 
+def listed_all() -> Call:
+    return ("list_tasks", {"status": "all", "limit": 100})
+
+
 TURNS: list[tuple[str, list[Call]]] = [
     # adding
     ("add buy eggs", [("add_task", {"title": "Buy eggs"})]),
@@ -248,9 +252,13 @@ TURNS: list[tuple[str, list[Call]]] = [
         "remove the due date from task {report}",
         [("update_task", {"task_id": "{report}", "due_date": None})],
     ),
+    # tags are added to the task's own, read first
     (
         "tag task {report} with #urgent #q4",
-        [("update_task", {"task_id": "{report}", "tags": ["urgent", "q4"]})],
+        [
+            listed_all(),
+            ("update_task", {"task_id": "{report}", "tags": ["work", "urgent", "q4"]}),
+        ],
     ),
     # review 3: an opener before a request does not swallow it
     ("ok delete task {mom}", [("delete_task", {"task_id": "{mom}"})]),
@@ -346,7 +354,8 @@ class TestLocalEngineTurns:
         assert stored_task(session, following["id"])
         assert turn["response"] == (
             f"Marked task #{plants} “Water plants” as done. Nice work! "
-            f"The next one is #{following['id']} “Water plants” (due Wed 25 Nov 09:00 UTC)."
+            f"The next one is #{following['id']} “Water plants” (due Wed 25 Nov 09:00 UTC, "
+            "repeats weekly)."
         )
 
     def test_completing_a_one_off_task_schedules_nothing(
@@ -550,7 +559,7 @@ class TestLocalEngineConversations:
         self, chat: Chat, alice: AuthedUser, seeded: dict[str, int], session: Session
     ) -> None:
         listed = chat(alice, "show tasks about report")
-        failed = chat(alice, "delete everything", listed["conversation_id"])
+        failed = chat(alice, "delete dragons", listed["conversation_id"])
         assert failed["tool_calls"][0]["tool"] == "list_tasks"
         turn = chat(alice, "delete them", listed["conversation_id"])
         assert turn["tool_calls"] == []

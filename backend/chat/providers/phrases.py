@@ -1,7 +1,8 @@
-"""Pure helpers of the local engine: find a due date, a priority and #tags inside a sentence."""
+"""Pure helpers of the local engine: dates and durations inside a sentence (via dateparser)."""
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ import dateparser
 DATE_STARTERS = re.compile(
     r"^(?:due|by|on|at|before|until|for|this|next|in|today|tonight|tomorrow|tmrw|tmr|noon|"
     r"mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
-    r"end|\d)",
+    r"end|eod|cob|close|weekend|the\s+(?:day|weekend|end)|day\s+after|\d)",
     re.IGNORECASE,
 )
 # "5 tomorrow" in "read chapter 5 tomorrow": a bare number starts a date only before a unit.
@@ -28,7 +29,12 @@ EXPLICIT_TIME = re.compile(
     re.IGNORECASE,
 )
 # Phrases dateparser gets wrong or misses, rewritten (see `normalize_date_phrase`) first.
-TOMORROW_SLANG = re.compile(r"\b(?:tmrw|tmr|tmw|tomorow)\b", re.IGNORECASE)
+TOMORROW_SLANG = re.compile(r"\b(?:tmrw|tmr|tmw|tomorow|tomoz|tmrow)\b", re.IGNORECASE)
+REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I), "in 2 days"),
+    (re.compile(r"\b(?:the\s+)?weekend\b", re.I), "saturday"),
+    (re.compile(r"\b(?:eod|cob|end\s+of\s+(?:the\s+)?day|close\s+of\s+business)\b", re.I), "today"),
+)
 # "end of month", "at the end of the week", "by end of week"
 END_OF_PERIOD = re.compile(
     r"\b(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<period>week|month)\b",
@@ -59,19 +65,6 @@ DATEPARSER_SETTINGS: Any = {
     "STRICT_PARSING": False,
 }
 
-TAG = re.compile(r"(?<![\w#])#([A-Za-z][\w-]{0,49})")
-PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:high|top)[- ]priority\b|\bpriority\s*[:=]?\s*high\b", re.I), "high"),
-    (re.compile(r"\blow[- ]priority\b|\bpriority\s*[:=]?\s*low\b", re.I), "low"),
-    (
-        re.compile(r"\b(?:medium|normal)[- ]priority\b|\bpriority\s*[:=]?\s*medium\b", re.I),
-        "medium",
-    ),
-    (re.compile(r"!high\b|\burgent(?:ly)?\b|\bimportant\b|\basap\b", re.I), "high"),
-    (re.compile(r"!low\b|\bwhenever\b|\bsomeday\b", re.I), "low"),
-    (re.compile(r"!medium\b", re.I), "medium"),
-)
-
 
 def _end_of_period(period: str, today: date) -> date:
     if period.lower() == "week":  # weeks end on Sunday
@@ -89,9 +82,10 @@ def _next_day_of_month(day: int, today: date) -> date | None:
     return None
 
 
-def _clock_hour(hour: int) -> str:
-    """A bare hour as a clock time: 1-6 the afternoon, 7-11 the morning, 12 noon, 0/13-23 as is."""
-    if 1 <= hour <= LAST_AFTERNOON_HOUR or hour == 12:
+def _clock_hour(hour: int, evening: bool) -> str:
+    """A bare hour as a clock time: 1-6 the afternoon, 7-11 the morning (the evening when the
+    phrase says "tonight"), 12 noon, 0 and 13-23 as on a 24-hour clock."""
+    if 1 <= hour <= LAST_AFTERNOON_HOUR or hour == 12 or (evening and 7 <= hour <= 11):
         return f"{hour}pm"
     return f"{hour}am" if 7 <= hour <= 11 else f"{hour}:00"
 
@@ -100,6 +94,8 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
     """Rewrite slang, period ends, days of month and bare hours for dateparser; None if invalid."""
     today = now.astimezone(UTC).date()
     text = TOMORROW_SLANG.sub("tomorrow", text)
+    for pattern, replacement in REWRITES:
+        text = pattern.sub(replacement, text)
     text = END_OF_PERIOD.sub(lambda m: _end_of_period(m["period"], today).isoformat(), text)
     day_of_month = DAY_OF_MONTH.search(text)
     if day_of_month:
@@ -112,7 +108,8 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
         hour = int(bare_hour["hour"])
         if hour > 23:
             return None
-        text = BARE_HOUR.sub(f"at {_clock_hour(hour)}", text, count=1)
+        evening = bool(re.search(r"\b(?:tonight|evening|night)\b", text, re.I))
+        text = BARE_HOUR.sub(f"at {_clock_hour(hour, evening)}", text, count=1)
     return text
 
 
@@ -142,8 +139,101 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     return parsed
 
 
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "ten": 10, "a couple of": 2, "a few": 3}  # fmt: skip
+DURATION = re.compile(
+    r"\b(?P<count>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
+    r"(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An amount of time as people say it: "2 days", "a week", "an hour"."""
+
+    count: int
+    unit: str  # minutes, hours, days, weeks or months
+
+    def after(self, moment: datetime) -> datetime:
+        """`moment` moved forward by this duration (a month keeps the day when it can)."""
+        if self.unit != "months":
+            return moment + timedelta(**{self.unit: self.count})
+        month = moment.month - 1 + self.count
+        year, month = moment.year + month // 12, month % 12 + 1
+        return moment.replace(
+            year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
+        )
+
+
+def split_duration(text: str) -> tuple[str, Duration | None]:
+    """Remove the first duration ("2 days", "a week") from text; the rest and the duration."""
+    match = DURATION.search(text)
+    if match is None:
+        return text, None
+    count = match["count"].lower()
+    unit = match["unit"].lower()
+    unit = "months" if unit.startswith("mo") else UNITS[unit[0]]
+    number = int(count) if count.isdigit() else NUMBER_WORDS[count]
+    return text[: match.start()] + text[match.end() :], Duration(number, unit)
+
+
+# "4pm", "9:30", "at 5", "noon"; a bare "5" is a number, not a time.
+TIME_ONLY = re.compile(
+    r"^(?:(?P<at>at)\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d\d))?\s*(?P<half>am|pm)?$|"
+    r"^(?:at\s+)?noon$",
+    re.I,
+)
+
+
+def parse_time_only(text: str) -> time | None:
+    """The clock time of "4pm", "at 9:30", "at 5", "noon"; None for anything else."""
+    match = TIME_ONLY.match(text.strip())
+    if match is None:
+        return None
+    if match["hour"] is None:
+        return time(12, 0)
+    if not (match["at"] or match["minute"] or match["half"]):
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    # A bare hour: 1-6 is the afternoon, as in "at 5"; 7-11 the morning.
+    half = (match["half"] or "").lower() or ("pm" if 1 <= hour <= LAST_AFTERNOON_HOUR else "")
+    if half == "pm" and hour < 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+# Words that start a date inside a title ("call mom tomorrow about the trip"); "at" is not one
+# of them, "meet at 5 guys" being a title.
+INNER_DATE_START = re.compile(
+    r"^(?:today|tonight|tomorrow|next|this|due|by|on|before|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)$",
+    re.IGNORECASE,
+)
+# Inside a title, dateparser skips words it does not know ("tomorrow about the" is tomorrow):
+# an inner date phrase is made of these words and numbers only, and ends in no connective.
+DATE_WORDS = frozenset({
+    "today", "tonight", "tomorrow", "next", "this", "due", "by", "on", "before", "at", "in", "the",
+    "of", "end", "week", "month", "day", "days", "weeks", "months", "morning", "afternoon",
+    "evening", "noon", "midnight", "am", "pm", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+    "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august",
+    "september", "october", "november", "december"
+})  # fmt: skip
+CONNECTIVES = frozenset({"due", "by", "on", "before", "at", "in", "the", "of", "next", "this"})
+
+
+def _inner_date_words(words: list[str]) -> bool:
+    lower = [word.lower().strip(",.") for word in words]
+    known = all(word in DATE_WORDS or any(c.isdigit() for c in word) for word in lower)
+    return known and lower[-1] not in CONNECTIVES
+
+
 def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
-    """Split off the longest date phrase at the end (else the start) of `text`."""
+    """Split off the longest date phrase at the end, else the start, else inside `text`."""
     words = text.split()
     # Date phrases are short; bounding them keeps a 4000-character message to a few parses.
     for start in range(max(0, len(words) - MAX_DATE_WORDS), len(words)):
@@ -154,34 +244,21 @@ def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
         due = parse_date_phrase(" ".join(words[:end]), now)
         if due is not None:
             return " ".join(words[end:]), due
+    for start in range(1, len(words) - 1):
+        if not INNER_DATE_START.match(words[start]):
+            continue
+        for end in range(min(len(words) - 1, start + MAX_DATE_WORDS), start, -1):
+            if not _inner_date_words(words[start:end]):
+                continue
+            due = parse_date_phrase(" ".join(words[start:end]), now)
+            if due is not None:
+                return " ".join(words[:start] + words[end:]), due
     return text, None
-
-
-def split_tags(text: str) -> tuple[str, list[str]]:
-    """Remove `#tags` from text; the rest and the tags, lower-cased, in order, once each."""
-    tags = list(dict.fromkeys(tag.lower() for tag in TAG.findall(text)))
-    return TAG.sub("", text), tags
-
-
-def split_priority(text: str) -> tuple[str, str | None]:
-    """Remove the first priority phrase ("high priority", "urgent"...); the rest and the level."""
-    for pattern, level in PRIORITY_PATTERNS:
-        if pattern.search(text):
-            return pattern.sub("", text, count=1), level
-    return text, None
-
-
-def find_priority(text: str) -> str | None:
-    """A bare priority level named in text ("high", "low", "medium"), for list filters."""
-    _, level = split_priority(text)
-    if level:
-        return level
-    match = re.search(r"\b(high|low|medium)\b", text, re.I)
-    return match.group(1).lower() if match else None
 
 
 def tidy(text: str) -> str:
     """Collapse spaces, drop dangling connectives and punctuation at the ends."""
+    text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)  # brackets a detail was taken out of
     text = re.sub(r"\s+", " ", text).strip(QUOTES_AND_PUNCTUATION)
     text = re.sub(r"\s+(?:due|by|on|at|with|and|for)$", "", text, flags=re.I)
     return text.strip(" ,;:-")

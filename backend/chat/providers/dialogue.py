@@ -1,0 +1,209 @@
+"""The dialogue state, read from the stored conversation (pure: history in, intents out).
+
+Nothing is kept between requests: a question the engine asked ("which one?", "shall I delete
+these 4 tasks?", "what should the task be called?") is recognised by re-reading the previous
+user message and what the answer to it did, so any instance can take the next turn.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from backend.chat.models import Message, Role
+from backend.chat.providers.actions import (
+    AddTask,
+    AskStatus,
+    ChangeTask,
+    Intent,
+    SmallTalk,
+    Task,
+    TaskRef,
+)
+from backend.chat.providers.adding import parse_add
+from backend.chat.providers.intents import parse_message
+from backend.chat.providers.questions import ordered, sort_key
+from backend.chat.providers.references import parse_selection
+
+YES = re.compile(
+    r"^(?:yes|yeah|yep|yup|y|sure|ok|okay|do it|go ahead|confirm(?:ed)?|please do|"
+    r"yes please|absolutely|delete them|go for it|correct)\b[\s!.]*(?:please|thanks)?[\s!.]*$",
+    re.I,
+)
+NO = re.compile(
+    r"^(?:no|nope|nah|n|cancel|stop|don'?t|keep them|never ?mind|forget it|no thanks)\b"
+    r"[\s!.,]*(?:thanks|thank you)?[\s!.]*$",
+    re.I,
+)
+MIN_TITLE_SCORE = 80
+MIN_TITLE_WORDS_CHARS = 3
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """The user said yes to a bulk change: carry it out on exactly the tasks shown."""
+
+    change: ChangeTask
+    task_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Declined:
+    """The user said no to a bulk change: nothing happens."""
+
+
+Step = Intent | Confirmed | Declined
+
+
+def tasks_in(result: dict[str, Any]) -> list[Task]:
+    """The tasks a tool result names: the one it touched or the ones it listed."""
+    if "tasks" in result:
+        return list(result["tasks"])
+    return [result[key] for key in ("task", "deleted") if isinstance(result.get(key), dict)]
+
+
+def _answer_tasks(history: Sequence[Message], index: int) -> tuple[list[Task], list[Task]]:
+    """What the answer at `index` acted on, and what it listed in the order the user saw."""
+    acted: dict[int, Task] = {}
+    listed: dict[int, Task] = {}
+    for call in history[index].tool_calls:
+        found = listed if call["tool"] == "list_tasks" else acted
+        found.update((task["id"], task) for task in tasks_in(call["result"]))
+    asked = history[index - 1].content if index and history[index - 1].role == Role.USER else ""
+    return list(acted.values()), ordered(list(listed.values()), sort_key(asked))
+
+
+def _answers(history: Sequence[Message], latest: bool) -> list[int]:
+    """Indexes of the assistant's answers, newest first (only the last message if `latest`)."""
+    newest = len(history) - 1
+    indexes = range(newest, max(newest - 1 if latest else -1, -1), -1)
+    return [index for index in indexes if history[index].role == Role.ASSISTANT]
+
+
+def last_mentioned(history: Sequence[Message], *, latest: bool = False) -> list[Task]:
+    """What "it" refers to: the tasks the assistant last acted on, else the ones it last listed.
+
+    `latest`: only the answer just given counts ("delete them" must not reach further back).
+    """
+    for index in _answers(history, latest):
+        acted, listed = _answer_tasks(history, index)
+        if acted or listed:
+            return acted or listed
+    return []
+
+
+def last_listed(history: Sequence[Message]) -> list[Task]:
+    """The tasks of the last answer, if it listed some: what "number 2" counts in."""
+    for index in _answers(history, latest=False):
+        return _answer_tasks(history, index)[1]
+    return []
+
+
+def requires_confirmation(intent: Intent) -> bool:
+    """Deleting tasks chosen by a filter ("clear completed", "delete all") asks first."""
+    return (
+        isinstance(intent, ChangeTask)
+        and intent.tool == "delete_task"
+        and intent.ref.selector is not None
+    )
+
+
+def _previous_turn(history: Sequence[Message]) -> tuple[Message, Message] | None:
+    """The last user message and the answer to it, when that answer only looked (a question)."""
+    if len(history) < 2:
+        return None
+    asked, answer = history[-2], history[-1]
+    if asked.role != Role.USER or answer.role != Role.ASSISTANT:
+        return None
+    if any(call["tool"] != "list_tasks" for call in answer.tool_calls):
+        return None  # that turn acted: it asked nothing
+    return asked, answer
+
+
+def _listed(answer: Message) -> list[Task]:
+    found = [call for call in answer.tool_calls if call["tool"] == "list_tasks"]
+    return tasks_in(found[-1]["result"]) if found else []
+
+
+def _pick(message: str, candidates: list[Task]) -> int | None:
+    """The candidate an answer to "which one?" picks: an id, a position or title words."""
+    ids = [int(task["id"]) for task in candidates]
+    selection = parse_selection(message)
+    if selection is not None:
+        if selection.number is not None and selection.number in ids:
+            return selection.number
+        position = selection.position if selection.position is not None else selection.number
+        if position == -1:
+            return ids[-1]
+        return ids[position - 1] if position is not None and 1 <= position <= len(ids) else None
+    words = re.sub(r"\s*,?\s*(?:please|pls|thanks)$", "", message.strip(" .!?"), flags=re.I)
+    words = re.sub(r"^(?:the|that|this)\s+|\s+(?:one|task)$", "", words, flags=re.I)
+    if len(words) < MIN_TITLE_WORDS_CHARS:  # "no", "ok": a fragment that short fits any title
+        return None
+    scores = [fuzz.partial_ratio(words.lower(), task["title"].lower()) for task in candidates]
+    best = [task_id for task_id, score in zip(ids, scores, strict=True) if score >= MIN_TITLE_SCORE]
+    return best[0] if len(best) == 1 else None
+
+
+def _answered(
+    message: str, history: Sequence[Message], asked: Message, answer: Message, now: datetime
+) -> list[Step] | None:
+    """The previous request completed by this message, if it answers the question asked."""
+    intents = parse_message(asked.content, now)
+    pending = [intent for intent in intents if isinstance(intent, ChangeTask | AskStatus)]
+    if intents == [SmallTalk("need_title")] and not answer.tool_calls:
+        added = parse_add(message, now)
+        return list(added) if isinstance(added, list) else None
+    if not pending:
+        return None
+    target = pending[-1]
+    if NO.match(message.strip()):
+        return [Declined()]
+    if isinstance(target, ChangeTask) and requires_confirmation(target):
+        if YES.match(message.strip()):
+            return [Confirmed(target, tuple(int(task["id"]) for task in _listed(answer)))]
+        return None
+    ref = target.ref
+    if (ref.task_id is not None and not ref.loose) or ref.plural or ref.selector is not None:
+        return None
+    candidates = _listed(answer) if ref.words is not None else last_mentioned(history[:-2])
+    if len(candidates) < 2:
+        return None
+    chosen = _pick(message, candidates)
+    return [replace(target, ref=TaskRef(task_id=chosen))] if chosen is not None else None
+
+
+# "add buy eggs" … "and milk": more of the same addition
+MORE = re.compile(r"^(?:and|also|plus|oh and|and also)\s+(?P<rest>.+)$", re.I)
+
+
+def _more_to_add(message: str, history: Sequence[Message], now: datetime) -> list[Step] | None:
+    more = MORE.match(message.strip())
+    asked = history[-2] if len(history) >= 2 and history[-2].role == Role.USER else None
+    if more is None or asked is None:
+        return None
+    if not any(isinstance(intent, AddTask) for intent in parse_message(asked.content, now)):
+        return None
+    added = parse_add(more["rest"], now)
+    return list(added) if isinstance(added, list) else None
+
+
+def understand(message: str, history: Sequence[Message], now: datetime) -> list[Step]:
+    """What to do for a message, given the conversation so far: answers complete questions."""
+    intents = parse_message(message, now)
+    if intents == [SmallTalk("unknown")] and (more := _more_to_add(message, history, now)):
+        return more
+    if intents == [SmallTalk("unknown")] or intents == [SmallTalk("thanks")] or _is_answer(message):
+        previous = _previous_turn(history)
+        if previous is not None:
+            answered = _answered(message, history, *previous, now)
+            if answered is not None:
+                return answered
+    return list(intents)
+
+
+def _is_answer(message: str) -> bool:
+    return bool(YES.match(message.strip()) or NO.match(message.strip()))

@@ -1,0 +1,63 @@
+"""What people type, made readable: misspelt common words fixed, "!!" read, sentences split."""
+
+import re
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+# Short or slangy words a fuzzy match would get wrong ("sundae" is not "sunday").
+SPELLING = {
+    "ad": "add", "addd": "add", "tommorow": "tomorrow", "tomorow": "tomorrow",
+    "tommorrow": "tomorrow", "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow",
+    "2day": "today", "tday": "today", "tonite": "tonight", "wed": "wednesday",
+    "weds": "wednesday", "thurs": "thursday", "thur": "thursday", "tues": "tuesday",
+    "firday": "friday", "fri": "friday", "pls": "please", "plz": "please", "u": "you",
+    "prio": "priority", "pri": "priority", "hi": "hi", "compete": "complete",
+    "mon": "monday", "sat": "saturday", "sun": "sunday", "nxt": "next", "wk": "week",
+    "remeber": "remember", "remmeber": "remember", "wensday": "wednesday",
+    "wendsday": "wednesday", "wednsday": "wednesday", "wedensday": "wednesday",
+    "frday": "friday", "fridy": "friday", "delte": "delete", "dleete": "delete",
+    "mrak": "mark", "amrk": "mark", "tomrrow": "tomorrow", "todya": "today",
+}  # fmt: skip
+# Longer words are matched by edit distance (a swap of two letters is one edit).
+VOCABULARY = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow",
+    "tonight", "priority", "important", "complete", "delete", "remove", "remember",
+    "finished", "reschedule", "postpone", "january", "february", "september", "october",
+    "november", "december", "weekend", "urgent", "rename", "schedule", "tagged",
+)  # fmt: skip
+# How people soften a request, before its verb: "could you please", "i'd like you to".
+PLEASE = (
+    r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just|go ahead and|"
+    r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
+)
+MIN_FUZZY_LENGTH = 7  # "remote" and "sundae" are words, not typos of "remove" and "sunday"
+TWO_EDITS_LENGTH = 9
+WORD = re.compile(r"[A-Za-z]+")
+# Sentence ends: ". ", "? ", "! " and new lines (not "no. 2" or "9.30").
+SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I)
+
+
+def _corrected(word: str) -> str:
+    lower = word.lower()
+    if lower in SPELLING:
+        return SPELLING[lower]
+    if len(lower) < MIN_FUZZY_LENGTH or lower.endswith("s"):
+        return word
+    edits = 2 if len(lower) >= TWO_EDITS_LENGTH else 1
+    match = process.extractOne(lower, VOCABULARY, scorer=OSA.distance, score_cutoff=edits)
+    # An inflection ("deleted", "tagged") is a word of its own; a typo keeps the first letter.
+    if match is None or lower.startswith(match[0]) or match[0][0] != lower[0]:
+        return word
+    return str(match[0])
+
+
+def correct_spelling(text: str) -> str:
+    """Common misspellings and slang fixed ("tommorow", "wensday", "ad task"); "!!" is urgent."""
+    text = re.sub(r"!{2,}", " !high ", text)
+    return WORD.sub(lambda match: _corrected(match.group(0)), text)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a message, each tidied of surrounding spaces."""
+    return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]

@@ -1,0 +1,245 @@
+"""Questions about tasks: which ones to list (status, priority, tag, due window, words, order)."""
+
+import re
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from backend.chat.providers.actions import AskStatus, ListTasks, Task
+from backend.chat.providers.normalise import PLEASE
+from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
+from backend.chat.providers.references import parse_ref, title_words
+from backend.chat.providers.slots import (
+    HASHTAG,
+    LEVELS,
+    TAG_BEFORE_WORD,
+    TAG_PHRASE,
+    find_priority,
+    tag_words,
+)
+
+LIST_VERB = re.compile(
+    PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
+    r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
+    r"what's left|what is left|what else|what|which|do i have|are there|any|"
+    r"anything|is there|how many|sort|order)\b",
+    re.I,
+)
+LIST_NOUN = re.compile(
+    r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
+    r"agenda|plate|overdue|due|left|"
+    r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
+    r"upcoming|next|first|everything|all)\b",
+    re.I,
+)
+BARE_LIST = re.compile(
+    r"^(?:my\s+|all\s+(?:my\s+)?)?(?:[\w'-]+\s+){0,2}(?:tasks|todos|to-?dos|todo list|to-do list|"
+    r"stuff|things|items)"
+    # a filter may follow: "tasks tagged #work", "todos due next week", "tasks about milk"
+    r"(?:\s+(?:tagged|due|about|containing|matching|mentioning|called|named|with|for|sorted|"
+    r"by|in|ordered)\b.*)?$",
+    re.I,
+)
+FIND = re.compile(
+    PLEASE
+    + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are))\s+(?P<words>.+)$",
+    re.I,
+)
+STATUS_QUESTION = (
+    re.compile(
+        r"^(?:is|are|was)\s+(?P<ref>.+?)\s+(?:already\s+)?(?:done|finished|complete|completed|"
+        r"checked off|ticked off)(?:\s+yet)?$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:check off|checked off|tick off|"
+        r"[a-z]+)\s+(?P<ref>.+?)(?:\s+yet)?$",
+        re.I,
+    ),
+    re.compile(r"^(?:is|are)\s+(?P<ref>.+?)\s+still\s+(?:pending|open|to do|left)$", re.I),
+    re.compile(r"^what(?:'s|\s+is)\s+the\s+status\s+of\s+(?P<ref>.+)$", re.I),
+)
+PENDING_WORDS = re.compile(
+    r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
+    r"active|to do(?!\s*list)|still|need to do)\b",
+    re.I,
+)
+COMPLETED_WORDS = re.compile(
+    r"\b(?:completed|done|finished|get done|got done|accomplished|achieved|ticked off|"
+    r"checked off)\b",
+    re.I,
+)
+# "my work tasks", "home stuff": a word before the noun names a tag, unless it is one of these.
+NOUN_TAG = re.compile(
+    r"(?:^|\b(?:my|the|all|any|show|list|see|of)\s+)(?P<tag>[a-z][\w-]*)\s+"
+    r"(?:tasks|todos|to-?dos|stuff|things|items|ones|list)\b",
+    re.I,
+)
+NOT_TAGS = {
+    "pending", "open", "completed", "complete", "done", "finished", "overdue", "high", "low",
+    "medium", "priority", "prio", "all", "my", "the", "any", "other", "remaining", "urgent",
+    "important", "due", "these", "those", "of", "old", "new", "current", "some", "many", "more",
+    "incomplete", "unfinished", "outstanding", "active", "late", "recurring", "upcoming",
+    "today's", "tomorrow's", "todo", "to-do", "your", "list", "show", "a", "what", "which",
+    "next", "this", "week's", "first", "last", "latest", "recent", "every", "me", "us", "our",
+}  # fmt: skip
+SEARCH = re.compile(
+    r"\b(?:about|containing|matching|mentioning|called|named|with\s+the\s+words?)\s+(.+)$", re.I
+)
+SORT = re.compile(
+    r"\b(?:sort(?:ed)?|order(?:ed)?|by|in\s+order\s+of)\s+(?:by\s+)?(?:their\s+|the\s+)?"
+    r"(?P<key>due\s*dates?|deadlines?|due|dates?|priority|importance)\b",
+    re.I,
+)
+COMING_UP = re.compile(
+    r"\b(?:coming\s+up|upcoming|next\s+(?:deadline|task|thing|one|up)|next\W*$|do\s+first|"
+    r"first\W*$|soonest)\b",
+    re.I,
+)
+DUE_ON = re.compile(
+    r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for)\s+(?P<when>.+?)\??$", re.I
+)
+
+
+def _window(first: datetime, last: datetime) -> dict[str, Any]:
+    """Due from the start of `first`'s day to the end of `last`'s."""
+    start = datetime.combine(first.date(), time(0, 0), tzinfo=UTC)
+    end = datetime.combine(last.date(), END_OF_DAY, tzinfo=UTC)
+    return {"due_after": start.isoformat(), "due_before": end.isoformat()}
+
+
+def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
+    """The due-date filter a question names ("today", "this week", "on friday", "before
+    thursday"), and its label. Windows start today at the earliest: what is already late is
+    "overdue", not "this week"."""
+    sunday = now + timedelta(days=6 - now.weekday())  # weeks run Monday to Sunday
+    low = text.lower()
+    today = re.search(r"\btoday\b|\btonight\b|\btoday's\b", low)
+    if today and re.search(r"\btomorrow\b", low):
+        return _window(now, now + timedelta(days=1)), "due today or tomorrow"
+    if today:
+        return _window(now, now), "due today"
+    if re.search(r"\btomorrow\b|\btomorrow's\b", low) and not re.search(r"\bbefore\b", low):
+        tomorrow = now + timedelta(days=1)
+        return _window(tomorrow, tomorrow), "due tomorrow"
+    if re.search(r"\bthis\s+week\b|\bthis\s+week's\b", low):
+        return _window(now, sunday), "due this week"
+    if re.search(r"\bnext\s+week\b", low):
+        return _window(sunday + timedelta(days=1), sunday + timedelta(days=7)), "due next week"
+    if match := DUE_ON.search(text):
+        day = parse_date_phrase(match["when"], now)
+        if day is None:
+            return None
+        if "before" in match["kind"].lower():
+            cutoff = datetime.combine(day.date(), time(0, 0), tzinfo=UTC) - timedelta(seconds=1)
+            return {"due_before": cutoff.isoformat()}, f"due before {day:%A %d %b}"
+        if "by" in match["kind"].lower():
+            return _window(now, day), f"due by {day:%A %d %b}"
+        return _window(day, day), f"due on {day:%A %d %b}"
+    return None
+
+
+def _tag(text: str) -> tuple[str | None, bool]:
+    """The tag a question names, and whether it came from a plain word ("my work tasks")."""
+    if found := HASHTAG.search(text):
+        return found.group(1).lower(), False
+    if found := TAG_PHRASE.search(text) or TAG_BEFORE_WORD.search(text):
+        return tag_words(found["tags"])[0], False
+    for match in NOUN_TAG.finditer(text):
+        if match["tag"].lower() not in NOT_TAGS:
+            return match["tag"].lower(), True
+    return None, False
+
+
+def parse_list(text: str, now: datetime) -> ListTasks:
+    """The `list_tasks` filters in "show my pending high priority work tasks due friday"."""
+    arguments: dict[str, Any] = {}
+    adjectives: list[str] = []  # "pending high-priority" tasks
+    suffixes: list[str] = []  # tasks "tagged #work due today"
+    key = sort_key(text)
+    text = SORT.sub("", text)
+    upcoming = bool(COMING_UP.search(text))  # "what's coming up": what is left, soonest first
+    key = key or ("due_date" if upcoming else None)
+    if upcoming or PENDING_WORDS.search(text):
+        arguments["status"] = "pending"
+        adjectives.append("pending")
+    elif COMPLETED_WORDS.search(text):
+        arguments["status"] = "completed"
+        adjectives.append("completed")
+    if priority := find_priority(text):
+        arguments["priority"] = priority
+        adjectives.append(f"{priority}-priority")
+    tag, loose = _tag(text)
+    if tag:
+        arguments["tag"] = tag
+        suffixes.append(f"tagged #{tag}")
+    if re.search(r"\boverdue\b|\blate\b|\bpast due\b", text, re.I):
+        arguments["overdue"] = True
+        adjectives.insert(0, "overdue")
+    elif window := due_window(text, now):
+        filters, label = window
+        arguments.update(filters)
+        # What is due is still to do, unless completed ones were asked for.
+        arguments.setdefault("status", "pending")
+        suffixes.append(label)
+    if search := SEARCH.search(text):
+        arguments["search"] = tidy(search.group(1))
+        suffixes.append(f"matching “{arguments['search']}”")
+    if key:
+        suffixes.append("by " + key.replace("_", " "))
+    label = " ".join([*adjectives, "tasks", *suffixes])
+    return ListTasks(arguments, label, sort=key, tag_or_search=loose)
+
+
+def sort_key(text: str) -> str | None:
+    """The order a question asks for ("sorted by due date", "by priority"), if any."""
+    match = SORT.search(text)
+    if match is None:
+        return None
+    return "priority" if match["key"].lower() in ("priority", "importance") else "due_date"
+
+
+def ordered(tasks: list[Task], key: str | None) -> list[Task]:
+    """Tasks in the order asked: soonest due first (undated last), or highest priority first."""
+    if key == "due_date":
+        return sorted(tasks, key=lambda task: task.get("due_date") or "9999")
+    if key == "priority":
+        return sorted(tasks, key=lambda task: -LEVELS.index(task.get("priority") or "medium"))
+    return tasks
+
+
+# "show my errands", "show me the report": one word, a tag, else words of titles
+SHOW_WORD = re.compile(
+    PLEASE + r"(?:show|list|see|view)\s+(?:me\s+)?(?:my\s+|the\s+|all\s+)?(?P<word>[a-z][\w-]*)$",
+    re.I,
+)
+
+
+def parse_find(text: str) -> ListTasks | None:
+    """A search of titles: "find the passport task", "where is the dentist one"."""
+    shown = SHOW_WORD.match(text)
+    if shown and shown["word"].lower() not in NOT_TAGS and not LIST_NOUN.match(shown["word"]):
+        word = shown["word"].lower()
+        return ListTasks({"tag": word}, f"tasks tagged #{word}", tag_or_search=True)
+    match = FIND.match(text)
+    if match is None:
+        return None
+    words = title_words(match["words"])
+    if not words:
+        return None
+    return ListTasks({"search": words}, f"tasks matching “{words}”")
+
+
+def parse_status_question(text: str) -> AskStatus | None:
+    """The task a question asks about: "is the report done?", "did I finish the taxes?"."""
+    for pattern in STATUS_QUESTION:
+        if match := pattern.match(text):
+            ref = parse_ref(match["ref"])
+            return AskStatus(ref) if ref is not None else None
+    return None
+
+
+def is_list_request(text: str, now: datetime) -> bool:
+    """Whether a sentence asks to see tasks ("what's due friday?", "anything for tomorrow?")."""
+    if BARE_LIST.match(text):
+        return True
+    return bool(LIST_VERB.match(text) and (LIST_NOUN.search(text) or due_window(text, now)))

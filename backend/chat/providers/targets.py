@@ -1,0 +1,143 @@
+"""Which tasks a request means: ids, positions in the list shown, pronouns, title words,
+filters; or the question to ask instead when that is not clear."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from backend.chat.models import Message
+from backend.chat.providers.actions import Task, TaskRef
+from backend.chat.providers.dialogue import last_listed, last_mentioned, tasks_in
+from backend.chat.providers.references import title_words
+from backend.chat.providers.replies import MAX_LISTED, bullets
+from backend.tasks.tools import ToolOutcome
+
+FETCH_LIMIT = 100  # the most tasks one list call returns
+MIN_FUZZY_SCORE = 75
+WHICH = "Which task do you mean? Tell me its number or some words of its title."
+
+
+@dataclass(frozen=True)
+class Said:
+    """A reply line; `asks`: it asks the user something, so the turn stops there."""
+
+    text: str
+    asks: bool = False
+
+
+class Resolver(ABC):
+    """Finds the tasks a reference means, reading them through `call` (the executor's)."""
+
+    def __init__(self, history: Sequence[Message], now: datetime) -> None:
+        self.history = history
+        self.now = now
+        self.acted: dict[int, Task] = {}  # what this turn acted on, latest state
+        self.shown: list[Task] = []  # the list this turn showed
+
+    @abstractmethod
+    async def call(self, name: str, arguments: dict[str, Any]) -> ToolOutcome:
+        """Call one tool."""
+
+    def _shown_before(self) -> list[Task]:
+        """The tasks of the last list the user saw: this turn's, else the last answer's."""
+        return self.shown or last_listed(self.history)
+
+    async def _targets(
+        self, ref: TaskRef, status: str, *, delete: bool = False, ask: bool = True
+    ) -> list[Task] | Said:
+        """The tasks `ref` means, or what to say instead (a question, or that none matched)."""
+        if ref.task_ids:
+            return [{"id": task_id} for task_id in ref.task_ids]
+        if ref.task_id is not None:
+            shown = self._shown_before() if ref.loose else []
+            # After a list, "number 2" is its second task; "task 2" and "#2" are always ids.
+            if 1 <= ref.task_id <= len(shown):
+                return [shown[ref.task_id - 1]]
+            return [{"id": ref.task_id}]
+        if ref.selector is not None:
+            return await self._selected(ref.selector)
+        if ref.words is not None:
+            return await self._matching(ref.words, status, ask)
+        # Deleting by pronoun only trusts the answer just given: "them" must not reach back
+        # to a list from several turns ago.
+        candidates = (
+            list(self.acted.values()) or self.shown or last_mentioned(self.history, latest=delete)
+        )
+        if ref.position is not None:  # a position counts in the list the user last saw
+            candidates = self._shown_before() or candidates
+        if not candidates:
+            return Said(WHICH, asks=True)
+        if ref.position is not None:
+            return _at_position(candidates, ref.position)
+        if ref.plural or not ask:
+            return candidates
+        return _single(candidates, None, len(candidates), self.now)
+
+    async def _selected(self, selector: dict[str, Any]) -> list[Task] | Said:
+        outcome = await self.call("list_tasks", {**selector, "limit": FETCH_LIMIT})
+        tasks = tasks_in(outcome.result) if outcome.ok else []
+        if not tasks:
+            return Said("No task matches that, so I changed nothing.")
+        return tasks
+
+    async def _matching(self, words: str, status: str, ask: bool) -> list[Task] | Said:
+        """Tasks whose title has these words; close titles when none has them exactly."""
+        outcome = await self.call("list_tasks", {"search": words, "status": status})
+        matches = tasks_in(outcome.result) if outcome.ok else []
+        total = outcome.result.get("total", 0) if outcome.ok else 0
+        if not matches and " and " in words:
+            found: list[Task] = []
+            for part in words.split(" and "):
+                result = await self._matching(title_words(part), status, ask)
+                if isinstance(result, Said):
+                    return result
+                found.extend(result)
+            return found
+        if not matches and len(words.split()) > 1:
+            matches = await self._close_titles(words, status)
+            total = len(matches)
+        if not matches:
+            kind = "" if status == "all" else f"{status} "
+            return Said(f"I couldn't find a {kind}task matching “{words}”.")
+        exact = [task for task in matches if task["title"].lower() == words.lower()]
+        if len(exact) == 1:
+            return exact
+        if not ask:
+            return matches
+        return _single(matches, words, total, self.now)
+
+    async def _close_titles(self, words: str, status: str) -> list[Task]:
+        outcome = await self.call("list_tasks", {"status": status, "limit": FETCH_LIMIT})
+        tasks = tasks_in(outcome.result) if outcome.ok else []
+        scored = [(fuzz.token_set_ratio(words.lower(), t["title"].lower()), t) for t in tasks]
+        best = max((score for score, _ in scored), default=0)
+        return [t for score, t in scored if score == best and score >= MIN_FUZZY_SCORE]
+
+
+def _at_position(candidates: list[Task], position: int) -> list[Task] | Said:
+    """The task at a 1-based position of the tasks last shown (-1: the last one)."""
+    if position == -1:
+        return [candidates[-1]]
+    if 1 <= position <= len(candidates):
+        return [candidates[position - 1]]
+    shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
+    return Said(f"I only showed {shown}; tell me its number instead.", asks=True)
+
+
+def _single(
+    candidates: list[Task], words: str | None, total: int, now: datetime
+) -> list[Task] | Said:
+    """The one candidate, else a question listing them (the first MAX_LISTED of `total`)."""
+    if total == 1:
+        return candidates[:1]
+    found = f"I found {total} tasks" + (f" matching “{words}”" if words else "")
+    lines = [f"{found}; which one do you mean?", *bullets(candidates, now)]
+    if total > min(len(candidates), MAX_LISTED):
+        shown = min(len(candidates), MAX_LISTED)
+        lines.append(f"…and {total - shown} more; more words of the title will narrow it.")
+    lines.append(f"Answer with its number (like “{candidates[0]['id']}”) or “the first one”.")
+    return Said("\n".join(lines), asks=True)

@@ -1,0 +1,979 @@
+"""Everyday messages to the local engine and what they must do to the tasks, by family.
+
+Every case starts from SEEDS (now is Wed 18 Nov 2026, 10:00 UTC) and names what changed:
+tasks added (the fields given must match), seeded tasks changed (each field given, all other
+fields as they were) or deleted, and for questions, which seeded tasks the last answer names.
+`{dentist}` in a message is that seeded task's id.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Words a title must not keep: the engine should have read them as a date, a priority, a tag,
+# a note or a recurrence.
+COMMAND_WORDS = (
+    r"\b(?:today|tonight|tomorrow|tommorow|tmrw|yesterday|monday|tuesday|wednesday|wensday|"
+    r"thursday|friday|saturday|sunday|weekend|eod|am|pm|priority|prio|urgent|asap|"
+    r"important|tag|tags|tagged|note|every|daily|weekly|monthly)\b|\d(?:am|pm)\b|#|!"
+)
+
+SEEDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "dentist": ("Dentist appointment", {"due_date": "2026-11-19T15:00:00Z", "tags": ["health"]}),
+    "report": (
+        "Write quarterly report",
+        {"priority": "high", "tags": ["work"], "due_date": "2026-11-18T17:00:00Z"},
+    ),
+    "slides": ("Prepare slides", {"tags": ["work"], "due_date": "2026-11-20T23:59:59Z"}),
+    "passport": ("Renew passport", {"priority": "low", "due_date": "2026-12-05T23:59:59Z"}),
+    "laundry": ("Do laundry", {"tags": ["home"]}),
+    "plants": (
+        "Water plants",
+        {"tags": ["home"], "recurrence": "weekly", "due_date": "2026-11-18T09:00:00Z"},
+    ),
+    "meeting": ("Book team meeting room", {"tags": ["work"]}),
+    "rent": ("Pay rent", {"completed": True, "tags": ["home"], "due_date": "2026-11-17T23:59:59Z"}),
+    "gym": ("Go to the gym", {"completed": True}),
+    "mom": ("Call mom", {"due_date": "2026-11-16T23:59:59Z"}),
+    "milk": ("Buy milk", {"tags": ["errands"]}),
+    "bread": ("Buy bread", {"tags": ["errands"]}),
+}
+PENDING = (
+    "dentist",
+    "report",
+    "slides",
+    "passport",
+    "laundry",
+    "plants",
+    "meeting",
+    "mom",
+    "milk",
+    "bread",
+)
+WORK = ("report", "slides", "meeting")
+HOME = ("laundry", "plants", "rent")
+
+
+@dataclass(frozen=True)
+class Case:
+    """Messages sent in one conversation, and the state of the tasks they must leave."""
+
+    turns: tuple[str, ...]
+    added: tuple[dict[str, Any], ...] = ()
+    changed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deleted: tuple[str, ...] = ()
+    shows: tuple[str, ...] = ()
+    hides: tuple[str, ...] = ()
+    in_order: tuple[str, ...] = ()
+    says: str = ""
+
+    @property
+    def name(self) -> str:
+        """The test id: the messages, in order."""
+        return " → ".join(self.turns)
+
+
+def case(
+    *turns: str,
+    added: tuple[dict[str, Any], ...] = (),
+    changed: dict[str, dict[str, Any]] | None = None,
+    **rest: Any,
+) -> Case:
+    """A case; `changed` defaults to nothing changed."""
+    return Case(turns, added, changed or {}, **rest)
+
+
+def task(title: str, **fields: Any) -> dict[str, Any]:
+    """An expected new task."""
+    return {"title": title, **fields}
+
+
+def eod(day: str) -> str:
+    """A day without a time: its end."""
+    return f"{day}T23:59:59Z"
+
+
+def at(moment: str) -> str:
+    """A moment as the API writes it."""
+    return f"{moment}:00Z"
+
+
+def done(*keys: str) -> dict[str, dict[str, Any]]:
+    """These seeded tasks are now completed."""
+    return {key: {"completed": True} for key in keys}
+
+
+def each(keys: tuple[str, ...], **fields: Any) -> dict[str, dict[str, Any]]:
+    """These seeded tasks now have these fields."""
+    return {key: dict(fields) for key in keys}
+
+
+# Completing "Water plants" (weekly) schedules the next one.
+NEXT_PLANTS = task(
+    "Water plants",
+    due_date=at("2026-11-25T09:00"),
+    recurrence="weekly",
+    tags=["home"],
+    completed=False,
+)
+
+ADDING = [
+    case("add buy stamps", added=(task("Buy stamps"),)),
+    case("add milk and eggs", added=(task("Milk"), task("Eggs"))),
+    case("add milk, eggs and coffee", added=(task("Milk"), task("Eggs"), task("Coffee"))),
+    case(
+        "add three tasks: call the bank, book flights, pay the gas bill",
+        added=(task("Call the bank"), task("Book flights"), task("Pay the gas bill")),
+    ),
+    case(
+        "add these: oat milk, rye bread, coffee beans",
+        added=(task("Oat milk"), task("Rye bread"), task("Coffee beans")),
+    ),
+    case(
+        "add two tasks: call the bank and book flights",
+        added=(task("Call the bank"), task("Book flights")),
+    ),
+    case("add buy apples and pears", added=(task("Buy apples and pears"),)),
+    case(
+        "add call grandma and email the landlord",
+        added=(task("Call grandma"), task("Email the landlord")),
+    ),
+    case(
+        "add call grandma tomorrow and email the landlord on friday",
+        added=(
+            task("Call grandma", due_date=eod("2026-11-19")),
+            task("Email the landlord", due_date=eod("2026-11-20")),
+        ),
+    ),
+    case(
+        "add meet Ann and Bob at 5",
+        added=(task("Meet Ann and Bob", due_date=at("2026-11-18T17:00")),),
+    ),
+    case(
+        "add pick up parcel; post the letters",
+        added=(task("Pick up parcel"), task("Post the letters")),
+    ),
+    case(
+        "add milk and eggs tomorrow",
+        added=(task("Milk", due_date=eod("2026-11-19")), task("Eggs", due_date=eod("2026-11-19"))),
+    ),
+    case(
+        "add milk, eggs and bread #groceries",
+        added=tuple(task(title, tags=["groceries"]) for title in ("Milk", "Eggs", "Bread")),
+    ),
+    case(
+        "add grocery run: milk, eggs, bread",
+        added=(task("Grocery run", description="Milk, eggs, bread"),),
+    ),
+    case(
+        "add workout every mon wed fri at 7am",
+        added=tuple(
+            task("Workout", recurrence="weekly", due_date=at(day))
+            for day in ("2026-11-23T07:00", "2026-11-25T07:00", "2026-11-20T07:00")
+        ),
+    ),
+    case("remind me every 2 weeks to water the cactus", says="daily, weekly"),
+    case("add renew insurance every year", says="daily, weekly"),
+    case("add call plumber ASAP!!!", added=(task("Call plumber", priority="high"),)),
+    case(
+        "add Finish Q4 report (high priority) due Friday",
+        added=(task("Finish Q4 report", priority="high", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "I have a meeting with John tomorrow at 10",
+        added=(task("Meeting with John", due_date=at("2026-11-19T10:00")),),
+    ),
+    case("I have a question"),
+    case(
+        "add 'buy flowers' and 'book restaurant' for mom's birthday",
+        added=(task("Buy flowers"), task("Book restaurant for mom's birthday")),
+    ),
+    case(
+        "remind me to take out the trash tonight at 8",
+        added=(task("Take out the trash", due_date=at("2026-11-18T20:00")),),
+    ),
+    case(
+        "add buy a present for Ana, wrap it and write a card",
+        added=(task("Buy a present for Ana"), task("Wrap it"), task("Write a card")),
+    ),
+    # a date inside the title
+    case(
+        "add call the plumber tomorrow about the leak",
+        added=(task("Call the plumber about the leak", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "add pick up the kids today after school",
+        added=(task("Pick up the kids after school", due_date=eod("2026-11-18")),),
+    ),
+    case(
+        "add send the report on monday at 9am to the board",
+        added=(task("Send the report to the board", due_date=at("2026-11-23T09:00")),),
+    ),
+    # recurrence with a day or a time
+    case(
+        "add call dad every monday at 9:30",
+        added=(task("Call dad", recurrence="weekly", due_date=at("2026-11-23T09:30")),),
+    ),
+    case(
+        "remind me to stretch every morning",
+        added=(task("Stretch", recurrence="daily", due_date=at("2026-11-19T09:00")),),
+    ),
+    case(
+        "add yoga every evening",
+        added=(task("Yoga", recurrence="daily", due_date=at("2026-11-18T18:00")),),
+    ),
+    case(
+        "add team sync weekly on thursdays",
+        added=(task("Team sync", recurrence="weekly", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "add meal prep every sunday",
+        added=(task("Meal prep", recurrence="weekly", due_date=eod("2026-11-22")),),
+    ),
+    case("add review budget every month", added=(task("Review budget", recurrence="monthly"),)),
+    case(
+        "add pay the mortgage monthly on the 1st",
+        added=(task("Pay the mortgage", recurrence="monthly", due_date=eod("2026-12-01")),),
+    ),
+    case("add take vitamins daily", added=(task("Take vitamins", recurrence="daily"),)),
+    case(
+        "add stand-up every weekday at 9am",
+        added=(task("Stand-up", recurrence="daily", due_date=at("2026-11-19T09:00")),),
+    ),
+    case(
+        "add water the lawn every day at 8am #garden",
+        added=(
+            task(
+                "Water the lawn",
+                recurrence="daily",
+                due_date=at("2026-11-19T08:00"),
+                tags=["garden"],
+            ),
+        ),
+    ),
+    case(
+        "add bins out every tuesday",
+        added=(task("Bins out", recurrence="weekly", due_date=eod("2026-11-24")),),
+    ),
+    case("add clean the fridge each week", added=(task("Clean the fridge", recurrence="weekly"),)),
+    # dates in natural positions, and their slang
+    case(
+        "add clean garage this weekend", added=(task("Clean garage", due_date=eod("2026-11-21")),)
+    ),
+    case("add send invoice by eod", added=(task("Send invoice", due_date=eod("2026-11-18")),)),
+    case(
+        "add pay bills the day after tomorrow",
+        added=(task("Pay bills", due_date=eod("2026-11-20")),),
+    ),
+    case("add book dentist in 2 weeks", added=(task("Book dentist", due_date=eod("2026-12-02")),)),
+    case(
+        "add submit timesheet by friday 5pm",
+        added=(task("Submit timesheet", due_date=at("2026-11-20T17:00")),),
+    ),
+    case(
+        "add plan the trip next month", added=(task("Plan the trip", due_date=eod("2026-12-18")),)
+    ),
+    case(
+        "add cancel gym membership by end of month",
+        added=(task("Cancel gym membership", due_date=eod("2026-11-30")),),
+    ),
+    case(
+        "add book flights tomorrow at 9:30",
+        added=(task("Book flights", due_date=at("2026-11-19T09:30")),),
+    ),
+    case("add gym session tonight", added=(task("Gym session", due_date=at("2026-11-18T20:00")),)),
+    case(
+        "I need to call the electrician tomorrow morning",
+        added=(task("Call the electrician", due_date=at("2026-11-19T09:00")),),
+    ),
+    case(
+        "I have to return the library books by saturday",
+        added=(task("Return the library books", due_date=eod("2026-11-21")),),
+    ),
+    case(
+        "add dinner with Sam on dec 5 at 7pm",
+        added=(task("Dinner with Sam", due_date=at("2026-12-05T19:00")),),
+    ),
+    case(
+        "add renew car tax on the 21st", added=(task("Renew car tax", due_date=eod("2026-11-21")),)
+    ),
+    # typos in common words
+    case("ad task buy stamps tommorow", added=(task("Buy stamps", due_date=eod("2026-11-19")),)),
+    case(
+        "add dentist checkup on wensday",
+        added=(task("Dentist checkup", due_date=eod("2026-11-25")),),
+    ),
+    case(
+        "add call the plumber thursady",
+        added=(task("Call the plumber", due_date=eod("2026-11-19")),),
+    ),
+    case("add pay the nanny on firday", added=(task("Pay the nanny", due_date=eod("2026-11-20")),)),
+    case(
+        "remeber to buy a birthday card tomorow",
+        added=(task("Buy a birthday card", due_date=eod("2026-11-19")),),
+    ),
+    case("add book a haircut, priorty high", added=(task("Book a haircut", priority="high"),)),
+    # priority in its many phrasings
+    case("add read novel low prio", added=(task("Read novel", priority="low"),)),
+    case("add sort photos, not important", added=(task("Sort photos", priority="low"),)),
+    case(
+        "add sort old cables - not urgent",
+        added=(task("Sort old cables", priority="low", description=None),),
+    ),
+    case("add fix the sink!!", added=(task("Fix the sink", priority="high"),)),
+    case("add fix the sink asap", added=(task("Fix the sink", priority="high"),)),
+    case("add back up laptop urgent", added=(task("Back up laptop", priority="high"),)),
+    case("add renew library card whenever", added=(task("Renew library card", priority="low"),)),
+    case("add high priority: submit visa form", added=(task("Submit visa form", priority="high"),)),
+    case("add top priority call the insurer", added=(task("Call the insurer", priority="high"),)),
+    case("add clean the oven, low priority", added=(task("Clean the oven", priority="low"),)),
+    case("add tidy desk medium priority", added=(task("Tidy desk", priority="medium"),)),
+    case("add very important: sign the lease", added=(task("Sign the lease", priority="high"),)),
+    case("add repaint fence no rush", added=(task("Repaint fence", priority="low"),)),
+    # tags
+    case("add finish deck tagged work", added=(task("Finish deck", tags=["work"]),)),
+    case("add groceries tags: home, errands", added=(task("Groceries", tags=["home", "errands"]),)),
+    case(
+        "add file expenses #work #finance", added=(task("File expenses", tags=["work", "finance"]),)
+    ),
+    case("add buy paint with the diy tag", added=(task("Buy paint", tags=["diy"]),)),
+    case(
+        "add call the school tagged kids and family",
+        added=(task("Call the school", tags=["kids", "family"]),),
+    ),
+    # notes
+    case(
+        "add call bank - ask about the card fee",
+        added=(task("Call bank", description="Ask about the card fee"),),
+    ),
+    case(
+        "add call bank note: ask about the fee",
+        added=(task("Call bank", description="Ask about the fee"),),
+    ),
+    case(
+        "add email Sam about the contract — attach the draft",
+        added=(task("Email Sam about the contract", description="Attach the draft"),),
+    ),
+    case(
+        "add pack for the trip with a note saying passport and chargers",
+        added=(task("Pack for the trip", description="Passport and chargers"),),
+    ),
+    case(
+        "add buy a gift tomorrow #family - something for the garden",
+        added=(
+            task(
+                "Buy a gift",
+                due_date=eod("2026-11-19"),
+                tags=["family"],
+                description="Something for the garden",
+            ),
+        ),
+    ),
+    # lead-ins and chatty messages
+    case("remember to water the garden", added=(task("Water the garden"),)),
+    case("could you please remind me to call grandma", added=(task("Call grandma"),)),
+    case("task: file taxes", added=(task("File taxes"),)),
+    case(
+        "new task: book a haircut next tuesday high priority",
+        added=(task("Book a haircut", due_date=eod("2026-11-24"), priority="high"),),
+    ),
+    case("don't let me forget to buy a birthday card", added=(task("Buy a birthday card"),)),
+    case(
+        "I'm so busy this week, can you add call the vet tomorrow?",
+        added=(task("Call the vet", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "Ugh, long day. Please add pick up dry cleaning tomorrow at 6pm.",
+        added=(task("Pick up dry cleaning", due_date=at("2026-11-19T18:00")),),
+    ),
+    case("hi! could you add a task called prepare the agenda", added=(task("Prepare the agenda"),)),
+    case(
+        "add a new task to renew the domain by friday",
+        added=(task("Renew the domain", due_date=eod("2026-11-20")),),
+    ),
+    case("put oat milk on my shopping list", added=(task("Oat milk"),)),
+    case(
+        "can you please add schedule car service, low priority, tagged car",
+        added=(task("Schedule car service", priority="low", tags=["car"]),),
+    ),
+    case("I've been meaning to do this for ages. add fix the gate", added=(task("Fix the gate"),)),
+    case("just add call the council", added=(task("Call the council"),)),
+    case("i'd like you to add order new glasses", added=(task("Order new glasses"),)),
+    case("jot down buy batteries", added=(task("Buy batteries"),)),
+    case(
+        "Remind me tomorrow to call the dentist",
+        added=(task("Call the dentist", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "remind me at 9 to call the bank",
+        added=(task("Call the bank", due_date=at("2026-11-19T09:00")),),
+    ),
+    case("add: buy bread rolls", added=(task("Buy bread rolls"),)),
+    case(
+        "Put 'renew the visa' on my to-do list for next month",
+        added=(task("Renew the visa", due_date=eod("2026-12-18")),),
+    ),
+    case("add pay the gas bill please", added=(task("Pay the gas bill"),)),
+    # an addition without a title asks for it
+    case("add"),
+    case("add a task"),
+    case("add tomorrow"),
+]
+
+QUESTIONS = [
+    case("show me tasks", shows=("dentist", "rent")),
+    case("show my errands", shows=("milk", "bread"), hides=("report",)),
+    case("show me the report", shows=("report",), hides=("slides",)),
+    case("what's the status of the report?", says="still pending"),
+    case(
+        "show me my tasks for today and tomorrow",
+        shows=("report", "dentist"),
+        hides=("slides", "passport"),
+    ),
+    case(
+        "do I have anything important coming up?", shows=("report",), hides=("dentist", "passport")
+    ),
+    case("show me everything", shows=("dentist", "rent")),
+    case("give me my to do list", shows=("dentist", "rent")),
+    case("what should I do first?", in_order=("mom", "plants", "report"), hides=("rent",)),
+    case("what's my next deadline", in_order=("mom", "plants", "report"), hides=("gym",)),
+    case(
+        "what's coming up?",
+        in_order=("mom", "plants", "report", "dentist", "slides", "passport"),
+        hides=("rent", "gym"),
+    ),
+    case(
+        "what tasks are high priority and due this week?",
+        shows=("report",),
+        hides=("dentist", "slides"),
+    ),
+    case("anything for tomorrow?", shows=("dentist",), hides=("report",)),
+    case("what's on for friday?", shows=("slides",), hides=("dentist",)),
+    case("what is due today?", shows=("report", "plants"), hides=("dentist", "slides", "mom")),
+    case("what do I need to do today?", shows=("report", "plants"), hides=("dentist", "passport")),
+    case("what's on my plate today?", shows=("report",), hides=("dentist",)),
+    case("what's due tomorrow?", shows=("dentist",), hides=("report", "slides")),
+    case("do I have anything due tomorrow?", shows=("dentist",), hides=("report",)),
+    case("what's due on friday?", shows=("slides",), hides=("dentist", "report")),
+    case(
+        "anything due before thursday?",
+        shows=("report", "plants", "mom"),
+        hides=("dentist", "slides", "passport"),
+    ),
+    case(
+        "what do I have due by friday?",
+        shows=("report", "dentist", "slides"),
+        hides=("passport", "mom"),
+    ),
+    case(
+        "what's due this week?",
+        shows=("report", "dentist", "slides", "plants"),
+        hides=("passport", "mom"),
+    ),
+    case("what's due next week?", hides=PENDING, says="You have no"),
+    case("what's due on dec 5?", shows=("passport",), hides=("dentist",)),
+    case("anything high priority?", shows=("report",), hides=("dentist", "passport")),
+    case("any low priority stuff?", shows=("passport",), hides=("report", "dentist")),
+    case("what's important?", shows=("report",), hides=("passport",)),
+    case("anything urgent?", shows=("report",), hides=("laundry",)),
+    case("show me high priority work tasks", shows=("report",), hides=("slides", "meeting")),
+    case("my work tasks", shows=WORK, hides=("laundry", "dentist")),
+    case("show my work tasks", shows=WORK, hides=("laundry",)),
+    case("home stuff", shows=HOME, hides=("report",)),
+    case("what are my home tasks?", shows=HOME, hides=("slides",)),
+    case("show my health tasks", shows=("dentist",), hides=("report",)),
+    case("list my errands tasks", shows=("milk", "bread"), hides=("report",)),
+    case("show me everything tagged work", shows=WORK, hides=("dentist",)),
+    case("tasks with the work tag", shows=WORK, hides=("dentist",)),
+    case("anything tagged #home?", shows=HOME, hides=("report",)),
+    case("show my passport tasks", shows=("passport",), hides=("dentist",)),
+    case("find the passport task", shows=("passport",), hides=("dentist",)),
+    case("search for dentist", shows=("dentist",), hides=("report",)),
+    case("where is the gym one?", shows=("gym",), hides=("report",)),
+    case("look up the meeting task", shows=("meeting",), hides=("report",)),
+    case("find buy", shows=("milk", "bread"), hides=("report",)),
+    case("what did I get done?", shows=("rent", "gym"), hides=("report", "dentist")),
+    case("what have I finished", shows=("rent", "gym"), hides=("report",)),
+    case("what have I completed so far?", shows=("rent", "gym"), hides=("laundry",)),
+    case("show completed tasks", shows=("rent", "gym"), hides=("report",)),
+    case("what's overdue?", shows=("mom", "plants"), hides=("rent", "gym", "laundry")),
+    case("what's still pending?", shows=("dentist", "report"), hides=("rent", "gym")),
+    case("what do I have to do?", shows=("dentist", "laundry"), hides=("rent",)),
+    case("how many tasks do I have?", says="(12)"),
+    case(
+        "show my tasks sorted by due date",
+        in_order=("mom", "rent", "plants", "report", "dentist", "slides", "passport"),
+    ),
+    case(
+        "list pending tasks by priority",
+        in_order=("report", "dentist", "passport"),
+        hides=("rent",),
+    ),
+    case(
+        "show my work tasks sorted by due date", in_order=("report", "slides"), hides=("dentist",)
+    ),
+    case("which tasks are due this week?", shows=("dentist", "slides"), hides=("passport",)),
+    # a question about one task answers it, and changes nothing
+    case("is the report done?", says="still pending"),
+    case("is task {gym} done?", says="is done"),
+    case("is the gym one done?", says="is done"),
+    case("did I finish the slides?", says="still pending"),
+    case("did I pay the rent?", says="is done"),
+    case("have I done the laundry yet?", says="still pending"),
+    case("is the dentist appointment finished?", says="still pending"),
+    case("finished the report?", says="still pending"),
+    case("are the buy tasks done?", shows=("milk", "bread")),
+    case("did I call mom?", says="still pending"),
+]
+
+SEVERAL_AT_ONCE = [
+    case("delete all my tasks", says="…and 2 more."),
+    case("delete all my tasks", "yes", deleted=tuple(SEEDS)),
+    case("delete tasks {milk}-{bread}", deleted=("milk", "bread")),
+    case("set all work tasks to high priority", changed=each(WORK, priority="high")),
+    case("clear all tasks tagged errands", "yes", deleted=("milk", "bread")),
+    case("delete everything except the report"),
+    case("delete everything except the report", "yes"),
+    case(
+        "push everything due this week back a day",
+        changed={
+            "dentist": {"due_date": at("2026-11-20T15:00")},
+            "report": {"due_date": at("2026-11-19T17:00")},
+            "slides": {"due_date": eod("2026-11-21")},
+            "plants": {"due_date": at("2026-11-19T09:00")},
+        },
+    ),
+    case(
+        "move the report and the slides to monday",
+        changed=each(("report", "slides"), due_date=eod("2026-11-23")),
+    ),
+    case("delete {dentist} and {report}", deleted=("dentist", "report")),
+    case("complete tasks {laundry} and {mom}", changed=done("laundry", "mom")),
+    case(
+        "mark {laundry}, {mom} and {passport} as done", changed=done("laundry", "mom", "passport")
+    ),
+    case("reopen {rent} and {gym}", changed=each(("rent", "gym"), completed=False)),
+    case("mark all done", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("mark everything as done", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("complete all my work tasks", changed=done(*WORK)),
+    case("I finished all my work tasks", changed=done(*WORK)),
+    case("mark all my errands tasks as done", changed=done("milk", "bread")),
+    case(
+        "mark everything tagged home as done",
+        changed=done("laundry", "plants"),
+        added=(NEXT_PLANTS,),
+    ),
+    case("reopen all completed tasks", changed=each(("rent", "gym"), completed=False)),
+    case("clear completed"),
+    case("clear completed", "yes", deleted=("rent", "gym")),
+    case("delete all completed tasks", "yes please", deleted=("rent", "gym")),
+    case("remove finished tasks", "ok", deleted=("rent", "gym")),
+    case("delete all my work tasks", "no"),
+    case("delete all my work tasks", "yes", deleted=WORK),
+    case("delete all my home tasks", "go ahead", deleted=HOME),
+    case("delete everything", "cancel"),
+    case("delete all my errands tasks", "sure", deleted=("milk", "bread")),
+    case(
+        "move today's tasks to tomorrow",
+        changed=each(("report", "plants"), due_date=eod("2026-11-19")),
+    ),
+    case("push all my work tasks to next monday", changed=each(WORK, due_date=eod("2026-11-23"))),
+    case(
+        "make all my errands tasks high priority", changed=each(("milk", "bread"), priority="high")
+    ),
+    case(
+        "add buy bananas and mark the laundry done",
+        added=(task("Buy bananas"),),
+        changed=done("laundry"),
+    ),
+    case(
+        "add call the plumber and make it high priority",
+        added=(task("Call the plumber", priority="high"),),
+    ),
+    case("mark the report done and delete the gym one", changed=done("report"), deleted=("gym",)),
+    case("complete the dentist one and the meeting one", changed=done("dentist", "meeting")),
+    case("delete the passport task and the gym task", deleted=("passport", "gym")),
+    case("add call the bank, then show my tasks", added=(task("Call the bank"),)),
+    case(
+        "mark the laundry done, then delete the milk one",
+        changed=done("laundry"),
+        deleted=("milk",),
+    ),
+    case(
+        "complete the slides and also add book a taxi",
+        changed=done("slides"),
+        added=(task("Book a taxi"),),
+    ),
+    case("show tasks about buy", "complete both", changed=done("milk", "bread")),
+    case("show tasks about buy", "delete them", deleted=("milk", "bread")),
+    case("show my errands tasks", "mark them all done", changed=done("milk", "bread")),
+    case(
+        "add call the school and email the principal",
+        "mark them done",
+        added=(
+            task("Call the school", completed=True),
+            task("Email the principal", completed=True),
+        ),
+    ),
+    case(
+        "show my work tasks",
+        "tag them urgent",
+        changed={key: {"tags": ["work", "urgent"]} for key in WORK},
+    ),
+    case(
+        "what's due today?",
+        "move them to tomorrow",
+        changed=each(("report", "plants"), due_date=eod("2026-11-19")),
+    ),
+]
+
+REFERRING = [
+    case("complete buy", "milk please", changed=done("milk")),
+    case(
+        "show my errands",
+        "the first one is done, delete the second",
+        changed=done("milk"),
+        deleted=("bread",),
+    ),
+    case(
+        "show me the report",
+        "make it low priority and tag it q4",
+        changed={"report": {"priority": "low", "tags": ["work", "q4"]}},
+    ),
+    case("make it low priority and tag it q4"),
+    case("show my tasks sorted by due date", "complete the first one", changed=done("mom")),
+    case("list pending tasks by priority", "complete number 1", changed=done("report")),
+    case("list pending tasks by priority", "delete the last one", deleted=("passport",)),
+    case("the dentist one is done", changed=done("dentist")),
+    case("complete the meeting one", changed=done("meeting")),
+    case("mark the passport task as done", changed=done("passport")),
+    case("complete {report}", changed=done("report")),
+    case("finish task {slides}", changed=done("slides")),
+    case("show my work tasks", "complete number 2", changed=done("slides")),
+    case("show my work tasks", "delete the last one", deleted=("meeting",)),
+    case("show my work tasks", "mark the first one done", changed=done("report")),
+    case("show my work tasks", "complete the 3rd one", changed=done("meeting")),
+    case("what's due this week?", "mark the first one done", changed=done("dentist")),
+    case("show my home tasks", "delete number 3", deleted=("rent",)),
+    case("show my home tasks", "reopen the last one", changed={"rent": {"completed": False}}),
+    case("show my errands tasks", "2 is done", changed=done("bread")),
+    case(
+        "find the passport task",
+        "push it back a week",
+        changed={"passport": {"due_date": eod("2026-12-12")}},
+    ),
+    case("find the passport task", "it's done", changed=done("passport")),
+    case("search for dentist", "delete it", deleted=("dentist",)),
+    case("complete buy", "bread", changed=done("bread")),
+    case("complete buy", "the milk one", changed=done("milk")),
+    case("delete buy", "the bread one", deleted=("bread",)),
+    case("complete buy", "2", changed=done("bread")),
+    case("complete buy", "the last one", changed=done("bread")),
+    case("complete buy", "the first one", changed=done("milk")),
+    case("complete buy", "{bread}", changed=done("bread")),
+    case("complete buy"),
+    case("show my tasks", "delete it"),
+    case("delete it"),
+    case("complete the dragon one"),
+    case("complete task 999999"),
+    case("show my work tasks", "complete the fifth one"),
+]
+
+EVERYDAY_CHANGES = [
+    case(
+        'rename task {passport} "Renew passport and visa"',
+        changed={"passport": {"title": "Renew passport and visa"}},
+    ),
+    case("the dentist was moved to friday", changed={"dentist": {"due_date": eod("2026-11-20")}}),
+    case(
+        "dentist is tomorrow at 4pm now", changed={"dentist": {"due_date": at("2026-11-19T16:00")}}
+    ),
+    case("I called mom", changed=done("mom")),
+    case("I've called mom, delete task {gym}", changed=done("mom"), deleted=("gym",)),
+    case("I've watered the plants", changed=done("plants"), added=(NEXT_PLANTS,)),
+    case("I paid the rent"),
+    case("I added milk to the list"),
+    case("the book is on the shelf"),
+    case("change the dentist to 4pm", changed={"dentist": {"due_date": at("2026-11-19T16:00")}}),
+    case("move the dentist to noon", changed={"dentist": {"due_date": at("2026-11-19T12:00")}}),
+    case("change buy bread to buy sourdough", changed={"bread": {"title": "Buy sourdough"}}),
+    case("mark the laundry as complete please", changed=done("laundry")),
+    case("done: buy bread", changed=done("bread")),
+    case("buy bread done", changed=done("bread")),
+    # due dates by a duration or to a date
+    case(
+        "postpone the dentist by 2 days", changed={"dentist": {"due_date": at("2026-11-21T15:00")}}
+    ),
+    case("push the passport back a week", changed={"passport": {"due_date": eod("2026-12-12")}}),
+    case("push back the slides by 3 days", changed={"slides": {"due_date": eod("2026-11-23")}}),
+    case("delay the report by an hour", changed={"report": {"due_date": at("2026-11-18T18:00")}}),
+    case("postpone the laundry", changed={"laundry": {"due_date": eod("2026-11-19")}}),
+    case("push the slides back two days", changed={"slides": {"due_date": eod("2026-11-22")}}),
+    case("snooze the dentist until monday", changed={"dentist": {"due_date": eod("2026-11-23")}}),
+    case(
+        "move the dentist to friday at 10am",
+        changed={"dentist": {"due_date": at("2026-11-20T10:00")}},
+    ),
+    case("reschedule the report for tomorrow", changed={"report": {"due_date": eod("2026-11-19")}}),
+    case("the report is due monday", changed={"report": {"due_date": eod("2026-11-23")}}),
+    case(
+        "push the meeting one to the day after tomorrow",
+        changed={"meeting": {"due_date": eod("2026-11-20")}},
+    ),
+    case("move the laundry to this weekend", changed={"laundry": {"due_date": eod("2026-11-21")}}),
+    case("remove the due date from the passport task", changed={"passport": {"due_date": None}}),
+    case("move the report to whenever"),
+    # priority
+    case("bump the passport", changed={"passport": {"priority": "medium"}}),
+    case("bump up the laundry", changed={"laundry": {"priority": "high"}}),
+    case("raise the priority of the slides", changed={"slides": {"priority": "high"}}),
+    case("lower the priority of the report", changed={"report": {"priority": "medium"}}),
+    case("deprioritize the report", changed={"report": {"priority": "medium"}}),
+    case("bump the dentist down", changed={"dentist": {"priority": "low"}}),
+    case("make the laundry low priority", changed={"laundry": {"priority": "low"}}),
+    case("set the priority of the dentist to high", changed={"dentist": {"priority": "high"}}),
+    case("the passport is urgent", changed={"passport": {"priority": "high"}}),
+    case("make the report not important", changed={"report": {"priority": "low"}}),
+    case("prioritize the meeting one", changed={"meeting": {"priority": "high"}}),
+    # tags
+    case("remove the work tag from the report", changed={"report": {"tags": []}}),
+    case("take the home tag off the laundry", changed={"laundry": {"tags": []}}),
+    case("untag the dentist", changed={"dentist": {"tags": []}}),
+    case("add the errands tag to the laundry", changed={"laundry": {"tags": ["home", "errands"]}}),
+    case("tag the slides with urgent", changed={"slides": {"tags": ["work", "urgent"]}}),
+    case("add tag finance to the report", changed={"report": {"tags": ["work", "finance"]}}),
+    case("tag task {mom} family", changed={"mom": {"tags": ["family"]}}),
+    case(
+        "find the dentist task",
+        "tag it family",
+        changed={"dentist": {"tags": ["health", "family"]}},
+    ),
+    # recurrence
+    case("make the laundry repeat weekly", changed={"laundry": {"recurrence": "weekly"}}),
+    case(
+        "make the laundry repeat every saturday",
+        changed={"laundry": {"recurrence": "weekly", "due_date": eod("2026-11-21")}},
+    ),
+    case("set the laundry to weekly", changed={"laundry": {"recurrence": "weekly"}}),
+    case("repeat call mom every day", changed={"mom": {"recurrence": "daily"}}),
+    case("stop repeating water plants", changed={"plants": {"recurrence": "none"}}),
+    case("make the plants a one-off", changed={"plants": {"recurrence": "none"}}),
+    case("water plants shouldn't repeat anymore", changed={"plants": {"recurrence": "none"}}),
+    # notes
+    case(
+        "add a note to the report: include Q3 numbers",
+        changed={"report": {"description": "Include Q3 numbers"}},
+    ),
+    case(
+        "add a note to the dentist saying bring the insurance card",
+        changed={"dentist": {"description": "Bring the insurance card"}},
+    ),
+    case(
+        "note on the slides: use the new template",
+        changed={"slides": {"description": "Use the new template"}},
+    ),
+    # two changes in one message
+    case(
+        "move the slides to monday and make it high priority",
+        changed={"slides": {"due_date": eod("2026-11-23"), "priority": "high"}},
+    ),
+    case(
+        "make task {laundry} high priority and due saturday",
+        changed={"laundry": {"priority": "high", "due_date": eod("2026-11-21")}},
+    ),
+    case(
+        "make the laundry high priority and due saturday",
+        changed={"laundry": {"priority": "high", "due_date": eod("2026-11-21")}},
+    ),
+    case(
+        "rename the meeting one to Book the big room and tag it office",
+        changed={"meeting": {"title": "Book the big room", "tags": ["work", "office"]}},
+    ),
+    # completing, in everyday words
+    case("the laundry is done", changed=done("laundry")),
+    case("I'm done with the laundry", changed=done("laundry")),
+    case("finish the slides", changed=done("slides")),
+    case("tick off the laundry", changed=done("laundry")),
+    case("cross off call mom", changed=done("mom")),
+    case("check off the report", changed=done("report")),
+    case("check the milk one off", changed=done("milk")),
+    case("I've submitted the report, check it off", changed=done("report")),
+    case("I've called mom, tick it off", changed=done("mom")),
+    case("I finished the slides", changed=done("slides")),
+    case("got the laundry done", changed=done("laundry")),
+    case("water plants is complete", changed=done("plants"), added=(NEXT_PLANTS,)),
+    # reopening
+    case("uncheck pay rent", changed={"rent": {"completed": False}}),
+    case("set the gym one back to pending", changed={"gym": {"completed": False}}),
+    case("oops, mark the rent as not done", changed={"rent": {"completed": False}}),
+    case("the gym one isn't done yet", changed={"gym": {"completed": False}}),
+    case("reopen pay rent", changed={"rent": {"completed": False}}),
+    case("put the gym task back on my list", changed={"gym": {"completed": False}}),
+    case("mark the rent as incomplete", changed={"rent": {"completed": False}}),
+    # deleting
+    case("I don't need the passport task anymore", deleted=("passport",)),
+    case("scratch the gym", deleted=("gym",)),
+    case("forget about the meeting one", deleted=("meeting",)),
+    case("the slides are no longer needed", deleted=("slides",)),
+    case("cancel the dentist appointment", deleted=("dentist",)),
+    case("get rid of the laundry task", deleted=("laundry",)),
+    case("ditch the bread one", deleted=("bread",)),
+    case("delete task {mom}", deleted=("mom",)),
+    # renaming
+    case(
+        "rename the meeting one to Book the big room",
+        changed={"meeting": {"title": "Book the big room"}},
+    ),
+    case(
+        "change the title of the passport task to Renew passport and ID card",
+        changed={"passport": {"title": "Renew passport and ID card"}},
+    ),
+    case(
+        "rename {laundry} to Wash the bedding", changed={"laundry": {"title": "Wash the bedding"}}
+    ),
+    # these add nothing: the task words are a change, not a new task
+    case("add the errands tag to buy milk", changed={"milk": {"tags": ["errands"]}}),
+    case("add tag kitchen to buy bread", changed={"bread": {"tags": ["errands", "kitchen"]}}),
+]
+
+FOLLOW_UPS = [
+    case("add buy eggs", "and milk", added=(task("Buy eggs"), task("Milk"))),
+    case(
+        "add call the bank tomorrow",
+        "no wait, friday",
+        added=(task("Call the bank", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "add call the bank friday",
+        "make that 3pm",
+        added=(task("Call the bank", due_date=at("2026-11-20T15:00")),),
+    ),
+    case(
+        "add pay the bills",
+        "tomorrow at 9",
+        added=(task("Pay the bills", due_date=at("2026-11-19T09:00")),),
+    ),
+    case("add buy eggs", "rename to buy free range eggs", added=(task("Buy free range eggs"),)),
+    case("add buy eggs", "add the errands tag", added=(task("Buy eggs", tags=["errands"]),)),
+    case("add buy eggs", "it's urgent", added=(task("Buy eggs", priority="high"),)),
+    case(
+        "find the dentist task",
+        "make that 4pm",
+        changed={"dentist": {"due_date": at("2026-11-19T16:00")}},
+    ),
+    case("show my tasks", "and milk"),
+    case("add call the bank", "actually call it ring the bank", added=(task("Ring the bank"),)),
+    case(
+        "add call the vet",
+        "actually make it high priority",
+        added=(task("Call the vet", priority="high"),),
+    ),
+    case("add call the vet", "tag it family", added=(task("Call the vet", tags=["family"]),)),
+    case(
+        "add buy coffee", "wait, rename it to Buy decaf coffee", added=(task("Buy decaf coffee"),)
+    ),
+    case(
+        "add book a table thursday",
+        "sorry, I meant friday",
+        added=(task("Book a table", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "add call the vet tomorrow",
+        "sorry, I meant high priority",
+        added=(task("Call the vet", due_date=eod("2026-11-19"), priority="high"),),
+    ),
+    case("add call grandpa", "I meant call grandma", added=(task("Call grandma"),)),
+    case(
+        "add send the invoice", "and tag it work", added=(task("Send the invoice", tags=["work"]),)
+    ),
+    case(
+        "add pick up the kids",
+        "move it to tomorrow at 3pm",
+        added=(task("Pick up the kids", due_date=at("2026-11-19T15:00")),),
+    ),
+    case(
+        "add water the lawn",
+        "make it repeat every saturday",
+        added=(task("Water the lawn", recurrence="weekly", due_date=eod("2026-11-21")),),
+    ),
+    case(
+        "add buy stamps",
+        "push it back 2 days",
+        added=(task("Buy stamps", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "add buy stamps",
+        "add a note to it: the big ones",
+        added=(task("Buy stamps", description="The big ones"),),
+    ),
+    case(
+        "add call the bank",
+        "also make it due friday",
+        added=(task("Call the bank", due_date=eod("2026-11-20")),),
+    ),
+    case("complete the laundry", "oops, mark it as not done"),
+    case("complete the laundry", "undo that"),
+    case(
+        "delete the laundry",
+        "undo",
+        added=(task("Do laundry", tags=["home"]),),
+        deleted=("laundry",),
+    ),
+    case("add milk and eggs", "undo that"),
+    case("rename the laundry to Wash clothes", "undo"),
+    case("make the report low priority", "undo that"),
+    case("push the passport back a week", "undo"),
+    case("tag the slides with urgent", "undo that"),
+    case("complete the plants", "undo", changed={}),
+    case(
+        "add a task",
+        "pay the water bill friday",
+        added=(task("Pay the water bill", due_date=eod("2026-11-20")),),
+    ),
+    case("create a new task", "call the school", added=(task("Call the school"),)),
+    case(
+        "new task",
+        "buy stamps tomorrow #errands",
+        added=(task("Buy stamps", due_date=eod("2026-11-19"), tags=["errands"]),),
+    ),
+    case("add a task", "show my tasks"),
+    case("complete the slides", "thanks!", changed=done("slides")),
+    case("show my tasks", "sing me a song"),
+    case(
+        "which tasks are due this week?",
+        "postpone the first one by a day",
+        changed={"dentist": {"due_date": at("2026-11-20T15:00")}},
+    ),
+    case("complete the report", "and the slides", changed=done("report")),
+]
+
+NOTHING_CHANGES = [
+    case("all done"),
+    case("forget it"),
+    case("never mind"),
+    case("complete buy", "no"),
+    case("complete buy", "ok"),
+    case("sing me a song"),
+    case("what's the weather like?"),
+    case("delete"),
+    case("hello"),
+    case("thanks"),
+    case("help"),
+    case("blah blah blah"),
+    case("complete dragons"),
+    case("delete the unicorn task"),
+    case("yes"),
+    case("no"),
+    case("undo that"),
+    case("I love lists"),
+    case("is it raining tomorrow?"),
+]
+
+CASES: list[Case] = [
+    *ADDING,
+    *QUESTIONS,
+    *SEVERAL_AT_ONCE,
+    *REFERRING,
+    *EVERYDAY_CHANGES,
+    *FOLLOW_UPS,
+    *NOTHING_CHANGES,
+]
