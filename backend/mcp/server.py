@@ -35,7 +35,7 @@ MCP_PATH = "/mcp"
 SERVER_NAME = "todo-api"
 INSTRUCTIONS = (
     "Manage the signed-in user's todo list: add, list, complete, update and delete tasks. "
-    "The user is the owner of the bearer token; tools never take a user id."
+    "The user is the owner of the bearer token; a user_id argument, if sent, must be theirs."
 )
 DATABASE_UNAVAILABLE = "The database is unavailable; please retry shortly"
 
