@@ -1,10 +1,10 @@
 """The OpenAI-compatible provider through the real `openai` SDK against a scripted endpoint."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import httpx2
 import pytest
 from fastapi import FastAPI
@@ -19,7 +19,8 @@ from backend.chat.providers.local import LocalEngine
 from backend.chat.providers.openai_compat import OpenAICompatProvider
 from backend.config import Settings
 from backend.tasks.models import Task
-from tests.chat.conftest import SeedTask, chat_url, fixed_clock, stored_task
+from tests.chat.conftest import SeedTask, fixed_clock, sse_events, stored_task, stream
+from tests.chat.conftest import post_turn as post
 from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser
 
@@ -70,8 +71,34 @@ def timeout(request: httpx2.Request) -> httpx2.Response:
     raise httpx2.ReadTimeout("scripted timeout", request=request)
 
 
+def as_stream(response: httpx2.Response) -> httpx2.Response:
+    """A scripted completion as the chunks a streaming endpoint sends: the text word by word,
+    each tool call's arguments in two halves; a failure as it is."""
+    if response.status_code != 200:
+        return response
+    message = json.loads(response.content)["choices"][0]["message"]
+    deltas: list[dict[str, Any]] = [{"role": "assistant"}]
+    deltas += [{"content": word} for word in re.findall(r"\S+\s*", message["content"] or "")]
+    for index, call in enumerate(message.get("tool_calls") or []):
+        name, arguments = call["function"]["name"], call["function"]["arguments"]
+        half = len(arguments) // 2
+        deltas += [
+            {"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                             "function": {"name": name, "arguments": arguments[:half]}}]},
+            {"tool_calls": [{"index": index, "function": {"arguments": arguments[half:]}}]},
+        ]  # fmt: skip
+    chunks = [
+        {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0,
+         "model": "test-model", "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+        for delta in deltas
+    ]  # fmt: skip
+    body = "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+    return httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+
 class ScriptedEndpoint:
-    """Answers each request with the next step; the last step repeats. Records what it got."""
+    """Answers each request with the next step (streamed when asked); the last step repeats.
+    Records what it got."""
 
     def __init__(self, *steps: Step) -> None:
         self.steps = list(steps)
@@ -84,7 +111,8 @@ class ScriptedEndpoint:
         self.timeouts.append(request.extensions.get("timeout"))
         self.authorizations.append(request.headers.get("authorization"))
         step = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
-        return step(request)
+        response = step(request)
+        return as_stream(response) if self.requests[-1].get("stream") else response
 
 
 UseEndpoint = Callable[..., ScriptedEndpoint]
@@ -115,16 +143,6 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
 
     yield install
     app.state.chat_provider = previous
-
-
-def post(
-    client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None
-) -> httpx.Response:
-    """POST one chat turn; the raw response."""
-    body: dict[str, Any] = {"message": message}
-    if conversation_id is not None:
-        body["conversation_id"] = conversation_id
-    return client.post(chat_url(user), json=body, headers=user.headers)
 
 
 def tool_messages(request: dict[str, Any]) -> list[dict[str, Any]]:
@@ -410,6 +428,58 @@ class TestProviderFailures:
         assert [m.role for m in messages] == ["user", "assistant"]
         assert messages[1].tool_calls[0]["tool"] == "add_task"
         assert [t.title for t in session.exec(select(Task))] == ["Buy milk"]
+
+
+class TestStreaming:
+    def test_text_streams_in_deltas_after_the_tool_calls_and_done_is_the_json_body(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        arguments = '{"title": "Buy milk", "priority": "high"}'
+        endpoint = use_endpoint(calls(("add_task", arguments)), text("Added it for you."))
+        response = stream(client, alice, "add buy milk")
+        assert response.status_code == 200
+        events = sse_events(response.text)
+        assert [name for name, _ in events] == [
+            "tool_call",
+            "delta",
+            "delta",
+            "delta",
+            "delta",
+            "done",
+        ]
+        assert [data["text"] for name, data in events if name == "delta"] == [
+            "Added ", "it ", "for ", "you.",
+        ]  # fmt: skip
+        done = events[-1][1]
+        assert done["response"] == "Added it for you."
+        assert done["tool_calls"] == [events[0][1]]
+        assert done["tool_calls"][0]["arguments"] == {"title": "Buy milk", "priority": "high"}
+        assert done["tool_calls"][0]["result"]["status"] == "created"
+        assert [request["stream"] for request in endpoint.requests] == [True, True]
+        [call] = endpoint.requests[1]["messages"][-2]["tool_calls"]
+        assert call == {
+            "id": "call_0", "type": "function",
+            "function": {"name": "add_task", "arguments": arguments},
+        }  # fmt: skip
+
+    def test_provider_failure_is_an_error_event_and_the_message_is_kept(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        use_endpoint(status(500), chat_max_retries=0)
+        events = sse_events(stream(client, alice, "add buy milk").text)
+        assert [name for name, _ in events] == ["error"]
+        assert events[0][1]["status"] == 502
+        assert events[0][1]["message"].startswith("The AI provider answered HTTP 500")
+        assert stored(session) == [("user", "add buy milk")]
+
+    def test_tool_rounds_are_bounded_when_streaming(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(calls(("list_tasks", "{}")), chat_max_tool_rounds=2)
+        events = sse_events(stream(client, alice, "loop").text)
+        assert [name for name, _ in events] == ["tool_call", "tool_call", "delta", "done"]
+        assert events[-1][1]["response"].startswith("I stopped after 2 rounds")
+        assert len(endpoint.requests) == 2
 
 
 class TestHistoryWindow:

@@ -2,17 +2,20 @@
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import httpx2
 import openai
-from openai.types.chat import ChatCompletionMessage
+from openai import AsyncStream
+from openai.types.chat import ChatCompletionChunk, ChatCompletionMessage
 
 from backend.chat.models import Message, Role
 from backend.chat.prompts import system_prompt
-from backend.chat.providers.base import ProviderError, ToolCaller
+from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.config import Settings
 from backend.datetimes import utcnow
 from backend.tasks.tools import TOOLS, ToolSpec
@@ -119,13 +122,29 @@ class OpenAICompatProvider:
         self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
     ) -> str:
         """Ask the model, run the tools it calls, feed results back, until it answers in text."""
+        return await self._loop(history, message, call_tool, None)
+
+    async def stream_reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink
+    ) -> str:
+        """As `reply`, each completion streamed: its text goes to `on_text` as it arrives."""
+        return await self._loop(history, message, call_tool, on_text)
+
+    async def _loop(
+        self,
+        history: Sequence[Message],
+        message: str,
+        call_tool: ToolCaller,
+        on_text: TextSink | None,
+    ) -> str:
+        complete = self._complete if on_text is None else partial(self._stream, on_text=on_text)
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": system_prompt(self._clock())},
             *history_messages(history),
             {"role": "user", "content": message},
         ]
         for _ in range(self._max_rounds):
-            answer = await self._complete(messages)
+            answer = await complete(messages)
             if not answer.tool_calls:
                 return answer.content or ""
             # Echoed with only the standard fields: strict endpoints refuse extra ones.
@@ -138,30 +157,84 @@ class OpenAICompatProvider:
             for call_id, name, arguments in calls:
                 outcome = await call_tool(name, arguments)
                 messages.append(tool_result(call_id, outcome.result))
-        return (
+        stopped = (
             f"I stopped after {self._max_rounds} rounds of tool calls without finishing. "
             "The changes listed above were made; please check your tasks and try again."
         )
+        if on_text is not None:
+            on_text(stopped)
+        return stopped
 
     async def _complete(self, messages: list[dict[str, Any]]) -> ChatCompletionMessage:
-        try:
+        with provider_errors():
             completion = await self._client.chat.completions.create(
                 model=self._model,
                 messages=messages,  # type: ignore[arg-type]  # plain dicts, shaped as the API wants
                 tools=self._tools,  # type: ignore[arg-type]
             )
-        except openai.APITimeoutError as exc:
-            logger.warning("chat provider timed out")
-            raise ProviderError("The AI provider timed out") from exc
-        except openai.APIConnectionError as exc:
-            logger.warning("chat provider unreachable")
-            raise ProviderError("The AI provider is unreachable") from exc
-        except openai.APIStatusError as exc:
-            logger.warning("chat provider answered HTTP %s", exc.status_code)
-            raise ProviderError(f"The AI provider answered HTTP {exc.status_code}") from exc
-        except openai.OpenAIError as exc:
-            logger.warning("chat provider error: %s", type(exc).__name__)
-            raise ProviderError("The AI provider gave an unusable answer") from exc
         if not completion.choices:
             raise ProviderError("The AI provider gave an empty answer")
         return completion.choices[0].message
+
+    async def _stream(
+        self, messages: list[dict[str, Any]], *, on_text: TextSink
+    ) -> ChatCompletionMessage:
+        """One streamed completion, its chunks put back together as one message."""
+        text: list[str] = []
+        calls: dict[int, dict[str, str]] = {}
+        with provider_errors():
+            # Plain-dict arguments defeat the SDK's overloads; stream=True makes it a stream.
+            stream = cast(
+                AsyncStream[ChatCompletionChunk],
+                await self._client.chat.completions.create(
+                    model=self._model,
+                    messages=messages,  # type: ignore[arg-type]
+                    tools=self._tools,  # type: ignore[arg-type]
+                    stream=True,
+                ),
+            )
+            async for chunk in stream:
+                delta = chunk.choices[0].delta if chunk.choices else None
+                if delta is None:
+                    continue
+                if delta.content:
+                    text.append(delta.content)
+                    on_text(delta.content)
+                for part in delta.tool_calls or []:
+                    call = calls.setdefault(part.index, {"id": "", "name": "", "arguments": ""})
+                    call["id"] = part.id or call["id"]
+                    if part.function is not None:
+                        call["name"] += part.function.name or ""
+                        call["arguments"] += part.function.arguments or ""
+        if not text and not calls:
+            raise ProviderError("The AI provider gave an empty answer")
+        return ChatCompletionMessage.model_validate(
+            {
+                "role": "assistant",
+                "content": "".join(text) or None,
+                "tool_calls": [
+                    assistant_calls([(c["id"], c["name"], c["arguments"])])["tool_calls"][0]
+                    for _, c in sorted(calls.items())
+                ]
+                or None,
+            }
+        )
+
+
+@contextmanager
+def provider_errors() -> Iterator[None]:
+    """SDK failures as `ProviderError`s worded for the user (status, never the body)."""
+    try:
+        yield
+    except openai.APITimeoutError as exc:
+        logger.warning("chat provider timed out")
+        raise ProviderError("The AI provider timed out") from exc
+    except openai.APIConnectionError as exc:
+        logger.warning("chat provider unreachable")
+        raise ProviderError("The AI provider is unreachable") from exc
+    except openai.APIStatusError as exc:
+        logger.warning("chat provider answered HTTP %s", exc.status_code)
+        raise ProviderError(f"The AI provider answered HTTP {exc.status_code}") from exc
+    except openai.OpenAIError as exc:
+        logger.warning("chat provider error: %s", type(exc).__name__)
+        raise ProviderError("The AI provider gave an unusable answer") from exc
