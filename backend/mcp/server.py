@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import to_json
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import URL
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -27,11 +28,11 @@ from backend.config import Settings
 from backend.db import open_session
 from backend.errors import AppError, ServiceUnavailableError, UnauthorizedError
 from backend.mcp.auth import AccountTokenVerifier, authenticated_user_id
+from backend.mcp.metadata import MCP_PATH, challenge
 from backend.tasks.tools import TOOLS, ToolOutcome, run_tool
 
 logger = logging.getLogger(__name__)
 
-MCP_PATH = "/mcp"
 SERVER_NAME = "todo-api"
 INSTRUCTIONS = (
     "Manage the signed-in user's todo list: add, list, complete, update and delete tasks. "
@@ -188,8 +189,11 @@ class MCPEndpoint:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not isinstance(scope.get("user"), AuthenticatedUser):
-            # Raised rather than answered here so the 401 has the app's one error format.
-            raise UnauthorizedError("A valid bearer token is required")
+            # Raised rather than answered here so the 401 has the app's one error format; the
+            # challenge points MCP clients to the resource's metadata (RFC 9728).
+            raise UnauthorizedError(
+                "A valid bearer token is required", challenge=challenge(URL(scope=scope))
+            )
         if self._manager is None:
             raise ServiceUnavailableError("The MCP server is not running")
         body = await read_body(receive)
