@@ -1,4 +1,5 @@
-"""The OpenAI-compatible provider through the real `openai` SDK against a scripted endpoint."""
+"""`CHAT_PROVIDER=openai`: the Agents SDK agent, its tools over in-process MCP, through the real
+`openai` client against a scripted OpenAI-compatible endpoint."""
 
 import json
 import re
@@ -15,9 +16,10 @@ from sqlmodel import Session, select
 
 from backend.chat.models import Message
 from backend.chat.providers import build_provider
+from backend.chat.providers.agents_sdk import AgentsProvider, inline_refs
 from backend.chat.providers.local import LocalEngine
-from backend.chat.providers.openai_compat import OpenAICompatProvider
 from backend.config import Settings
+from backend.mcp.server import describe_tools
 from backend.tasks.models import Task
 from tests.chat.conftest import SeedTask, fixed_clock, sse_events, stored_task, stream
 from tests.chat.conftest import post_turn as post
@@ -45,14 +47,24 @@ def text(content: str) -> Step:
     return lambda _request: completion({"role": "assistant", "content": content})
 
 
+def call_id(request: httpx2.Request, index: int) -> str:
+    """The id of a scripted round's `index`-th tool call: unique in a turn, as a real model's
+    are (the Agents SDK refuses a reused id), since each round adds messages."""
+    return f"call_r{len(json.loads(request.content)['messages'])}_{index}"
+
+
 def calls(*tool_calls: tuple[str, str]) -> Step:
     """The model calls tools: (name, raw JSON arguments) pairs."""
-    return lambda _request: completion(
+    return lambda request: completion(
         {
             "role": "assistant",
             "content": None,
             "tool_calls": [
-                {"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": a}}
+                {
+                    "id": call_id(request, i),
+                    "type": "function",
+                    "function": {"name": n, "arguments": a},
+                }
                 for i, (n, a) in enumerate(tool_calls)
             ],
         }
@@ -134,7 +146,7 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
                 **overrides,
             }
         )
-        app.state.chat_provider = OpenAICompatProvider(
+        app.state.chat_provider = AgentsProvider(
             provider_settings,
             http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint)),
             clock=fixed_clock,
@@ -146,12 +158,18 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
 
 
 def tool_messages(request: dict[str, Any]) -> list[dict[str, Any]]:
-    """The `tool` role messages of a chat-completions request, results parsed."""
+    """The `tool` role messages of a chat-completions request, results parsed (the content is
+    text, or a list of text parts)."""
     return [
-        {**m, "content": json.loads(m["content"])}
+        {**m, "content": json.loads(as_text(m["content"]))}
         for m in request["messages"]
         if m["role"] == "tool"
     ]
+
+
+def as_text(content: str | list[dict[str, str]]) -> str:
+    """A message's content as one text."""
+    return content if isinstance(content, str) else "".join(part["text"] for part in content)
 
 
 def stored(session: Session) -> list[tuple[str, str]]:
@@ -182,13 +200,13 @@ class TestToolCalls:
             "content": None,
             "tool_calls": [
                 {
-                    "id": "call_0",
+                    "id": "call_r2_0",
                     "type": "function",
                     "function": {"name": "add_task", "arguments": call_arguments},
                 }
             ],
         }
-        assert [m["tool_call_id"] for m in tool_messages(endpoint.requests[1])] == ["call_0"]
+        assert [m["tool_call_id"] for m in tool_messages(endpoint.requests[1])] == ["call_r2_0"]
         assert tool_messages(endpoint.requests[1])[0]["content"]["task"]["id"] == task["id"]
 
     def test_request_carries_model_prompt_tools_key_and_timeout(
@@ -230,16 +248,30 @@ class TestToolCalls:
         assert len(endpoint.requests) == 3
         assert stored_task(session, milk).completed
 
+    @pytest.mark.parametrize(
+        ("arguments", "complaint"),
+        [
+            ('{"title": "Buy milk"', "Invalid JSON input"),
+            ('["Buy milk"]', "expected a JSON object"),
+        ],
+    )
     def test_malformed_arguments_go_back_as_a_tool_error(
-        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        session: Session,
+        arguments: str,
+        complaint: str,
     ) -> None:
-        endpoint = use_endpoint(calls(("add_task", '{"title": "Buy milk"')), text("Sorry."))
+        # The SDK parses the arguments before any MCP call: it answers the model itself, and
+        # nothing reaches the tools (so nothing is recorded).
+        endpoint = use_endpoint(calls(("add_task", arguments)), text("Sorry."))
         response = post(client, alice, "add buy milk")
         assert response.status_code == 200
-        [call] = response.json()["tool_calls"]
-        assert call["arguments"] == {"raw": '{"title": "Buy milk"'}
-        assert call["result"] == {"error": "Arguments are not valid JSON"}
-        assert tool_messages(endpoint.requests[1])[0]["content"] == call["result"]
+        assert response.json()["tool_calls"] == []
+        [answer] = [m for m in endpoint.requests[1]["messages"] if m["role"] == "tool"]
+        assert complaint in as_text(answer["content"])
         assert session.exec(select(Task)).all() == []
 
     @pytest.mark.parametrize(
@@ -248,7 +280,6 @@ class TestToolCalls:
             ('{"title": "", "priority": "extreme"}', "priority"),
             ('{"title": "Buy milk", "user_id": "someone-else"}', "user_id"),
             ('{"title": "Buy\\u0000 milk"}', "NUL"),
-            ('["Buy milk"]', "must be a JSON object"),
         ],
     )
     def test_invalid_values_go_back_as_a_tool_error(
@@ -271,10 +302,12 @@ class TestToolCalls:
     def test_unknown_tool_goes_back_as_a_tool_error(
         self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
     ) -> None:
-        use_endpoint(calls(("drop_database", "{}")), text("I can't do that."))
+        endpoint = use_endpoint(calls(("drop_database", "{}")), text("I can't do that."))
         body = post(client, alice, "drop the database").json()
-        assert body["tool_calls"][0]["result"]["error"].startswith("Unknown tool 'drop_database'")
         assert body["response"] == "I can't do that."
+        assert body["tool_calls"] == []
+        [answer] = [m for m in endpoint.requests[1]["messages"] if m["role"] == "tool"]
+        assert as_text(answer["content"]) == "Tool 'drop_database' not found."
 
     def test_another_users_task_is_not_found(
         self,
@@ -458,7 +491,7 @@ class TestStreaming:
         assert [request["stream"] for request in endpoint.requests] == [True, True]
         [call] = endpoint.requests[1]["messages"][-2]["tool_calls"]
         assert call == {
-            "id": "call_0", "type": "function",
+            "id": "call_r2_0", "type": "function",
             "function": {"name": "add_task", "arguments": arguments},
         }  # fmt: skip
 
@@ -504,5 +537,53 @@ class TestHistoryWindow:
 class TestProviderChoice:
     def test_chat_provider_setting_picks_the_provider(self, settings: Settings) -> None:
         chosen = build_provider(settings.model_copy(update={"chat_provider": "openai"}))
-        assert isinstance(chosen, OpenAICompatProvider)
+        assert isinstance(chosen, AgentsProvider)
         assert isinstance(build_provider(settings), LocalEngine)
+
+    def test_tracing_is_off_unless_asked_for(self, settings: Settings) -> None:
+        quiet = AgentsProvider(settings.model_copy(update={"chat_provider": "openai"}))
+        traced = AgentsProvider(settings.model_copy(update={"openai_agents_tracing": True}))
+        assert quiet._run_config.tracing_disabled is True
+        assert traced._run_config.tracing_disabled is False
+
+
+class TestToolsComeFromMCP:
+    def test_the_model_is_offered_the_mcp_servers_tools(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(text("Hello!"))
+        assert post(client, alice, "hi").status_code == 200
+        offered = {
+            tool["function"]["name"]: (
+                tool["function"]["description"],
+                tool["function"]["parameters"],
+            )
+            for tool in endpoint.requests[0]["tools"]
+        }
+        served = {
+            tool.name: (tool.description, inline_refs(tool.input_schema))
+            for tool in describe_tools()
+        }
+        assert offered == served
+
+    @pytest.mark.parametrize("whose", ["own", "other"])
+    def test_a_user_id_argument_is_checked_never_obeyed(
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        bob: AuthedUser,
+        session: Session,
+        whose: str,
+    ) -> None:
+        claimed = alice.id if whose == "own" else bob.id
+        arguments = json.dumps({"title": "Buy milk", "user_id": claimed})
+        use_endpoint(calls(("add_task", arguments)), text("Done."))
+        [call] = post(client, alice, "add buy milk").json()["tool_calls"]
+        owners = [task.user_id for task in session.exec(select(Task))]
+        if whose == "own":
+            assert call["result"]["status"] == "created"
+            assert owners == [alice.id]
+        else:
+            assert "user_id must be your own user id" in call["result"]["error"]
+            assert owners == []
