@@ -3,7 +3,7 @@ tools come from our MCP server over an in-process MCP client session bound to th
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import datetime
 from typing import Any, cast
@@ -33,7 +33,6 @@ from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.config import Settings
 from backend.datetimes import utcnow
 from backend.mcp.server import SERVER_NAME, create_mcp_server
-from backend.tasks.tools import ToolOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +99,7 @@ class TurnTools(_MCPServerWithClientSession):
             use_structured_content=True,
             failure_error_function=tool_failure,
         )
-
-        async def run(name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
-            return await call_tool(name, arguments)
-
-        self._server = create_mcp_server(run)
+        self._server = create_mcp_server(call_tool)
 
     @property
     def name(self) -> str:
