@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     chat_max_tool_rounds: int = Field(default=5, ge=1, le=20)
     chat_timeout_seconds: float = Field(default=30.0, gt=0)
     chat_max_retries: int = Field(default=2, ge=0, le=10)
+    # The Agents SDK would send traces to OpenAI: only when asked for.
+    openai_agents_tracing: bool = False
 
     mcp_allowed_hosts: CsvList = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
     mcp_allowed_origins: CsvList = []

@@ -89,8 +89,10 @@ class UnauthorizedError(AppError):
     status_code = 401
     code = "unauthorized"
 
-    def __init__(self, message: str = "Could not validate credentials") -> None:
-        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(
+        self, message: str = "Could not validate credentials", *, challenge: str = "Bearer"
+    ) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": challenge})
 
 
 class ForbiddenError(AppError):

@@ -19,6 +19,7 @@ from backend.config import Settings, get_settings
 from backend.db import create_db_engine, read_only
 from backend.docs import install_docs
 from backend.errors import install_error_handlers
+from backend.mcp import metadata as mcp_metadata
 from backend.mcp.server import MCPEndpoint
 from backend.middleware import (
     AccessLogMiddleware,
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     include_user_scoped(app, tasks_router)
     include_user_scoped(app, chat_router)
     mcp_endpoint.mount(app)
+    app.include_router(mcp_metadata.router)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

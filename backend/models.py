@@ -1,7 +1,16 @@
 """Every table module, imported so that SQLModel.metadata knows them all (used by Alembic)."""
 
-from backend.auth.models import RefreshToken, User
+from backend.auth.models import PersonalAccessToken, RefreshToken, User
 from backend.chat.models import Conversation, Message
 from backend.tasks.models import Tag, Task, TaskTagLink
 
-__all__ = ["Conversation", "Message", "RefreshToken", "Tag", "Task", "TaskTagLink", "User"]
+__all__ = [
+    "Conversation",
+    "Message",
+    "PersonalAccessToken",
+    "RefreshToken",
+    "Tag",
+    "Task",
+    "TaskTagLink",
+    "User",
+]

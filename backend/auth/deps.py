@@ -3,6 +3,8 @@
 Two steps, each written once: `token_identity` verifies the token (whom it names), then `_user`
 reads the user's row (`external_user` creates it on first sight). REST runs them as dependencies
 (`get_token_identity`, `get_current_user`); MCP runs both in one call (`authenticate_token`).
+A personal access token is looked up instead of verified (`_personal_identity`); one scoped to
+`tasks` opens `/mcp` only.
 """
 
 import time
@@ -27,6 +29,7 @@ from backend.auth.external import (
     external_user,
 )
 from backend.auth.models import User
+from backend.auth.personal_tokens import find_personal_token, is_personal_token
 from backend.auth.security import (
     ACCESS_TOKEN_ALGORITHM,
     ForeignSignatureError,
@@ -36,6 +39,7 @@ from backend.config import Settings
 from backend.db import SessionDep
 from backend.errors import ForbiddenError, UnauthorizedError
 
+TASKS_SCOPE_ONLY = "This personal access token opens the task tools at /mcp only (scope tasks)"
 VERIFIED_TOKENS_KEPT = 4096  # entries: bounded by count, the least recently used go first
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 # Built once: every request runs this lookup, and a prebuilt statement skips the query
@@ -46,11 +50,25 @@ USER_BY_ID = select(User).where(col(User.id) == bindparam("user_id"))
 
 class TokenIdentity(NamedTuple):
     """Whom a verified bearer token names, until when; an external issuer's claims, to
-    provision its user."""
+    provision its user; a personal access token's scope (None for a sign-in's token)."""
 
     user_id: str
     expires_at: int
     external_claims: dict[str, Any] | None
+    scope: str | None = None
+
+
+NEVER = 2**53  # the expiry of a personal access token made without one
+
+
+async def _personal_identity(token: str, session: AsyncSession) -> TokenIdentity:
+    """Whom a personal access token names; 401 if it is unknown, revoked or expired."""
+    found = await find_personal_token(await session.connection(), token)
+    if found is None:
+        raise UnauthorizedError("Invalid, revoked or expired personal access token")
+    user_id, scope, expires_at = found
+    expiry = NEVER if expires_at is None else int(expires_at.timestamp())
+    return TokenIdentity(user_id, expiry, None, scope)
 
 
 def token_identity(token: str, settings: Settings) -> TokenIdentity:
@@ -98,13 +116,15 @@ def _active(user: User | None) -> User:
 async def authenticate_token(token: str, *, session: AsyncSession, settings: Settings) -> User:
     """The active user a bearer token names; UnauthorizedError otherwise.
 
-    The same checks as `get_token_identity` then `get_current_user`, in one call for MCP.
+    The same checks as `get_token_identity` then `get_current_user`, in one call for MCP (where
+    a personal access token of either scope is good).
     """
-    identity = (
-        await run_in_threadpool(token_identity, token, settings)
-        if _fetches_keys(token, settings)
-        else token_identity(token, settings)
-    )
+    if is_personal_token(token):
+        identity = await _personal_identity(token, session)
+    elif _fetches_keys(token, settings):
+        identity = await run_in_threadpool(token_identity, token, settings)
+    else:
+        identity = token_identity(token, settings)
     return await _user(identity, session)
 
 
@@ -143,8 +163,14 @@ async def get_token_identity(
 
     Only fetching an issuer's signing keys may block: that alone goes to a worker thread (and
     its tokens are not memoised: a key withdrawn from the issuer's set must stop them). A Better
-    Auth session token (bearer or cookie) is looked up on the request's session instead.
+    Auth session token (bearer or cookie) or a personal access token is looked up on the
+    request's session instead; one scoped to the task tools is refused here (403).
     """
+    if token and is_personal_token(token):
+        identity = await _personal_identity(token, session)
+        if identity.scope != "api":
+            raise ForbiddenError(TASKS_SCOPE_ONLY)
+        return identity
     if (session_token := better_auth.session_token(request, token, settings)) is not None:
         return await _session_identity(session_token, request, settings, session)
     if not token:
@@ -194,6 +220,17 @@ async def get_current_user(identity: TokenIdentityDep, session: SessionDep) -> U
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_signed_in_user(identity: TokenIdentityDep, user: CurrentUser) -> User:
+    """The current user, signed in with a password or an issuer's token: a personal access
+    token cannot manage tokens (403), so a leaked one cannot mint others."""
+    if identity.scope is not None:
+        raise ForbiddenError("Sign in to manage personal access tokens")
+    return user
+
+
+SignedInUser = Annotated[User, Depends(get_signed_in_user)]
 
 UserIdPath = Annotated[
     str,

@@ -1,7 +1,7 @@
-"""User family, stored refresh tokens, and the auth request/response schemas."""
+"""User family, stored refresh and personal access tokens, and the auth request/response schemas."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import uuid4
 
 from pydantic import AfterValidator, EmailStr, StringConstraints, model_validator
@@ -160,3 +160,69 @@ class RefreshToken(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# What a personal access token opens: the task tools (`/mcp`) only, or the whole API too.
+TokenScope = Literal["tasks", "api"]
+MAX_TOKEN_NAME_LENGTH = 100
+MAX_TOKEN_DAYS = 366
+
+
+class PersonalAccessToken(SQLModel, table=True):
+    """A named, long-lived credential for clients with a fixed header; only its SHA-256 is kept.
+
+    Revoking deletes the row, so the next request with it is refused.
+    """
+
+    __tablename__ = "personal_access_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", index=True, max_length=255)
+    name: str = Field(max_length=MAX_TOKEN_NAME_LENGTH)
+    scope: str = Field(max_length=16)
+    prefix: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PersonalAccessTokenCreate(SQLModel):
+    """A new personal access token's name, scope and lifetime."""
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"name": "IDE assistant", "scope": "tasks", "expires_in_days": 90}]
+        }
+    }
+
+    name: Annotated[
+        SafeStr,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TOKEN_NAME_LENGTH),
+    ] = Field(description="What the token is for, e.g. `Claude Desktop`.")
+    scope: TokenScope = Field(
+        default="tasks",
+        description="`tasks`: the task tools at `/mcp` only; `api`: the REST API as well.",
+    )
+    expires_in_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_TOKEN_DAYS,
+        description="Days until the token stops working; omit for a token that does not expire.",
+    )
+
+
+class PersonalAccessTokenPublic(SQLModel):
+    """A personal access token as its owner sees it listed (never the token itself)."""
+
+    id: int = Field(description="The token's id, to revoke it.")
+    name: str = Field(description="What the token is for.")
+    scope: TokenScope = Field(description="`tasks` (`/mcp` only) or `api` (REST API too).")
+    prefix: str = Field(description="The token's first characters, to recognise it.")
+    created_at: datetime = Field(description="When it was created.")
+    expires_at: datetime | None = Field(description="When it stops working; null: never.")
+
+
+class PersonalAccessTokenCreated(PersonalAccessTokenPublic):
+    """A token just created: the only time its value is shown."""
+
+    token: str = Field(description="The token, for `Authorization: Bearer …`; shown only once.")

@@ -16,8 +16,8 @@ from backend.errors import UnauthorizedError
 INVALID_REFRESH_MESSAGE = "Invalid or expired refresh token"
 
 
-def hash_refresh_token(token: str) -> str:
-    """The SHA-256 hex digest under which a refresh token is stored."""
+def hash_opaque_token(token: str) -> str:
+    """The SHA-256 hex digest under which an opaque token (refresh, personal) is stored."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -28,7 +28,7 @@ async def issue_refresh_token(
     token = secrets.token_urlsafe(32)
     session.add(
         RefreshToken(
-            token_hash=hash_refresh_token(token),
+            token_hash=hash_opaque_token(token),
             family_id=family_id or secrets.token_hex(16),
             user_id=user_id,
             expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
@@ -48,7 +48,7 @@ async def revoke_family(*, session: AsyncSession, family_id: str) -> None:
 
 
 async def _find(session: AsyncSession, token: str) -> RefreshToken | None:
-    stmt = select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(token))
+    stmt = select(RefreshToken).where(RefreshToken.token_hash == hash_opaque_token(token))
     return (await session.exec(stmt)).first()
 
 

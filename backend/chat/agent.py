@@ -1,7 +1,7 @@
 """One chat turn: load history, store the user message, run the provider, store the answer."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -10,8 +10,15 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat import service
-from backend.chat.models import ChatRequest, ChatResponse, Conversation, Role, ToolCallRecord
-from backend.chat.providers.base import ChatProvider, ProviderError
+from backend.chat.models import (
+    ChatRequest,
+    ChatResponse,
+    Conversation,
+    Message,
+    Role,
+    ToolCallRecord,
+)
+from backend.chat.providers.base import ChatProvider, ProviderError, StreamingChatProvider
 from backend.config import Settings
 from backend.datetimes import utcnow
 from backend.errors import BadGatewayError, ConflictError
@@ -25,6 +32,8 @@ BUSY_RETRY_AFTER_SECONDS = 2
 LEASE_MARGIN_SECONDS = 60
 # A crashed turn blocks its conversation at most this long, however generous the settings.
 MAX_LEASE_SECONDS = 900
+# Where a streamed turn's progress goes: an event name ("delta", "tool_call") and its data.
+Emit = Callable[[str, dict[str, Any]], None]
 
 
 def recorded_arguments(arguments: Mapping[str, Any] | str) -> dict[str, Any]:
@@ -44,6 +53,7 @@ class ToolRecorder:
 
     session: AsyncSession
     owner_id: str
+    emit: Emit | None = None
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     async def __call__(self, name: str, arguments: Mapping[str, Any] | str) -> ToolOutcome:
@@ -56,6 +66,8 @@ class ToolRecorder:
             tool=name, arguments=recorded_arguments(arguments), result=outcome.result
         )
         self.calls.append(record.model_dump(mode="json"))
+        if self.emit is not None:
+            self.emit("tool_call", self.calls[-1])
         return outcome
 
 
@@ -88,67 +100,117 @@ async def _take_conversation(
     return conversation
 
 
-async def run_turn(
+@dataclass(frozen=True)
+class Turn:
+    """A started turn: its conversation leased until `busy_until`, the user message committed."""
+
+    conversation_id: int
+    owner_id: str
+    message: str
+    history: list[Message]
+    busy_until: datetime
+
+
+async def _end_failed_turn(
+    session: AsyncSession, conversation_id: int, busy_until: datetime
+) -> None:
+    """Roll back what a failed turn left unsaved, and end its lease all the same (committed)."""
+    await session.rollback()
+    await service.release_conversation(
+        session, conversation_id=conversation_id, busy_until=busy_until
+    )
+    await session.commit()
+
+
+async def start_turn(
     session: AsyncSession,
     *,
     owner_id: str,
     chat_in: ChatRequest,
-    provider: ChatProvider,
     history_limit: int,
     lease: timedelta,
-) -> ChatResponse:
-    """Answer one user message; all state comes from and goes to the database.
+) -> Turn:
+    """Take the conversation (404 if not the owner's, 409 if busy), read its recent history and
+    store the user message, committed: a provider failure later loses nothing the user said, and
+    no connection is held while the model thinks.
 
-    The conversation is leased to this turn for its duration (a committed column, not a lock, so
-    no connection is held while the provider runs): a concurrent turn on it gets 409 instead of
-    interleaving its messages with this one's. The turn commits mid-way, at each point where
-    what it stored must outlive a provider failure.
+    The conversation is leased to this turn until `answer_turn` ends it (a committed column,
+    not a lock, so no connection is held meanwhile): a concurrent turn on it gets 409 instead of
+    interleaving its messages with this one's.
     """
     busy_until = utcnow() + lease
     conversation = await _take_conversation(session, owner_id, chat_in, busy_until)
     assert conversation.id is not None
-    conversation_id = conversation.id  # a plain value: the turn's rollbacks expire ORM objects
+    conversation_id = conversation.id  # a plain value: rollbacks expire ORM objects
     try:
-        answer = await _answer(session, conversation_id, owner_id, chat_in, provider, history_limit)
-    except BaseException:
-        await session.rollback()  # what the failed turn left unsaved; the lease must still end
-        await service.release_conversation(
-            session, conversation_id=conversation_id, busy_until=busy_until
+        history = (
+            []
+            if chat_in.conversation_id is None
+            else await service.recent_messages(
+                session, conversation_id=conversation_id, limit=history_limit
+            )
+        )
+        await service.add_message(
+            session,
+            conversation_id=conversation_id,
+            owner_id=owner_id,
+            role=Role.USER,
+            content=chat_in.message,
         )
         await session.commit()
+    except BaseException:
+        await _end_failed_turn(session, conversation_id, busy_until)
+        raise
+    return Turn(conversation_id, owner_id, chat_in.message, history, busy_until)
+
+
+async def answer_turn(
+    session: AsyncSession, turn: Turn, *, provider: ChatProvider, emit: Emit | None = None
+) -> ChatResponse:
+    """Run the provider with the tools, store its answer and end the lease (left for the caller
+    to commit); on failure the lease ends at once. `emit` receives the turn's progress: text
+    deltas and each tool call with its result."""
+    try:
+        answer = await _answer(session, turn, provider, emit)
+    except BaseException:
+        await _end_failed_turn(session, turn.conversation_id, turn.busy_until)
         raise
     await service.release_conversation(
-        session, conversation_id=conversation_id, busy_until=busy_until
+        session, conversation_id=turn.conversation_id, busy_until=turn.busy_until
     )
     return answer
 
 
-async def _answer(
-    session: AsyncSession,
-    conversation_id: int,
-    owner_id: str,
-    chat_in: ChatRequest,
-    provider: ChatProvider,
-    history_limit: int,
-) -> ChatResponse:
-    """Store the user message, run the provider with the tools, store and return its answer."""
-    history = (
-        []
-        if chat_in.conversation_id is None
-        else await service.recent_messages(
-            session, conversation_id=conversation_id, limit=history_limit
+async def _reply(
+    provider: ChatProvider, turn: Turn, recorder: ToolRecorder, emit: Emit | None
+) -> str:
+    """The provider's reply, streamed into `emit` when there is one (in one delta when the
+    provider cannot stream)."""
+    if emit is None:
+        return await provider.reply(history=turn.history, message=turn.message, call_tool=recorder)
+    if isinstance(provider, StreamingChatProvider):
+        return await provider.stream_reply(
+            history=turn.history,
+            message=turn.message,
+            call_tool=recorder,
+            on_text=lambda delta: emit("delta", {"text": delta}),
         )
-    )
+    reply = await provider.reply(history=turn.history, message=turn.message, call_tool=recorder)
+    if reply:
+        emit("delta", {"text": reply})
+    return reply
+
+
+async def _answer(
+    session: AsyncSession, turn: Turn, provider: ChatProvider, emit: Emit | None
+) -> ChatResponse:
+    """Run the provider with the tools, store and return its answer."""
     store = partial(
-        service.add_message, session, conversation_id=conversation_id, owner_id=owner_id
+        service.add_message, session, conversation_id=turn.conversation_id, owner_id=turn.owner_id
     )
-    await store(role=Role.USER, content=chat_in.message)
-    # Committed before the provider runs: a provider failure loses nothing the user said, and
-    # no connection is held while the model thinks.
-    await session.commit()
-    recorder = ToolRecorder(session=session, owner_id=owner_id)
+    recorder = ToolRecorder(session=session, owner_id=turn.owner_id, emit=emit)
     try:
-        reply = await provider.reply(history=history, message=chat_in.message, call_tool=recorder)
+        reply = await _reply(provider, turn, recorder, emit)
     except ProviderError as exc:
         if recorder.calls:  # tasks did change: the conversation must say so
             await store(role=Role.ASSISTANT, content=INTERRUPTED, tool_calls=recorder.calls)
@@ -156,7 +218,7 @@ async def _answer(
         raise BadGatewayError(f"{exc}; your message was saved, please try again") from exc
     await store(role=Role.ASSISTANT, content=reply, tool_calls=recorder.calls)
     return ChatResponse(
-        conversation_id=conversation_id,
+        conversation_id=turn.conversation_id,
         response=reply,
         tool_calls=[ToolCallRecord.model_validate(call) for call in recorder.calls],
     )

@@ -2,11 +2,11 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
 
 from backend.auth.deps import AppSettings, CurrentUser
 from backend.chat import service
-from backend.chat.agent import BUSY_MESSAGE, run_turn, turn_lease
+from backend.chat.agent import BUSY_MESSAGE, answer_turn, start_turn, turn_lease
 from backend.chat.deps import ConversationIdPath, Limit, Offset, ProviderDep
 from backend.chat.models import (
     ChatRequest,
@@ -14,6 +14,7 @@ from backend.chat.models import (
     ConversationDetail,
     ConversationPublic,
 )
+from backend.chat.streaming import EVENT_STREAM, TurnStream, wants_event_stream
 from backend.db import SessionDep
 from backend.errors import ErrorCase, error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRoute
@@ -57,10 +58,25 @@ CHAT_EXAMPLES: dict[str, Any] = {
 }
 
 
+STREAM_DESCRIPTION = (
+    "With `Accept: text/event-stream`: Server-Sent Events `delta` ({text}), `tool_call` "
+    "({tool, arguments, result}) as they happen, then `done` (this JSON body) or `error` (an "
+    "error body with its `status`)."
+)
+
+
 @router.post(
     "/chat",
     summary="Send a message to the assistant",
-    responses=CHAT_ERRORS,
+    response_model=ChatResponse,
+    responses={
+        **CHAT_ERRORS,
+        200: {
+            "content": {
+                EVENT_STREAM: {"schema": {"type": "string", "description": STREAM_DESCRIPTION}}
+            }
+        },
+    },
 )
 async def chat(
     chat_in: Annotated[ChatRequest, Body(openapi_examples=CHAT_EXAMPLES)],
@@ -68,21 +84,26 @@ async def chat(
     session: SessionDep,
     provider: ProviderDep,
     settings: AppSettings,
-) -> ChatResponse:
+    request: Request,
+) -> ChatResponse | TurnStream:
     """One stateless turn: the conversation's recent history is read from the database, your
     message is stored, the assistant acts on your tasks through its tools, and its answer is
     stored with the tool calls it made. Omit `conversation_id` to start a conversation. If the
     AI provider fails, the answer is 502 and your message stays stored. One turn at a time per
     conversation: while an earlier message of it is still being answered, another is refused
-    with 409 and `Retry-After`, and nothing is stored."""
-    return await run_turn(
+    with 409 and `Retry-After`, and nothing is stored. Send `Accept: text/event-stream` to
+    receive the answer as Server-Sent Events as it is produced; the final `done` event carries
+    this JSON body, and a client that leaves early does not stop the turn."""
+    turn = await start_turn(
         session,
         owner_id=user.id,
         chat_in=chat_in,
-        provider=provider,
         history_limit=settings.chat_history_limit,
         lease=turn_lease(settings),
     )
+    if wants_event_stream(request.headers.get("accept", "")):
+        return TurnStream(turn, engine=request.app.state.engine, provider=provider)
+    return await answer_turn(session, turn, provider=provider)
 
 
 @router.get(

@@ -11,7 +11,8 @@ from backend.errors import UnauthorizedError
 
 
 class AccountTokenVerifier:
-    """Accepts exactly the bearer tokens the REST API accepts (a `TokenVerifier` for the SDK)."""
+    """Accepts the bearer tokens the REST API accepts, and personal access tokens scoped to the
+    task tools (a `TokenVerifier` for the SDK)."""
 
     def __init__(self, *, settings: Settings, engine: AsyncEngine) -> None:
         self._settings = settings

@@ -1,8 +1,9 @@
 """The chat's task tools over MCP: streamable HTTP at `/mcp`, stateless, JSON, bearer auth."""
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from functools import cache
 from typing import Any
 
 import mcp_types as types
@@ -18,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import to_json
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import URL
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -27,21 +29,23 @@ from backend.config import Settings
 from backend.db import open_session
 from backend.errors import AppError, ServiceUnavailableError, UnauthorizedError
 from backend.mcp.auth import AccountTokenVerifier, authenticated_user_id
+from backend.mcp.metadata import MCP_PATH, challenge
 from backend.tasks.tools import TOOLS, ToolOutcome, run_tool
 
 logger = logging.getLogger(__name__)
 
-MCP_PATH = "/mcp"
 SERVER_NAME = "todo-api"
 INSTRUCTIONS = (
     "Manage the signed-in user's todo list: add, list, complete, update and delete tasks. "
-    "The user is the owner of the bearer token; tools never take a user id."
+    "The user is the owner of the bearer token; a user_id argument, if sent, must be theirs."
 )
 DATABASE_UNAVAILABLE = "The database is unavailable; please retry shortly"
 
 
+@cache
 def describe_tools() -> list[types.Tool]:
-    """The MCP descriptions of the chat's tools: same names, descriptions and argument schemas."""
+    """The MCP descriptions of the chat's tools: same names, descriptions and argument schemas
+    (built once: a chat turn builds a server of its own)."""
     return [
         types.Tool(
             name=spec.name,
@@ -61,18 +65,27 @@ def tool_result(outcome: ToolOutcome) -> types.CallToolResult:
     )
 
 
-async def _run_tool(
-    engine: AsyncEngine, name: str, arguments: Mapping[str, Any], owner_id: str
-) -> ToolOutcome:
-    """One tool call in a transaction of its own."""
-    async with open_session(engine) as session:
-        outcome = await run_tool(name, arguments, session=session, owner_id=owner_id)
-        await session.commit()
-        return outcome
+# Runs one tool call for the user the server is bound to (the token's, or the chat turn's).
+ToolRunner = Callable[[str, Mapping[str, Any]], Awaitable[ToolOutcome]]
 
 
-def create_mcp_server(engine: AsyncEngine) -> Server:
-    """The low-level MCP server listing the chat's tools and running them for the token's user."""
+def token_user_runner(engine: AsyncEngine) -> ToolRunner:
+    """Tool calls for `/mcp`: as the request token's user, each in a transaction of its own."""
+
+    async def run(name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
+        async with open_session(engine) as session:
+            outcome = await run_tool(
+                name, arguments, session=session, owner_id=authenticated_user_id()
+            )
+            await session.commit()
+            return outcome
+
+    return run
+
+
+def create_mcp_server(run: ToolRunner) -> Server:
+    """The low-level MCP server listing the task tools and running them through `run`, which
+    alone decides whose tasks they are (never an argument)."""
     tools = describe_tools()
     tool_names = frozenset(tool.name for tool in tools)
 
@@ -87,9 +100,8 @@ def create_mcp_server(engine: AsyncEngine) -> Server:
         if params.name not in tool_names:
             # The MCP spec makes an unknown tool a protocol error, not a tool result.
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
-        owner_id = authenticated_user_id()
         try:
-            outcome = await _run_tool(engine, params.name, params.arguments or {}, owner_id)
+            outcome = await run(params.name, params.arguments or {})
         except SQLAlchemyError as exc:
             # The SDK would echo str(exc), SQL included, and log a traceback: answer plainly.
             logger.warning("database error in MCP tool %s: %s", params.name, type(exc).__name__)
@@ -158,7 +170,7 @@ class MCPEndpoint:
     """The `/mcp` ASGI endpoint: bearer auth first, then the SDK's streamable HTTP transport."""
 
     def __init__(self, *, settings: Settings, engine: AsyncEngine) -> None:
-        self._server = create_mcp_server(engine)
+        self._server = create_mcp_server(token_user_runner(engine))
         self._security = TransportSecuritySettings(
             enable_dns_rebinding_protection=True,
             allowed_hosts=settings.mcp_allowed_hosts,
@@ -188,8 +200,11 @@ class MCPEndpoint:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not isinstance(scope.get("user"), AuthenticatedUser):
-            # Raised rather than answered here so the 401 has the app's one error format.
-            raise UnauthorizedError("A valid bearer token is required")
+            # Raised rather than answered here so the 401 has the app's one error format; the
+            # challenge points MCP clients to the resource's metadata (RFC 9728).
+            raise UnauthorizedError(
+                "A valid bearer token is required", challenge=challenge(URL(scope=scope))
+            )
         if self._manager is None:
             raise ServiceUnavailableError("The MCP server is not running")
         body = await read_body(receive)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.errors import AppError, describe_errors
@@ -30,25 +31,45 @@ from backend.tasks.models import TaskCreate, TaskQuery, TaskUpdate
 from backend.tasks.views import task_json
 
 LIST_LIMIT_DEFAULT = 20
+# Said once in every description: the spec's clients send a user_id, our models never need to.
+USER_ID_NOTE = (
+    " An optional user_id is accepted for clients that send one: it must be the signed-in "
+    "user's id (or `me`), else the call is an error; the user is always the signed-in one."
+)
+CHANGE_RESULT = 'Answers {{task_id, status: "{status}", title, {key}}}, {key} being the full task'
 TOOL_DESCRIPTIONS: dict[str, str] = {
     "add_task": (
         "Create a task for the user. Give a short title; optionally a description, a priority "
-        "(low, medium, high), tags, and a due date-time. Answers the created task."
+        "(low, medium, high), tags, a due date-time and a recurrence. "
+        + CHANGE_RESULT.format(status="created", key="task")
+        + "."
+        + USER_ID_NOTE
     ),
     "list_tasks": (
         "List the user's tasks, oldest first. Filter by status (all, pending, completed), "
         "priority, one tag, words in the title or description (search), overdue, or a due "
-        "window (due_after, due_before). Answers the tasks and the total that match."
+        "window (due_after, due_before). Answers {tasks: [{id, title, completed, ...}], total}, "
+        "total counting every match beyond the limit." + USER_ID_NOTE
     ),
     "complete_task": (
         "Mark a task as done by its id (completed=false reopens it). Completing a recurring "
-        "task schedules its next occurrence. Answers the task (and `next_occurrence`, the new "
-        "task, when one was scheduled)."
+        "task schedules its next occurrence. "
+        + CHANGE_RESULT.format(status="completed", key="task")
+        + ' (status "updated" when reopened), and next_occurrence, the new task, when one '
+        "was scheduled." + USER_ID_NOTE
     ),
-    "delete_task": "Delete a task by its id, for good. Answers the deleted task.",
+    "delete_task": (
+        "Delete a task by its id, for good. "
+        + CHANGE_RESULT.format(status="deleted", key="deleted")
+        + "."
+        + USER_ID_NOTE
+    ),
     "update_task": (
-        "Change a task by its id: title, description, priority, tags or due date. Only the "
-        "fields given change; due_date null removes the due date. Answers the updated task."
+        "Change a task by its id: title, description, priority, tags, due date or recurrence. "
+        "Only the fields given change; due_date null removes the due date. "
+        + CHANGE_RESULT.format(status="updated", key="task")
+        + "."
+        + USER_ID_NOTE
     ),
 }
 
@@ -81,9 +102,15 @@ RecurrenceArg = Annotated[LenientRecurrence, Field(description="none, daily, wee
 
 
 class ToolArguments(BaseModel):
-    """Base of every tool's arguments: unknown keys (a `user_id` above all) are refused."""
+    """Base of every tool's arguments: unknown keys are refused; `user_id` is only checked.
+
+    `user_id` is left out of the schema (a model has no use for it, and would guess) and out of
+    dumps (it never reaches a task): `run_tool` refuses one that is not the owner's.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    user_id: SkipJsonSchema[str | None] = Field(default=None, exclude=True)
 
 
 class AddTaskArguments(ToolArguments):
@@ -139,10 +166,18 @@ class UpdateTaskArguments(ToolArguments):
     recurrence: RecurrenceArg | None = None
 
 
+ChangeStatus = Literal["created", "completed", "deleted", "updated"]
+
+
+def changed(status: ChangeStatus, task: dict[str, Any], key: str = "task") -> dict[str, Any]:
+    """The spec's result of a change, `{task_id, status, title}`, with the whole task at `key`."""
+    return {"task_id": task["id"], "status": status, "title": task["title"], key: task}
+
+
 async def _add_task(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
     task_in = TaskCreate.model_validate(args.model_dump(exclude_none=True))
     task = await task_service.create_task(session, owner_id=owner_id, task_in=task_in)
-    return {"task": task_json(task)}
+    return changed("created", task_json(task))
 
 
 async def _list_tasks(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
@@ -171,7 +206,7 @@ async def _complete_task(session: AsyncSession, owner_id: str, args: BaseModel) 
     task, following = await task_service.set_completed(
         session, owner_id=owner_id, task_id=args.task_id, completed=args.completed
     )
-    result = {"task": task_json(task)}
+    result = changed("completed" if task["completed"] else "updated", task_json(task))
     if following is not None:
         result["next_occurrence"] = task_json(following)
     return result
@@ -180,7 +215,7 @@ async def _complete_task(session: AsyncSession, owner_id: str, args: BaseModel) 
 async def _delete_task(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
     assert isinstance(args, DeleteTaskArguments)
     deleted = await task_service.delete_task(session, owner_id=owner_id, task_id=args.task_id)
-    return {"deleted": task_json(deleted)}
+    return changed("deleted", task_json(deleted), key="deleted")
 
 
 async def _update_task(session: AsyncSession, owner_id: str, args: BaseModel) -> dict[str, Any]:
@@ -189,7 +224,7 @@ async def _update_task(session: AsyncSession, owner_id: str, args: BaseModel) ->
     task = await task_service.update_task(
         session, owner_id=owner_id, task_id=args.task_id, task_in=TaskUpdate.model_validate(changes)
     )
-    return {"task": task_json(task)}
+    return changed("updated", task_json(task))
 
 
 @dataclass(frozen=True)
@@ -198,7 +233,7 @@ class ToolSpec:
 
     name: str
     description: str
-    arguments: type[BaseModel]
+    arguments: type[ToolArguments]
     handler: Callable[[AsyncSession, str, BaseModel], Awaitable[dict[str, Any]]]
 
 
@@ -225,6 +260,9 @@ TOOLS: tuple[ToolSpec, ...] = (
 TOOLS_BY_NAME: Mapping[str, ToolSpec] = {spec.name: spec for spec in TOOLS}
 
 
+NOT_YOUR_USER_ID = "user_id must be your own user id (or `me`); omit it to act as yourself"
+
+
 def _error(message: str) -> ToolOutcome:
     return ToolOutcome(ok=False, result={"error": message})
 
@@ -233,7 +271,7 @@ def _invalid_arguments(exc: ValidationError) -> str:
     return "Invalid arguments: " + describe_errors(exc.errors())
 
 
-def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> BaseModel | str:
+def parse_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | str) -> ToolArguments | str:
     """Validate raw arguments (a JSON string or a mapping); the model, or an error message."""
     if isinstance(arguments, str):
         try:
@@ -264,6 +302,8 @@ async def run_tool(
     parsed = parse_arguments(spec, arguments)
     if isinstance(parsed, str):
         return _error(parsed)
+    if parsed.user_id not in (None, "me", owner_id):
+        return _error(NOT_YOUR_USER_ID)
     try:
         result = await spec.handler(session, owner_id, parsed)
     except ValidationError as exc:

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from backend.auth.models import RefreshToken, User
-from backend.auth.refresh import hash_refresh_token
+from backend.auth.refresh import hash_opaque_token
 from backend.datetimes import utcnow
 from tests.auth.conftest import PASSWORD, bearer, register
 
@@ -66,7 +66,7 @@ class TestRefresh:
         token = register(client)["refresh_token"]
         session.execute(
             update(RefreshToken)
-            .where(col(RefreshToken.token_hash) == hash_refresh_token(token))
+            .where(col(RefreshToken.token_hash) == hash_opaque_token(token))
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
         session.commit()
@@ -88,7 +88,7 @@ class TestRefresh:
     def test_only_a_hash_is_stored(self, client: TestClient, session: Session) -> None:
         token = register(client)["refresh_token"]
         stored = session.exec(select(RefreshToken)).one()
-        assert stored.token_hash == hash_refresh_token(token)
+        assert stored.token_hash == hash_opaque_token(token)
         assert token not in stored.token_hash
 
     def test_nul_in_token_is_422(self, client: TestClient) -> None:

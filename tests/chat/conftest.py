@@ -1,9 +1,11 @@
 """Chat test helpers: a fixed clock for the local engine, a chat turn helper, seeded tasks."""
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -37,17 +39,46 @@ def conversations_url(user: AuthedUser | str, suffix: str = "") -> str:
     return f"/api/{user if isinstance(user, str) else user.id}/conversations{suffix}"
 
 
+def post_turn(
+    client: TestClient,
+    user: AuthedUser,
+    message: str,
+    conversation_id: int | None = None,
+    **headers: str,
+) -> httpx.Response:
+    """POST one chat turn through HTTP (extra headers added to the user's); the raw response."""
+    body: dict[str, Any] = {"message": message}
+    if conversation_id is not None:
+        body["conversation_id"] = conversation_id
+    return client.post(chat_url(user), json=body, headers={**user.headers, **headers})
+
+
 def send(
     client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None
 ) -> dict[str, Any]:
     """One successful chat turn through HTTP; its JSON."""
-    body: dict[str, Any] = {"message": message}
-    if conversation_id is not None:
-        body["conversation_id"] = conversation_id
-    response = client.post(chat_url(user), json=body, headers=user.headers)
+    response = post_turn(client, user, message, conversation_id)
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     return answer
+
+
+def stream(
+    client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None
+) -> httpx.Response:
+    """One chat turn asking for Server-Sent Events; the raw response."""
+    return post_turn(client, user, message, conversation_id, Accept="text/event-stream")
+
+
+def sse_events(body: str) -> list[tuple[str, Any]]:
+    """A `text/event-stream` body as (event, parsed JSON data) pairs, in order."""
+    events = []
+    for block in body.split("\n\n"):
+        fields = [line.split(": ", 1) for line in block.splitlines() if line]
+        if fields:
+            named = dict(fields)
+            events.append((named["event"], json.loads(named["data"])))
+    return events
 
 
 @pytest.fixture

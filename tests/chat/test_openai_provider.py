@@ -1,10 +1,11 @@
-"""The OpenAI-compatible provider through the real `openai` SDK against a scripted endpoint."""
+"""`CHAT_PROVIDER=openai`: the Agents SDK agent, its tools over in-process MCP, through the real
+`openai` client against a scripted OpenAI-compatible endpoint."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import httpx2
 import pytest
 from fastapi import FastAPI
@@ -15,11 +16,13 @@ from sqlmodel import Session, select
 
 from backend.chat.models import Message
 from backend.chat.providers import build_provider
+from backend.chat.providers.agents_sdk import AgentsProvider, inline_refs
 from backend.chat.providers.local import LocalEngine
-from backend.chat.providers.openai_compat import OpenAICompatProvider
 from backend.config import Settings
+from backend.mcp.server import describe_tools
 from backend.tasks.models import Task
-from tests.chat.conftest import SeedTask, chat_url, fixed_clock, stored_task
+from tests.chat.conftest import SeedTask, fixed_clock, sse_events, stored_task, stream
+from tests.chat.conftest import post_turn as post
 from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser
 
@@ -44,14 +47,24 @@ def text(content: str) -> Step:
     return lambda _request: completion({"role": "assistant", "content": content})
 
 
+def call_id(request: httpx2.Request, index: int) -> str:
+    """The id of a scripted round's `index`-th tool call: unique in a turn, as a real model's
+    are (the Agents SDK refuses a reused id), since each round adds messages."""
+    return f"call_r{len(json.loads(request.content)['messages'])}_{index}"
+
+
 def calls(*tool_calls: tuple[str, str]) -> Step:
     """The model calls tools: (name, raw JSON arguments) pairs."""
-    return lambda _request: completion(
+    return lambda request: completion(
         {
             "role": "assistant",
             "content": None,
             "tool_calls": [
-                {"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": a}}
+                {
+                    "id": call_id(request, i),
+                    "type": "function",
+                    "function": {"name": n, "arguments": a},
+                }
                 for i, (n, a) in enumerate(tool_calls)
             ],
         }
@@ -70,8 +83,34 @@ def timeout(request: httpx2.Request) -> httpx2.Response:
     raise httpx2.ReadTimeout("scripted timeout", request=request)
 
 
+def as_stream(response: httpx2.Response) -> httpx2.Response:
+    """A scripted completion as the chunks a streaming endpoint sends: the text word by word,
+    each tool call's arguments in two halves; a failure as it is."""
+    if response.status_code != 200:
+        return response
+    message = json.loads(response.content)["choices"][0]["message"]
+    deltas: list[dict[str, Any]] = [{"role": "assistant"}]
+    deltas += [{"content": word} for word in re.findall(r"\S+\s*", message["content"] or "")]
+    for index, call in enumerate(message.get("tool_calls") or []):
+        name, arguments = call["function"]["name"], call["function"]["arguments"]
+        half = len(arguments) // 2
+        deltas += [
+            {"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                             "function": {"name": name, "arguments": arguments[:half]}}]},
+            {"tool_calls": [{"index": index, "function": {"arguments": arguments[half:]}}]},
+        ]  # fmt: skip
+    chunks = [
+        {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0,
+         "model": "test-model", "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+        for delta in deltas
+    ]  # fmt: skip
+    body = "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+    return httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+
 class ScriptedEndpoint:
-    """Answers each request with the next step; the last step repeats. Records what it got."""
+    """Answers each request with the next step (streamed when asked); the last step repeats.
+    Records what it got."""
 
     def __init__(self, *steps: Step) -> None:
         self.steps = list(steps)
@@ -84,7 +123,8 @@ class ScriptedEndpoint:
         self.timeouts.append(request.extensions.get("timeout"))
         self.authorizations.append(request.headers.get("authorization"))
         step = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
-        return step(request)
+        response = step(request)
+        return as_stream(response) if self.requests[-1].get("stream") else response
 
 
 UseEndpoint = Callable[..., ScriptedEndpoint]
@@ -106,7 +146,7 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
                 **overrides,
             }
         )
-        app.state.chat_provider = OpenAICompatProvider(
+        app.state.chat_provider = AgentsProvider(
             provider_settings,
             http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint)),
             clock=fixed_clock,
@@ -117,23 +157,19 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
     app.state.chat_provider = previous
 
 
-def post(
-    client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None
-) -> httpx.Response:
-    """POST one chat turn; the raw response."""
-    body: dict[str, Any] = {"message": message}
-    if conversation_id is not None:
-        body["conversation_id"] = conversation_id
-    return client.post(chat_url(user), json=body, headers=user.headers)
-
-
 def tool_messages(request: dict[str, Any]) -> list[dict[str, Any]]:
-    """The `tool` role messages of a chat-completions request, results parsed."""
+    """The `tool` role messages of a chat-completions request, results parsed (the content is
+    text, or a list of text parts)."""
     return [
-        {**m, "content": json.loads(m["content"])}
+        {**m, "content": json.loads(as_text(m["content"]))}
         for m in request["messages"]
         if m["role"] == "tool"
     ]
+
+
+def as_text(content: str | list[dict[str, str]]) -> str:
+    """A message's content as one text."""
+    return content if isinstance(content, str) else "".join(part["text"] for part in content)
 
 
 def stored(session: Session) -> list[tuple[str, str]]:
@@ -164,13 +200,13 @@ class TestToolCalls:
             "content": None,
             "tool_calls": [
                 {
-                    "id": "call_0",
+                    "id": "call_r2_0",
                     "type": "function",
                     "function": {"name": "add_task", "arguments": call_arguments},
                 }
             ],
         }
-        assert [m["tool_call_id"] for m in tool_messages(endpoint.requests[1])] == ["call_0"]
+        assert [m["tool_call_id"] for m in tool_messages(endpoint.requests[1])] == ["call_r2_0"]
         assert tool_messages(endpoint.requests[1])[0]["content"]["task"]["id"] == task["id"]
 
     def test_request_carries_model_prompt_tools_key_and_timeout(
@@ -185,7 +221,9 @@ class TestToolCalls:
         assert request["messages"][-1] == {"role": "user", "content": "hi"}
         names = [tool["function"]["name"] for tool in request["tools"]]
         assert names == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
-        assert "user_id" not in json.dumps(request["tools"])
+        # The descriptions state the user_id rule; the parameters never ask for one.
+        parameters = [tool["function"]["parameters"] for tool in request["tools"]]
+        assert "user_id" not in json.dumps(parameters)
         assert "$ref" not in json.dumps(request["tools"])
         assert endpoint.authorizations[0] == "Bearer test-key"
         assert endpoint.timeouts[0]["read"] == 7.5
@@ -210,16 +248,30 @@ class TestToolCalls:
         assert len(endpoint.requests) == 3
         assert stored_task(session, milk).completed
 
+    @pytest.mark.parametrize(
+        ("arguments", "complaint"),
+        [
+            ('{"title": "Buy milk"', "Invalid JSON input"),
+            ('["Buy milk"]', "expected a JSON object"),
+        ],
+    )
     def test_malformed_arguments_go_back_as_a_tool_error(
-        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        session: Session,
+        arguments: str,
+        complaint: str,
     ) -> None:
-        endpoint = use_endpoint(calls(("add_task", '{"title": "Buy milk"')), text("Sorry."))
+        # The SDK parses the arguments before any MCP call: it answers the model itself, and
+        # nothing reaches the tools (so nothing is recorded).
+        endpoint = use_endpoint(calls(("add_task", arguments)), text("Sorry."))
         response = post(client, alice, "add buy milk")
         assert response.status_code == 200
-        [call] = response.json()["tool_calls"]
-        assert call["arguments"] == {"raw": '{"title": "Buy milk"'}
-        assert call["result"] == {"error": "Arguments are not valid JSON"}
-        assert tool_messages(endpoint.requests[1])[0]["content"] == call["result"]
+        assert response.json()["tool_calls"] == []
+        [answer] = [m for m in endpoint.requests[1]["messages"] if m["role"] == "tool"]
+        assert complaint in as_text(answer["content"])
         assert session.exec(select(Task)).all() == []
 
     @pytest.mark.parametrize(
@@ -228,7 +280,6 @@ class TestToolCalls:
             ('{"title": "", "priority": "extreme"}', "priority"),
             ('{"title": "Buy milk", "user_id": "someone-else"}', "user_id"),
             ('{"title": "Buy\\u0000 milk"}', "NUL"),
-            ('["Buy milk"]', "must be a JSON object"),
         ],
     )
     def test_invalid_values_go_back_as_a_tool_error(
@@ -251,10 +302,12 @@ class TestToolCalls:
     def test_unknown_tool_goes_back_as_a_tool_error(
         self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
     ) -> None:
-        use_endpoint(calls(("drop_database", "{}")), text("I can't do that."))
+        endpoint = use_endpoint(calls(("drop_database", "{}")), text("I can't do that."))
         body = post(client, alice, "drop the database").json()
-        assert body["tool_calls"][0]["result"]["error"].startswith("Unknown tool 'drop_database'")
         assert body["response"] == "I can't do that."
+        assert body["tool_calls"] == []
+        [answer] = [m for m in endpoint.requests[1]["messages"] if m["role"] == "tool"]
+        assert as_text(answer["content"]) == "Tool 'drop_database' not found."
 
     def test_another_users_task_is_not_found(
         self,
@@ -410,6 +463,58 @@ class TestProviderFailures:
         assert [t.title for t in session.exec(select(Task))] == ["Buy milk"]
 
 
+class TestStreaming:
+    def test_text_streams_in_deltas_after_the_tool_calls_and_done_is_the_json_body(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        arguments = '{"title": "Buy milk", "priority": "high"}'
+        endpoint = use_endpoint(calls(("add_task", arguments)), text("Added it for you."))
+        response = stream(client, alice, "add buy milk")
+        assert response.status_code == 200
+        events = sse_events(response.text)
+        assert [name for name, _ in events] == [
+            "tool_call",
+            "delta",
+            "delta",
+            "delta",
+            "delta",
+            "done",
+        ]
+        assert [data["text"] for name, data in events if name == "delta"] == [
+            "Added ", "it ", "for ", "you.",
+        ]  # fmt: skip
+        done = events[-1][1]
+        assert done["response"] == "Added it for you."
+        assert done["tool_calls"] == [events[0][1]]
+        assert done["tool_calls"][0]["arguments"] == {"title": "Buy milk", "priority": "high"}
+        assert done["tool_calls"][0]["result"]["status"] == "created"
+        assert [request["stream"] for request in endpoint.requests] == [True, True]
+        [call] = endpoint.requests[1]["messages"][-2]["tool_calls"]
+        assert call == {
+            "id": "call_r2_0", "type": "function",
+            "function": {"name": "add_task", "arguments": arguments},
+        }  # fmt: skip
+
+    def test_provider_failure_is_an_error_event_and_the_message_is_kept(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser, session: Session
+    ) -> None:
+        use_endpoint(status(500), chat_max_retries=0)
+        events = sse_events(stream(client, alice, "add buy milk").text)
+        assert [name for name, _ in events] == ["error"]
+        assert events[0][1]["status"] == 502
+        assert events[0][1]["message"].startswith("The AI provider answered HTTP 500")
+        assert stored(session) == [("user", "add buy milk")]
+
+    def test_tool_rounds_are_bounded_when_streaming(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(calls(("list_tasks", "{}")), chat_max_tool_rounds=2)
+        events = sse_events(stream(client, alice, "loop").text)
+        assert [name for name, _ in events] == ["tool_call", "tool_call", "delta", "done"]
+        assert events[-1][1]["response"].startswith("I stopped after 2 rounds")
+        assert len(endpoint.requests) == 2
+
+
 class TestHistoryWindow:
     def test_only_the_last_n_messages_are_sent(
         self,
@@ -432,5 +537,53 @@ class TestHistoryWindow:
 class TestProviderChoice:
     def test_chat_provider_setting_picks_the_provider(self, settings: Settings) -> None:
         chosen = build_provider(settings.model_copy(update={"chat_provider": "openai"}))
-        assert isinstance(chosen, OpenAICompatProvider)
+        assert isinstance(chosen, AgentsProvider)
         assert isinstance(build_provider(settings), LocalEngine)
+
+    def test_tracing_is_off_unless_asked_for(self, settings: Settings) -> None:
+        quiet = AgentsProvider(settings.model_copy(update={"chat_provider": "openai"}))
+        traced = AgentsProvider(settings.model_copy(update={"openai_agents_tracing": True}))
+        assert quiet._run_config.tracing_disabled is True
+        assert traced._run_config.tracing_disabled is False
+
+
+class TestToolsComeFromMCP:
+    def test_the_model_is_offered_the_mcp_servers_tools(
+        self, client: TestClient, use_endpoint: UseEndpoint, alice: AuthedUser
+    ) -> None:
+        endpoint = use_endpoint(text("Hello!"))
+        assert post(client, alice, "hi").status_code == 200
+        offered = {
+            tool["function"]["name"]: (
+                tool["function"]["description"],
+                tool["function"]["parameters"],
+            )
+            for tool in endpoint.requests[0]["tools"]
+        }
+        served = {
+            tool.name: (tool.description, inline_refs(tool.input_schema))
+            for tool in describe_tools()
+        }
+        assert offered == served
+
+    @pytest.mark.parametrize("whose", ["own", "other"])
+    def test_a_user_id_argument_is_checked_never_obeyed(
+        self,
+        client: TestClient,
+        use_endpoint: UseEndpoint,
+        alice: AuthedUser,
+        bob: AuthedUser,
+        session: Session,
+        whose: str,
+    ) -> None:
+        claimed = alice.id if whose == "own" else bob.id
+        arguments = json.dumps({"title": "Buy milk", "user_id": claimed})
+        use_endpoint(calls(("add_task", arguments)), text("Done."))
+        [call] = post(client, alice, "add buy milk").json()["tool_calls"]
+        owners = [task.user_id for task in session.exec(select(Task))]
+        if whose == "own":
+            assert call["result"]["status"] == "created"
+            assert owners == [alice.id]
+        else:
+            assert "user_id must be your own user id" in call["result"]["error"]
+            assert owners == []

@@ -28,6 +28,71 @@ class TestToolDefinitions:
         assert spec.description  # type: ignore[attr-defined]
 
 
+class TestSpecContract:
+    """The hackathon spec's results, `{task_id, status, title}`, and its `user_id` argument."""
+
+    def test_each_change_answers_task_id_status_and_title(
+        self, tool: Tool, alice: AuthedUser
+    ) -> None:
+        added = tool("add_task", {"title": "Buy milk"}, owner_id=alice.id).result
+        task_id = added["task_id"]
+        assert (added["status"], added["title"], added["task"]["id"]) == (
+            "created",
+            "Buy milk",
+            task_id,
+        )
+        calls = [
+            ("update_task", {"task_id": task_id, "title": "Buy oat milk"}, "updated"),
+            ("complete_task", {"task_id": task_id}, "completed"),
+            ("complete_task", {"task_id": task_id, "completed": False}, "updated"),
+            ("delete_task", {"task_id": task_id}, "deleted"),
+        ]
+        for name, arguments, status in calls:
+            result = tool(name, arguments, owner_id=alice.id).result
+            expected = {"task_id": task_id, "status": status, "title": "Buy oat milk"}
+            assert {key: result[key] for key in expected} == expected, name
+
+    def test_list_answers_the_tasks_array_with_id_title_completed(
+        self, tool: Tool, alice: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        done = seed_task(alice, "Done", completed=True)
+        pending = seed_task(alice, "Pending")
+        result = tool("list_tasks", {"status": "completed"}, owner_id=alice.id).result
+        assert [(t["id"], t["title"], t["completed"]) for t in result["tasks"]] == [
+            (done, "Done", True)
+        ]
+        result = tool("list_tasks", {"status": "pending"}, owner_id=alice.id).result
+        assert [t["id"] for t in result["tasks"]] == [pending]
+
+    @pytest.mark.parametrize("claimed", ["OWN", "me"])
+    def test_own_user_id_is_accepted_and_stored_nowhere(
+        self, tool: Tool, alice: AuthedUser, claimed: str
+    ) -> None:
+        user_id = alice.id if claimed == "OWN" else claimed
+        outcome = tool("add_task", {"title": "Buy milk", "user_id": user_id}, owner_id=alice.id)
+        assert outcome.ok, outcome.result
+        assert outcome.result["task"]["user_id"] == alice.id
+        listed = tool("list_tasks", {"user_id": user_id}, owner_id=alice.id)
+        assert [t["title"] for t in listed.result["tasks"]] == ["Buy milk"]
+
+    def test_another_users_id_is_a_tool_error_and_never_selects_them(
+        self, tool: Tool, alice: AuthedUser, bob: AuthedUser, seed_task: SeedTask
+    ) -> None:
+        bobs = seed_task(bob, "Bob's plan")
+        listed = tool("list_tasks", {"user_id": bob.id}, owner_id=alice.id)
+        assert not listed.ok
+        assert "user_id must be your own user id" in listed.result["error"]
+        completed = tool("complete_task", {"task_id": bobs, "user_id": bob.id}, owner_id=alice.id)
+        assert not completed.ok
+        assert tool("list_tasks", {"status": "completed"}, owner_id=bob.id).result["tasks"] == []
+
+    @pytest.mark.parametrize("spec", TOOLS, ids=[spec.name for spec in TOOLS])
+    def test_descriptions_document_results_and_user_id(self, spec: object) -> None:
+        description: str = spec.description  # type: ignore[attr-defined]
+        assert "Answers {" in description
+        assert "user_id" in description
+
+
 class TestRunTool:
     def test_json_string_and_mapping_both_work(self, tool: Tool, alice: AuthedUser) -> None:
         from_text = tool("add_task", '{"title": "Buy milk"}', owner_id=alice.id)
@@ -84,11 +149,8 @@ class TestRunTool:
             ("add_task", "{oops", "Arguments are not valid JSON"),
             ("add_task", "[1, 2]", "Arguments must be a JSON object"),
             ("add_task", {}, "Invalid arguments: title: Field required"),
-            (
-                "add_task",
-                {"title": "x", "user_id": "bob"},
-                "user_id: Extra inputs are not permitted",
-            ),
+            ("add_task", {"title": "x", "user_id": "bob"}, "user_id must be your own user id"),
+            ("add_task", {"title": "x", "owner": "bob"}, "owner: Extra inputs are not permitted"),
             ("add_task", {"title": "x", "priority": "extreme"}, "Invalid arguments: priority"),
             ("complete_task", {"task_id": "three"}, "Invalid arguments: task_id"),
             ("complete_task", {"task_id": 999999}, "Task not found"),

@@ -69,6 +69,13 @@ client.use({
 const user = body(await client.GET("/api/auth/me"));
 const userEmail: string | null = user.email;
 
+// A personal access token for an MCP client: its value is shown once, then listed without it.
+const personal = body(
+  await client.POST("/api/auth/tokens", { body: { name: "IDE assistant", scope: "tasks" } }),
+);
+const personalTokens = body(await client.GET("/api/auth/tokens"));
+await client.DELETE("/api/auth/tokens/{token_id}", { params: { path: { token_id: personal.id } } });
+
 // Only a title: every other field of TaskCreate has a default, so it is optional.
 const created: Task = body(
   await client.POST("/api/{user_id}/tasks", { params: me, body: { title: "Buy milk" } }),
@@ -99,12 +106,15 @@ const stats = body(await client.GET("/api/{user_id}/tasks/stats", { params: me }
 const high: number = stats.by_priority.high;
 await client.GET("/api/{user_id}/tags", { params: me });
 
-const reply = body(
+const answered = body(
   await client.POST("/api/{user_id}/chat", {
     params: me,
     body: { message: "add call mom tomorrow at 5pm #family" },
   }),
 );
+// The route also streams (Accept: text/event-stream); without that header it answers JSON.
+if (typeof answered === "string") throw new Error("asked for JSON, got a stream");
+const reply = answered;
 const conversation = { path: { user_id: "me", conversation_id: reply.conversation_id } };
 await client.GET("/api/{user_id}/conversations", { params: me });
 await client.GET("/api/{user_id}/conversations/{conversation_id}", { params: conversation });
@@ -115,4 +125,5 @@ if (done || !toggled.completed || listed.length !== 1 || high !== 1 || tags.leng
   throw new Error("the answers do not add up");
 }
 if (userEmail !== email || reply.tool_calls.length === 0) throw new Error("unexpected chat");
+if (personalTokens.length !== 1 || !personal.token) throw new Error("unexpected tokens");
 writeFileSync(recordFile, JSON.stringify(answers, null, 2));

@@ -58,7 +58,7 @@ class TestInitialize:
             assert client.protocol_version in versions
             assert client.server_capabilities.tools is not None
             assert client.instructions is not None
-            assert "never take a user id" in client.instructions
+            assert "a user_id argument, if sent, must be theirs" in client.instructions
             assert client.server_info is not None
             assert client.server_info.name == "todo-api"
 
@@ -222,6 +222,16 @@ class TestIsolation:
         after = await rest(base_url, alice, "GET", f"/{task['id']}")
         assert after.status_code == 200
         assert after.json() == task
+
+    async def test_own_user_id_argument_is_accepted_with_the_spec_result(
+        self, mcp_url: str, alice: AuthedUser, era: str
+    ) -> None:
+        arguments = {"title": "Spec-shaped", "user_id": alice.id}
+        result = await call(mcp_url, alice, era, "add_task", arguments)
+        assert not result.is_error, result.content
+        answer = result.structured_content
+        assert (answer["status"], answer["title"]) == ("created", "Spec-shaped")
+        assert answer["task_id"] == answer["task"]["id"]
 
     async def test_user_id_argument_is_refused(
         self, mcp_url: str, base_url: str, alice: AuthedUser, bob: AuthedUser, era: str

@@ -9,7 +9,7 @@ def build_provider(settings: Settings) -> ChatProvider:
     """The provider `CHAT_PROVIDER` names, configured from settings."""
     if settings.chat_provider == "openai":
         # Imported only when chosen: the SDK is one of the app's slowest imports.
-        from backend.chat.providers.openai_compat import OpenAICompatProvider
+        from backend.chat.providers.agents_sdk import AgentsProvider
 
-        return OpenAICompatProvider(settings)
+        return AgentsProvider(settings)
     return LocalEngine()

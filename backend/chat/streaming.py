@@ -1,0 +1,96 @@
+"""A chat turn as Server-Sent Events: text deltas, tool calls, then the JSON answer or an error.
+
+The turn is started (conversation leased, user message committed) before the response, so 404,
+409 and the like stay plain HTTP errors. The answer then runs beside the response, shielded from
+it: a client that leaves mid-stream stops receiving, never the turn, which stores its answer and
+ends its lease as a JSON turn would.
+"""
+
+import logging
+import math
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from typing import Any
+
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream
+from fastapi.sse import EventSourceResponse, format_sse_event
+from pydantic_core import to_json
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope, Send
+
+from backend.chat.agent import Turn, answer_turn
+from backend.chat.providers.base import ChatProvider
+from backend.db import open_session
+from backend.errors import AppError, ServiceUnavailableError
+
+logger = logging.getLogger(__name__)
+
+EVENT_STREAM = "text/event-stream"
+STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def wants_event_stream(accept: str) -> bool:
+    """Whether an `Accept` header lists `text/event-stream`."""
+    return any(item.split(";")[0].strip() == EVENT_STREAM for item in accept.split(","))
+
+
+def error_data(exc: Exception) -> dict[str, Any]:
+    """An `error` event's data: the JSON route's error body, with the status it would have had."""
+    if isinstance(exc, SQLAlchemyError):
+        logger.warning("database error in a streamed chat turn: %s", type(exc).__name__)
+        exc = ServiceUnavailableError("The database is unavailable; please retry shortly")
+    if isinstance(exc, AppError):
+        status, code, message = exc.status_code, exc.code, exc.message
+    else:
+        logger.error("unexpected error in a streamed chat turn: %s", type(exc).__name__)
+        status, code, message = 500, "internal_error", "Internal server error"
+    return {"status": status, "detail": message, "code": code, "message": message}
+
+
+class TurnStream(EventSourceResponse):
+    """The SSE response answering a started turn: `delta` ({text}), `tool_call` ({tool,
+    arguments, result}), then `done` (exactly the JSON route's body) or `error`."""
+
+    def __init__(self, turn: Turn, *, engine: AsyncEngine, provider: ChatProvider) -> None:
+        # Unbounded: a turn's events are few (bounded rounds), and a turn whose client has left
+        # must never wait for it to read.
+        self._events, receive = anyio.create_memory_object_stream[bytes](math.inf)
+        super().__init__(self._relay(receive), headers=STREAM_HEADERS)
+        self._turn = turn
+        self._engine = engine
+        self._provider = provider
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async with anyio.create_task_group() as group:
+            group.start_soon(self._answer)
+            try:
+                await super().__call__(scope, receive, send)
+            except ClientDisconnect:
+                logger.info("chat stream client left; the turn goes on")
+
+    async def _answer(self) -> None:
+        with anyio.CancelScope(shield=True), self._events:
+            try:
+                async with open_session(self._engine) as session:
+                    answer = await answer_turn(
+                        session, self._turn, provider=self._provider, emit=self._emit
+                    )
+                    await session.commit()
+            except Exception as exc:
+                self._emit("error", error_data(exc))
+            else:
+                self._emit("done", answer.model_dump(mode="json"))
+
+    def _emit(self, event: str, data: dict[str, Any]) -> None:
+        """Queue one event for the client; dropped if it has left."""
+        with suppress(anyio.BrokenResourceError):
+            self._events.send_nowait(format_sse_event(event=event, data_str=to_json(data).decode()))
+
+    @staticmethod
+    async def _relay(receive: MemoryObjectReceiveStream[bytes]) -> AsyncIterator[bytes]:
+        with receive:
+            async for chunk in receive:
+                yield chunk
