@@ -9,15 +9,8 @@ from backend.errors import validated
 from backend.openapi import SYNONYM
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.paths import PathId
-from backend.tasks.fields import DATE_OR_DATETIME
-from backend.tasks.models import (
-    STATUS_SYNONYMS,
-    Priority,
-    SortOrder,
-    TaskQuery,
-    TaskSort,
-    TaskStatus,
-)
+from backend.tasks.fields import DATE_OR_DATETIME, Priority
+from backend.tasks.query import STATUS_SYNONYMS, SortOrder, TaskQuery, TaskSort, TaskStatus
 
 TaskID = Annotated[PathId, Path(description="The task's id.", examples=[1])]
 TASK_PATH = "/tasks/{task_id:digits}"  # a segment that is not a number matches no route: 404

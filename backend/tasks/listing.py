@@ -17,16 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, func
 
 from backend.datetimes import utcnow
-from backend.tasks.models import (
-    Priority,
-    SortOrder,
-    Tag,
-    Task,
-    TaskQuery,
-    TaskSort,
-    TaskStatus,
-    TaskTagLink,
-)
+from backend.tasks.fields import Priority
+from backend.tasks.models import Tag, Task, TaskTagLink
+from backend.tasks.query import SortOrder, TaskQuery, TaskSort, TaskStatus
 from backend.tasks.views import TaskView, to_view, view_columns
 
 PRIORITY_RANK = {Priority.low: 0, Priority.medium: 1, Priority.high: 2}

@@ -1,7 +1,8 @@
-"""Task family (table, create, update, public), the per-user Tag table and the list query."""
+"""Task family (table, create, update, public, deleted), the per-user Tag table and its link;
+the list's query is in `query.py`, the dashboards' views in `summaries.py`."""
 
 from datetime import datetime
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -10,94 +11,25 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from backend.datetimes import UTCDateTime, utcnow
 from backend.fields import nullability
-from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.tasks.fields import (
     MAX_TAG_LENGTH,
     Description,
-    DueAfter,
     DueDate,
     LenientPriority,
     LenientRecurrence,
     Priority,
     Recurrence,
-    SearchText,
     TagList,
     Title,
-    lower_enum,
 )
+from backend.tasks.query import TaskStatus, lenient_status
 
-__all__ = [
-    "Priority",
-    "PriorityCounts",
-    "Recurrence",
-    "SortOrder",
-    "Tag",
-    "TagPublic",
-    "Task",
-    "TaskCreate",
-    "TaskDeleted",
-    "TaskPublic",
-    "TaskQuery",
-    "TaskSort",
-    "TaskStats",
-    "TaskStatus",
-    "TaskTagLink",
-    "TaskUpdate",
-]
-
-
-class TaskStatus(StrEnum):
-    """Which tasks a list shows by completion."""
-
-    all = "all"
-    pending = "pending"
-    completed = "completed"
-
-
-class TaskSort(Enum):
-    """Fields a task list can be sorted by (a plain Enum: `title` would shadow `str.title`)."""
-
-    created_at = "created_at"
-    updated_at = "updated_at"
-    due_date = "due_date"
-    priority = "priority"
-    title = "title"
-
-
-class SortOrder(StrEnum):
-    """Sort direction."""
-
-    asc = "asc"
-    desc = "desc"
-
-
-STATUS_SYNONYMS = {"incomplete": "pending", "active": "pending"}
-# The hackathon spec's `created`, and camelCase values (`dueDate`, lower-cased by `lower_enum`).
-SORT_SYNONYMS = {
-    "created": "created_at",
-    "createdat": "created_at",
-    "updated": "updated_at",
-    "updatedat": "updated_at",
-    "duedate": "due_date",
-}
 # Other names existing frontends send for task input fields: camelCase, the hackathon's.
 FIELD_SYNONYMS = {
     "dueDate": "due_date",
     "recurrence_pattern": "recurrence",
     "recurrencePattern": "recurrence",
 }
-
-
-def lenient_status(value: Any) -> Any:
-    """Any case; `incomplete` and `active` (used by several frontends) mean `pending`."""
-    value = lower_enum(value)
-    return STATUS_SYNONYMS.get(value, value) if isinstance(value, str) else value
-
-
-def lenient_sort(value: Any) -> Any:
-    """Any case; `created`, `updated` and camelCase names (`dueDate`) mean our fields."""
-    value = lower_enum(value)
-    return SORT_SYNONYMS.get(value, value) if isinstance(value, str) else value
 
 
 def _completed_from_status(status: Any) -> bool:
@@ -372,64 +304,3 @@ class CompletionUpdate(SQLModel):
     """Optional body of `PATCH /tasks/{id}/complete`: set instead of toggle."""
 
     completed: StrictBool | None = Field(default=None, description="Omit the body to toggle.")
-
-
-class TaskQuery(SQLModel):
-    """Filters, sort and page of a task list."""
-
-    status: Annotated[TaskStatus, BeforeValidator(lenient_status)] = TaskStatus.all
-    priority: LenientPriority | None = None
-    tags: TagList = Field(default_factory=list, description="A task must carry all of them.")
-    q: SearchText | None = Field(default=None, description="Case-insensitive substring search.")
-    due_before: DueDate | None = Field(
-        default=None, description="Due at or before; a date alone means the end of that day."
-    )
-    due_after: DueAfter | None = Field(
-        default=None, description="Due at or after; a date alone means the start of that day."
-    )
-    overdue: bool | None = None
-    sort: Annotated[TaskSort, BeforeValidator(lenient_sort)] = TaskSort.created_at
-    order: Annotated[SortOrder, BeforeValidator(lower_enum)] = SortOrder.desc
-    limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
-
-
-class TagPublic(SQLModel):
-    """A tag with the number of the user's tasks carrying it."""
-
-    name: str = Field(description="The tag, lower-cased.")
-    count: int = Field(description="How many of your tasks carry it.")
-
-    model_config = {"json_schema_extra": {"examples": [{"name": "work", "count": 3}]}}
-
-
-class PriorityCounts(SQLModel):
-    """How many tasks have each priority."""
-
-    low: int = Field(description="Tasks of low priority.")
-    medium: int = Field(description="Tasks of medium priority.")
-    high: int = Field(description="Tasks of high priority.")
-
-
-class TaskStats(SQLModel):
-    """Counts for dashboards."""
-
-    total: int = Field(description="All your tasks.")
-    completed: int = Field(description="Tasks done.")
-    pending: int = Field(description="Tasks not done yet.")
-    overdue: int = Field(description="Pending tasks whose due date has passed.")
-    by_priority: PriorityCounts = Field(description="Task counts per priority.")
-
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "total": 12,
-                    "completed": 5,
-                    "pending": 7,
-                    "overdue": 2,
-                    "by_priority": {"low": 3, "medium": 6, "high": 3},
-                }
-            ]
-        }
-    }

@@ -13,16 +13,9 @@ from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_respo
 from backend.tasks import service as task_service
 from backend.tasks.deps import TASK_PATH, TaskIdPath, get_task_query
 from backend.tasks.listing import read_page
-from backend.tasks.models import (
-    CompletionUpdate,
-    TagPublic,
-    TaskCreate,
-    TaskDeleted,
-    TaskPublic,
-    TaskQuery,
-    TaskStats,
-    TaskUpdate,
-)
+from backend.tasks.models import CompletionUpdate, TaskCreate, TaskDeleted, TaskPublic, TaskUpdate
+from backend.tasks.query import TaskQuery
+from backend.tasks.summaries import TagPublic, TaskStats
 from backend.tasks.views import TASK_ROWS, task_response
 
 router = APIRouter(tags=["tasks"], route_class=JSONRoute)

@@ -22,20 +22,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.datetimes import utcnow
 from backend.errors import NotFoundError
-from backend.tasks.models import (
-    Priority,
-    PriorityCounts,
-    Recurrence,
-    Tag,
-    TagPublic,
-    Task,
-    TaskCreate,
-    TaskStats,
-    TaskTagLink,
-    TaskUpdate,
-    search_text,
-)
+from backend.tasks.fields import Priority, Recurrence
+from backend.tasks.models import Tag, Task, TaskCreate, TaskTagLink, TaskUpdate, search_text
 from backend.tasks.recurrence import next_due
+from backend.tasks.summaries import PriorityCounts, TagPublic, TaskStats
 from backend.tasks.views import VIEW_FIELDS, TaskView, as_view, to_view, view_columns
 
 TASK_NOT_FOUND = "Task not found"

@@ -27,7 +27,8 @@ from backend.tasks.fields import (
     strip_text,
 )
 from backend.tasks.listing import read_page
-from backend.tasks.models import TaskCreate, TaskQuery, TaskUpdate
+from backend.tasks.models import TaskCreate, TaskUpdate
+from backend.tasks.query import TaskQuery
 from backend.tasks.views import task_json
 
 LIST_LIMIT_DEFAULT = 20

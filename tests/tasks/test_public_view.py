@@ -10,8 +10,10 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.tasks import service as task_service
+from backend.tasks.fields import Priority, Recurrence
 from backend.tasks.listing import ListShape, page_statement, read_page
-from backend.tasks.models import Priority, Recurrence, Task, TaskCreate, TaskPublic, TaskQuery
+from backend.tasks.models import Task, TaskCreate, TaskPublic
+from backend.tasks.query import TaskQuery
 from backend.tasks.views import TASK_ROWS, TaskView
 from tests.conftest import AuthedUser, InSession
 from tests.tasks.conftest import CreateTask

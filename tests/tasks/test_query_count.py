@@ -11,7 +11,8 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.tasks.listing import read_page
-from backend.tasks.models import Tag, Task, TaskQuery
+from backend.tasks.models import Tag, Task
+from backend.tasks.query import TaskQuery
 from backend.tasks.views import TaskView
 from tests.conftest import AuthedUser, InSession
 from tests.tasks.conftest import tasks_url
