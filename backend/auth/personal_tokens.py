@@ -19,7 +19,7 @@ from backend.auth.models import (
 )
 from backend.auth.refresh import hash_opaque_token
 from backend.datetimes import utcnow
-from backend.errors import NotFoundError
+from backend.ownership import owned
 
 PREFIX = "todo_pat_"
 SHOWN_CHARACTERS = len(PREFIX) + 6
@@ -76,13 +76,7 @@ async def list_tokens(session: AsyncSession, *, owner_id: str) -> list[PersonalA
 
 async def revoke_token(session: AsyncSession, *, owner_id: str, token_id: int) -> None:
     """Delete the owner's token; NotFoundError if it is missing or someone else's."""
-    token = (
-        await session.exec(
-            select(PersonalAccessToken).where(
-                PersonalAccessToken.id == token_id, PersonalAccessToken.user_id == owner_id
-            )
-        )
-    ).first()
-    if token is None:
-        raise NotFoundError("Token not found")
+    token = await owned(
+        session, PersonalAccessToken, row_id=token_id, owner_id=owner_id, thing="Token"
+    )
     await session.delete(token)

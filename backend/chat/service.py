@@ -21,7 +21,7 @@ from backend.chat.models import (
     Role,
 )
 from backend.datetimes import utcnow
-from backend.errors import NotFoundError
+from backend.ownership import owned
 
 Row = TypeVar("Row", Conversation, Message)
 
@@ -48,16 +48,9 @@ async def get_conversation(
     session: AsyncSession, *, owner_id: str, conversation_id: int
 ) -> Conversation:
     """The owner's conversation; NotFoundError if it is missing or someone else's."""
-    conversation = (
-        await session.exec(
-            select(Conversation).where(
-                Conversation.id == conversation_id, Conversation.user_id == owner_id
-            )
-        )
-    ).first()
-    if conversation is None:
-        raise NotFoundError("Conversation not found")
-    return conversation
+    return await owned(
+        session, Conversation, row_id=conversation_id, owner_id=owner_id, thing="Conversation"
+    )
 
 
 async def lease_conversation(

@@ -54,13 +54,9 @@ def _task_statement(dialect: str, *, for_update: bool) -> sa.Select[Any]:
     return locked.with_for_update(of=sa.inspect(Task).local_table)
 
 
-async def _connection(session: AsyncSession) -> AsyncConnection:
-    return await session.connection()
-
-
 async def get_task(session: AsyncSession, *, owner_id: str, task_id: int) -> TaskView:
     """The owner's task; NotFoundError if it is missing or belongs to someone else."""
-    connection = await _connection(session)
+    connection = await session.connection()
     statement = _task_statement(connection.dialect.name, for_update=False)
     params = {"task_id": task_id, "owner_id": owner_id}
     row = (await connection.execute(statement, params)).first()
@@ -82,7 +78,7 @@ async def _lock(connection: AsyncConnection, *, owner_id: str, task_id: int) -> 
 
 async def create_task(session: AsyncSession, *, owner_id: str, task_in: TaskCreate) -> TaskView:
     """Create a task for `owner_id`, creating any of its tags the user does not have yet."""
-    connection = await _connection(session)
+    connection = await session.connection()
     now = utcnow()
     view: TaskView = {
         **task_in.model_dump(exclude={"tags", "completed"}),
@@ -111,7 +107,7 @@ async def update_task(
     session: AsyncSession, *, owner_id: str, task_id: int, task_in: TaskUpdate
 ) -> TaskView:
     """Apply the fields sent; `completed` follows the same rule as `set_completed`."""
-    connection = await _connection(session)
+    connection = await session.connection()
     task = await _lock(connection, owner_id=owner_id, task_id=task_id)
     changes = task_in.model_dump(exclude_unset=True)
     completed = changes.pop("completed", None)
@@ -140,7 +136,7 @@ async def set_completed(
 ) -> tuple[TaskView, TaskView | None]:
     """Set completion (`None` toggles): the task, and the next occurrence completing a
     recurring task created (None if it created none)."""
-    connection = await _connection(session)
+    connection = await session.connection()
     task = await _lock(connection, owner_id=owner_id, task_id=task_id)
     target = not task.view["completed"] if completed is None else completed
     view = dict(task.view)
@@ -157,7 +153,7 @@ async def set_completed(
 async def delete_task(session: AsyncSession, *, owner_id: str, task_id: int) -> TaskView:
     """Delete the owner's task (tag links cascade) and return what it was; NotFoundError if it
     is missing or someone else's."""
-    connection = await _connection(session)
+    connection = await session.connection()
     task = await _lock(connection, owner_id=owner_id, task_id=task_id)
     params = {"task_id": task_id, "owner_id": owner_id}
     await connection.execute(sa.delete(Task).where(*BY_ID_AND_OWNER), params)
@@ -259,7 +255,7 @@ async def list_tags(session: AsyncSession, *, owner_id: str) -> list[TagPublic]:
         .group_by(col(Tag.id), col(Tag.name))
         .order_by(col(Tag.name))
     )
-    rows = (await (await _connection(session)).execute(stmt)).all()
+    rows = (await (await session.connection()).execute(stmt)).all()
     return [TagPublic(name=name, count=count) for name, count in rows]
 
 
@@ -271,7 +267,7 @@ async def task_stats(session: AsyncSession, *, owner_id: str) -> TaskStats:
     stmt = sa.select(
         func.count(), func.count().filter(done), func.count().filter(overdue), *per_priority
     ).where(col(Task.user_id) == owner_id)
-    row: tuple[int, ...] = tuple((await (await _connection(session)).execute(stmt)).one())
+    row: tuple[int, ...] = tuple((await (await session.connection()).execute(stmt)).one())
     total, completed, overdue_count = row[:3]
     return TaskStats(
         total=total,
