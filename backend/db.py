@@ -4,6 +4,7 @@ session (it owns the transaction), and the migrations runner."""
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +13,8 @@ import psycopg
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
+from psycopg.abc import Buffer
+from psycopg.types.datetime import TimestamptzLoader
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -29,6 +32,7 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 TRANSACTIONAL = "todo_transactional"
 # What psycopg's wait raises when its timeout expires (private, but a stable OperationalError).
 WAIT_TIMEOUT = psycopg.errors._WaitTimeout
+ZERO = timedelta(0)
 
 
 class BoundedConnection(psycopg.AsyncConnection[Any]):
@@ -60,10 +64,26 @@ class BoundedConnection(psycopg.AsyncConnection[Any]):
             ) from error
 
 
+class UTCTimestamptzLoader(TimestamptzLoader):
+    """`timestamptz` read in UTC, whatever the server's `TimeZone` (statements run on the
+    driver, `backend.driver`, bypass `UTCDateTime`, which does it on SQLAlchemy's path)."""
+
+    def load(self, data: Buffer) -> datetime:
+        """The instant in UTC."""
+        return super().load(data).astimezone(UTC)
+
+
+def _is_utc(zone: tzinfo) -> bool:
+    return all(zone.utcoffset(datetime(2000, month, 1)) == ZERO for month in (1, 7))
+
+
 async def connect_bounded(*args: Any, answer_within: float, **kwargs: Any) -> BoundedConnection:
-    """Open a `BoundedConnection` (the psycopg dialect's `async_creator_fn`)."""
+    """Open a `BoundedConnection` (the psycopg dialect's `async_creator_fn`), reading
+    `timestamptz` in UTC (a server's `TimeZone` setting would otherwise show in the API)."""
     connection = await BoundedConnection.connect(*args, **kwargs)
     connection.answer_within = answer_within
+    if not _is_utc(connection.info.timezone):
+        connection.adapters.register_loader("timestamptz", UTCTimestamptzLoader)
     return connection
 
 

@@ -4,10 +4,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from unittest import mock
 from uuid import uuid4
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -53,3 +56,30 @@ def fresh_postgres_database(prefix: str = "todo_test") -> Iterator[str]:
 def sqlite_url(directory: Path) -> str:
     """A SQLite file URL inside a temporary directory."""
     return f"sqlite:///{directory / 'test.db'}"
+
+
+@contextmanager
+def recorded_statements(engine: Engine) -> Iterator[list[str]]:
+    """Every statement the app's engine sends while the block runs, however it runs: through
+    SQLAlchemy (its events) or, on Postgres, on the driver's connection (`backend.driver`)."""
+    statements: list[str] = []
+    if engine.dialect.name != "postgresql":
+
+        def record(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return
+    # Both paths end in psycopg's async cursor.
+    execute = psycopg.AsyncCursor.execute
+
+    async def recording_execute(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(str(query))
+        return await execute(cursor, query, *args, **kwargs)
+
+    with mock.patch.object(psycopg.AsyncCursor, "execute", recording_execute):
+        yield statements

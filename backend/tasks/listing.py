@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, func
 
 from backend.datetimes import utcnow
+from backend.driver import fetch
 from backend.tasks.fields import Priority
 from backend.tasks.models import Tag, Task, TaskTagLink
 from backend.tasks.query import SortOrder, TaskQuery, TaskSort, TaskStatus
@@ -67,17 +68,18 @@ async def read_page(
     needs a second one, the count.
     """
     shape, params = _plan(query, owner_id=owner_id, dialect=connection.dialect.name)
-    rows = (await connection.execute(page_statement(shape), params)).all()
+    rows = await fetch(connection, page_statement(shape), params)
     if rows or not query.offset:
         return [to_view(row, shape.dialect) for row in rows], _total(rows)
-    return [], (await connection.execute(count_statement(shape), params)).scalar_one()
+    count: int = (await fetch(connection, count_statement(shape), params))[0][0]
+    return [], count
 
 
 def _plan(query: TaskQuery, *, owner_id: str, dialect: str) -> tuple[ListShape, dict[str, Any]]:
     return ListShape.of(query, dialect), _parameters(owner_id=owner_id, query=query)
 
 
-def _total(rows: Sequence[sa.Row[Any]]) -> int:
+def _total(rows: Sequence[Sequence[Any]]) -> int:
     # Every row carries the window count; no rows on the first page means none match.
     return int(rows[0][-1]) if rows else 0
 

@@ -21,8 +21,9 @@ from sqlmodel import col, func
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.datetimes import utcnow
+from backend.driver import fetch
 from backend.errors import NotFoundError
-from backend.tasks.fields import Priority, Recurrence
+from backend.tasks.fields import MAX_TAGS, Priority, Recurrence
 from backend.tasks.models import Tag, Task, TaskCreate, TaskTagLink, TaskUpdate, search_text
 from backend.tasks.recurrence import next_due
 from backend.tasks.summaries import PriorityCounts, TagPublic, TaskStats
@@ -58,22 +59,20 @@ async def get_task(session: AsyncSession, *, owner_id: str, task_id: int) -> Tas
     """The owner's task; NotFoundError if it is missing or belongs to someone else."""
     connection = await session.connection()
     statement = _task_statement(connection.dialect.name, for_update=False)
-    params = {"task_id": task_id, "owner_id": owner_id}
-    row = (await connection.execute(statement, params)).first()
-    if row is None:
+    rows = await fetch(connection, statement, {"task_id": task_id, "owner_id": owner_id})
+    if not rows:
         raise NotFoundError(TASK_NOT_FOUND)
-    return to_view(row, connection.dialect.name)
+    return to_view(rows[0], connection.dialect.name)
 
 
 async def _lock(connection: AsyncConnection, *, owner_id: str, task_id: int) -> LockedTask:
     """The owner's task, locked for this transaction; NotFoundError if missing or not theirs."""
     statement = _task_statement(connection.dialect.name, for_update=True)
-    params = {"task_id": task_id, "owner_id": owner_id}
-    row = (await connection.execute(statement, params)).first()
-    if row is None:
+    rows = await fetch(connection, statement, {"task_id": task_id, "owner_id": owner_id})
+    if not rows:
         raise NotFoundError(TASK_NOT_FOUND)
-    extra = row[len(VIEW_FIELDS) :]
-    return LockedTask(to_view(row, connection.dialect.name), *extra)
+    extra = rows[0][len(VIEW_FIELDS) :]
+    return LockedTask(to_view(rows[0], connection.dialect.name), *extra)
 
 
 async def create_task(session: AsyncSession, *, owner_id: str, task_in: TaskCreate) -> TaskView:
@@ -127,7 +126,7 @@ async def update_task(
         values.update(_completion_stamp(view, completed))
     if "tags" in task_in.model_fields_set:
         await connection.execute(sa.delete(TaskTagLink).where(col(TaskTagLink.task_id) == task_id))
-        await _link_tags(connection, owner_id=owner_id, task_ids=[task_id], names=view["tags"])
+        await _link_tags(connection, owner_id=owner_id, task_id=task_id, names=view["tags"])
     return await _save(connection, view, values)
 
 
@@ -164,8 +163,8 @@ async def _save(connection: AsyncConnection, view: TaskView, values: dict[str, A
     """Write `values` to the locked task `view` shows (and stamp `updated_at`); the new view."""
     values["updated_at"] = view["updated_at"] = utcnow()
     view.update({name: value for name, value in values.items() if name in view})
-    statement = sa.update(Task).where(col(Task.id) == view["id"]).values(**values)
-    await connection.execute(statement)
+    statement = _update_statement(tuple(values))
+    await fetch(connection, statement, {"task_id": view["id"], **_bound(values)})
     return view
 
 
@@ -212,33 +211,76 @@ async def _insert(connection: AsyncConnection, values: dict[str, Any]) -> int:
     """Insert a task (and link its tags) from a view's values plus bookkeeping; its id."""
     columns = {name: value for name, value in values.items() if name not in ("id", "tags")}
     columns["search_text"] = search_text(values["title"], values["description"])
-    statement = sa.insert(Task).values(**columns).returning(col(Task.id))
-    task_id = (await connection.execute(statement)).scalar_one()
-    assert task_id is not None
-    await _link_tags(
-        connection, owner_id=values["user_id"], task_ids=[task_id], names=values["tags"]
-    )
+    rows = await fetch(connection, _insert_statement(tuple(columns)), _bound(columns))
+    task_id: int = rows[0][0]
+    await _link_tags(connection, owner_id=values["user_id"], task_id=task_id, names=values["tags"])
     return task_id
 
 
 async def _link_tags(
-    connection: AsyncConnection, *, owner_id: str, task_ids: Sequence[int], names: Sequence[str]
+    connection: AsyncConnection, *, owner_id: str, task_id: int, names: Sequence[str]
 ) -> None:
-    """Give the tasks these tags of the owner's, inserting missing ones (race-free: ON CONFLICT)."""
+    """Give the task these tags of the owner's, inserting missing ones (race-free: ON CONFLICT)."""
     if not names:
         return
-    insert = postgres_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    await connection.execute(
-        insert(Tag)
-        .values([{"user_id": owner_id, "name": name} for name in names])
-        .on_conflict_do_nothing(index_elements=["user_id", "name"])
+    dialect = connection.dialect.name
+    params = {"owner_id": owner_id, **{f"name_{n}": name for n, name in enumerate(names)}}
+    await fetch(connection, _tag_upsert_statement(dialect, len(names)), params)
+    tag_ids = await fetch(connection, _tag_ids_statement(len(names)), params)
+    links = {f"tag_{n}": tag_id for n, (tag_id,) in enumerate(tag_ids)}
+    await fetch(connection, _links_statement(len(links)), {"task_id": task_id, **links})
+
+
+# Writes run prebuilt statements too (`backend.driver`): one per set of columns written (or
+# number of tags linked), each value bound under a `v_` name (a column's own name is reserved).
+
+
+def _bound(values: dict[str, Any]) -> dict[str, Any]:
+    return {f"v_{name}": value for name, value in values.items()}
+
+
+def _column_binds(names: Sequence[str]) -> dict[str, Any]:
+    table = Task.__table__.columns  # type: ignore[attr-defined]
+    return {name: sa.bindparam(f"v_{name}", type_=table[name].type) for name in names}
+
+
+@lru_cache(maxsize=64)
+def _update_statement(names: tuple[str, ...]) -> sa.Update:
+    return (
+        sa.update(Task).where(col(Task.id) == sa.bindparam("task_id")).values(_column_binds(names))
     )
-    tag_ids = sa.select(col(Tag.id)).where(col(Tag.user_id) == owner_id, col(Tag.name).in_(names))
-    tag_id_list = (await connection.execute(tag_ids)).scalars().all()
-    links = [
-        {"task_id": task_id, "tag_id": tag_id} for task_id in task_ids for tag_id in tag_id_list
+
+
+@lru_cache(maxsize=16)
+def _insert_statement(names: tuple[str, ...]) -> sa.Insert:
+    return sa.insert(Task).values(_column_binds(names)).returning(col(Task.id))
+
+
+@lru_cache(maxsize=2 * MAX_TAGS)
+def _tag_upsert_statement(dialect: str, count: int) -> sa.Insert:
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    rows: list[dict[str, Any]] = [
+        {"user_id": sa.bindparam("owner_id"), "name": sa.bindparam(f"name_{n}")}
+        for n in range(count)
     ]
-    await connection.execute(sa.insert(TaskTagLink).values(links))
+    return insert(Tag).values(rows).on_conflict_do_nothing(index_elements=["user_id", "name"])
+
+
+@lru_cache(maxsize=MAX_TAGS)
+def _tag_ids_statement(count: int) -> sa.Select[Any]:
+    names: list[sa.BindParameter[Any]] = [sa.bindparam(f"name_{n}") for n in range(count)]
+    return sa.select(col(Tag.id)).where(
+        col(Tag.user_id) == sa.bindparam("owner_id"), col(Tag.name).in_(names)
+    )
+
+
+@lru_cache(maxsize=MAX_TAGS)
+def _links_statement(count: int) -> sa.Insert:
+    rows: list[dict[str, Any]] = [
+        {"task_id": sa.bindparam("task_id"), "tag_id": sa.bindparam(f"tag_{n}")}
+        for n in range(count)
+    ]
+    return sa.insert(TaskTagLink).values(rows)
 
 
 def _anchor_day(due_date: datetime | None) -> int | None:

@@ -2,6 +2,7 @@
 their JSON (no ORM objects on the hot paths)."""
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,10 +19,18 @@ TaskView = dict[str, Any]
 
 def _row_type() -> Any:
     # A TypedDict with TaskPublic's fields, so the two can never drift apart; validators do
-    # not matter here: the adapters only serialise rows the database holds as valid.
-    fields = {name: field.annotation for name, field in TaskPublic.model_fields.items()}
+    # not matter here: the adapters only serialise rows the database holds as valid. Its enums
+    # are their text, as the driver reads them (a member serialises as the same text).
+    fields = {
+        name: str if _is_text_enum(field.annotation) else field.annotation
+        for name, field in TaskPublic.model_fields.items()
+    }
     row_type: Any = TypedDict
     return row_type("TaskRow", fields)
+
+
+def _is_text_enum(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, StrEnum)
 
 
 TASK_ROW_TYPE = _row_type()

@@ -1,12 +1,10 @@
 """Statelessness: any app instance can serve any turn, and a turn's cost ignores history length."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from backend.chat.providers.local import LocalEngine
@@ -15,21 +13,7 @@ from backend.main import create_app
 from tests.chat.conftest import SeedTask, fixed_clock, send
 from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser
-
-
-@contextmanager
-def counted_statements(engine: Engine) -> Iterator[list[str]]:
-    """Collect every SQL statement the engine sends while the block runs."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.databases import recorded_statements
 
 
 @pytest.fixture
@@ -80,7 +64,7 @@ class TestQueriesPerTurn:
         counts = {}
         for name, conversation in (("short", short), ("long", long)):
             for sentence in ("mark it as done", "show my tasks"):
-                with counted_statements(app_engine) as statements:
+                with recorded_statements(app_engine) as statements:
                     turn = send(client, alice, sentence, conversation)
                 assert turn["tool_calls"]
                 counts[name, sentence] = len(statements)
@@ -91,7 +75,7 @@ class TestQueriesPerTurn:
         self, client: TestClient, app_engine: Engine, session: Session, alice: AuthedUser
     ) -> None:
         conversation, _ = seed_conversation(session, alice.id, 1, 500)
-        with counted_statements(app_engine) as statements:
+        with recorded_statements(app_engine) as statements:
             send(client, alice, "hello", conversation)
         history = [s for s in statements if "FROM messages" in s]
         assert len(history) == 1

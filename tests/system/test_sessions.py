@@ -2,24 +2,29 @@
 transaction committed when the route returns (rolled back on error), the connection back in the
 pool before the response is sent."""
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 
 from backend.config import Settings
-from backend.db import get_session
+from backend.db import get_session, run_migrations
 from backend.errors import ConflictError
 from backend.main import create_app
 from backend.tasks import service as task_service
-from tests.conftest import AuthedUser
+from tests.auth.conftest import register
+from tests.conftest import AuthedUser, make_settings
+from tests.databases import fresh_postgres_database, postgres_admin_url, postgres_reachable
 from tests.tasks.conftest import tasks_url
 
 pytestmark = pytest.mark.anyio
@@ -208,3 +213,27 @@ def test_a_connection_dropped_while_idle_is_replaced_when_it_is_pinged(
                 )
             )
         assert client.get("/api/me/tasks", headers=alice.headers).status_code == status
+        # The dead connection was thrown away, not put back: the next request gets a new one.
+        assert client.get("/api/me/tasks", headers=alice.headers).status_code == 200
+
+
+def test_a_server_outside_utc_still_answers_utc_times() -> None:
+    # Rows read on the driver (`backend.driver`) carry the server's TimeZone unless converted.
+    if not postgres_reachable():
+        pytest.skip("needs PostgreSQL")
+    with fresh_postgres_database("todo_tz") as url:
+        with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
+            database = make_url(url).database
+            admin.execute(f"ALTER DATABASE \"{database}\" SET timezone TO 'Europe/Berlin'")
+        app = create_app(make_settings(url))
+        asyncio.run(run_migrations(app.state.engine))
+        with TestClient(app) as client:
+            headers = {"Authorization": f"Bearer {register(client)['access_token']}"}
+            task = {"title": "Summer", "due_date": "2026-07-01T12:00:00+02:00"}
+            created = client.post("/api/me/tasks", json=task, headers=headers).json()
+            listed = client.get("/api/me/tasks", headers=headers).json()[0]
+            fetched = client.get(f"/api/me/tasks/{created['id']}", headers=headers).json()
+    for task in (listed, fetched):
+        assert task["due_date"] == "2026-07-01T10:00:00Z"
+        assert task["created_at"] == created["created_at"]
+        assert task["created_at"].endswith("Z")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,28 +15,19 @@ from backend.tasks.models import Tag, Task
 from backend.tasks.query import TaskQuery
 from backend.tasks.views import TaskView
 from tests.conftest import AuthedUser, InSession
+from tests.databases import recorded_statements
 from tests.tasks.conftest import tasks_url
 
 MAX_LIST_QUERIES = 2  # the token's user, then the page with its total and tags
 
 
 @contextmanager
-def count_queries(*engines: Engine) -> Iterator[list[str]]:
-    """Record every query the engines send while the block runs (SQLite's BEGIN, transaction
-    control, is not one)."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.startswith("BEGIN"):
-            statements.append(statement)
-
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
+def count_queries(engine: Engine) -> Iterator[list[str]]:
+    """Record every query the engine sends while the block runs (BEGIN, transaction control,
+    is not one)."""
+    with recorded_statements(engine) as statements:
         yield statements
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", record)
+        statements[:] = [statement for statement in statements if not statement.startswith("BEGIN")]
 
 
 def seed_tagged_tasks(session: Session, owner_id: str, count: int) -> None:
