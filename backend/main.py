@@ -98,14 +98,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth_rate_limiter = AuthRateLimiter(settings) if settings.rate_limit_enabled else None
 
     install_error_handlers(app)
-    install_docs(app)
     install_openapi(app)
-    app.include_router(health.router)
-    app.include_router(auth_router)
+    # Matched in this order: the busiest routes first (tasks, then chat).
     include_user_scoped(app, tasks_router)
     include_user_scoped(app, chat_router)
+    app.include_router(health.router)
+    app.include_router(auth_router)
     mcp_endpoint.mount(app)
     app.include_router(mcp_metadata.router)
+    install_docs(app)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

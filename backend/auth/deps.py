@@ -155,7 +155,6 @@ def verified_tokens(timer: Callable[[], float] = time.time) -> TLRUCache[str, To
 
 async def get_token_identity(
     request: Request,
-    settings: AppSettings,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     session: SessionDep,
 ) -> TokenIdentity:
@@ -166,6 +165,7 @@ async def get_token_identity(
     Auth session token (bearer or cookie) or a personal access token is looked up on the
     request's session instead; one scoped to the task tools is refused here (403).
     """
+    settings: Settings = request.app.state.settings  # not a dependency: one less to solve
     if token and is_personal_token(token):
         identity = await _personal_identity(token, session)
         if identity.scope != "api":
@@ -242,14 +242,11 @@ UserIdPath = Annotated[
 ]
 
 
-async def check_user_path(
-    user_id: UserIdPath, identity: TokenIdentityDep, session: SessionDep
-) -> None:
+async def check_user_path(user_id: UserIdPath, user: CurrentUser) -> None:
     """`{user_id}` must be the token's user id or `me`; anything else is 403.
 
-    The token alone answers for the right path. On another user's path the user is read first
-    all the same: a deleted or deactivated user's token is 401 everywhere.
+    Checked after the user is read (the route reads it anyway): a deleted or deactivated
+    user's token is 401 everywhere.
     """
-    if user_id not in ("me", identity.user_id):
-        await _user(identity, session)
+    if user_id not in ("me", user.id):
         raise ForbiddenError("You may only access your own resources")
