@@ -32,6 +32,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from backend.chat.agent import INTERRUPTED
 from backend.chat.models import Conversation, Message
 from backend.config import Settings
 from backend.datetimes import utcnow
@@ -40,7 +41,11 @@ from backend.tasks.models import Task
 from tests.chat.conftest import Chat, SeedTask
 from tests.chat.scripted import UseEndpoint, calls, text
 from tests.chat.test_lease import lease_of, set_lease
-from tests.chat.test_streaming import GatedStreamingProvider, leave_after_first_delta
+from tests.chat.test_streaming import (
+    FailingProvider,
+    GatedStreamingProvider,
+    leave_after_first_delta,
+)
 from tests.conftest import AuthedUser, dispose_engine, replaced_state
 
 URL = "/api/chatkit"
@@ -228,6 +233,27 @@ class TestThreadsAddUserMessage:
         assert error.allow_retry is False
         assert len(stored_messages(engine, thread)) == 2
         assert lease_of(engine, conversation_id) == busy_until
+
+
+class TestProviderFailure:
+    def test_an_error_event_and_the_message_and_the_calls_made_are_kept(
+        self, app: FastAPI, client: TestClient, alice: AuthedUser, engine: Engine
+    ) -> None:
+        with replaced_state(app, "chat_provider", FailingProvider()):
+            streamed = create(client, alice, "add something")
+        error = streamed[-1]
+        assert isinstance(error, ErrorEvent)
+        assert error.message == (
+            "The AI provider is unreachable; your message was saved, please try again"
+        )
+        thread_id = thread_id_of(streamed)
+        user_message, interrupted = stored_messages(engine, thread_id)
+        assert user_message.content == "add something"
+        assert interrupted.content == INTERRUPTED
+        assert lease_of(engine, interrupted.conversation_id) is None
+        items = list_items(client, alice, thread_id, order="asc").data
+        assert [item.type for item in items] == ["user_message", "workflow", "assistant_message"]
+        assert task_titles(engine, alice) == {"Made before the failure": False}
 
 
 class TestReadingThreads:
