@@ -13,6 +13,7 @@ from backend.auth import better_auth
 from backend.auth.deps import check_user_path, verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.router import router as auth_router
+from backend.chat.chatkit_router import router as chatkit_router
 from backend.chat.providers import build_provider
 from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Matched in this order: the busiest routes first (tasks, then chat).
     include_user_scoped(app, tasks_router)
     include_user_scoped(app, chat_router)
+    app.include_router(chatkit_router, prefix="/api")
     app.include_router(health.router)
     app.include_router(auth_router)
     mcp_endpoint.mount(app)

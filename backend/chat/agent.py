@@ -81,13 +81,31 @@ def turn_lease(settings: Settings) -> timedelta:
     return timedelta(seconds=min(worst + LEASE_MARGIN_SECONDS, MAX_LEASE_SECONDS))
 
 
+@dataclass(frozen=True)
+class ChatKitIds:
+    """The ids ChatKit gave a turn's rows before they were stored: the thread (used when the turn
+    starts the conversation), the user's message and the reply."""
+
+    thread: str
+    message: str
+    reply: str
+
+
 async def _take_conversation(
-    session: AsyncSession, owner_id: str, chat_in: ChatRequest, busy_until: datetime
+    session: AsyncSession,
+    owner_id: str,
+    chat_in: ChatRequest,
+    busy_until: datetime,
+    chatkit: ChatKitIds | None,
 ) -> Conversation:
     """The turn's conversation, started or leased; 404 if not the owner's, 409 if busy."""
     if chat_in.conversation_id is None:
         return await service.start_conversation(
-            session, owner_id=owner_id, first_message=chat_in.message, busy_until=busy_until
+            session,
+            owner_id=owner_id,
+            first_message=chat_in.message,
+            busy_until=busy_until,
+            chatkit_id=None if chatkit is None else chatkit.thread,
         )
     leased = await service.lease_conversation(
         session, owner_id=owner_id, conversation_id=chat_in.conversation_id, busy_until=busy_until
@@ -109,6 +127,7 @@ class Turn:
     message: str
     history: list[Message]
     busy_until: datetime
+    chatkit: ChatKitIds | None = None
 
 
 async def _end_failed_turn(
@@ -129,6 +148,7 @@ async def start_turn(
     chat_in: ChatRequest,
     history_limit: int,
     lease: timedelta,
+    chatkit: ChatKitIds | None = None,
 ) -> Turn:
     """Take the conversation (404 if not the owner's, 409 if busy), read its recent history and
     store the user message, committed: a provider failure later loses nothing the user said, and
@@ -136,10 +156,11 @@ async def start_turn(
 
     The conversation is leased to this turn until `answer_turn` ends it (a committed column,
     not a lock, so no connection is held meanwhile): a concurrent turn on it gets 409 instead of
-    interleaving its messages with this one's.
+    interleaving its messages with this one's. A ChatKit turn passes the ids ChatKit gave its
+    rows (`chatkit`).
     """
     busy_until = utcnow() + lease
-    conversation = await _take_conversation(session, owner_id, chat_in, busy_until)
+    conversation = await _take_conversation(session, owner_id, chat_in, busy_until, chatkit)
     assert conversation.id is not None
     conversation_id = conversation.id  # a plain value: rollbacks expire ORM objects
     try:
@@ -156,12 +177,13 @@ async def start_turn(
             owner_id=owner_id,
             role=Role.USER,
             content=chat_in.message,
+            chatkit_id=None if chatkit is None else chatkit.message,
         )
         await session.commit()
     except BaseException:
         await _end_failed_turn(session, conversation_id, busy_until)
         raise
-    return Turn(conversation_id, owner_id, chat_in.message, history, busy_until)
+    return Turn(conversation_id, owner_id, chat_in.message, history, busy_until, chatkit)
 
 
 async def answer_turn(
@@ -206,7 +228,11 @@ async def _answer(
 ) -> ChatResponse:
     """Run the provider with the tools, store and return its answer."""
     store = partial(
-        service.add_message, session, conversation_id=turn.conversation_id, owner_id=turn.owner_id
+        service.add_message,
+        session,
+        conversation_id=turn.conversation_id,
+        owner_id=turn.owner_id,
+        chatkit_id=None if turn.chatkit is None else turn.chatkit.reply,
     )
     recorder = ToolRecorder(session=session, owner_id=turn.owner_id, emit=emit)
     try:

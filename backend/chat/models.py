@@ -1,8 +1,10 @@
 """Conversation and Message families: tables, the chat request/response and public schemas."""
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from pydantic import field_validator
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
@@ -13,6 +15,17 @@ from backend.fields import MAX_INT_ID, SafeStr
 
 MAX_MESSAGE_CHARS = 4000
 MAX_TITLE_CHARS = 200
+MAX_CHATKIT_ID_CHARS = 64
+
+
+def chatkit_ids(prefix: str) -> Callable[[], str]:
+    """A factory of fresh ChatKit ids such as `thr_<32 hex>` (stable once stored, never reused)."""
+    return lambda: f"{prefix}_{uuid4().hex}"
+
+
+def chatkit_id_column() -> Any:
+    """The string id ChatKit knows a row by: unique, so one lookup finds it."""
+    return Column(String(MAX_CHATKIT_ID_CHARS), nullable=False, unique=True, index=True)
 
 
 class Role(StrEnum):
@@ -52,6 +65,8 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The turn lease: while in the future, one turn is being answered and others get 409.
     busy_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Its ChatKit thread id (ChatKit names a thread before it is stored, so not the integer id).
+    chatkit_id: str = Field(default_factory=chatkit_ids("thr"), sa_column=chatkit_id_column())
 
 
 class Message(SQLModel, table=True):
@@ -78,6 +93,8 @@ class Message(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Its ChatKit item id (ChatKit names an item before it is stored, so not the integer id).
+    chatkit_id: str = Field(default_factory=chatkit_ids("msg"), sa_column=chatkit_id_column())
 
 
 class ConversationPublic(SQLModel):

@@ -33,12 +33,20 @@ def title_from(message: str) -> str:
 
 
 async def start_conversation(
-    session: AsyncSession, *, owner_id: str, first_message: str, busy_until: datetime
+    session: AsyncSession,
+    *,
+    owner_id: str,
+    first_message: str,
+    busy_until: datetime,
+    chatkit_id: str | None = None,
 ) -> Conversation:
-    """A new conversation titled after its first message, leased to the turn that starts it."""
+    """A new conversation titled after its first message, leased to the turn that starts it;
+    `chatkit_id` is the thread id ChatKit gave it, if any."""
     conversation = Conversation(
         user_id=owner_id, title=title_from(first_message), busy_until=busy_until
     )
+    if chatkit_id is not None:
+        conversation.chatkit_id = chatkit_id
     session.add(conversation)
     await session.flush()
     return conversation
@@ -186,8 +194,10 @@ async def add_message(
     role: Role,
     content: str,
     tool_calls: Sequence[dict[str, Any]] = (),
+    chatkit_id: str | None = None,
 ) -> Message:
-    """Store a message and mark its conversation active."""
+    """Store a message and mark its conversation active; `chatkit_id` is the item id ChatKit
+    gave it, if any."""
     message = Message(
         conversation_id=conversation_id,
         user_id=owner_id,
@@ -196,6 +206,8 @@ async def add_message(
         tool_calls=list(tool_calls),
         created_at=utcnow(),
     )
+    if chatkit_id is not None:
+        message.chatkit_id = chatkit_id
     session.add(message)
     await session.exec(
         update(Conversation)

@@ -6,15 +6,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlmodel import Session
 
+from backend.chat.providers.agents_sdk import AgentsProvider
 from backend.chat.providers.local import LocalEngine
+from backend.config import Settings
 from backend.tasks import service as task_service
 from backend.tasks.models import Task, TaskCreate
 from backend.tasks.tools import ToolOutcome, run_tool
+from tests.chat.scripted import BASE_URL, ScriptedEndpoint, Step, UseEndpoint
 from tests.conftest import AuthedUser, InSession
 
 # A Wednesday; every relative date in the chat tests is counted from it.
@@ -134,3 +139,30 @@ def tool(in_session: InSession) -> Callable[..., ToolOutcome]:
         return outcome
 
     return call
+
+
+@pytest.fixture
+def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
+    """Factory: make the app chat through the OpenAI SDK with a scripted endpoint."""
+    previous = app.state.chat_provider
+
+    def install(*steps: Step, **overrides: Any) -> ScriptedEndpoint:
+        endpoint = ScriptedEndpoint(*steps)
+        provider_settings = settings.model_copy(
+            update={
+                "chat_provider": "openai",
+                "openai_api_key": SecretStr("test-key"),
+                "openai_base_url": BASE_URL,
+                "chat_model": "test-model",
+                **overrides,
+            }
+        )
+        app.state.chat_provider = AgentsProvider(
+            provider_settings,
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint)),
+            clock=fixed_clock,
+        )
+        return endpoint
+
+    yield install
+    app.state.chat_provider = previous

@@ -352,6 +352,7 @@ class TestChatDocs:
         paths = client.get("/openapi.json").json()["paths"]
         chat_paths = sorted(p for p in paths if "/chat" in p or "/conversations" in p)
         assert chat_paths == [
+            "/api/chatkit",
             "/api/{user_id}/chat",
             "/api/{user_id}/conversations",
             "/api/{user_id}/conversations/{conversation_id}",

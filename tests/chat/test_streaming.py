@@ -169,19 +169,26 @@ class GatedStreamingProvider:
 
 
 async def leave_after_first_delta(
-    app: FastAPI, user: AuthedUser, client_gone: anyio.Event, spec_version: str
+    app: FastAPI,
+    user: AuthedUser,
+    client_gone: anyio.Event,
+    spec_version: str,
+    *,
+    path: str = "/api/me/chat",
+    body: bytes = b'{"message": "add it"}',
+    delta: bytes = b"event: delta",
 ) -> list[bytes]:
-    """Drive one streamed turn through the ASGI app; the client leaves at the first delta (a
-    disconnect message, or a failing send under ASGI 2.4). The body chunks it got."""
-    body = b'{"message": "add it"}'
+    """Drive one streamed turn through the ASGI app; the client leaves at the first chunk
+    holding `delta` (a disconnect message, or a failing send under ASGI 2.4). The body chunks
+    it got."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": spec_version},
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/api/me/chat",
-        "raw_path": b"/api/me/chat",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "headers": [
@@ -213,7 +220,8 @@ async def leave_after_first_delta(
             return
         if message["type"] == "http.response.body" and message.get("body"):
             received.append(message["body"])
-            client_gone.set()
+            if delta in message["body"]:
+                client_gone.set()
 
     await app(scope, receive, send)
     return received

@@ -118,6 +118,8 @@ const reply = answered;
 const conversation = { path: { user_id: "me", conversation_id: reply.conversation_id } };
 await client.GET("/api/{user_id}/conversations", { params: me });
 await client.GET("/api/{user_id}/conversations/{conversation_id}", { params: conversation });
+// A ChatKit frontend's requests that answer JSON (new messages stream; see the README).
+await client.POST("/api/chatkit", { body: { type: "threads.list", params: { limit: 20 } } });
 await client.DELETE("/api/{user_id}/conversations/{conversation_id}", { params: conversation });
 await client.DELETE("/api/{user_id}/tasks/{task_id}", { params: task });
 
