@@ -27,10 +27,12 @@ COMPILED_KEPT = 1024
 
 
 class DriverSQL(NamedTuple):
-    """A statement compiled for psycopg: its SQL and the values of the literals it binds."""
+    """A statement compiled for psycopg: its SQL, the values of the literals it binds, and
+    whether it answers rows (known here: asking the cursor builds its column descriptions)."""
 
     sql: str
     defaults: dict[str, Any]
+    returns_rows: bool
 
 
 @lru_cache(maxsize=COMPILED_KEPT)
@@ -44,7 +46,7 @@ def _compiled(statement: Statement, dialect: Dialect) -> DriverSQL | None:
         for bind, name in compiled.bind_names.items()
         if not bind.required
     }
-    return DriverSQL(compiled.string, literals)
+    return DriverSQL(compiled.string, literals, bool(statement.exported_columns))
 
 
 async def fetch(
@@ -69,7 +71,7 @@ async def fetch(
     driver: psycopg.AsyncConnection[Any] = (await connection.get_raw_connection()).driver_connection  # type: ignore[assignment]
     try:
         cursor = await driver.execute(compiled.sql, values)
-        return await cursor.fetchall() if cursor.description is not None else []
+        return await cursor.fetchall() if compiled.returns_rows else []
     except psycopg.Error as error:
         raise await _translated(connection, driver, compiled.sql, error) from error
 
