@@ -194,17 +194,20 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
     Committed when the route returns, rolled back on any error, and closed (its connection back
     in the pool) before the response is sent. `GET`/`HEAD` requests read without a transaction
-    (`read_only`). Services only flush; the chat turn commits mid-way, and says why.
+    (`read_only`: each statement stands alone), so theirs has nothing to commit. Services only
+    flush; the chat turn commits mid-way, and says why.
     """
     state = request.app.state
-    engine = state.read_engine if request.method in READ_METHODS else state.engine
+    transactional = request.method not in READ_METHODS
+    engine = state.engine if transactional else state.read_engine
     async with AsyncSession(engine, expire_on_commit=False) as session:
         try:
             yield session
         except BaseException:
             await session.rollback()
             raise
-        await session.commit()
+        if transactional:
+            await session.commit()
 
 
 # scope="function": committed before the response goes out, so a failed commit is the answer,

@@ -15,8 +15,6 @@ import jwt
 from cachetools import TLRUCache
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import bindparam
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
@@ -28,7 +26,7 @@ from backend.auth.external import (
     external_subject,
     external_user,
 )
-from backend.auth.models import User
+from backend.auth.models import USER_ROW_BY_ID, UserRow
 from backend.auth.personal_tokens import find_personal_token, is_personal_token
 from backend.auth.security import (
     ACCESS_TOKEN_ALGORITHM,
@@ -43,9 +41,6 @@ from backend.errors import ForbiddenError, UnauthorizedError
 TASKS_SCOPE_ONLY = "This personal access token opens the task tools at /mcp only (scope tasks)"
 VERIFIED_TOKENS_KEPT = 4096  # entries: bounded by count, the least recently used go first
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
-# Built once: every request runs this lookup (`backend.driver`), no ORM objects.
-USER_BY_ID = select(User).where(col(User.id) == bindparam("user_id"))
-USER_FIELDS: list[str] = [str(column.key) for column in USER_BY_ID.selected_columns]
 
 
 class TokenIdentity(NamedTuple):
@@ -107,13 +102,13 @@ def _fetches_keys(token: str, settings: Settings) -> bool:
     return bool(settings.auth_jwks_url) and _algorithm(token) in JWKS_ALGORITHMS
 
 
-def _active(user: User | None) -> User:
+def _active(user: UserRow | None) -> UserRow:
     if user is None or not user.is_active:
         raise UnauthorizedError()
     return user
 
 
-async def authenticate_token(token: str, *, session: AsyncSession, settings: Settings) -> User:
+async def authenticate_token(token: str, *, session: AsyncSession, settings: Settings) -> UserRow:
     """The active user a bearer token names; UnauthorizedError otherwise.
 
     The same checks as `get_token_identity` then `get_current_user`, in one call for MCP (where
@@ -198,17 +193,18 @@ async def _session_identity(
 TokenIdentityDep = Annotated[TokenIdentity, Depends(get_token_identity)]
 
 
-async def _user(identity: TokenIdentity, session: AsyncSession) -> User:
+async def _user(identity: TokenIdentity, session: AsyncSession) -> UserRow:
     """The active user an identity names, an external one created on first sight."""
-    rows = await fetch(await session.connection(), USER_BY_ID, {"user_id": identity.user_id})
+    connection = await session.connection()
+    rows = await fetch(connection, USER_ROW_BY_ID, {"user_id": identity.user_id})
     if rows:
-        return _active(User(**dict(zip(USER_FIELDS, rows[0], strict=True))))
+        return _active(UserRow(*rows[0]))
     if identity.external_claims is None:
         raise UnauthorizedError()
     return _active(await external_user(identity.external_claims, session=session))
 
 
-async def get_current_user(identity: TokenIdentityDep, session: SessionDep) -> User:
+async def get_current_user(identity: TokenIdentityDep, session: SessionDep) -> UserRow:
     """The active user named by the request's bearer token; 401 otherwise.
 
     Read on the request's session (its connection then serves the route too). The user is a
@@ -218,10 +214,10 @@ async def get_current_user(identity: TokenIdentityDep, session: SessionDep) -> U
     return await _user(identity, session)
 
 
-CurrentUser = Annotated[User, Depends(get_current_user)]
+CurrentUser = Annotated[UserRow, Depends(get_current_user)]
 
 
-async def get_signed_in_user(identity: TokenIdentityDep, user: CurrentUser) -> User:
+async def get_signed_in_user(identity: TokenIdentityDep, user: CurrentUser) -> UserRow:
     """The current user, signed in with a password or an issuer's token: a personal access
     token cannot manage tokens (403), so a leaked one cannot mint others."""
     if identity.scope is not None:
@@ -229,7 +225,7 @@ async def get_signed_in_user(identity: TokenIdentityDep, user: CurrentUser) -> U
     return user
 
 
-SignedInUser = Annotated[User, Depends(get_signed_in_user)]
+SignedInUser = Annotated[UserRow, Depends(get_signed_in_user)]
 
 UserIdPath = Annotated[
     str,

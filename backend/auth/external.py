@@ -9,14 +9,21 @@ import jwt
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.auth.accounts import user_by_email
-from backend.auth.models import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Email, User
+from backend.auth.models import (
+    MAX_EMAIL_LENGTH,
+    MAX_NAME_LENGTH,
+    USER_ROW_BY_ID,
+    Email,
+    User,
+    UserRow,
+)
 from backend.auth.security import token_errors
 from backend.config import Settings
 from backend.datetimes import utcnow
+from backend.driver import fetch
 from backend.errors import ServiceUnavailableError, UnauthorizedError
 from backend.fields import is_storable
 
@@ -173,7 +180,7 @@ def external_subject(claims: dict[str, Any]) -> str:
     return subject
 
 
-async def external_user(claims: dict[str, Any], *, session: AsyncSession) -> User:
+async def external_user(claims: dict[str, Any], *, session: AsyncSession) -> UserRow:
     """The user an external token names, created on first sight of its `sub`.
 
     In the request's session: inserted with ON CONFLICT DO NOTHING, so of concurrent first
@@ -196,7 +203,7 @@ async def external_user(claims: dict[str, Any], *, session: AsyncSession) -> Use
     connection = await session.connection()
     insert = postgres_insert if connection.dialect.name == "postgresql" else sqlite_insert
     await connection.execute(insert(User).values(values).on_conflict_do_nothing())
-    row = (await connection.execute(select(User).where(col(User.id) == subject))).first()
-    if row is None:  # the email was taken meanwhile: refuse rather than merge
+    rows = await fetch(connection, USER_ROW_BY_ID, {"user_id": subject})
+    if not rows:  # the email was taken meanwhile: refuse rather than merge
         raise UnauthorizedError()
-    return User(**row._mapping)
+    return UserRow(*rows[0])

@@ -1,13 +1,14 @@
 """User family, stored refresh and personal access tokens, and the auth request/response schemas."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from uuid import uuid4
 
 from pydantic import AfterValidator, EmailStr, StringConstraints, model_validator
 from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
-from sqlmodel import Field, SQLModel
+from sqlalchemy import bindparam
+from sqlmodel import Field, SQLModel, col, select
 
 from backend.auth.passwords import LoginPassword, NewPassword
 from backend.datetimes import UTCDateTime, utcnow
@@ -47,6 +48,23 @@ class User(UserBase, table=True):
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserRow(NamedTuple):
+    """A user as a request sees them: the columns of their row, a plain value in no session
+    (the current user, read on every request; a `User` costs far more to build)."""
+
+    id: str
+    email: str | None
+    name: str | None
+    is_active: bool
+    created_at: datetime
+
+
+# Built once (`backend.driver` compiles it once): the user lookup every request runs.
+USER_ROW_BY_ID = select(*(col(getattr(User, name)) for name in UserRow._fields)).where(
+    col(User.id) == bindparam("user_id")
+)
 
 
 USER_EXAMPLE: JsonDict = {
