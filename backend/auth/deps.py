@@ -1,8 +1,8 @@
 """The one place that turns a bearer token into a user, and the `{user_id}` path check.
 
 Two steps, each written once: `token_identity` verifies the token (whom it names), then `_user`
-reads the user's row (`external_user` creates it on first sight). REST runs them as dependencies
-(`get_token_identity`, `get_current_user`); MCP runs both in one call (`authenticate_token`).
+reads the user's row (`external_user` creates it on first sight). REST runs both in one
+dependency (`get_current_user`, by way of `request_identity`), MCP in `authenticate_token`.
 A personal access token is looked up instead of verified (`_personal_identity`); one scoped to
 `tasks` opens `/mcp` only.
 """
@@ -111,8 +111,8 @@ def _active(user: UserRow | None) -> UserRow:
 async def authenticate_token(token: str, *, session: AsyncSession, settings: Settings) -> UserRow:
     """The active user a bearer token names; UnauthorizedError otherwise.
 
-    The same checks as `get_token_identity` then `get_current_user`, in one call for MCP (where
-    a personal access token of either scope is good).
+    The same checks as `get_current_user`, for MCP (where a personal access token of either
+    scope is good).
     """
     if is_personal_token(token):
         identity = await _personal_identity(token, session)
@@ -148,10 +148,11 @@ def verified_tokens(timer: Callable[[], float] = time.time) -> TLRUCache[str, To
     )
 
 
-async def get_token_identity(
-    request: Request,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-    session: SessionDep,
+BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
+
+
+async def request_identity(
+    request: Request, token: str | None, session: AsyncSession
 ) -> TokenIdentity:
     """The user id a request's bearer token names, verified in memory; 401 otherwise.
 
@@ -160,7 +161,7 @@ async def get_token_identity(
     Auth session token (bearer or cookie) or a personal access token is looked up on the
     request's session instead; one scoped to the task tools is refused here (403).
     """
-    settings: Settings = request.app.state.settings  # not a dependency: one less to solve
+    settings: Settings = request.app.state.settings
     if token and is_personal_token(token):
         identity = await _personal_identity(token, session)
         if identity.scope != "api":
@@ -190,9 +191,6 @@ async def _session_identity(
     return TokenIdentity(found.user_id, int(found.expires_at.timestamp()), found.claims())
 
 
-TokenIdentityDep = Annotated[TokenIdentity, Depends(get_token_identity)]
-
-
 async def _user(identity: TokenIdentity, session: AsyncSession) -> UserRow:
     """The active user an identity names, an external one created on first sight."""
     connection = await session.connection()
@@ -204,25 +202,26 @@ async def _user(identity: TokenIdentity, session: AsyncSession) -> UserRow:
     return _active(await external_user(identity.external_claims, session=session))
 
 
-async def get_current_user(identity: TokenIdentityDep, session: SessionDep) -> UserRow:
+async def get_current_user(request: Request, token: BearerToken, session: SessionDep) -> UserRow:
     """The active user named by the request's bearer token; 401 otherwise.
 
     Read on the request's session (its connection then serves the route too). The user is a
     value built from its row, in no session: routes use it to scope their work, never to
-    change it.
+    change it. One dependency, not one per step: each costs a request a little.
     """
-    return await _user(identity, session)
+    return await _user(await request_identity(request, token, session), session)
 
 
 CurrentUser = Annotated[UserRow, Depends(get_current_user)]
 
 
-async def get_signed_in_user(identity: TokenIdentityDep, user: CurrentUser) -> UserRow:
+async def get_signed_in_user(request: Request, token: BearerToken, session: SessionDep) -> UserRow:
     """The current user, signed in with a password or an issuer's token: a personal access
     token cannot manage tokens (403), so a leaked one cannot mint others."""
+    identity = await request_identity(request, token, session)
     if identity.scope is not None:
         raise ForbiddenError("Sign in to manage personal access tokens")
-    return user
+    return await _user(identity, session)
 
 
 SignedInUser = Annotated[UserRow, Depends(get_signed_in_user)]
