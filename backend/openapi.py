@@ -9,6 +9,7 @@ FastAPI's document is right for Python; these rules make it right for generated 
   component's property as "always present": request-only schemas state the default in the
   property's description instead;
 - a query or path parameter is absent or a value, never `null`;
+- path parameters come first, in the path's order (clients pass them positionally);
 - query parameters marked `SYNONYM` are accepted for compatibility but not shown.
 """
 
@@ -75,10 +76,11 @@ def client_document(app: FastAPI) -> dict[str, Any]:
         tags=TAGS,
         separate_input_output_schemas=app.separate_input_output_schemas,
     )
+    for path, path_operations in document["paths"].items():
+        for operation in path_operations.values():
+            _clean_parameters(operation, path)
+            _offer_plain_bearer(operation)
     operations = [op for ops in document["paths"].values() for op in ops.values()]
-    for operation in operations:
-        _clean_parameters(operation)
-        _offer_plain_bearer(operation)
     schemas = document.get("components", {}).get("schemas", {})
     inputs = _reachable(schemas, [op.get("requestBody", {}) for op in operations])
     outputs = _reachable(schemas, [op.get("responses", {}) for op in operations])
@@ -90,8 +92,11 @@ def client_document(app: FastAPI) -> dict[str, Any]:
     return document
 
 
-def _clean_parameters(operation: dict[str, Any]) -> None:
+def _clean_parameters(operation: dict[str, Any], path: str) -> None:
     parameters = [p for p in operation.get("parameters", []) if not p["schema"].get("x-synonym")]
+    parameters.sort(
+        key=lambda p: path.find("{" + p["name"] + "}") if p["in"] == "path" else len(path)
+    )
     for parameter in parameters:
         schema = parameter["schema"]
         options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
@@ -101,6 +106,13 @@ def _clean_parameters(operation: dict[str, Any]) -> None:
             schema["anyOf"] = options
     if "parameters" in operation:
         operation["parameters"] = parameters
+
+
+def _position(parameter: dict[str, Any], path: str) -> int:
+    # Path parameters where they stand in the path; the others after them, in their order.
+    if parameter["in"] != "path":
+        return len(path)
+    return path.find("{" + parameter["name"] + "}")
 
 
 def _offer_plain_bearer(operation: dict[str, Any]) -> None:

@@ -8,20 +8,11 @@ from backend.chat.providers.base import ChatProvider
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.paths import PathId
 
-ConversationId = Annotated[PathId, Path(description="Conversation id.", examples=[12])]
+ConversationIdPath = Annotated[PathId, Path(description="Conversation id.", examples=[12])]
 Limit = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (1-100).", examples=[20])
 ]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.", examples=[0])]
-
-
-async def conversation_id_path(conversation_id: ConversationId) -> int:
-    """The path's conversation id. A dependency, not a parameter, so that OpenAPI lists it after
-    `user_id` (the path's order, which generated clients follow)."""
-    return conversation_id
-
-
-ConversationIdPath = Annotated[int, Depends(conversation_id_path)]
 
 
 async def get_chat_provider(request: Request) -> ChatProvider:

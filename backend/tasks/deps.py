@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Path, Query
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from backend.errors import validated
@@ -12,17 +12,8 @@ from backend.paths import PathId
 from backend.tasks.fields import DATE_OR_DATETIME, Priority
 from backend.tasks.query import STATUS_SYNONYMS, SortOrder, TaskQuery, TaskSort, TaskStatus
 
-TaskID = Annotated[PathId, Path(description="The task's id.", examples=[1])]
+TaskIdPath = Annotated[PathId, Path(description="The task's id.", examples=[1])]
 TASK_PATH = "/tasks/{task_id:digits}"  # a segment that is not a number matches no route: 404
-
-
-async def task_id_path(task_id: TaskID) -> int:
-    """The path's task id. A dependency, not a parameter, so that OpenAPI lists it after
-    `user_id` (the path's order, which generated clients follow)."""
-    return task_id
-
-
-TaskIdPath = Annotated[int, Depends(task_id_path)]
 
 
 class TaskListParams(BaseModel):
