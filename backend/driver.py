@@ -68,12 +68,21 @@ async def fetch(
         result = await connection.execute(statement, params)
         return result.all() if result.returns_rows else []
     values = {**compiled.defaults, **(params or {})}
-    driver: psycopg.AsyncConnection[Any] = (await connection.get_raw_connection()).driver_connection  # type: ignore[assignment]
+    driver = await _driver_connection(connection)
     try:
         cursor = await driver.execute(compiled.sql, values)
         return await cursor.fetchall() if compiled.returns_rows else []
     except psycopg.Error as error:
         raise await _translated(connection, driver, compiled.sql, error) from error
+
+
+async def _driver_connection(connection: AsyncConnection) -> Any:
+    """The psycopg connection under `connection`; without a trip through SQLAlchemy's greenlet
+    when it is open (the session's first statement or `connection()` opened it)."""
+    sync = connection.sync_connection
+    if sync is None or sync.invalidated or sync.closed:
+        return (await connection.get_raw_connection()).driver_connection
+    return sync.connection.driver_connection
 
 
 async def _translated(
