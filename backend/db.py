@@ -1,7 +1,9 @@
 """The database: one async engine per app (Neon-ready pool, bounded waits), the request's
 session (it owns the transaction), and the migrations runner."""
 
+import asyncio
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -18,7 +20,9 @@ from psycopg.types.datetime import TimestamptzLoader
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+from sqlalchemy.util.concurrency import await_
+from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.config import Settings
@@ -87,6 +91,49 @@ async def connect_bounded(*args: Any, answer_within: float, **kwargs: Any) -> Bo
     return connection
 
 
+class HandoffQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
+    """The pool's queue, first come first served: a returned connection goes straight to the
+    longest waiter, and nobody takes one while others wait.
+
+    SQLAlchemy's queue lets a newcomer take a connection that was just returned while the waiter
+    it woke has yet to run; that waiter queues again at the back. Under more requests than
+    connections, a few then waited seconds while the rest were served at once (p99 30x p50).
+    """
+
+    def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
+        super().__init__(maxsize, use_lifo)
+        self._waiters: deque[asyncio.Future[ConnectionPoolEntry]] = deque()
+
+    def put_nowait(self, item: ConnectionPoolEntry) -> None:
+        """Hand `item` to the first waiter still waiting, or keep it."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(item)
+                return
+        super().put_nowait(item)
+
+    def get(self, block: bool = True, timeout: float | None = None) -> ConnectionPoolEntry:
+        """A connection; if others are waiting, after them (`Empty` past `timeout`)."""
+        if not self._waiters and not self.empty():
+            item: ConnectionPoolEntry = self.get_nowait()
+            return item
+        if not block:
+            raise Empty()
+        waiter: asyncio.Future[ConnectionPoolEntry] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await_(asyncio.wait_for(waiter, timeout))
+        except TimeoutError as error:
+            raise Empty() from error
+
+
+class HandoffPool(AsyncAdaptedQueuePool):
+    """The async queue pool with a first-come-first-served queue (`HandoffQueue`)."""
+
+    _queue_class = HandoffQueue
+
+
 def create_db_engine(settings: Settings) -> AsyncEngine:
     """The app's one engine (psycopg's async driver on Postgres, aiosqlite on SQLite), its
     sessions transactional; `read_only` gives the same pool without transactions.
@@ -98,13 +145,17 @@ def create_db_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         url = make_url(settings.database_url).set(drivername="sqlite+aiosqlite")
         engine = create_async_engine(
-            url, isolation_level="AUTOCOMMIT", connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
+            url,
+            isolation_level="AUTOCOMMIT",
+            poolclass=HandoffPool,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT},
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     else:
         engine = create_async_engine(
             settings.database_url,
             isolation_level="AUTOCOMMIT",
+            poolclass=HandoffPool,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             pool_timeout=settings.db_pool_timeout,

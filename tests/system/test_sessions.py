@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 
 from backend.config import Settings
-from backend.db import get_session, run_migrations
+from backend.db import create_db_engine, get_session, run_migrations
 from backend.errors import ConflictError
 from backend.main import create_app
 from backend.tasks import service as task_service
@@ -237,3 +237,29 @@ def test_a_server_outside_utc_still_answers_utc_times() -> None:
         assert task["due_date"] == "2026-07-01T10:00:00Z"
         assert task["created_at"] == created["created_at"]
         assert task["created_at"].endswith("Z")
+
+
+async def test_a_returned_connection_goes_to_the_request_that_waited_longest(
+    settings: Settings,
+) -> None:
+    # More requests than connections: one that waited is served before one that just arrived
+    # (else, at 128 connections, a few requests waited seconds while the rest went through).
+    engine = create_db_engine(settings.model_copy(update={"db_pool_size": 1}))
+    order: list[str] = []
+
+    async def take(name: str) -> None:
+        async with engine.connect():
+            order.append(name)
+
+    try:
+        if engine.dialect.name != "postgresql":
+            pytest.skip("SQLite's pool is not sized by the settings")
+        first = await engine.connect()
+        waiter = asyncio.create_task(take("waited"))
+        await asyncio.sleep(0.05)
+        await first.close()
+        await take("arrived")  # in the same tick the connection came back
+        await waiter
+    finally:
+        await engine.dispose()
+    assert order == ["waited", "arrived"]
