@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat import service
@@ -21,11 +22,12 @@ from backend.chat.models import (
 from backend.chat.providers.base import ChatProvider, ProviderError, StreamingChatProvider
 from backend.config import Settings
 from backend.datetimes import utcnow
-from backend.errors import BadGatewayError, ConflictError
+from backend.errors import BadGatewayError, ConflictError, NotFoundError
 from backend.tasks.tools import ToolOutcome, run_tool
 
 MAX_RAW_ARGUMENTS = 2000
 INTERRUPTED = "(The AI provider failed before answering; the tool calls above were made.)"
+DELETED_MESSAGE = "The conversation was deleted before its answer could be stored"
 BUSY_MESSAGE = "Another message in this conversation is still being answered; retry shortly"
 BUSY_RETRY_AFTER_SECONDS = 2
 # Slack for the database writes around the provider calls and the retry backoff between them.
@@ -190,12 +192,18 @@ async def answer_turn(
     session: AsyncSession, turn: Turn, *, provider: ChatProvider, emit: Emit | None = None
 ) -> ChatResponse:
     """Run the provider with the tools, store its answer and end the lease (left for the caller
-    to commit); on failure the lease ends at once. `emit` receives the turn's progress: text
-    deltas and each tool call with its result."""
+    to commit); on failure the lease ends at once, and a conversation deleted meanwhile is
+    NotFoundError. `emit` receives the turn's progress: text deltas and each tool call with its
+    result."""
     try:
         answer = await _answer(session, turn, provider, emit)
-    except BaseException:
+        await session.flush()  # a conversation deleted meanwhile fails here, not at the commit
+    except BaseException as exc:
         await _end_failed_turn(session, turn.conversation_id, turn.busy_until)
+        if isinstance(exc, IntegrityError) and not await service.conversation_exists(
+            session, conversation_id=turn.conversation_id
+        ):
+            raise NotFoundError(DELETED_MESSAGE) from exc
         raise
     await service.release_conversation(
         session, conversation_id=turn.conversation_id, busy_until=turn.busy_until

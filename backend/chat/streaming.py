@@ -16,7 +16,6 @@ import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic_core import to_json
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
@@ -24,7 +23,12 @@ from starlette.types import Receive, Scope, Send
 from backend.chat.agent import Turn, answer_turn
 from backend.chat.providers.base import ChatProvider
 from backend.db import open_session
-from backend.errors import AppError, ServiceUnavailableError
+from backend.errors import (
+    DB_UNAVAILABLE_MESSAGE,
+    AppError,
+    ServiceUnavailableError,
+    database_unavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +43,9 @@ def wants_event_stream(accept: str) -> bool:
 
 def error_data(exc: Exception) -> dict[str, Any]:
     """An `error` event's data: the JSON route's error body, with the status it would have had."""
-    if isinstance(exc, SQLAlchemyError):
-        logger.warning("database error in a streamed chat turn: %s", type(exc).__name__)
-        exc = ServiceUnavailableError("The database is unavailable; please retry shortly")
+    if database_unavailable(exc):
+        logger.warning("database unavailable in a streamed chat turn: %s", type(exc).__name__)
+        exc = ServiceUnavailableError(DB_UNAVAILABLE_MESSAGE)
     if isinstance(exc, AppError):
         status, code, message = exc.status_code, exc.code, exc.message
     else:
