@@ -12,10 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat import service
 from backend.chat.models import (
+    ChatKitIds,
     ChatRequest,
     ChatResponse,
     Conversation,
+    ConversationPublic,
     Message,
+    MessagePublic,
     Role,
     ToolCallRecord,
 )
@@ -83,16 +86,6 @@ def turn_lease(settings: Settings) -> timedelta:
     return timedelta(seconds=min(worst + LEASE_MARGIN_SECONDS, MAX_LEASE_SECONDS))
 
 
-@dataclass(frozen=True)
-class ChatKitIds:
-    """The ids ChatKit gave a turn's rows before they were stored: the thread (used when the turn
-    starts the conversation), the user's message and the reply."""
-
-    thread: str
-    message: str
-    reply: str
-
-
 async def _take_conversation(
     session: AsyncSession,
     owner_id: str,
@@ -122,13 +115,16 @@ async def _take_conversation(
 
 @dataclass(frozen=True)
 class Turn:
-    """A started turn: its conversation leased until `busy_until`, the user message committed."""
+    """A started turn: its conversation leased until `busy_until`, the user message committed
+    (`conversation` and `user_message` as they were stored)."""
 
     conversation_id: int
     owner_id: str
     message: str
     history: list[Message]
     busy_until: datetime
+    conversation: ConversationPublic
+    user_message: MessagePublic
     chatkit: ChatKitIds | None = None
 
 
@@ -173,7 +169,7 @@ async def start_turn(
                 session, conversation_id=conversation_id, limit=history_limit
             )
         )
-        await service.add_message(
+        message = await service.add_message(
             session,
             conversation_id=conversation_id,
             owner_id=owner_id,
@@ -181,11 +177,23 @@ async def start_turn(
             content=chat_in.message,
             chatkit_id=None if chatkit is None else chatkit.message,
         )
+        await session.flush()
+        stored = ConversationPublic.model_validate(conversation)
+        user_message = MessagePublic.model_validate(message)
         await session.commit()
     except BaseException:
         await _end_failed_turn(session, conversation_id, busy_until)
         raise
-    return Turn(conversation_id, owner_id, chat_in.message, history, busy_until, chatkit)
+    return Turn(
+        conversation_id=conversation_id,
+        owner_id=owner_id,
+        message=chat_in.message,
+        history=history,
+        busy_until=busy_until,
+        conversation=stored,
+        user_message=user_message,
+        chatkit=chatkit,
+    )
 
 
 async def answer_turn(
