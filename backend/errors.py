@@ -245,11 +245,16 @@ async def _handle_validation_error(_request: Request, exc: Exception) -> JSONRes
     )
 
 
-async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:
-    unavailable = isinstance(exc, PoolTimeoutError) or (
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether a database error means the database cannot be reached (a 503, worth a retry)
+    rather than a bug in a statement (a 500)."""
+    return isinstance(exc, PoolTimeoutError) or (
         isinstance(exc, DBAPIError) and (exc.connection_invalidated or _is_operational(exc))
     )
-    if unavailable:
+
+
+async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):
         logger.warning("database unavailable: %s", type(exc).__name__)
         error = ServiceUnavailableError(DB_UNAVAILABLE_MESSAGE)
         return error_response(error.status_code, error.code, error.message, headers=error.headers)

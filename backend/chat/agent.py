@@ -7,25 +7,30 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat import service
 from backend.chat.models import (
+    ChatKitIds,
     ChatRequest,
     ChatResponse,
     Conversation,
+    ConversationPublic,
     Message,
+    MessagePublic,
     Role,
     ToolCallRecord,
 )
 from backend.chat.providers.base import ChatProvider, ProviderError, StreamingChatProvider
 from backend.config import Settings
 from backend.datetimes import utcnow
-from backend.errors import BadGatewayError, ConflictError
+from backend.errors import BadGatewayError, ConflictError, NotFoundError
 from backend.tasks.tools import ToolOutcome, run_tool
 
 MAX_RAW_ARGUMENTS = 2000
 INTERRUPTED = "(The AI provider failed before answering; the tool calls above were made.)"
+DELETED_MESSAGE = "The conversation was deleted before its answer could be stored"
 BUSY_MESSAGE = "Another message in this conversation is still being answered; retry shortly"
 BUSY_RETRY_AFTER_SECONDS = 2
 # Slack for the database writes around the provider calls and the retry backoff between them.
@@ -81,16 +86,6 @@ def turn_lease(settings: Settings) -> timedelta:
     return timedelta(seconds=min(worst + LEASE_MARGIN_SECONDS, MAX_LEASE_SECONDS))
 
 
-@dataclass(frozen=True)
-class ChatKitIds:
-    """The ids ChatKit gave a turn's rows before they were stored: the thread (used when the turn
-    starts the conversation), the user's message and the reply."""
-
-    thread: str
-    message: str
-    reply: str
-
-
 async def _take_conversation(
     session: AsyncSession,
     owner_id: str,
@@ -120,13 +115,16 @@ async def _take_conversation(
 
 @dataclass(frozen=True)
 class Turn:
-    """A started turn: its conversation leased until `busy_until`, the user message committed."""
+    """A started turn: its conversation leased until `busy_until`, the user message committed
+    (`conversation` and `user_message` as they were stored)."""
 
     conversation_id: int
     owner_id: str
     message: str
     history: list[Message]
     busy_until: datetime
+    conversation: ConversationPublic
+    user_message: MessagePublic
     chatkit: ChatKitIds | None = None
 
 
@@ -171,7 +169,7 @@ async def start_turn(
                 session, conversation_id=conversation_id, limit=history_limit
             )
         )
-        await service.add_message(
+        message = await service.add_message(
             session,
             conversation_id=conversation_id,
             owner_id=owner_id,
@@ -179,23 +177,41 @@ async def start_turn(
             content=chat_in.message,
             chatkit_id=None if chatkit is None else chatkit.message,
         )
+        await session.flush()
+        stored = ConversationPublic.model_validate(conversation)
+        user_message = MessagePublic.model_validate(message)
         await session.commit()
     except BaseException:
         await _end_failed_turn(session, conversation_id, busy_until)
         raise
-    return Turn(conversation_id, owner_id, chat_in.message, history, busy_until, chatkit)
+    return Turn(
+        conversation_id=conversation_id,
+        owner_id=owner_id,
+        message=chat_in.message,
+        history=history,
+        busy_until=busy_until,
+        conversation=stored,
+        user_message=user_message,
+        chatkit=chatkit,
+    )
 
 
 async def answer_turn(
     session: AsyncSession, turn: Turn, *, provider: ChatProvider, emit: Emit | None = None
 ) -> ChatResponse:
     """Run the provider with the tools, store its answer and end the lease (left for the caller
-    to commit); on failure the lease ends at once. `emit` receives the turn's progress: text
-    deltas and each tool call with its result."""
+    to commit); on failure the lease ends at once, and a conversation deleted meanwhile is
+    NotFoundError. `emit` receives the turn's progress: text deltas and each tool call with its
+    result."""
     try:
         answer = await _answer(session, turn, provider, emit)
-    except BaseException:
+        await session.flush()  # a conversation deleted meanwhile fails here, not at the commit
+    except BaseException as exc:
         await _end_failed_turn(session, turn.conversation_id, turn.busy_until)
+        if isinstance(exc, IntegrityError) and not await service.conversation_exists(
+            session, conversation_id=turn.conversation_id
+        ):
+            raise NotFoundError(DELETED_MESSAGE) from exc
         raise
     await service.release_conversation(
         session, conversation_id=turn.conversation_id, busy_until=turn.busy_until

@@ -86,18 +86,21 @@ def assistant_item(
     )
 
 
+def user_item(item_id: str, thread_id: str, created_at: datetime, text: str) -> UserMessageItem:
+    """A user message item with its text."""
+    return UserMessageItem(
+        id=item_id,
+        thread_id=thread_id,
+        created_at=created_at,
+        content=[UserMessageTextContent(text=text)],
+        inference_options=InferenceOptions(),
+    )
+
+
 def thread_items(message: Message, thread_id: str) -> list[ThreadItem]:
     """A stored message as ChatKit shows it, oldest item first."""
     if message.role == Role.USER:
-        return [
-            UserMessageItem(
-                id=message.chatkit_id,
-                thread_id=thread_id,
-                created_at=message.created_at,
-                content=[UserMessageTextContent(text=message.content)],
-                inference_options=InferenceOptions(),
-            )
-        ]
+        return [user_item(message.chatkit_id, thread_id, message.created_at, message.content)]
     reply = assistant_item(message.chatkit_id, thread_id, message.created_at, message.content)
     if not message.tool_calls:
         return [reply]

@@ -1,13 +1,10 @@
 """`POST /api/chatkit`: the ChatKit server protocol, with our bearer auth and error format."""
 
-import logging
-from collections.abc import AsyncIterator
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-import anyio
-from chatkit.server import NonStreamingResult, StreamingResult
+from chatkit.server import NonStreamingResult
 from chatkit.types import (
-    ErrorEvent,
     ItemsFeedbackReq,
     ItemsListReq,
     ThreadsAddUserMessageReq,
@@ -20,26 +17,19 @@ from chatkit.types import (
 )
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import StreamingResponse
 from pydantic import Field, ValidationError
-from starlette.requests import ClientDisconnect
-from starlette.types import Receive, Scope, Send
 
 from backend.auth.deps import AppSettings, CurrentUser
+from backend.chat.agent import BUSY_MESSAGE
 from backend.chat.chatkit_items import message_text
 from backend.chat.chatkit_server import TodoChatKitServer
 from backend.chat.chatkit_store import ChatKitContext
 from backend.chat.deps import ProviderDep
-from backend.chat.models import ChatRequest
-from backend.chat.streaming import EVENT_STREAM, STREAM_HEADERS, error_data
+from backend.chat.models import ChatRequest, ThreadTitle
+from backend.chat.streaming import EVENT_STREAM
 from backend.db import SessionDep
-from backend.errors import error_responses, invalid, not_found
+from backend.errors import ErrorCase, error_responses, invalid, not_found
 from backend.jsonbody import JSONRoute
-
-logger = logging.getLogger(__name__)
-
-router = APIRouter(tags=["chat"], route_class=JSONRoute)
-server = TodoChatKitServer()  # stateless: the store reads and writes the database only
 
 # The requests this server serves, by `type` (the others need attachments, transcription, client
 # tools, widgets or retries, which it does not have): another `type` is 422, as a bad field is.
@@ -55,6 +45,40 @@ ChatKitRequest = Annotated[
     Field(discriminator="type"),
 ]
 MESSAGE_LOCATION = ("body", "params", "input", "content")
+JSON_TYPE = b"application/json"
+
+
+class AnyContentTypeRoute(JSONRoute):
+    """A route that reads its body as JSON whatever its `Content-Type` says: ChatKit.js posts
+    JSON through the frontend's own `fetch`, which may send none or `text/plain`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]
+            scope = {**request.scope, "headers": [*headers, (b"content-type", JSON_TYPE)]}
+            return await handler(Request(scope, request.receive))
+
+        return handle
+
+
+router = APIRouter(tags=["chat"], route_class=AnyContentTypeRoute)
+server = TodoChatKitServer()  # stateless: the store reads and writes the database only
+
+
+def refused(exc: ValidationError, location: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A model's validation errors, located in the request body."""
+    return [{**error, "loc": location} for error in exc.errors()]
+
+
+def checked_title(title: str) -> None:
+    """A new title must be one a conversation can have (1-200 characters, not blank, no NUL);
+    422 otherwise, before anything is stored."""
+    try:
+        ThreadTitle(title=title)
+    except ValidationError as exc:
+        raise RequestValidationError(refused(exc, ("body", "params", "title"))) from None
 
 
 def checked_message(message: UserMessageInput) -> None:
@@ -72,47 +96,9 @@ def checked_message(message: UserMessageInput) -> None:
     try:
         ChatRequest(message=message_text(message.content))
     except ValidationError as exc:
-        errors += [{**error, "loc": MESSAGE_LOCATION} for error in exc.errors()]
+        errors += refused(exc, MESSAGE_LOCATION)
     if errors:
         raise RequestValidationError(errors)
-
-
-def event_frame(event: ErrorEvent) -> bytes:
-    """One event as ChatKit's server frames it."""
-    return b"data: " + event.model_dump_json(exclude_none=True).encode() + b"\n\n"
-
-
-class ChatKitStream(StreamingResponse):
-    """A streamed ChatKit result, its first event already read (`open`). Its turn runs in the
-    task group this response holds until the turn ends, so a client that leaves stops nothing."""
-
-    def __init__(self, first: bytes, rest: AsyncIterator[bytes], context: ChatKitContext) -> None:
-        super().__init__(self._events(first, rest), media_type=EVENT_STREAM, headers=STREAM_HEADERS)
-        self._context = context
-
-    @classmethod
-    async def open(cls, result: StreamingResult, context: ChatKitContext) -> "ChatKitStream":
-        """The response, once its first event is read: what fails before it (another user's
-        thread is 404) is a plain HTTP error."""
-        events = aiter(result)
-        return cls(await anext(events), events, context)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async with anyio.create_task_group() as turns:
-            self._context.turns = turns
-            try:
-                await super().__call__(scope, receive, send)
-            except ClientDisconnect:
-                logger.info("chatkit client left; the turn goes on")
-
-    @staticmethod
-    async def _events(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-        yield first
-        try:
-            async for chunk in rest:
-                yield chunk
-        except Exception as exc:  # e.g. the database lost between two events
-            yield event_frame(ErrorEvent(message=error_data(exc)["message"]))
 
 
 CHATKIT_EXAMPLES: dict[str, Any] = {
@@ -144,6 +130,13 @@ STREAM_EVENT_SCHEMA = {
 CHATKIT_ERRORS = error_responses(
     401,
     not_found("Thread", "`thread_id` names no thread of yours."),
+    ErrorCase(
+        409,
+        "A new message for a thread whose previous message is still being answered; nothing "
+        "was stored: send it again after `Retry-After` seconds.",
+        BUSY_MESSAGE,
+        ("Retry-After",),
+    ),
     413,
     invalid(
         (
@@ -188,22 +181,28 @@ async def chatkit(
 ) -> Response:
     """The backend of an OpenAI ChatKit frontend (`useChatKit` with a custom `api.url`), over
     the same conversations as `/chat`: threads are your conversations, items their messages
-    (an assistant message's tool calls shown as a workflow). Served: `threads.create` and
-    `threads.add_user_message` (one chat turn each, streamed as Server-Sent Events:
-    `thread.created`, the items added, their text deltas and workflow tasks, `thread.item.done`;
-    a busy thread (nothing stored) or a failing AI provider (your message kept, as with `/chat`)
-    is an `error` event; a client that leaves does not stop the turn),
-    `threads.get_by_id`, `threads.list`, `threads.update` (rename), `threads.delete`,
-    `items.list` and `items.feedback` (JSON). Another user's thread is 404."""
+    (an assistant message's tool calls shown as a workflow). The body is read as JSON whatever
+    its `Content-Type`. Served: `threads.create` and `threads.add_user_message` (one chat turn
+    each: your message is stored before anything is streamed, so a busy thread is 409 with
+    `Retry-After` and a database outage 503, nothing stored; then Server-Sent Events:
+    `thread.created` for a new thread (titled after the message), your message's item, the
+    reply's items added, their text deltas and workflow tasks, `thread.item.done`; a failing AI
+    provider (your message kept, as with `/chat`) is an `error` event without retry; a client
+    that leaves does not stop the turn), `threads.get_by_id`, `threads.list`, `threads.update`
+    (rename: 1-200 characters, not blank), `threads.delete`, `items.list` and `items.feedback`
+    (JSON). Another user's thread is 404."""
     if isinstance(chatkit_request, ThreadsCreateReq | ThreadsAddUserMessageReq):
         checked_message(chatkit_request.params.input)
+    if isinstance(chatkit_request, ThreadsUpdateReq):
+        checked_title(chatkit_request.params.title)
     # Authentication was this session's only work: end its transaction (SQLite's write lock, a
-    # pooled connection) before the store's own sessions start.
+    # pooled connection) before the server's own sessions start.
     await session.commit()
     context = ChatKitContext(
         user_id=user.id, engine=request.app.state.engine, provider=provider, settings=settings
     )
+    if isinstance(chatkit_request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        return await server.open_turn(chatkit_request, context)
     result = await server.process(await request.body(), context)
-    if isinstance(result, NonStreamingResult):
-        return Response(result.json, media_type="application/json")
-    return await ChatKitStream.open(result, context)
+    assert isinstance(result, NonStreamingResult)  # new messages are streamed by `open_turn`
+    return Response(result.json, media_type="application/json")

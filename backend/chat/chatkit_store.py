@@ -1,10 +1,8 @@
 """ChatKit's store on our tables: threads are the user's conversations, items their messages.
 
 Every lookup is scoped to the signed-in user: another user's thread is "not found" (404), as a
-missing one. Each call runs in a short session of its own, committed: the ChatKit server calls
-the store between stream events, after the request's session has closed, and no connection is
-held between calls (none while the model thinks). Messages are written by the turn (`respond`),
-never here: adding an item the turn stores is a no-op.
+missing one. Each call runs in a short session of its own, committed, after the request's
+session has closed. Messages are written by their turn (`chatkit_turn`), never here.
 """
 
 from collections.abc import AsyncIterator
@@ -12,16 +10,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from anyio.abc import TaskGroup
-from chatkit.store import Store, StoreItemType
+from anyio.streams.memory import MemoryObjectReceiveStream
+from chatkit.store import Store
 from chatkit.types import (
-    AssistantMessageItem,
     Attachment,
     Page,
     ThreadItem,
     ThreadMetadata,
-    UserMessageItem,
-    WorkflowItem,
+    ThreadStreamEvent,
 )
 from sqlalchemy import asc, desc, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat import service
 from backend.chat.chatkit_items import message_id, thread_items
-from backend.chat.models import Conversation, Message, chatkit_ids
+from backend.chat.models import Conversation, Message
 from backend.chat.providers.base import ChatProvider
 from backend.config import Settings
 from backend.db import open_session
@@ -48,13 +44,13 @@ def page_size(limit: int) -> int:
 @dataclass
 class ChatKitContext:
     """What one ChatKit request runs with: the signed-in user, the app's engine, provider and
-    settings; `turns` is the task group a streamed response runs its turn in."""
+    settings; `turn_events` are the events of the turn a new message started."""
 
     user_id: str
     engine: AsyncEngine
     provider: ChatProvider
     settings: Settings
-    turns: TaskGroup | None = None
+    turn_events: MemoryObjectReceiveStream[ThreadStreamEvent] | None = None
 
 
 def thread_metadata(conversation: Conversation) -> ThreadMetadata:
@@ -100,16 +96,6 @@ async def _message(session: AsyncSession, conversation_id: int, item_id: str) ->
 class DatabaseStore(Store[ChatKitContext]):
     """ChatKit's `Store` on the conversations and messages tables."""
 
-    def generate_thread_id(self, context: ChatKitContext) -> str:
-        """A fresh thread id: `thr_` and 32 hex digits (never reused)."""
-        return chatkit_ids("thr")()
-
-    def generate_item_id(
-        self, item_type: StoreItemType, thread: ThreadMetadata, context: ChatKitContext
-    ) -> str:
-        """A fresh item id: `msg_` and 32 hex digits for a message (never reused)."""
-        return chatkit_ids("msg" if item_type == "message" else item_type)()
-
     @asynccontextmanager
     async def _session(self, context: ChatKitContext) -> AsyncIterator[AsyncSession]:
         async with open_session(context.engine) as session:
@@ -125,10 +111,10 @@ class DatabaseStore(Store[ChatKitContext]):
             return thread_metadata(conversation)
 
     async def save_thread(self, thread: ThreadMetadata, context: ChatKitContext) -> None:
-        """Store a thread's title. A new thread is stored by its first turn, titled after the
-        first message, so until then there is nothing to update."""
-        if thread.title is None:
-            return
+        """Rename the user's thread (`threads.update`, its title validated by the route): the
+        title is stored on one line, and `thread` shows it as stored. New threads are stored by
+        their first turn, never here."""
+        title = service.title_from(thread.title or "")
         async with self._session(context) as session:
             await session.exec(
                 update(Conversation)
@@ -136,8 +122,9 @@ class DatabaseStore(Store[ChatKitContext]):
                     col(Conversation.chatkit_id) == thread.id,
                     col(Conversation.user_id) == context.user_id,
                 )
-                .values(title=service.title_from(thread.title))
+                .values(title=title)
             )
+        thread.title = title
 
     async def load_thread_items(
         self, thread_id: str, after: str | None, limit: int, order: str, context: ChatKitContext
@@ -174,15 +161,19 @@ class DatabaseStore(Store[ChatKitContext]):
         self, limit: int, after: str | None, order: str, context: ChatKitContext
     ) -> Page[ThreadMetadata]:
         """One page of the user's threads, the latest activity first (`desc`), as the
-        conversations list."""
+        conversations list. After a thread deleted meanwhile, whose place is gone, the page is
+        empty (the list ends there; reopened, it starts afresh)."""
         limit = page_size(limit)
         async with self._session(context) as session:
             key = tuple_(col(Conversation.updated_at), col(Conversation.id))
             query = select(Conversation).where(col(Conversation.user_id) == context.user_id)
             if after is not None:
-                cursor = await owned_conversation(
-                    session, owner_id=context.user_id, thread_id=after
-                )
+                try:
+                    cursor = await owned_conversation(
+                        session, owner_id=context.user_id, thread_id=after
+                    )
+                except NotFoundError:
+                    return Page(data=[], has_more=False, after=None)
                 position = tuple_(cursor.updated_at, cursor.id)
                 query = query.where(key > position if order == "asc" else key < position)
             sort = asc if order == "asc" else desc
@@ -198,10 +189,8 @@ class DatabaseStore(Store[ChatKitContext]):
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: ChatKitContext
     ) -> None:
-        """Nothing to do: the turn stores the user's message and the reply (with its tool
-        calls, which the workflow item shows)."""
-        if not isinstance(item, UserMessageItem | AssistantMessageItem | WorkflowItem):
-            raise NotImplementedError(NOT_STORED.format(item.type))
+        """Messages are stored by their turn (`chatkit_turn`), never here."""
+        raise NotImplementedError(NOT_STORED.format("adding an item"))
 
     async def load_item(self, thread_id: str, item_id: str, context: ChatKitContext) -> ThreadItem:
         """One item of the user's thread; 404 if it is missing or not theirs."""
@@ -211,8 +200,10 @@ class DatabaseStore(Store[ChatKitContext]):
             )
             assert conversation.id is not None
             message = await _message(session, conversation.id, item_id)
-        [item] = [item for item in thread_items(message, thread_id) if item.id == item_id]
-        return item
+        for item in thread_items(message, thread_id):
+            if item.id == item_id:
+                return item
+        raise NotFoundError("Item not found")  # `wf_` of a reply that made no tool calls
 
     async def delete_thread(self, thread_id: str, context: ChatKitContext) -> None:
         """Delete the user's thread and its messages (tasks stay); 404 if it is not theirs."""

@@ -1,8 +1,9 @@
 """Conversation and Message families: tables, the chat request/response and public schemas."""
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -18,14 +19,28 @@ MAX_TITLE_CHARS = 200
 MAX_CHATKIT_ID_CHARS = 64
 
 
-def chatkit_ids(prefix: str) -> Callable[[], str]:
-    """A factory of fresh ChatKit ids such as `thr_<32 hex>` (stable once stored, never reused)."""
-    return lambda: f"{prefix}_{uuid4().hex}"
+def new_chatkit_id(prefix: str) -> str:
+    """A fresh ChatKit id such as `thr_<32 hex>` (stable once stored, never reused)."""
+    return f"{prefix}_{uuid4().hex}"
 
 
-def chatkit_id_column() -> Any:
-    """The string id ChatKit knows a row by: unique, so one lookup finds it."""
-    return Column(String(MAX_CHATKIT_ID_CHARS), nullable=False, unique=True, index=True)
+def chatkit_id_column() -> "Column[str]":
+    """The string id ChatKit knows a row by: unique, so one lookup finds it. The app always
+    writes it; a row inserted without one (an instance older than this column, during a rolling
+    deploy) gets `thr_<id>`/`msg_<id>` from a trigger (migration 0009) instead of the `''`."""
+    return Column(
+        String(MAX_CHATKIT_ID_CHARS), nullable=False, unique=True, index=True, server_default=""
+    )
+
+
+@dataclass(frozen=True)
+class ChatKitIds:
+    """The ids ChatKit knows a turn's rows by, given before they are stored: the thread (used
+    when the turn starts the conversation), the user's message and the reply."""
+
+    thread: str
+    message: str
+    reply: str
 
 
 class Role(StrEnum):
@@ -66,7 +81,9 @@ class Conversation(SQLModel, table=True):
     # The turn lease: while in the future, one turn is being answered and others get 409.
     busy_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Its ChatKit thread id (ChatKit names a thread before it is stored, so not the integer id).
-    chatkit_id: str = Field(default_factory=chatkit_ids("thr"), sa_column=chatkit_id_column())
+    chatkit_id: str = Field(
+        default_factory=partial(new_chatkit_id, "thr"), sa_column=chatkit_id_column()
+    )
 
 
 class Message(SQLModel, table=True):
@@ -94,7 +111,9 @@ class Message(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Its ChatKit item id (ChatKit names an item before it is stored, so not the integer id).
-    chatkit_id: str = Field(default_factory=chatkit_ids("msg"), sa_column=chatkit_id_column())
+    chatkit_id: str = Field(
+        default_factory=partial(new_chatkit_id, "msg"), sa_column=chatkit_id_column()
+    )
 
 
 class ConversationPublic(SQLModel):
@@ -129,6 +148,21 @@ class ConversationDetail(ConversationPublic):
     messages: list[MessagePublic] = Field(description="One page of messages, oldest first.")
 
 
+def not_blank(value: str) -> str:
+    """Refuse a string of whitespace only."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+class ThreadTitle(SQLModel):
+    """A conversation's new title (ChatKit's rename)."""
+
+    title: SafeStr = Field(min_length=1, max_length=MAX_TITLE_CHARS)
+
+    _check_title = field_validator("title")(not_blank)
+
+
 class ChatRequest(SQLModel):
     """One user turn."""
 
@@ -159,12 +193,7 @@ class ChatRequest(SQLModel):
             raise ValueError("must be an integer or a numeric string")
         return value
 
-    @field_validator("message")
-    @classmethod
-    def _check_message(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+    _check_message = field_validator("message")(not_blank)
 
 
 class ChatResponse(SQLModel):

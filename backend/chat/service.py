@@ -61,6 +61,14 @@ async def get_conversation(
     )
 
 
+async def conversation_exists(session: AsyncSession, *, conversation_id: int) -> bool:
+    """Whether the conversation is still stored (a turn's owner may delete it meanwhile)."""
+    found = await session.exec(
+        select(Conversation.id).where(col(Conversation.id) == conversation_id)
+    )
+    return found.first() is not None
+
+
 async def lease_conversation(
     session: AsyncSession, *, owner_id: str, conversation_id: int, busy_until: datetime
 ) -> bool:

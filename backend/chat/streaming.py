@@ -8,26 +8,33 @@ ends its lease as a JSON turn would.
 
 import logging
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import suppress
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic_core import to_json
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from backend.chat.agent import Turn, answer_turn
+from backend.chat.models import ChatResponse
 from backend.chat.providers.base import ChatProvider
 from backend.db import open_session
-from backend.errors import AppError, ServiceUnavailableError
+from backend.errors import (
+    DB_UNAVAILABLE_MESSAGE,
+    AppError,
+    ServiceUnavailableError,
+    database_unavailable,
+)
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 EVENT_STREAM = "text/event-stream"
 STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -39,9 +46,9 @@ def wants_event_stream(accept: str) -> bool:
 
 def error_data(exc: Exception) -> dict[str, Any]:
     """An `error` event's data: the JSON route's error body, with the status it would have had."""
-    if isinstance(exc, SQLAlchemyError):
-        logger.warning("database error in a streamed chat turn: %s", type(exc).__name__)
-        exc = ServiceUnavailableError("The database is unavailable; please retry shortly")
+    if database_unavailable(exc):
+        logger.warning("database unavailable in a streamed chat turn: %s", type(exc).__name__)
+        exc = ServiceUnavailableError(DB_UNAVAILABLE_MESSAGE)
     if isinstance(exc, AppError):
         status, code, message = exc.status_code, exc.code, exc.message
     else:
@@ -50,18 +57,44 @@ def error_data(exc: Exception) -> dict[str, Any]:
     return {"status": status, "detail": message, "code": code, "message": message}
 
 
-class TurnStream(EventSourceResponse):
-    """The SSE response answering a started turn: `delta` ({text}), `tool_call` ({tool,
-    arguments, result}), then `done` (exactly the JSON route's body) or `error`."""
+class TurnListener(Protocol):
+    """Where a streamed turn's answer goes: its progress, then its answer or its error."""
 
-    def __init__(self, turn: Turn, *, engine: AsyncEngine, provider: ChatProvider) -> None:
-        # Unbounded: a turn's events are few (bounded rounds), and a turn whose client has left
-        # must never wait for it to read.
-        self._events, receive = anyio.create_memory_object_stream[bytes](math.inf)
-        super().__init__(self._relay(receive), headers=STREAM_HEADERS)
-        self._turn = turn
-        self._engine = engine
-        self._provider = provider
+    def progress(self, event: str, data: dict[str, Any]) -> None:
+        """A tool call with its result (`tool_call`), or a piece of the reply (`delta`)."""
+
+    def done(self, answer: ChatResponse) -> None:
+        """The answer, stored."""
+
+    def failed(self, exc: Exception) -> None:
+        """The turn failed; what it stored stays (its lease is ended)."""
+
+
+async def answer_shielded(
+    turn: Turn, listener: TurnListener, *, engine: AsyncEngine, provider: ChatProvider
+) -> None:
+    """Answer a started turn to its end, whatever its client does (shielded from cancellation),
+    telling `listener`."""
+    with anyio.CancelScope(shield=True):
+        try:
+            async with open_session(engine) as session:
+                answer = await answer_turn(session, turn, provider=provider, emit=listener.progress)
+                await session.commit()
+        except Exception as exc:
+            listener.failed(exc)
+        else:
+            listener.done(answer)
+
+
+class AnsweringStream(EventSourceResponse):
+    """An event stream whose turn is answered beside it, in the task group the response holds
+    until both end: a client that leaves stops receiving, never the turn."""
+
+    def __init__(
+        self, body: AsyncIterator[bytes], answer: Callable[[], Coroutine[Any, Any, None]]
+    ) -> None:
+        super().__init__(body, headers=STREAM_HEADERS)
+        self._answer = answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async with anyio.create_task_group() as group:
@@ -71,26 +104,37 @@ class TurnStream(EventSourceResponse):
             except ClientDisconnect:
                 logger.info("chat stream client left; the turn goes on")
 
-    async def _answer(self) -> None:
-        with anyio.CancelScope(shield=True), self._events:
-            try:
-                async with open_session(self._engine) as session:
-                    answer = await answer_turn(
-                        session, self._turn, provider=self._provider, emit=self._emit
-                    )
-                    await session.commit()
-            except Exception as exc:
-                self._emit("error", error_data(exc))
-            else:
-                self._emit("done", answer.model_dump(mode="json"))
 
-    def _emit(self, event: str, data: dict[str, Any]) -> None:
+class TurnStream(AnsweringStream):
+    """The SSE response answering a started turn: `delta` ({text}), `tool_call` ({tool,
+    arguments, result}), then `done` (exactly the JSON route's body) or `error`."""
+
+    def __init__(self, turn: Turn, *, engine: AsyncEngine, provider: ChatProvider) -> None:
+        # Unbounded: a turn's events are few (bounded rounds), and a turn whose client has left
+        # must never wait for it to read.
+        self._events, receive = anyio.create_memory_object_stream[bytes](math.inf)
+        super().__init__(
+            relayed(receive), partial(answer_shielded, turn, self, engine=engine, provider=provider)
+        )
+
+    def progress(self, event: str, data: dict[str, Any]) -> None:
         """Queue one event for the client; dropped if it has left."""
         with suppress(anyio.BrokenResourceError):
             self._events.send_nowait(format_sse_event(event=event, data_str=to_json(data).decode()))
 
-    @staticmethod
-    async def _relay(receive: MemoryObjectReceiveStream[bytes]) -> AsyncIterator[bytes]:
-        with receive:
-            async for chunk in receive:
-                yield chunk
+    def done(self, answer: ChatResponse) -> None:
+        """The last event: the JSON route's body."""
+        with self._events:
+            self.progress("done", answer.model_dump(mode="json"))
+
+    def failed(self, exc: Exception) -> None:
+        """The last event: the JSON route's error body, with its status."""
+        with self._events:
+            self.progress("error", error_data(exc))
+
+
+async def relayed(receive: MemoryObjectReceiveStream[T]) -> AsyncIterator[T]:
+    """What a memory stream receives, until its sender closes it."""
+    with receive:
+        async for item in receive:
+            yield item

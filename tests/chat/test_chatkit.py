@@ -3,6 +3,7 @@ from our conversations; streamed events parsed with the `openai-chatkit` package
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -17,11 +18,12 @@ from chatkit.types import (
     Thread,
     ThreadCreatedEvent,
     ThreadItem,
+    ThreadItemAddedEvent,
     ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
-    ThreadUpdatedEvent,
     UserMessageItem,
     WorkflowItem,
     WorkflowTaskAdded,
@@ -30,18 +32,25 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.chat.agent import INTERRUPTED
+from backend.chat import service
+from backend.chat.agent import BUSY_MESSAGE, DELETED_MESSAGE, INTERRUPTED
+from backend.chat.chatkit_server import TodoChatKitServer
 from backend.chat.models import Conversation, Message
+from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.config import Settings
 from backend.datetimes import utcnow
+from backend.errors import DB_UNAVAILABLE_MESSAGE
 from backend.main import create_app
 from backend.tasks.models import Task
 from tests.chat.conftest import Chat, SeedTask
 from tests.chat.scripted import UseEndpoint, calls, text
 from tests.chat.test_lease import lease_of, set_lease
 from tests.chat.test_streaming import (
+    DeletingProvider,
     FailingProvider,
     GatedStreamingProvider,
     leave_after_first_delta,
@@ -114,6 +123,12 @@ def get_thread(client: TestClient, user: AuthedUser, thread_id: str) -> httpx.Re
     return post(client, user, {"type": "threads.get_by_id", "params": {"thread_id": thread_id}})
 
 
+def rename(client: TestClient, user: AuthedUser, thread_id: str, title: str) -> httpx.Response:
+    """`threads.update`; the raw response."""
+    params = {"thread_id": thread_id, "title": title}
+    return post(client, user, {"type": "threads.update", "params": params})
+
+
 def list_threads(client: TestClient, user: AuthedUser, **params: Any) -> Page[Thread]:
     """`threads.list`, parsed."""
     response = post(client, user, {"type": "threads.list", "params": params})
@@ -180,8 +195,8 @@ class TestThreadsCreate:
             u.delta for u in added if isinstance(u, AssistantMessageContentPartTextDelta)
         )
         assert "Buy milk" in reply_text(streamed)
-        [retitled] = [e for e in streamed if isinstance(e, ThreadUpdatedEvent)]
-        assert retitled.thread.title == "add buy milk"
+        [created] = [e for e in streamed if isinstance(e, ThreadCreatedEvent)]
+        assert created.thread.title == "add buy milk"  # titled after the message, as stored
         assert task_titles(engine, alice) == {"Buy milk": False}
         user_message, answer = stored_messages(engine, thread_id)
         assert (user_message.chatkit_id, user_message.content) == (user_item.id, "add buy milk")
@@ -209,6 +224,39 @@ class TestThreadsCreate:
         with Session(engine) as fresh:
             assert fresh.exec(select(Conversation)).all() == []
 
+    def test_a_database_failure_is_503_before_any_event_and_stores_nothing(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        engine: Engine,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        async def unreachable(*_args: Any, **_kwargs: Any) -> Any:
+            raise OperationalError("INSERT INTO conversations", {}, Exception("server closed"))
+
+        monkeypatch.setattr(service, "start_conversation", unreachable)
+        request = {"type": "threads.create", "params": {"input": user_input("add buy milk")}}
+        response = post(client, alice, request)
+        assert response.status_code == 503
+        assert response.headers["retry-after"].isdigit()
+        assert set(response.json()) == {"detail", "code", "message"}
+        with Session(engine) as fresh:
+            assert fresh.exec(select(Conversation)).all() == []
+
+    def test_the_streamed_thread_and_items_carry_the_stored_utc_times(
+        self, client: TestClient, local_engine: None, alice: AuthedUser
+    ) -> None:
+        streamed = create(client, alice, "add buy milk")
+        [created] = [e for e in streamed if isinstance(e, ThreadCreatedEvent)]
+        reopened = Thread.model_validate_json(get_thread(client, alice, created.thread.id).content)
+        assert created.thread.created_at == reopened.created_at
+        assert created.thread.created_at.utcoffset() == timedelta(0)
+        user_item, *_ = done_items(streamed)
+        stored_user_item, *_ = reopened.items.data
+        assert user_item.id == stored_user_item.id
+        assert user_item.created_at == stored_user_item.created_at
+        assert all(item.created_at.utcoffset() == timedelta(0) for item in done_items(streamed))
+
 
 class TestThreadsAddUserMessage:
     def test_the_next_turn_reads_the_thread_history(
@@ -220,19 +268,66 @@ class TestThreadsAddUserMessage:
         roles = [message.role for message in stored_messages(engine, thread)]
         assert roles == ["user", "assistant", "user", "assistant"]
 
-    def test_a_busy_thread_is_an_error_event_and_stores_nothing(
+    def test_a_busy_thread_is_409_with_retry_after_before_any_event_and_stores_nothing(
         self, client: TestClient, thread: str, alice: AuthedUser, engine: Engine
     ) -> None:
         [conversation_id] = {m.conversation_id for m in stored_messages(engine, thread)}
         busy_until = utcnow() + timedelta(minutes=5)
         set_lease(engine, conversation_id, busy_until)
-        streamed = events(add_message(client, alice, thread, "show my tasks"))
-        [error] = [event for event in streamed if isinstance(event, ErrorEvent)]
-        assert error.message is not None
-        assert "still being answered" in error.message
-        assert error.allow_retry is False
+        response = add_message(client, alice, thread, "show my tasks")
+        assert response.status_code == 409
+        assert response.headers["retry-after"] == "2"
+        body = response.json()
+        assert (body["code"], body["detail"]) == ("conflict", BUSY_MESSAGE)
         assert len(stored_messages(engine, thread)) == 2
         assert lease_of(engine, conversation_id) == busy_until
+
+    def test_a_message_sent_while_the_thread_is_answered_is_409_and_the_turn_is_whole(
+        self, app: FastAPI, client: TestClient, alice: AuthedUser, engine: Engine
+    ) -> None:
+        provider = InterruptingProvider(app, alice)
+        with replaced_state(app, "chat_provider", provider):
+            streamed = create(client, alice, "add it")
+        [second] = provider.responses
+        assert second.status_code == 409
+        assert second.headers["retry-after"] == "2"
+        assert second.json()["code"] == "conflict"
+        assert reply_text(streamed) == "Adding it."
+        assert [m.content for m in stored_messages(engine, thread_id_of(streamed))] == [
+            "add it",
+            "Adding it.",
+        ]
+
+
+class InterruptingProvider:
+    """Streams a first delta, then, while its turn holds the thread, has the same user send
+    another message to it through the app (as a second tab would), then finishes."""
+
+    def __init__(self, app: FastAPI, user: AuthedUser) -> None:
+        self.app = app
+        self.user = user
+        self.responses: list[httpx.Response] = []
+
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
+        raise AssertionError("a streamed turn asks for stream_reply")
+
+    async def stream_reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink
+    ) -> str:
+        on_text("Adding ")
+        transport = httpx.ASGITransport(app=self.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as tab:
+            listed = await tab.post(
+                URL, json={"type": "threads.list", "params": {}}, headers=self.user.headers
+            )
+            [thread] = listed.json()["data"]
+            params = {"thread_id": thread["id"], "input": user_input("show my tasks")}
+            request = {"type": "threads.add_user_message", "params": params}
+            self.responses.append(await tab.post(URL, json=request, headers=self.user.headers))
+        on_text("it.")
+        return "Adding it."
 
 
 class TestProviderFailure:
@@ -253,7 +348,119 @@ class TestProviderFailure:
         assert lease_of(engine, interrupted.conversation_id) is None
         items = list_items(client, alice, thread_id, order="asc").data
         assert [item.type for item in items] == ["user_message", "workflow", "assistant_message"]
+        assert [item.id for item in done_items(streamed)] == [item.id for item in items]
+        assert reply_text(streamed) == INTERRUPTED
         assert task_titles(engine, alice) == {"Made before the failure": False}
+
+    def test_text_streamed_before_the_failure_is_removed_as_it_was_not_stored(
+        self, app: FastAPI, client: TestClient, alice: AuthedUser, engine: Engine
+    ) -> None:
+        with replaced_state(app, "chat_provider", FailingAfterText()):
+            streamed = create(client, alice, "hello")
+        [added] = [e.item.id for e in streamed if isinstance(e, ThreadItemAddedEvent)]
+        removed = [e for e in streamed if isinstance(e, ThreadItemRemovedEvent)]
+        assert [e.item_id for e in removed] == [added]
+        assert isinstance(streamed[-1], ErrorEvent)
+        assert [m.content for m in stored_messages(engine, thread_id_of(streamed))] == ["hello"]
+
+
+class FailingAfterText:
+    """Streams some text, then fails as an unreachable provider would."""
+
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
+        raise AssertionError("a streamed turn asks for stream_reply")
+
+    async def stream_reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink
+    ) -> str:
+        on_text("Hel")
+        raise ProviderError("The AI provider is unreachable")
+
+
+USER_SECRET = "my secret plan"
+
+
+class DatabaseLostMidTurn:
+    """Streams some text, then the database goes away: every statement fails, as a driver
+    would fail them (its error quoting the statement and what the user typed)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
+        raise AssertionError("a streamed turn asks for stream_reply")
+
+    async def stream_reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink
+    ) -> str:
+        async def lost(_session: Any, statement: Any, *_args: Any, **_kwargs: Any) -> Any:
+            raise OperationalError(str(statement), {"title": message}, Exception("server closed"))
+
+        self.monkeypatch.setattr(AsyncSession, "exec", lost)
+        self.monkeypatch.setattr(AsyncSession, "execute", lost)
+        on_text("Sure")
+        return "Sure."
+
+
+class TestDatabaseLostMidStream:
+    def test_an_error_event_without_retry_and_no_sql_or_user_text_in_the_logs(
+        self,
+        app: FastAPI,
+        client: TestClient,
+        alice: AuthedUser,
+        engine: Engine,
+        monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        with (
+            replaced_state(app, "chat_provider", DatabaseLostMidTurn(monkeypatch)),
+            caplog.at_level(logging.INFO),
+        ):
+            streamed = create(client, alice, USER_SECRET)
+            monkeypatch.undo()
+        errors = [event for event in streamed if isinstance(event, ErrorEvent)]
+        assert errors
+        assert [(e.message, e.allow_retry) for e in errors] == [(DB_UNAVAILABLE_MESSAGE, False)]
+        logged = "\n".join(record.getMessage() for record in caplog.records)
+        assert USER_SECRET not in logged
+        assert "conversations" not in logged
+        assert [record for record in caplog.records if record.exc_info] == []
+        assert [m.content for m in stored_messages(engine, thread_id_of(streamed))] == [USER_SECRET]
+
+    def test_the_sdk_logs_an_error_by_its_type_only(self, caplog: pytest.LogCaptureFixture) -> None:
+        TodoChatKitServer()  # installs the filter on the SDK's logger
+        error = OperationalError(
+            "UPDATE conversations SET title=%(t)s", {"t": USER_SECRET}, Exception("server closed")
+        )
+        with caplog.at_level(logging.INFO, logger="chatkit"):
+            try:
+                raise error
+            except OperationalError as exc:
+                logging.getLogger("chatkit").exception(exc)
+                logging.getLogger("chatkit").exception("Error while generating streamed response")
+        assert [record.getMessage() for record in caplog.records] == [
+            "OperationalError",
+            "Error while generating streamed response: OperationalError",
+        ]
+        assert [record for record in caplog.records if record.exc_info] == []
+
+
+class TestThreadDeletedMidTurn:
+    def test_the_stream_ends_with_an_error_event_saying_so_not_a_database_outage(
+        self, app: FastAPI, client: TestClient, alice: AuthedUser
+    ) -> None:
+        with replaced_state(app, "chat_provider", DeletingProvider(app, alice)):
+            streamed = create(client, alice, "hello")
+        error = streamed[-1]
+        assert isinstance(error, ErrorEvent)
+        assert (error.message, error.allow_retry) == (DELETED_MESSAGE, False)
+        [added] = [e.item.id for e in streamed if isinstance(e, ThreadItemAddedEvent)]
+        assert [e.item_id for e in streamed if isinstance(e, ThreadItemRemovedEvent)] == [added]
+        assert list_threads(client, alice).data == []
 
 
 class TestReadingThreads:
@@ -297,6 +504,19 @@ class TestReadingThreads:
         assert ([t.id for t in rest.data], rest.has_more) == ([second], False)
         assert [t.id for t in list_threads(client, alice, order="asc").data] == [second, first]
 
+    def test_paging_after_a_thread_deleted_meanwhile_is_an_empty_page_not_404(
+        self, client: TestClient, local_engine: None, alice: AuthedUser
+    ) -> None:
+        thread_id_of(create(client, alice, "add one"))
+        thread_id_of(create(client, alice, "add two"))
+        page = list_threads(client, alice, limit=1)
+        assert page.has_more
+        assert page.after is not None
+        request = {"type": "threads.delete", "params": {"thread_id": page.after}}
+        assert post(client, alice, request).status_code == 200
+        rest = list_threads(client, alice, limit=1, after=page.after)
+        assert (rest.data, rest.has_more) == ([], False)
+
     def test_a_conversation_started_with_the_json_route_is_a_thread(
         self, client: TestClient, chat: Chat, alice: AuthedUser, seed_task: SeedTask
     ) -> None:
@@ -310,12 +530,46 @@ class TestReadingThreads:
 
 class TestRenameDeleteFeedback:
     def test_rename(self, client: TestClient, thread: str, alice: AuthedUser) -> None:
-        request = {"type": "threads.update", "params": {"thread_id": thread, "title": "Errands"}}
-        response = post(client, alice, request)
+        response = rename(client, alice, thread, "Errands")
         assert response.status_code == 200
         assert ThreadMetadata.model_validate_json(response.content).title == "Errands"
         [conversation] = client.get("/api/me/conversations", headers=alice.headers).json()
         assert conversation["title"] == "Errands"
+
+    def test_rename_stores_the_title_on_one_line_and_answers_it_as_stored(
+        self, client: TestClient, thread: str, alice: AuthedUser
+    ) -> None:
+        response = rename(client, alice, thread, "  Errands\n for   Saturday ")
+        assert response.status_code == 200
+        assert ThreadMetadata.model_validate_json(response.content).title == "Errands for Saturday"
+        reopened = Thread.model_validate_json(get_thread(client, alice, thread).content)
+        assert reopened.title == "Errands for Saturday"
+
+    @pytest.mark.parametrize(
+        ("title", "error"),
+        [
+            ("", "string_too_short"),
+            ("   ", "value_error"),
+            ("a" * 201, "string_too_long"),
+            ("bad\x00title", "value_error"),
+        ],
+    )
+    def test_a_bad_title_is_422_and_changes_nothing(
+        self,
+        client: TestClient,
+        thread: str,
+        alice: AuthedUser,
+        title: str,
+        error: str,
+    ) -> None:
+        response = rename(client, alice, thread, title)
+        assert response.status_code == 422
+        body = response.json()
+        assert body["code"] == "validation_error"
+        assert [(e["type"], e["loc"]) for e in body["detail"]] == [
+            (error, ["body", "params", "title"])
+        ]
+        assert [t.title for t in list_threads(client, alice).data] == ["add buy milk"]
 
     def test_delete_removes_the_thread_not_the_tasks(
         self, client: TestClient, thread: str, alice: AuthedUser, engine: Engine
@@ -365,18 +619,6 @@ class TestIsolation:
         assert (listed.id, listed.title) == (thread, "add buy milk")
         assert task_titles(engine, alice) == {"Buy milk": False}
 
-    def test_a_refused_stream_logs_no_traceback(
-        self,
-        client: TestClient,
-        thread: str,
-        bob: AuthedUser,
-        caplog: pytest.LogCaptureFixture,
-    ) -> None:
-        with caplog.at_level(logging.INFO):
-            assert add_message(client, bob, thread, "hi").status_code == 404
-        assert [record for record in caplog.records if record.exc_info] == []
-        assert any("NotFoundError" in record.getMessage() for record in caplog.records)
-
     def test_threads_list_shows_only_your_own(
         self, client: TestClient, thread: str, bob: AuthedUser
     ) -> None:
@@ -419,6 +661,32 @@ class TestRequestErrors:
             "Invalid request: params.input.attachments: Attachments are not supported"
         )
         assert len(stored_messages(engine, thread)) == 2
+
+
+class TestContentType:
+    @pytest.mark.parametrize("content_type", ["text/plain;charset=UTF-8", None])
+    def test_the_body_is_json_whatever_its_content_type(
+        self,
+        client: TestClient,
+        local_engine: None,
+        alice: AuthedUser,
+        content_type: str | None,
+    ) -> None:
+        request = {"type": "threads.create", "params": {"input": user_input("add buy milk")}}
+        headers = {**alice.headers, **({"Content-Type": content_type} if content_type else {})}
+        streamed = events(client.post(URL, content=json.dumps(request), headers=headers))
+        thread_id = thread_id_of(streamed)
+        listed = client.post(
+            URL, content=json.dumps({"type": "threads.list", "params": {}}), headers=headers
+        )
+        assert listed.status_code == 200, listed.text
+        assert [t.id for t in THREADS.validate_json(listed.content).data] == [thread_id]
+
+    def test_a_body_that_is_not_json_is_422(self, client: TestClient, alice: AuthedUser) -> None:
+        headers = {**alice.headers, "Content-Type": "text/plain"}
+        response = client.post(URL, content=b"threads.list", headers=headers)
+        assert response.status_code == 422
+        assert response.json()["message"] == "Invalid request: body is not valid JSON"
 
 
 class TestDocs:
@@ -479,7 +747,6 @@ class TestClientLeavingMidStream:
             "thread.item.done",  # the user's message
             "stream_options",
             "thread.item.added",  # the reply
-            "thread.updated",  # titled after the message
             "thread.item.updated",  # its first delta: the client leaves
         ]
         thread_id = thread_id_of(streamed)

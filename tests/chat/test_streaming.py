@@ -10,10 +10,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from backend.chat import service
+from backend.chat.agent import DELETED_MESSAGE
 from backend.chat.models import ChatResponse, Message
 from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.chat.streaming import wants_event_stream
 from backend.datetimes import utcnow
+from backend.db import open_session
 from tests.chat.conftest import Chat, SeedTask, chat_url, sse_events, stream
 from tests.chat.test_lease import lease_of, set_lease, stored
 from tests.conftest import AuthedUser, replaced_state
@@ -257,3 +260,51 @@ class TestClientLeavingMidStream:
         assert lease_of(engine, conversation["id"]) is None
         tasks = client.get("/api/me/tasks", headers=alice.headers).json()
         assert [task["title"] for task in tasks] == ["Added after the client left"]
+
+
+class DeletingProvider:
+    """Answers after the user has deleted the conversation meanwhile (from another tab)."""
+
+    def __init__(self, app: FastAPI, user: AuthedUser) -> None:
+        self.app = app
+        self.user = user
+
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
+        async with open_session(self.app.state.engine) as session:
+            conversations, _ = await service.list_conversations(
+                session, owner_id=self.user.id, limit=10, offset=0
+            )
+            for conversation in conversations:
+                assert conversation.id is not None
+                await service.delete_conversation(
+                    session, owner_id=self.user.id, conversation_id=conversation.id
+                )
+            await session.commit()
+        return "Done."
+
+
+class TestConversationDeletedMidTurn:
+    def test_the_stream_ends_with_a_404_error_event_not_a_database_outage(
+        self, app: FastAPI, client: TestClient, alice: AuthedUser
+    ) -> None:
+        with replaced_state(app, "chat_provider", DeletingProvider(app, alice)):
+            response = stream(client, alice, "hello")
+        assert response.status_code == 200
+        events = sse_events(response.text)
+        assert [name for name, _ in events] == ["delta", "error"]
+        error = events[-1][1]
+        assert (error["status"], error["code"]) == (404, "not_found")
+        assert error["message"] == DELETED_MESSAGE
+        assert client.get("/api/me/conversations", headers=alice.headers).json() == []
+
+    def test_the_json_turn_is_404(
+        self, app: FastAPI, client: TestClient, alice: AuthedUser
+    ) -> None:
+        with replaced_state(app, "chat_provider", DeletingProvider(app, alice)):
+            response = client.post(
+                chat_url(alice), json={"message": "hello"}, headers=alice.headers
+            )
+        assert response.status_code == 404
+        assert response.json()["message"] == DELETED_MESSAGE

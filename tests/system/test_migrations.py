@@ -1,16 +1,25 @@
 """Models and migrations agree, and concurrent upgrades are safe."""
 
 import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from fastapi import FastAPI
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, select
 from sqlmodel import SQLModel
 
 from backend.db import alembic_config, create_db_engine, run_migrations
 from tests.conftest import make_settings
-from tests.databases import fresh_postgres_database, postgres_reachable, postgres_required
+from tests.databases import (
+    fresh_postgres_database,
+    postgres_reachable,
+    postgres_required,
+    sqlite_url,
+)
 
 
 def check_models(engine: Engine) -> None:
@@ -54,3 +63,77 @@ def test_instances_starting_together_migrate_once_under_the_lock() -> None:
             check_models(checker)
         finally:
             checker.dispose()
+
+
+@pytest.fixture
+def empty_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A sync engine on an empty database of this run's backend (SQLite with its foreign keys
+    enforced, as the app runs it)."""
+    if database_url.startswith("sqlite"):
+        engine = create_engine(sqlite_url(tmp_path))
+
+        def enforce_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+        event.listen(engine, "connect", enforce_foreign_keys)
+        yield engine
+        engine.dispose()
+        return
+    with fresh_postgres_database("todo_upgrade") as url:
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def upgrade(engine: Engine, revision: str) -> None:
+    """Run the migrations up to `revision`."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def insert(connection: Connection, table: str, **values: Any) -> int:
+    """Insert a row naming only these columns (as an older release's code would); its id."""
+    rows = MetaData()
+    rows.reflect(connection, only=[table])
+    inserted = connection.execute(rows.tables[table].insert().values(**values))
+    key = inserted.inserted_primary_key
+    return int(key[0]) if key and isinstance(key[0], int) else 0
+
+
+def chatkit_ids(connection: Connection, table: str) -> dict[int, str]:
+    """Each row's ChatKit id, by row id."""
+    rows = MetaData()
+    rows.reflect(connection, only=[table])
+    columns = rows.tables[table].c
+    return {
+        row.id: row.chatkit_id for row in connection.execute(select(columns.id, columns.chatkit_id))
+    }
+
+
+class TestChatKitIdsMigration:
+    def test_existing_rows_get_ids_and_rows_written_without_one_still_insert(
+        self, empty_engine: Engine
+    ) -> None:
+        now = datetime.now(UTC)
+        upgrade(empty_engine, "0008")
+        with empty_engine.begin() as connection:
+            insert(connection, "users", id="u1", is_active=True, created_at=now, updated_at=now)
+            conversation = {"user_id": "u1", "title": "t", "created_at": now, "updated_at": now}
+            message = {"user_id": "u1", "role": "user", "content": "hi", "tool_calls": []}
+            old = insert(connection, "conversations", **conversation)
+            said = insert(connection, "messages", conversation_id=old, created_at=now, **message)
+        upgrade(empty_engine, "heads")
+        with empty_engine.begin() as connection:
+            assert chatkit_ids(connection, "conversations") == {old: f"thr_{old}"}
+            assert chatkit_ids(connection, "messages") == {said: f"msg_{said}"}
+            # An instance still on the previous release writes rows without the column.
+            later = [insert(connection, "conversations", **conversation) for _ in range(2)]
+            replies = [
+                insert(connection, "messages", conversation_id=c, created_at=now, **message)
+                for c in later
+            ]
+        with empty_engine.connect() as connection:
+            assert chatkit_ids(connection, "conversations") == {
+                c: f"thr_{c}" for c in [old, *later]
+            }
+            assert chatkit_ids(connection, "messages") == {m: f"msg_{m}" for m in [said, *replies]}
