@@ -1,7 +1,7 @@
 """Chat test helpers: a fixed clock for the local engine, a chat turn helper, seeded tasks."""
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlmodel import Session
 
+from backend.chat.models import Message
 from backend.chat.providers.agents_sdk import AgentsProvider
+from backend.chat.providers.base import ToolCaller
 from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
 from backend.tasks import service as task_service
@@ -166,3 +168,12 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
 
     yield install
     app.state.chat_provider = previous
+
+
+class StreamingOnlyProvider:
+    """Base of the test providers that stream: a streamed turn never asks for `reply`."""
+
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
+        raise AssertionError("a streamed turn asks for stream_reply")

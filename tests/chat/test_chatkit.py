@@ -46,7 +46,7 @@ from backend.datetimes import utcnow
 from backend.errors import DB_UNAVAILABLE_MESSAGE
 from backend.main import create_app
 from backend.tasks.models import Task
-from tests.chat.conftest import Chat, SeedTask
+from tests.chat.conftest import Chat, SeedTask, StreamingOnlyProvider
 from tests.chat.scripted import UseEndpoint, calls, text
 from tests.chat.test_lease import lease_of, set_lease
 from tests.chat.test_streaming import (
@@ -299,7 +299,7 @@ class TestThreadsAddUserMessage:
         ]
 
 
-class InterruptingProvider:
+class InterruptingProvider(StreamingOnlyProvider):
     """Streams a first delta, then, while its turn holds the thread, has the same user send
     another message to it through the app (as a second tab would), then finishes."""
 
@@ -307,11 +307,6 @@ class InterruptingProvider:
         self.app = app
         self.user = user
         self.responses: list[httpx.Response] = []
-
-    async def reply(
-        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
-    ) -> str:
-        raise AssertionError("a streamed turn asks for stream_reply")
 
     async def stream_reply(
         self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink
@@ -364,13 +359,8 @@ class TestProviderFailure:
         assert [m.content for m in stored_messages(engine, thread_id_of(streamed))] == ["hello"]
 
 
-class FailingAfterText:
+class FailingAfterText(StreamingOnlyProvider):
     """Streams some text, then fails as an unreachable provider would."""
-
-    async def reply(
-        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
-    ) -> str:
-        raise AssertionError("a streamed turn asks for stream_reply")
 
     async def stream_reply(
         self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink
@@ -382,17 +372,12 @@ class FailingAfterText:
 USER_SECRET = "my secret plan"
 
 
-class DatabaseLostMidTurn:
+class DatabaseLostMidTurn(StreamingOnlyProvider):
     """Streams some text, then the database goes away: every statement fails, as a driver
     would fail them (its error quoting the statement and what the user typed)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.monkeypatch = monkeypatch
-
-    async def reply(
-        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
-    ) -> str:
-        raise AssertionError("a streamed turn asks for stream_reply")
 
     async def stream_reply(
         self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink

@@ -17,7 +17,14 @@ from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.chat.streaming import wants_event_stream
 from backend.datetimes import utcnow
 from backend.db import open_session
-from tests.chat.conftest import Chat, SeedTask, chat_url, sse_events, stream
+from tests.chat.conftest import (
+    Chat,
+    SeedTask,
+    StreamingOnlyProvider,
+    chat_url,
+    sse_events,
+    stream,
+)
 from tests.chat.test_lease import lease_of, set_lease, stored
 from tests.conftest import AuthedUser, replaced_state
 
@@ -148,17 +155,12 @@ class TestErrorsInTheStream:
         assert lease_of(engine, conversation_id) is None
 
 
-class GatedStreamingProvider:
+class GatedStreamingProvider(StreamingOnlyProvider):
     """Streams a first delta, waits until the client has gone, then adds a task and finishes."""
 
     def __init__(self, client_gone: anyio.Event) -> None:
         self.client_gone = client_gone
         self.finished = False
-
-    async def reply(
-        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
-    ) -> str:
-        raise AssertionError("a streamed turn asks for stream_reply")
 
     async def stream_reply(
         self, *, history: Sequence[Message], message: str, call_tool: ToolCaller, on_text: TextSink
