@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import psycopg
+import pydantic_core
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
 from psycopg.abc import Buffer
 from psycopg.types.datetime import TimestamptzLoader
+from psycopg.types.json import set_json_loads
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -83,9 +85,12 @@ def _is_utc(zone: tzinfo) -> bool:
 
 async def connect_bounded(*args: Any, answer_within: float, **kwargs: Any) -> BoundedConnection:
     """Open a `BoundedConnection` (the psycopg dialect's `async_creator_fn`), reading
-    `timestamptz` in UTC (a server's `TimeZone` setting would otherwise show in the API)."""
+    `timestamptz` in UTC (a server's `TimeZone` setting would otherwise show in the API) and JSON
+    with pydantic-core's parser."""
     connection = await BoundedConnection.connect(*args, **kwargs)
     connection.answer_within = answer_within
+    # JSON (a task's tags, stored tool calls) parsed in Rust: `json.loads` cost ~3 µs a row.
+    set_json_loads(pydantic_core.from_json, connection)
     if not _is_utc(connection.info.timezone):
         connection.adapters.register_loader("timestamptz", UTCTimestamptzLoader)
     return connection
