@@ -13,7 +13,7 @@ from backend.auth import better_auth
 from backend.auth.deps import check_user_path, verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.router import router as auth_router
-from backend.chat.chatkit_router import router as chatkit_router
+from backend.chat.chatkit.router import router as chatkit_router
 from backend.chat.providers import build_provider
 from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings

@@ -38,7 +38,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat import service
 from backend.chat.agent import BUSY_MESSAGE, DELETED_MESSAGE, INTERRUPTED
-from backend.chat.chatkit_server import TodoChatKitServer
+from backend.chat.chatkit.server import TodoChatKitServer
 from backend.chat.models import Conversation, Message
 from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.config import Settings

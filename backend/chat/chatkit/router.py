@@ -3,6 +3,21 @@
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, ValidationError
+
+from backend.auth.deps import AppSettings, CurrentUser
+from backend.chat.agent import BUSY_MESSAGE
+from backend.chat.chatkit.items import message_text
+from backend.chat.chatkit.server import TodoChatKitServer
+from backend.chat.chatkit.store import ChatKitContext
+from backend.chat.deps import ProviderDep
+from backend.chat.models import ChatRequest, ThreadTitle
+from backend.chat.streaming import EVENT_STREAM
+from backend.db import SessionDep
+from backend.errors import ErrorCase, error_responses, invalid, not_found
+from backend.jsonbody import JSONRoute
 from chatkit.server import NonStreamingResult
 from chatkit.types import (
     ItemsFeedbackReq,
@@ -15,21 +30,6 @@ from chatkit.types import (
     ThreadsUpdateReq,
     UserMessageInput,
 )
-from fastapi import APIRouter, Body, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import Field, ValidationError
-
-from backend.auth.deps import AppSettings, CurrentUser
-from backend.chat.agent import BUSY_MESSAGE
-from backend.chat.chatkit_items import message_text
-from backend.chat.chatkit_server import TodoChatKitServer
-from backend.chat.chatkit_store import ChatKitContext
-from backend.chat.deps import ProviderDep
-from backend.chat.models import ChatRequest, ThreadTitle
-from backend.chat.streaming import EVENT_STREAM
-from backend.db import SessionDep
-from backend.errors import ErrorCase, error_responses, invalid, not_found
-from backend.jsonbody import JSONRoute
 
 # The requests this server serves, by `type` (the others need attachments, transcription, client
 # tools, widgets or retries, which it does not have): another `type` is 422, as a bad field is.

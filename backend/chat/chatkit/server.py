@@ -2,7 +2,7 @@
 
 `threads.create` and `threads.add_user_message` are not left to `ChatKitServer.process`, which
 streams the user's message as sent before anything is stored and stamps it with its own clock:
-`open_turn` starts the turn first (see `chatkit_turn`), then streams `thread.created` for a new
+`open_turn` starts the turn first (see `chatkit.turn`), then streams `thread.created` for a new
 thread, the user's item and the stream options, all as stored, then the answer's events
 (`respond` relays them). The other requests are the SDK's, on our store.
 """
@@ -13,6 +13,11 @@ from collections.abc import AsyncIterator
 from functools import partial
 
 import anyio
+
+from backend.chat.chatkit.store import ChatKitContext, DatabaseStore
+from backend.chat.chatkit.stream import ChatKitStream
+from backend.chat.chatkit.turn import NewMessage, StartedTurn, TurnEvents, start_chatkit_turn
+from backend.chat.streaming import answer_shielded, relayed
 from chatkit.server import ChatKitServer
 from chatkit.types import (
     FeedbackKind,
@@ -26,11 +31,6 @@ from chatkit.types import (
     ThreadStreamEvent,
     UserMessageItem,
 )
-
-from backend.chat.chatkit_store import ChatKitContext, DatabaseStore
-from backend.chat.chatkit_stream import ChatKitStream
-from backend.chat.chatkit_turn import NewMessage, StartedTurn, TurnEvents, start_chatkit_turn
-from backend.chat.streaming import answer_shielded, relayed
 
 logger = logging.getLogger(__name__)
 

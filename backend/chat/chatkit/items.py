@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from backend.chat.models import Message, Role
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
@@ -22,8 +23,6 @@ from chatkit.types import (
     Workflow,
     WorkflowItem,
 )
-
-from backend.chat.models import Message, Role
 
 MESSAGE_PREFIX = "msg_"
 WORKFLOW_PREFIX = "wf_"

@@ -2,7 +2,7 @@
 
 Every lookup is scoped to the signed-in user: another user's thread is "not found" (404), as a
 missing one. Each call runs in a short session of its own, committed, after the request's
-session has closed. Messages are written by their turn (`chatkit_turn`), never here.
+session has closed. Messages are written by their turn (`chatkit.turn`), never here.
 """
 
 from collections.abc import AsyncIterator
@@ -11,6 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from anyio.streams.memory import MemoryObjectReceiveStream
+from sqlalchemy import asc, desc, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from backend.chat import service
+from backend.chat.chatkit.items import message_id, thread_items
+from backend.chat.models import Conversation, Message
+from backend.chat.providers.base import ChatProvider
+from backend.config import Settings
+from backend.db import open_session
+from backend.errors import NotFoundError
+from backend.paging import MAX_PAGE_SIZE
 from chatkit.store import Store
 from chatkit.types import (
     Attachment,
@@ -19,19 +32,6 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadStreamEvent,
 )
-from sqlalchemy import asc, desc, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from backend.chat import service
-from backend.chat.chatkit_items import message_id, thread_items
-from backend.chat.models import Conversation, Message
-from backend.chat.providers.base import ChatProvider
-from backend.config import Settings
-from backend.db import open_session
-from backend.errors import NotFoundError
-from backend.paging import MAX_PAGE_SIZE
 
 NOT_STORED = "this server keeps messages only: {} is not supported"
 
@@ -189,7 +189,7 @@ class DatabaseStore(Store[ChatKitContext]):
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: ChatKitContext
     ) -> None:
-        """Messages are stored by their turn (`chatkit_turn`), never here."""
+        """Messages are stored by their turn (`chatkit.turn`), never here."""
         raise NotImplementedError(NOT_STORED.format("adding an item"))
 
     async def load_item(self, thread_id: str, item_id: str, context: ChatKitContext) -> ThreadItem:

@@ -3,9 +3,8 @@
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
-from chatkit.types import ThreadStreamEvent
-
 from backend.chat.streaming import AnsweringStream
+from chatkit.types import ThreadStreamEvent
 
 
 def event_frame(event: ThreadStreamEvent) -> bytes:

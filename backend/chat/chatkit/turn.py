@@ -14,6 +14,22 @@ from typing import Any
 
 import anyio
 from anyio.streams.memory import MemoryObjectSendStream
+
+from backend.chat.agent import INTERRUPTED, Turn, start_turn, turn_lease
+from backend.chat.chatkit.items import (
+    assistant_item,
+    message_text,
+    tool_task,
+    user_item,
+    workflow_id,
+    workflow_item,
+)
+from backend.chat.chatkit.store import ChatKitContext, owned_conversation
+from backend.chat.models import ChatKitIds, ChatRequest, ChatResponse, new_chatkit_id
+from backend.chat.streaming import error_data
+from backend.datetimes import utcnow
+from backend.db import open_session
+from backend.errors import BadGatewayError
 from chatkit.types import (
     AssistantMessageContentPartTextDelta,
     ErrorEvent,
@@ -29,22 +45,6 @@ from chatkit.types import (
     UserMessageItem,
     WorkflowTaskAdded,
 )
-
-from backend.chat.agent import INTERRUPTED, Turn, start_turn, turn_lease
-from backend.chat.chatkit_items import (
-    assistant_item,
-    message_text,
-    tool_task,
-    user_item,
-    workflow_id,
-    workflow_item,
-)
-from backend.chat.chatkit_store import ChatKitContext, owned_conversation
-from backend.chat.models import ChatKitIds, ChatRequest, ChatResponse, new_chatkit_id
-from backend.chat.streaming import error_data
-from backend.datetimes import utcnow
-from backend.db import open_session
-from backend.errors import BadGatewayError
 
 NewMessage = ThreadsCreateReq | ThreadsAddUserMessageReq
 
