@@ -134,7 +134,8 @@ class HandoffQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
 
 
 class HandoffPool(AsyncAdaptedQueuePool):
-    """The async queue pool with a first-come-first-served queue (`HandoffQueue`)."""
+    """The async queue pool with a first-come-first-served queue (`HandoffQueue`); Postgres's
+    (SQLite keeps SQLAlchemy's choice: a file's queue pool, or the one connection of `:memory:`)."""
 
     _queue_class = HandoffQueue
 
@@ -150,10 +151,7 @@ def create_db_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         url = make_url(settings.database_url).set(drivername="sqlite+aiosqlite")
         engine = create_async_engine(
-            url,
-            isolation_level="AUTOCOMMIT",
-            poolclass=HandoffPool,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT},
+            url, isolation_level="AUTOCOMMIT", connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     else:

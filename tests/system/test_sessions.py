@@ -253,7 +253,9 @@ async def test_a_returned_connection_goes_to_the_request_that_waited_longest(
 
     try:
         if engine.dialect.name != "postgresql":
-            pytest.skip("SQLite's pool is not sized by the settings")
+            pytest.skip(
+                "the first-come-first-served pool is Postgres's (SQLite writes one at a time)"
+            )
         first = await engine.connect()
         waiter = asyncio.create_task(take("waited"))
         await asyncio.sleep(0.05)
