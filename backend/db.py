@@ -2,11 +2,12 @@
 session (it owns the transaction), and the migrations runner."""
 
 import asyncio
+import json
 import time
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,7 +39,7 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 TRANSACTIONAL = "todo_transactional"
 # What psycopg's wait raises when its timeout expires (private, but a stable OperationalError).
 WAIT_TIMEOUT = psycopg.errors._WaitTimeout
-ZERO = timedelta(0)
+UTC_ZONES = frozenset({"UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu"})
 
 
 class BoundedConnection(psycopg.AsyncConnection[Any]):
@@ -80,7 +81,17 @@ class UTCTimestamptzLoader(TimestamptzLoader):
 
 
 def _is_utc(zone: tzinfo) -> bool:
-    return all(zone.utcoffset(datetime(2000, month, 1)) == ZERO for month in (1, 7))
+    # By name: a zone at +00:00 on some date (Africa/Casablanca, Europe/London) is not UTC.
+    return zone is UTC or getattr(zone, "key", None) in UTC_ZONES
+
+
+def _json_loads(data: str | bytes) -> Any:
+    """JSON parsed by pydantic-core (~3 µs a row less than `json.loads`, which still reads what
+    it refuses: a lone surrogate escape, `"\\ud83d"`, that Postgres' `json` keeps)."""
+    try:
+        return pydantic_core.from_json(data)
+    except ValueError:
+        return json.loads(data)
 
 
 async def connect_bounded(*args: Any, answer_within: float, **kwargs: Any) -> BoundedConnection:
@@ -89,8 +100,7 @@ async def connect_bounded(*args: Any, answer_within: float, **kwargs: Any) -> Bo
     with pydantic-core's parser."""
     connection = await BoundedConnection.connect(*args, **kwargs)
     connection.answer_within = answer_within
-    # JSON (a task's tags, stored tool calls) parsed in Rust: `json.loads` cost ~3 µs a row.
-    set_json_loads(pydantic_core.from_json, connection)
+    set_json_loads(_json_loads, connection)  # a task's tags, stored tool calls
     if not _is_utc(connection.info.timezone):
         connection.adapters.register_loader("timestamptz", UTCTimestamptzLoader)
     return connection
@@ -129,8 +139,16 @@ class HandoffQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
         self._waiters.append(waiter)
         try:
             return await_(asyncio.wait_for(waiter, timeout))
-        except TimeoutError as error:
-            raise Empty() from error
+        except BaseException as error:
+            if waiter.done() and not waiter.cancelled():
+                # Handed a connection just as the wait ended (timeout, cancelled request): pass
+                # it on, or the pool would be one connection short for good.
+                self.put_nowait(waiter.result())
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            if isinstance(error, TimeoutError):
+                raise Empty() from error
+            raise
 
 
 class HandoffPool(AsyncAdaptedQueuePool):

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import anyio
 import psycopg
 from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
@@ -39,7 +40,14 @@ class DriverSQL(NamedTuple):
 def _compiled(statement: Statement, dialect: Dialect) -> DriverSQL | None:
     """`statement` compiled once, or None if its SQL depends on its values (expanding IN)."""
     compiled = statement.compile(dialect=dialect)
-    if compiled.post_compile_params or compiled.literal_execute_params:
+    # Values SQLAlchemy fills in itself: rendered per execution (expanding IN) or computed in
+    # Python (a column's default left out of an INSERT, an `onupdate`).
+    if (
+        compiled.post_compile_params
+        or compiled.literal_execute_params
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+    ):
         return None
     literals = {
         name: bind.effective_value
@@ -74,6 +82,13 @@ async def fetch(
         return await cursor.fetchall() if compiled.returns_rows else []
     except psycopg.Error as error:
         raise await _translated(connection, driver, compiled.sql, error) from error
+    except BaseException:
+        # Cancelled mid-statement: psycopg cancels the query, or closes a connection it cannot
+        # bring back, which SQLAlchemy must then not hand out again.
+        if driver.broken or driver.closed:
+            with anyio.CancelScope(shield=True):
+                await connection.invalidate()
+        raise
 
 
 async def _driver_connection(connection: AsyncConnection) -> Any:
@@ -88,9 +103,13 @@ async def _driver_connection(connection: AsyncConnection) -> Any:
 async def _translated(
     connection: AsyncConnection, driver: Any, sql: str, error: psycopg.Error
 ) -> exc.StatementError:
-    """`error` as SQLAlchemy raises it, its connection invalidated if it is lost."""
+    """`error` as SQLAlchemy raises it; a lost connection invalidated, and with it every pooled
+    connection opened before (the server restarted, or the network dropped them all), as
+    SQLAlchemy does."""
     lost = connection.dialect.is_disconnect(error, driver, None)  # type: ignore[arg-type]
-    if lost:
+    sync = connection.sync_connection
+    if lost and sync is not None and not sync.invalidated:
+        connection.sync_engine.pool._invalidate(sync.connection, error, _checkin=False)
         await connection.invalidate()
     return exc.DBAPIError.instance(
         sql,

@@ -94,9 +94,7 @@ def client_document(app: FastAPI) -> dict[str, Any]:
 
 def _clean_parameters(operation: dict[str, Any], path: str) -> None:
     parameters = [p for p in operation.get("parameters", []) if not p["schema"].get("x-synonym")]
-    parameters.sort(
-        key=lambda p: path.find("{" + p["name"] + "}") if p["in"] == "path" else len(path)
-    )
+    parameters.sort(key=lambda parameter: _position(parameter, path))
     for parameter in parameters:
         schema = parameter["schema"]
         options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]

@@ -5,7 +5,7 @@ pool before the response is sent."""
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import pytest
@@ -15,14 +15,18 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util.concurrency import greenlet_spawn
+from sqlmodel import Session
 from starlette.requests import Request
 
 from backend.config import Settings
-from backend.db import create_db_engine, get_session, run_migrations
+from backend.db import HandoffQueue, create_db_engine, get_session, run_migrations
 from backend.errors import ConflictError
 from backend.main import create_app
 from backend.tasks import service as task_service
 from tests.auth.conftest import register
+from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser, make_settings
 from tests.databases import fresh_postgres_database, postgres_admin_url, postgres_reachable
 from tests.tasks.conftest import tasks_url
@@ -217,14 +221,45 @@ def test_a_connection_dropped_while_idle_is_replaced_when_it_is_pinged(
         assert client.get("/api/me/tasks", headers=alice.headers).status_code == 200
 
 
-def test_a_server_outside_utc_still_answers_utc_times() -> None:
-    # Rows read on the driver (`backend.driver`) carry the server's TimeZone unless converted.
+def test_after_a_database_restart_one_request_fails_not_one_per_pooled_connection(
+    settings: Settings, sync_engine: Engine, alice: AuthedUser
+) -> None:
+    # A lost connection marks every pooled connection opened before it stale (the server
+    # restarted, or the network dropped them all), as SQLAlchemy's own path does.
+    if sync_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop connections")
+    app = create_app(settings.model_copy(update={"db_ping_after_idle": 3600.0}))
+    with TestClient(app) as client:
+        assert client.portal is not None
+
+        async def fill_the_pool() -> None:
+            engine = app.state.engine
+            async with engine.connect(), engine.connect(), engine.connect():
+                pass
+
+        client.portal.call(fill_the_pool)
+        assert app.state.engine.pool.checkedin() == 3
+        with sync_engine.connect() as admin:
+            admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE"
+                    " application_name = 'todo-api' AND datname = current_database()"
+                )
+            )
+        tasks = [client.get("/api/me/tasks", headers=alice.headers) for _ in range(4)]
+    assert [response.status_code for response in tasks] == [503, 200, 200, 200]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Africa/Casablanca"])
+def test_a_server_outside_utc_still_answers_utc_times(zone: str) -> None:
+    # Rows read on the driver (`backend.driver`) carry the server's TimeZone unless converted
+    # (Casablanca: +00:00 in 2000, +01:00 now).
     if not postgres_reachable():
         pytest.skip("needs PostgreSQL")
     with fresh_postgres_database("todo_tz") as url:
         with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
             database = make_url(url).database
-            admin.execute(f"ALTER DATABASE \"{database}\" SET timezone TO 'Europe/Berlin'")
+            admin.execute(f"ALTER DATABASE \"{database}\" SET timezone TO '{zone}'")
         app = create_app(make_settings(url))
         asyncio.run(run_migrations(app.state.engine))
         with TestClient(app) as client:
@@ -265,3 +300,42 @@ async def test_a_returned_connection_goes_to_the_request_that_waited_longest(
     finally:
         await engine.dispose()
     assert order == ["waited", "arrived"]
+
+
+async def test_a_connection_handed_to_a_cancelled_request_stays_in_the_pool() -> None:
+    # The connection is handed to a waiter whose request is cancelled in the same step. Python
+    # 3.11's wait_for then returns it anyway; 3.12's raises, and the queue must keep it, or the
+    # pool is one connection short for good.
+    queue = HandoffQueue(maxsize=1)
+    waiting = asyncio.create_task(greenlet_spawn(queue.get, True, 5.0))
+    await asyncio.sleep(0.01)
+    connection: Any = object()
+    queue.put_nowait(cast(ConnectionPoolEntry, connection))
+    waiting.cancel()
+    try:
+        kept = await waiting
+    except asyncio.CancelledError:
+        kept = queue.get_nowait()
+    assert kept is connection
+
+
+def test_stored_json_that_pydantic_core_refuses_still_reads(
+    client: TestClient, session: Session, sync_engine: Engine, alice: AuthedUser
+) -> None:
+    # A model's tool-call arguments may hold a lone surrogate escape: Postgres' json keeps it,
+    # `json.loads` reads it, pydantic-core's parser (the fast path) refuses it.
+    conversation_id, message_id = seed_conversation(session, alice.id, task_id=1, size=2)
+    with sync_engine.begin() as connection:
+        connection.execute(
+            text("UPDATE messages SET tool_calls = :calls WHERE id = :id"),
+            {
+                "calls": '[{"tool": "add_task", "arguments": {"title": "a \\ud83d"}}]',
+                "id": message_id,
+            },
+        )
+    response = client.post(
+        "/api/me/chat",
+        json={"message": "show my tasks", "conversation_id": conversation_id},
+        headers=alice.headers,
+    )
+    assert response.status_code == 200, response.text
