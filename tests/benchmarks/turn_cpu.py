@@ -22,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from functools import wraps
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from unittest import mock
@@ -174,7 +175,7 @@ async def run(turns: int, url: str, profile: cProfile.Profile | None) -> list[li
                 assert response.status_code == 200, response.text
                 points = [marks.at[name] for name in MARKS] + [done]
                 if turn >= 0:
-                    timed.append([(b - a) * 1000 for a, b in zip(points, points[1:], strict=False)])
+                    timed.append([(b - a) * 1000 for a, b in pairwise(points)])
     if profile is not None:
         profile.disable()
     return timed
