@@ -1,21 +1,23 @@
 """Benchmark: process CPU of one Agents SDK chat turn, by phase, up to the model request.
 
-Run: `uv run python -m tests.benchmarks.turn_cpu [turns] [sqlite|postgres] [--profile FILE]` (a
-throwaway SQLite file, or a throwaway database on the test Postgres server).
+Run: `uv run python -m tests.benchmarks.turn_cpu [turns] [sqlite|postgres] [--tool-call]
+[--profile FILE]` (a throwaway SQLite file, or a throwaway database on the test Postgres server).
 
 `turns` turns of `POST /api/me/chat` run one after another in process (httpx's ASGI transport,
 the app's lifespan running) with `CHAT_PROVIDER=openai`, the `openai` client on an
-`httpx2.MockTransport` that answers at once in text. Each turn's process CPU
-(`time.process_time`) is split at marks: the app is entered, `start_turn` returns (auth, lease,
-history, user message), the provider's `_run` is entered, `TurnTools` has connected and listed
-its tools, the model request reaches the transport ("waiting" starts there), and the response
-is back. Prints the median and mean CPU milliseconds of each phase over the turns after a
-warm-up; `--profile FILE` writes a cProfile of the timed turns (view with `python -m pstats`).
+`httpx2.MockTransport` that answers at once in text (`--tool-call`: calls `list_tasks` first,
+then answers in text). Each turn's process CPU (`time.process_time`) is split at marks: the app
+is entered, `start_turn` returns (auth, lease, history, user message), the provider's `_run` is
+entered, `TurnTools` has connected and listed its tools, the first model request reaches the
+transport ("waiting" starts there), and the response is back (after every round). Prints the
+median and mean CPU milliseconds of each phase over the turns after a warm-up; `--profile FILE`
+writes a cProfile of the timed turns (view with `python -m pstats`).
 """
 
 import argparse
 import asyncio
 import cProfile
+import json
 import statistics
 import tempfile
 import time
@@ -35,11 +37,11 @@ from sqlmodel import Session
 
 from backend.auth.models import User
 from backend.auth.security import create_access_token
-from backend.chat import router as chat_router
+from backend.chat import agent as chat_agent
 from backend.chat.providers.agents_sdk import AgentsProvider, TurnTools
 from backend.db import run_migrations
 from backend.main import create_app
-from tests.chat.scripted import BASE_URL, text
+from tests.chat.scripted import BASE_URL, calls, text
 from tests.conftest import make_settings
 from tests.databases import fresh_postgres_database, sqlite_url
 
@@ -103,7 +105,7 @@ def instrument(marks: Marks) -> ExitStack:
     """Patches that record the marks of a turn."""
     stack = ExitStack()
     stack.enter_context(
-        mock.patch.object(chat_router, "start_turn", marks.after(MARKS[1], chat_router.start_turn))
+        mock.patch("backend.chat.router.start_turn", marks.after(MARKS[1], chat_agent.start_turn))
     )
     stack.enter_context(
         mock.patch.object(AgentsProvider, "_run", marks.before(MARKS[2], AgentsProvider._run))
@@ -115,9 +117,11 @@ def instrument(marks: Marks) -> ExitStack:
 
 
 @asynccontextmanager
-async def running_app(url: str, marks: Marks) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    """The app on `url` with the scripted provider, its lifespan running; a client and the
-    chat path of a user with a bearer token."""
+async def running_app(
+    url: str, marks: Marks, *, tool_call: bool
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """The app on `url` with the scripted provider (which first calls `list_tasks` when
+    `tool_call`), its lifespan running; a client and the chat path of a user with a token."""
     settings = make_settings(url)
     app = create_app(settings)
     await run_migrations(app.state.engine)
@@ -129,11 +133,12 @@ async def running_app(url: str, marks: Marks) -> AsyncIterator[tuple[httpx.Async
             "chat_model": "test-model",
         }
     )
-    answer = text("Nothing to do.")
+    answer, call = text("Nothing to do."), calls(("list_tasks", "{}"))
 
     def endpoint(request: httpx2.Request) -> httpx2.Response:
         marks(MARKS[4])
-        return answer(request)
+        answered = json.loads(request.content)["messages"][-1]["role"] == "tool"
+        return answer(request) if answered or not tool_call else call(request)
 
     app.state.chat_provider = AgentsProvider(
         provider_settings,
@@ -160,12 +165,14 @@ async def running_app(url: str, marks: Marks) -> AsyncIterator[tuple[httpx.Async
             yield client, f"/api/{user.id}/chat"
 
 
-async def run(turns: int, url: str, profile: cProfile.Profile | None) -> list[list[float]]:
+async def run(
+    turns: int, url: str, profile: cProfile.Profile | None, *, tool_call: bool
+) -> list[list[float]]:
     """Time `turns` turns after a warm-up; each turn's phases in CPU milliseconds."""
     marks = Marks()
     timed: list[list[float]] = []
     with instrument(marks):
-        async with running_app(url, marks) as (client, path):
+        async with running_app(url, marks, tool_call=tool_call) as (client, path):
             for turn in range(-WARM_UP, turns):
                 marks.at.clear()
                 if profile is not None and turn == 0:
@@ -186,14 +193,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("turns", type=int, nargs="?", default=200)
     parser.add_argument("database", choices=("sqlite", "postgres"), nargs="?", default="postgres")
+    parser.add_argument("--tool-call", action="store_true", help="a list_tasks round first")
     parser.add_argument("--profile", help="write a cProfile of the timed turns to this file")
     args = parser.parse_args()
     profile = cProfile.Profile() if args.profile else None
     with database(args.database) as url:
-        timed = asyncio.run(run(args.turns, url, profile))
+        timed = asyncio.run(run(args.turns, url, profile, tool_call=args.tool_call))
     if profile is not None:
         profile.dump_stats(args.profile)
-    print(f"Agents SDK turn CPU, {args.database}, {args.turns} turns (ms: median / mean)")
+    rounds = "a list_tasks round, then text" if args.tool_call else "text"
+    print(f"Agents SDK turn CPU, {args.database}, {args.turns} turns, {rounds} (ms: median / mean)")
     columns = list(zip(*timed, strict=True))
     for phase, samples in zip(PHASES, columns, strict=True):
         print(f"  {phase:<34} {statistics.median(samples):6.2f} / {statistics.fmean(samples):6.2f}")
