@@ -100,6 +100,7 @@ class TurnTools(_MCPServerWithClientSession):
             failure_error_function=tool_failure,
         )
         self._server = create_mcp_server(call_tool)
+        self._tools: list[MCPTool] | None = None
 
     @property
     def name(self) -> str:
@@ -109,12 +110,25 @@ class TurnTools(_MCPServerWithClientSession):
     async def list_tools(
         self, run_context: RunContextWrapper[Any] | None = None, agent: AgentBase | None = None
     ) -> list[MCPTool]:
-        """The server's tools, their schemas without `$ref`s (Gemini and Ollama want that)."""
-        tools = await super().list_tools(run_context, agent)
-        return [
-            tool.model_copy(update={"input_schema": inline_refs(tool.input_schema)})
-            for tool in tools
-        ]
+        """The server's tools, their schemas without `$ref`s (Gemini and Ollama want that),
+        listed over MCP once a turn.
+
+        The SDK lists them before each model request (each round of tool calls), deep-copying
+        its cached listing every time; our tools are static and the SDK copies each schema again
+        when it makes it a function tool, so the first listing, inlined, serves the whole turn.
+        """
+        if self._tools is None:
+            tools = await super().list_tools(run_context, agent)
+            self._tools = [
+                tool.model_copy(update={"input_schema": inline_refs(tool.input_schema)})
+                for tool in tools
+            ]
+        return self._tools
+
+    def invalidate_tools_cache(self) -> None:
+        """Forget the listed tools: the next listing asks the server again."""
+        super().invalidate_tools_cache()  # type: ignore[no-untyped-call]  # untyped in the SDK
+        self._tools = None
 
     def create_streams(self) -> AbstractAsyncContextManager[MCPStreamTransport]:
         """The in-process server itself: the MCP client connects to it without a network."""
