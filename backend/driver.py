@@ -11,7 +11,7 @@ Errors keep SQLAlchemy's shape, so the handlers that turn a lost database into a
 same exceptions from either path, and a broken connection is invalidated, never reused.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -28,11 +28,13 @@ COMPILED_KEPT = 1024
 
 
 class DriverSQL(NamedTuple):
-    """A statement compiled for psycopg: its SQL, the values of the literals it binds, and
+    """A statement compiled for psycopg: its SQL, the values of the literals it binds, the
+    column types' conversions of bound values (`UTCDateTime`'s naive-as-UTC, JSON, …), and
     whether it answers rows (known here: asking the cursor builds its column descriptions)."""
 
     sql: str
     defaults: dict[str, Any]
+    processors: Mapping[str, Callable[[Any], Any]]
     returns_rows: bool
 
 
@@ -54,7 +56,12 @@ def _compiled(statement: Statement, dialect: Dialect) -> DriverSQL | None:
         for bind, name in compiled.bind_names.items()
         if not bind.required
     }
-    return DriverSQL(compiled.string, literals, bool(statement.exported_columns))
+    processors = {
+        name: process
+        for bind, name in compiled.bind_names.items()
+        if (process := bind.type.bind_processor(dialect)) is not None
+    }
+    return DriverSQL(compiled.string, literals, processors, bool(statement.exported_columns))
 
 
 async def fetch(
@@ -76,6 +83,9 @@ async def fetch(
         result = await connection.execute(statement, params)
         return result.all() if result.returns_rows else []
     values = {**compiled.defaults, **(params or {})}
+    for name, process in compiled.processors.items():
+        if name in values:
+            values[name] = process(values[name])
     driver = await _driver_connection(connection)
     try:
         cursor = await driver.execute(compiled.sql, values)

@@ -5,6 +5,7 @@ pool before the response is sent."""
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, cast
 
 import psycopg
@@ -12,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg.pq import TransactionStatus
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, bindparam, event, literal_column, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -21,7 +22,9 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from backend.config import Settings
+from backend.datetimes import UTCDateTime
 from backend.db import HandoffQueue, create_db_engine, get_session, run_migrations
+from backend.driver import fetch
 from backend.errors import ConflictError
 from backend.main import create_app
 from backend.tasks import service as task_service
@@ -339,3 +342,26 @@ def test_stored_json_that_pydantic_core_refuses_still_reads(
         headers=alice.headers,
     )
     assert response.status_code == 200, response.text
+
+
+async def test_a_naive_datetime_bound_on_the_driver_path_is_taken_as_utc() -> None:
+    # Statements run on psycopg directly still get their column types' conversions: a naive
+    # datetime is UTC (`UTCDateTime`), not the session's zone.
+    if not postgres_reachable():
+        pytest.skip("needs PostgreSQL")
+    with fresh_postgres_database("todo_bind") as url:
+        with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
+            database = make_url(url).database
+            admin.execute(f"ALTER DATABASE \"{database}\" SET timezone TO 'America/New_York'")
+        engine = create_db_engine(make_settings(url))
+        try:
+            await run_migrations(engine)
+            statement = select(literal_column("1")).where(
+                bindparam("noon", type_=UTCDateTime)
+                == literal_column("TIMESTAMPTZ '2026-07-01 12:00:00+00'")
+            )
+            async with engine.connect() as connection:
+                rows = await fetch(connection, statement, {"noon": datetime(2026, 7, 1, 12)})
+        finally:
+            await engine.dispose()
+    assert rows == [(1,)]
