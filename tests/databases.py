@@ -1,6 +1,7 @@
 """Throwaway test databases: a SQLite file, or a freshly created Postgres database."""
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +57,27 @@ def fresh_postgres_database(prefix: str = "todo_test") -> Iterator[str]:
 def sqlite_url(directory: Path) -> str:
     """A SQLite file URL inside a temporary directory."""
     return f"sqlite:///{directory / 'test.db'}"
+
+
+@contextmanager
+def throwaway_database(backend: str, prefix: str = "todo_bench") -> Iterator[str]:
+    """A fresh database URL on `backend` (`postgres`, else a SQLite file), removed afterwards."""
+    if backend == "postgres":
+        with fresh_postgres_database(prefix) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        yield sqlite_url(Path(directory))
+
+
+@contextmanager
+def postgres_database_in_zone(zone: str, prefix: str = "todo_tz") -> Iterator[str]:
+    """A fresh Postgres database whose sessions run in the time zone `zone`."""
+    with fresh_postgres_database(prefix) as url:
+        with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
+            database = sql.Identifier(str(make_url(url).database))
+            admin.execute(sql.SQL("ALTER DATABASE {} SET timezone TO {}").format(database, zone))
+        yield url
 
 
 @contextmanager

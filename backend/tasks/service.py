@@ -58,21 +58,24 @@ def _task_statement(dialect: str, *, for_update: bool) -> sa.Select[Any]:
 async def get_task(session: AsyncSession, *, owner_id: str, task_id: int) -> TaskView:
     """The owner's task; NotFoundError if it is missing or belongs to someone else."""
     connection = await session.connection()
-    statement = _task_statement(connection.dialect.name, for_update=False)
-    rows = await fetch(connection, statement, {"task_id": task_id, "owner_id": owner_id})
-    if not rows:
-        raise NotFoundError(TASK_NOT_FOUND)
-    return to_view(rows[0], connection.dialect.name)
+    row = await _owned_row(connection, owner_id=owner_id, task_id=task_id, for_update=False)
+    return to_view(row, connection.dialect.name)
 
 
 async def _lock(connection: AsyncConnection, *, owner_id: str, task_id: int) -> LockedTask:
     """The owner's task, locked for this transaction; NotFoundError if missing or not theirs."""
-    statement = _task_statement(connection.dialect.name, for_update=True)
+    row = await _owned_row(connection, owner_id=owner_id, task_id=task_id, for_update=True)
+    return LockedTask(to_view(row, connection.dialect.name), *row[len(VIEW_FIELDS) :])
+
+
+async def _owned_row(
+    connection: AsyncConnection, *, owner_id: str, task_id: int, for_update: bool
+) -> Sequence[Any]:
+    statement = _task_statement(connection.dialect.name, for_update=for_update)
     rows = await fetch(connection, statement, {"task_id": task_id, "owner_id": owner_id})
     if not rows:
         raise NotFoundError(TASK_NOT_FOUND)
-    extra = rows[0][len(VIEW_FIELDS) :]
-    return LockedTask(to_view(rows[0], connection.dialect.name), *extra)
+    return rows[0]
 
 
 async def create_task(session: AsyncSession, *, owner_id: str, task_in: TaskCreate) -> TaskView:

@@ -10,28 +10,24 @@ table (tests/chat/utterances.py).
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlmodel import Session, col, delete
 
-from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.chat.models import Message
 from backend.chat.providers.dialogue import understand
 from backend.db import run_migrations
 from backend.main import create_app
 from backend.tasks.models import Task, search_text
+from tests.benchmarks.tasks_load import add_user
 from tests.chat.conftest import NOW
 from tests.chat.history import seed_conversation
 from tests.chat.utterances import CASES
 from tests.conftest import make_settings
-from tests.databases import fresh_postgres_database, sqlite_url
+from tests.databases import throwaway_database
 
 SIZES = (5, 500)
 SENTENCES = (
@@ -43,17 +39,6 @@ SENTENCES = (
     "push it back 2 days and make it high priority",
 )
 TARGET_RATIO = 1.5
-
-
-@contextmanager
-def database(postgres: bool) -> Iterator[str]:
-    """A throwaway database URL: a fresh Postgres database or a SQLite file."""
-    if postgres:
-        with fresh_postgres_database("chat_bench") as url:
-            yield url
-        return
-    with tempfile.TemporaryDirectory() as directory:
-        yield sqlite_url(Path(directory))
 
 
 def seed(session: Session, owner_id: str, size: int) -> tuple[int, int]:
@@ -73,19 +58,17 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def run(turns: int, postgres: bool) -> dict[int, list[float]]:
     """Time `turns` turns on each conversation, interleaved; milliseconds per size."""
-    with database(postgres) as url:
+    with throwaway_database("postgres" if postgres else "sqlite", "chat_bench") as url:
         settings = make_settings(url)
         app = create_app(settings)
         asyncio.run(run_migrations(app.state.engine))
         asyncio.run(app.state.engine.dispose())  # its connections belong to that loop
+        user_id = add_user(url)
         sync_engine = create_engine(url)
         with Session(sync_engine, expire_on_commit=False) as session:
-            user = User(email="bench@example.com", name="Bench")
-            session.add(user)
-            session.commit()
-            conversations = {size: seed(session, user.id, size) for size in SIZES}
+            conversations = {size: seed(session, user_id, size) for size in SIZES}
             headers = {
-                "Authorization": "Bearer " + create_access_token(user_id=user.id, settings=settings)
+                "Authorization": "Bearer " + create_access_token(user_id=user_id, settings=settings)
             }
             timings: dict[int, list[float]] = {size: [] for size in SIZES}
             with TestClient(app) as client:

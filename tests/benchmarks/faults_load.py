@@ -24,14 +24,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
-from sqlalchemy import create_engine
-from sqlmodel import Session
 
-from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.config import Settings
 from backend.db import create_db_engine, run_migrations
-from tests.benchmarks.tasks_load import HOST, JWT_SECRET, Server, free_port, uvicorn_server
+from tests.benchmarks.tasks_load import (
+    HOST,
+    JWT_SECRET,
+    Server,
+    add_user,
+    free_port,
+    uvicorn_server,
+)
 from tests.databases import fresh_postgres_database
 from tests.pgcluster import throwaway_cluster
 
@@ -44,14 +48,7 @@ async def migrate_and_add_user(url: str) -> str:
     engine = create_db_engine(settings)
     await run_migrations(engine)
     await engine.dispose()
-    sync_engine = create_engine(url)
-    with Session(sync_engine) as session:
-        user = User(email="bench@example.com", name="Bench")
-        session.add(user)
-        session.commit()
-        user_id = user.id
-    sync_engine.dispose()
-    return user_id
+    return add_user(url)
 
 
 def token_for(user_id: str) -> dict[str, str]:

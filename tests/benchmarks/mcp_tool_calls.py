@@ -20,30 +20,26 @@ CPU) and calls per second for each series.
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
 import anyio
 import httpx
 from agents.mcp import MCPServerStreamableHttp
 from agents.mcp.server import _MCPServerWithClientSession
-from sqlalchemy import create_engine
-from sqlmodel import Session
 
-from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.chat.agent import ToolRecorder
 from backend.chat.providers.agents_sdk import TurnTools
 from backend.config import Settings
 from backend.db import create_db_engine, open_session, run_migrations
 from backend.main import create_app
+from tests.benchmarks.tasks_load import add_user
 from tests.conftest import make_settings
-from tests.databases import fresh_postgres_database, sqlite_url
+from tests.databases import throwaway_database
 from tests.mcp.conftest import connect
 from tests.servers import serve
 
@@ -191,17 +187,6 @@ async def bench_turns(base_url: str, settings: Settings, user_id: str, rounds: i
             report(f"{path} {step}", steps[step])
 
 
-@contextmanager
-def throwaway_database(backend: str) -> Iterator[str]:
-    """A fresh database URL on the chosen backend, removed afterwards."""
-    if backend == "postgres":
-        with fresh_postgres_database("todo_bench") as url:
-            yield url
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        yield sqlite_url(Path(tmp))
-
-
 def main() -> None:
     """Serve a fresh app with one user and run the benchmark against it."""
     calls = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CALLS
@@ -212,13 +197,7 @@ def main() -> None:
         app = create_app(settings)
         asyncio.run(run_migrations(app.state.engine))
         asyncio.run(app.state.engine.dispose())  # its connections belong to that loop
-        sync_engine = create_engine(url)
-        with Session(sync_engine) as session:
-            user = User(email="bench@example.com", name="Bench")
-            session.add(user)
-            session.commit()
-            user_id = user.id
-        sync_engine.dispose()
+        user_id = add_user(url)
         token = create_access_token(user_id=user_id, settings=settings)
         print(f"database: {backend}  calls per series: {calls}")
         with serve(app) as base_url:

@@ -99,23 +99,33 @@ class Run:
     sessions: int
 
 
+def add_user(url: str) -> str:
+    """The benchmarks' one user, added to a migrated database; its id."""
+    engine = create_engine(url)
+    with Session(engine) as session:
+        user = User(email="bench@example.com", name="Bench")
+        session.add(user)
+        session.commit()
+        user_id = user.id
+    engine.dispose()
+    return user_id
+
+
 def seed(url: str) -> tuple[str, list[int]]:
     """Create one user with 1,000 tagged tasks, then ANALYZE; the user id and task ids."""
+    user_id = add_user(url)
     engine = create_engine(url)
     rng = random.Random(42)
     now = datetime.now(UTC)
     with Session(engine, expire_on_commit=False) as session:
-        user = User(email="bench@example.com", name="Bench")
-        session.add(user)
-        session.commit()
-        tags = [Tag(user_id=user.id, name=name) for name in TAG_NAMES]
+        tags = [Tag(user_id=user_id, name=name) for name in TAG_NAMES]
         tasks = []
         for n in range(SEED_TASKS):
             title = f"Task {n}: {rng.choice(['write', 'call', 'buy', 'fix'])} something"
             description = "Some details about the task " * rng.randint(0, 3) or None
             tasks.append(
                 Task(
-                    user_id=user.id,
+                    user_id=user_id,
                     title=title,
                     description=description,
                     search_text=search_text(title, description),
@@ -132,7 +142,7 @@ def seed(url: str) -> tuple[str, list[int]]:
         connection.exec_driver_sql("COMMIT")
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()
-    return user.id, ids
+    return user_id, ids
 
 
 async def migrate(settings: Settings) -> None:

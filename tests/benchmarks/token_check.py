@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from backend.auth.deps import authenticate_token
-from backend.auth.models import User
+from backend.auth.models import User, UserRow
 from backend.auth.security import create_access_token, decode_access_token
 from backend.config import Settings
 from backend.db import create_db_engine, open_session, run_migrations
@@ -49,7 +49,7 @@ async def measure(label: str, settings: Settings, calls: int) -> None:
         async def jwt_alone() -> object:
             return decode_access_token(token, settings)
 
-        async def with_lookup() -> User:
+        async def with_lookup() -> UserRow:
             async with open_session(engine) as session:  # a request starts with a new session
                 return await authenticate_token(token, session=session, settings=settings)
 

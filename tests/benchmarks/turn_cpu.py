@@ -19,31 +19,26 @@ import asyncio
 import cProfile
 import json
 import statistics
-import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import ExitStack, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import ExitStack, asynccontextmanager
 from functools import wraps
 from itertools import pairwise
-from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from unittest import mock
 
 import httpx
 import httpx2
-from pydantic import SecretStr
-from sqlalchemy import create_engine
-from sqlmodel import Session
 
-from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.chat import agent as chat_agent
 from backend.chat.providers.agents_sdk import AgentsProvider, TurnTools
 from backend.db import run_migrations
 from backend.main import create_app
-from tests.chat.scripted import BASE_URL, calls, text
+from tests.benchmarks.tasks_load import add_user
+from tests.chat.scripted import calls, scripted_provider, text
 from tests.conftest import make_settings
-from tests.databases import fresh_postgres_database, sqlite_url
+from tests.databases import throwaway_database
 
 WARM_UP = 20
 MARKS = ("app entered", "start_turn done", "provider entered", "tools listed", "request sent")
@@ -56,17 +51,6 @@ PHASES = (
 )
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    """A throwaway database URL: a fresh Postgres database or a SQLite file."""
-    if kind == "postgres":
-        with fresh_postgres_database("turn_cpu") as url:
-            yield url
-        return
-    with tempfile.TemporaryDirectory() as directory:
-        yield sqlite_url(Path(directory))
 
 
 class Marks:
@@ -125,14 +109,6 @@ async def running_app(
     settings = make_settings(url)
     app = create_app(settings)
     await run_migrations(app.state.engine)
-    provider_settings = settings.model_copy(
-        update={
-            "chat_provider": "openai",
-            "openai_api_key": SecretStr("bench-key"),
-            "openai_base_url": BASE_URL,
-            "chat_model": "test-model",
-        }
-    )
     answer, call = text("Nothing to do."), calls(("list_tasks", "{}"))
 
     def endpoint(request: httpx2.Request) -> httpx2.Response:
@@ -140,17 +116,9 @@ async def running_app(
         answered = json.loads(request.content)["messages"][-1]["role"] == "tool"
         return answer(request) if answered or not tool_call else call(request)
 
-    app.state.chat_provider = AgentsProvider(
-        provider_settings,
-        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint)),
-    )
-    sync_engine = create_engine(url)
-    with Session(sync_engine, expire_on_commit=False) as session:
-        user = User(email="bench@example.com", name="Bench")
-        session.add(user)
-        session.commit()
-    sync_engine.dispose()
-    token = create_access_token(user_id=user.id, settings=settings)
+    app.state.chat_provider = scripted_provider(settings, endpoint)
+    user_id = add_user(url)
+    token = create_access_token(user_id=user_id, settings=settings)
 
     async def entered(scope: Any, receive: Any, send: Any) -> None:
         marks(MARKS[0])
@@ -162,7 +130,7 @@ async def running_app(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://test", headers=headers
         ) as client:
-            yield client, f"/api/{user.id}/chat"
+            yield client, f"/api/{user_id}/chat"
 
 
 async def run(
@@ -197,7 +165,7 @@ def main() -> None:
     parser.add_argument("--profile", help="write a cProfile of the timed turns to this file")
     args = parser.parse_args()
     profile = cProfile.Profile() if args.profile else None
-    with database(args.database) as url:
+    with throwaway_database(args.database, "turn_cpu") as url:
         timed = asyncio.run(run(args.turns, url, profile, tool_call=args.tool_call))
     if profile is not None:
         profile.dump_stats(args.profile)

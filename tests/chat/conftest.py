@@ -6,22 +6,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlmodel import Session
 
 from backend.chat.models import Message
-from backend.chat.providers.agents_sdk import AgentsProvider
 from backend.chat.providers.base import ToolCaller
 from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
 from backend.tasks import service as task_service
 from backend.tasks.models import Task, TaskCreate
 from backend.tasks.tools import ToolOutcome, run_tool
-from tests.chat.scripted import BASE_URL, ScriptedEndpoint, Step, UseEndpoint
+from tests.chat.scripted import ScriptedEndpoint, Step, UseEndpoint, scripted_provider
 from tests.conftest import AuthedUser, InSession
 
 # A Wednesday; every relative date in the chat tests is counted from it.
@@ -150,19 +147,8 @@ def use_endpoint(app: FastAPI, settings: Settings) -> Iterator[UseEndpoint]:
 
     def install(*steps: Step, **overrides: Any) -> ScriptedEndpoint:
         endpoint = ScriptedEndpoint(*steps)
-        provider_settings = settings.model_copy(
-            update={
-                "chat_provider": "openai",
-                "openai_api_key": SecretStr("test-key"),
-                "openai_base_url": BASE_URL,
-                "chat_model": "test-model",
-                **overrides,
-            }
-        )
-        app.state.chat_provider = AgentsProvider(
-            provider_settings,
-            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint)),
-            clock=fixed_clock,
+        app.state.chat_provider = scripted_provider(
+            settings, endpoint, clock=fixed_clock, **overrides
         )
         return endpoint
 

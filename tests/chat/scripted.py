@@ -4,9 +4,15 @@ served to the real `openai` client through an `httpx2.MockTransport` (no network
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx2
+from pydantic import SecretStr
+
+from backend.chat.providers.agents_sdk import AgentsProvider
+from backend.config import Settings
+from backend.datetimes import utcnow
 
 Step = Callable[[httpx2.Request], httpx2.Response]
 BASE_URL = "http://llm.test/v1"
@@ -110,3 +116,25 @@ class ScriptedEndpoint:
 
 
 UseEndpoint = Callable[..., ScriptedEndpoint]
+
+
+def scripted_provider(
+    settings: Settings,
+    endpoint: Step,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    **overrides: Any,
+) -> AgentsProvider:
+    """The Agents SDK provider on `settings` (with `overrides`), its model served by `endpoint`
+    through the real `openai` client (no network, no key)."""
+    provider_settings = settings.model_copy(
+        update={
+            "chat_provider": "openai",
+            "openai_api_key": SecretStr("test-key"),
+            "openai_base_url": BASE_URL,
+            "chat_model": "test-model",
+            **overrides,
+        }
+    )
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint))
+    return AgentsProvider(provider_settings, http_client=client, clock=clock)

@@ -8,13 +8,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, cast
 
-import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, bindparam, event, literal_column, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util.concurrency import greenlet_spawn
@@ -31,7 +29,7 @@ from backend.tasks import service as task_service
 from tests.auth.conftest import register
 from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser, make_settings
-from tests.databases import fresh_postgres_database, postgres_admin_url, postgres_reachable
+from tests.databases import postgres_database_in_zone, postgres_reachable
 from tests.tasks.conftest import tasks_url
 
 pytestmark = pytest.mark.anyio
@@ -259,10 +257,7 @@ def test_a_server_outside_utc_still_answers_utc_times(zone: str) -> None:
     # (Casablanca: +00:00 in 2000, +01:00 now).
     if not postgres_reachable():
         pytest.skip("needs PostgreSQL")
-    with fresh_postgres_database("todo_tz") as url:
-        with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
-            database = make_url(url).database
-            admin.execute(f"ALTER DATABASE \"{database}\" SET timezone TO '{zone}'")
+    with postgres_database_in_zone(zone) as url:
         app = create_app(make_settings(url))
         asyncio.run(run_migrations(app.state.engine))
         with TestClient(app) as client:
@@ -349,10 +344,7 @@ async def test_a_naive_datetime_bound_on_the_driver_path_is_taken_as_utc() -> No
     # datetime is UTC (`UTCDateTime`), not the session's zone.
     if not postgres_reachable():
         pytest.skip("needs PostgreSQL")
-    with fresh_postgres_database("todo_bind") as url:
-        with psycopg.connect(postgres_admin_url(), autocommit=True) as admin:
-            database = make_url(url).database
-            admin.execute(f"ALTER DATABASE \"{database}\" SET timezone TO 'America/New_York'")
+    with postgres_database_in_zone("America/New_York") as url:
         engine = create_db_engine(make_settings(url))
         try:
             await run_migrations(engine)
