@@ -21,12 +21,12 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from backend.auth.deps import oauth2_scheme
+from backend.auth.deps import bearer_scheme
 
 # Mark a query parameter accepted for compatibility (`Field(json_schema_extra=SYNONYM)`).
 SYNONYM: dict[str, Any] = {"x-synonym": True}
 SCHEMA_PREFIX = "#/components/schemas/"
-PASSWORD_SCHEME = oauth2_scheme.scheme_name
+PASSWORD_SCHEME = bearer_scheme.scheme_name
 BEARER_SCHEME = "BearerToken"
 
 TAGS: list[dict[str, str]] = [

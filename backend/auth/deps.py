@@ -8,13 +8,15 @@ A personal access token is looked up instead of verified (`_personal_identity`);
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Annotated, Any, NamedTuple
 
 import jwt
 from cachetools import TLRUCache
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
@@ -40,7 +42,6 @@ from backend.errors import ForbiddenError, UnauthorizedError
 
 TASKS_SCOPE_ONLY = "This personal access token opens the task tools at /mcp only (scope tasks)"
 VERIFIED_TOKENS_KEPT = 4096  # entries: bounded by count, the least recently used go first
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
 class TokenIdentity(NamedTuple):
@@ -53,12 +54,13 @@ class TokenIdentity(NamedTuple):
     scope: str | None = None
 
 
+MAX_USER_ID_LENGTH = 255
 NEVER = 2**53  # the expiry of a personal access token made without one
 
 
-async def _personal_identity(token: str, session: AsyncSession) -> TokenIdentity:
+async def _personal_identity(token: str, connection: AsyncConnection) -> TokenIdentity:
     """Whom a personal access token names; 401 if it is unknown, revoked or expired."""
-    found = await find_personal_token(await session.connection(), token)
+    found = await find_personal_token(connection, token)
     if found is None:
         raise UnauthorizedError("Invalid, revoked or expired personal access token")
     user_id, scope, expires_at = found
@@ -114,13 +116,14 @@ async def authenticate_token(token: str, *, session: AsyncSession, settings: Set
     The same checks as `get_current_user`, for MCP (where a personal access token of either
     scope is good).
     """
+    connection = await session.connection()
     if is_personal_token(token):
-        identity = await _personal_identity(token, session)
+        identity = await _personal_identity(token, connection)
     elif _fetches_keys(token, settings):
         identity = await run_in_threadpool(token_identity, token, settings)
     else:
         identity = token_identity(token, settings)
-    return await _user(identity, session)
+    return await _user(identity, connection)
 
 
 async def app_settings(request: Request) -> Settings:
@@ -148,42 +151,74 @@ def verified_tokens(timer: Callable[[], float] = time.time) -> TLRUCache[str, To
     )
 
 
-BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
+class Credentials(NamedTuple):
+    """What a request presents: its bearer token; whom it names, when it is a signed token
+    (verified in memory); or a Better Auth session token (bearer or cookie) to look up. With
+    neither, the bearer is a personal access token, looked up too."""
+
+    token: str | None
+    identity: TokenIdentity | None = None
+    session_token: str | None = None
+
+
+class BearerScheme(OAuth2PasswordBearer):
+    """The bearer token as /docs shows it (the password flow's Authorize form), whose dependency
+    also verifies a signed token: a missing or bad one is 401 before any parameter is checked
+    (422) and before the database is touched.
+
+    Only fetching an issuer's signing keys may block: that alone goes to a worker thread (and its
+    tokens are not memoised: a key withdrawn from the issuer's set must stop them).
+    """
+
+    async def __call__(self, request: Request) -> Credentials:  # type: ignore[override]
+        """The request's credentials; 401 if it has none, or a signed token that fails."""
+        token = await super().__call__(request)
+        settings: Settings = request.app.state.settings
+        if token and is_personal_token(token):
+            return Credentials(token)
+        if (session_token := better_auth.session_token(request, token, settings)) is not None:
+            return Credentials(token, session_token=session_token)
+        if not token:
+            raise UnauthorizedError("Not authenticated")
+        memo: TLRUCache[str, TokenIdentity] = request.app.state.verified_tokens
+        if (known := memo.get(token)) is not None:
+            return Credentials(token, known)
+        if _fetches_keys(token, settings):
+            return Credentials(token, await run_in_threadpool(token_identity, token, settings))
+        memo[token] = identity = token_identity(token, settings)
+        return Credentials(token, identity)
+
+
+bearer_scheme = BearerScheme(
+    tokenUrl="/api/auth/token", scheme_name="OAuth2PasswordBearer", auto_error=False
+)
+RequestCredentials = Annotated[Credentials, Depends(bearer_scheme)]
+Connect = Callable[[], Awaitable[AsyncConnection]]
 
 
 async def request_identity(
-    request: Request, token: str | None, session: AsyncSession
+    request: Request, credentials: Credentials, connect: Connect
 ) -> TokenIdentity:
-    """The user id a request's bearer token names, verified in memory; 401 otherwise.
-
-    Only fetching an issuer's signing keys may block: that alone goes to a worker thread (and
-    its tokens are not memoised: a key withdrawn from the issuer's set must stop them). A Better
-    Auth session token (bearer or cookie) or a personal access token is looked up on the
-    request's session instead; one scoped to the task tools is refused here (403).
+    """Whom the request's credentials name: a signed token's identity, or a personal access
+    token or Better Auth session looked up on the request's connection (`connect`, called for
+    those alone); 401 if not found, 403 for a personal access token scoped to the task tools.
     """
-    settings: Settings = request.app.state.settings
-    if token and is_personal_token(token):
-        identity = await _personal_identity(token, session)
-        if identity.scope != "api":
-            raise ForbiddenError(TASKS_SCOPE_ONLY)
-        return identity
-    if (session_token := better_auth.session_token(request, token, settings)) is not None:
-        return await _session_identity(session_token, request, settings, session)
-    if not token:
-        raise UnauthorizedError("Not authenticated")
-    memo: TLRUCache[str, TokenIdentity] = request.app.state.verified_tokens
-    if (known := memo.get(token)) is not None:
-        return known
-    if _fetches_keys(token, settings):
-        return await run_in_threadpool(token_identity, token, settings)
-    memo[token] = identity = token_identity(token, settings)
+    if credentials.identity is not None:
+        return credentials.identity
+    if credentials.session_token is not None:
+        settings: Settings = request.app.state.settings
+        connection = await connect()
+        return await _session_identity(credentials.session_token, request, settings, connection)
+    assert credentials.token is not None  # a personal access token: nothing else gets here
+    identity = await _personal_identity(credentials.token, await connect())
+    if identity.scope != "api":
+        raise ForbiddenError(TASKS_SCOPE_ONLY)
     return identity
 
 
 async def _session_identity(
-    token: str, request: Request, settings: Settings, session: AsyncSession
+    token: str, request: Request, settings: Settings, connection: AsyncConnection
 ) -> TokenIdentity:
-    connection = await session.connection()
     cache: better_auth.SessionCache = request.app.state.better_auth_sessions
     found = await better_auth.find_session(connection, token, settings=settings, cache=cache)
     if found is None:
@@ -191,40 +226,95 @@ async def _session_identity(
     return TokenIdentity(found.user_id, int(found.expires_at.timestamp()), found.claims())
 
 
-async def _user(identity: TokenIdentity, session: AsyncSession) -> UserRow:
+async def _user(identity: TokenIdentity, connection: AsyncConnection) -> UserRow:
     """The active user an identity names, an external one created on first sight."""
-    connection = await session.connection()
     rows = await fetch(connection, USER_ROW_BY_ID, {"user_id": identity.user_id})
     if rows:
         return _active(UserRow(*rows[0]))
     if identity.external_claims is None:
         raise UnauthorizedError()
-    return _active(await external_user(identity.external_claims, session=session))
+    # Once per external user: the ORM's lookup of its email, on the same connection.
+    async with AsyncSession(bind=connection) as session:
+        return _active(await external_user(identity.external_claims, session=session))
 
 
-async def get_current_user(request: Request, token: BearerToken, session: SessionDep) -> UserRow:
-    """The active user named by the request's bearer token; 401 otherwise.
+def _check_user_path(request: Request, user: UserRow) -> None:
+    """`{user_id}`, where the path has one, must be the user's id or `me`; else 403.
+
+    Checked after the user is read, so a deleted or deactivated user's token is 401 everywhere.
+    A segment too long to be an id is left to `check_user_path`'s validation (422).
+    """
+    path_user = request.path_params.get("user_id")
+    if path_user is None or len(path_user) > MAX_USER_ID_LENGTH:
+        return
+    if path_user not in ("me", user.id):
+        raise ForbiddenError("You may only access your own resources")
+
+
+async def get_current_user(
+    request: Request, credentials: RequestCredentials, session: SessionDep
+) -> UserRow:
+    """The active user named by the request's bearer token (and by `{user_id}`); 401 (403)
+    otherwise.
 
     Read on the request's session (its connection then serves the route too). The user is a
     value built from its row, in no session: routes use it to scope their work, never to
     change it. One dependency, not one per step: each costs a request a little.
     """
-    return await _user(await request_identity(request, token, session), session)
+    identity = await request_identity(request, credentials, session.connection)
+    user = await _user(identity, await session.connection())
+    _check_user_path(request, user)
+    return user
 
 
 CurrentUser = Annotated[UserRow, Depends(get_current_user)]
 
 
-async def get_signed_in_user(request: Request, token: BearerToken, session: SessionDep) -> UserRow:
+async def get_signed_in_user(
+    request: Request, credentials: RequestCredentials, session: SessionDep
+) -> UserRow:
     """The current user, signed in with a password or an issuer's token: a personal access
     token cannot manage tokens (403), so a leaked one cannot mint others."""
-    identity = await request_identity(request, token, session)
+    identity = await request_identity(request, credentials, session.connection)
     if identity.scope is not None:
         raise ForbiddenError("Sign in to manage personal access tokens")
-    return await _user(identity, session)
+    return await _user(identity, await session.connection())
 
 
 SignedInUser = Annotated[UserRow, Depends(get_signed_in_user)]
+
+
+class Reader(NamedTuple):
+    """The current user, and a connection to read with (autocommit: no transaction)."""
+
+    user: UserRow
+    connection: AsyncConnection
+
+
+@asynccontextmanager
+async def reading(request: Request, credentials: Credentials) -> AsyncIterator[Reader]:
+    """The current user and a read connection, for the busiest reads (the task list, one task).
+
+    The same checks as `CurrentUser`, on one pooled connection given back when the block ends
+    (before the response is sent). Those routes open it in their body rather than through
+    `CurrentUser` and `SessionDep`: FastAPI's per-request solving of each dependency and the
+    ORM session's bookkeeping were about half of such a request's CPU (specs/001-tasks/plan.md).
+    """
+    async with AsyncExitStack() as stack:
+        engine: AsyncEngine = request.app.state.read_engine
+        connection: AsyncConnection | None = None
+
+        async def connect() -> AsyncConnection:  # checked out once, when first needed
+            nonlocal connection
+            if connection is None:
+                connection = await stack.enter_async_context(engine.connect())
+            return connection
+
+        identity = await request_identity(request, credentials, connect)
+        user = await _user(identity, await connect())
+        _check_user_path(request, user)
+        yield Reader(user, await connect())
+
 
 UserIdPath = Annotated[
     str,
@@ -232,16 +322,11 @@ UserIdPath = Annotated[
         description="Your user id, or the literal `me`.",
         examples=["me"],
         openapi_examples={"me": {"summary": "You (the token's user)", "value": "me"}},
-        max_length=255,
+        max_length=MAX_USER_ID_LENGTH,
     ),
 ]
 
 
-async def check_user_path(user_id: UserIdPath, user: CurrentUser) -> None:
-    """`{user_id}` must be the token's user id or `me`; anything else is 403.
-
-    Checked after the user is read (the route reads it anyway): a deleted or deactivated
-    user's token is 401 everywhere.
-    """
-    if user_id not in ("me", user.id):
-        raise ForbiddenError("You may only access your own resources")
+async def check_user_path(user_id: UserIdPath) -> None:
+    """Declares and validates `{user_id}` on the documented mount (a 422 past 255 characters);
+    whether it names the token's user is checked where the user is read (`_check_user_path`)."""

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from backend.errors import validated
@@ -87,9 +87,3 @@ class TaskListParams(BaseModel):
         raw = self.model_dump(exclude={"tag", "tags"})
         raw["tags"] = [name for name in tag_names if name.strip()]
         return validated(TaskQuery, raw, location="query")
-
-
-async def get_task_query(params: Annotated[TaskListParams, Query()]) -> TaskQuery:
-    """The list's filters, sort and page as one validated `TaskQuery`."""
-    # `async` on purpose: pure validation, no I/O, so it skips a hop through the threadpool.
-    return params.to_query()

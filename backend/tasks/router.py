@@ -3,18 +3,17 @@
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 
-from backend.auth.deps import CurrentUser
+from backend.auth.deps import CurrentUser, RequestCredentials, reading
 from backend.db import SessionDep
 from backend.errors import error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRoute
 from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
-from backend.tasks.deps import TASK_PATH, TaskIdPath, get_task_query
+from backend.tasks.deps import TASK_PATH, TaskIdPath, TaskListParams
 from backend.tasks.listing import read_page
 from backend.tasks.models import CompletionUpdate, TaskCreate, TaskDeleted, TaskPublic, TaskUpdate
-from backend.tasks.query import TaskQuery
 from backend.tasks.summaries import TagPublic, TaskStats
 from backend.tasks.views import TASK_ROWS, task_response
 
@@ -55,19 +54,31 @@ WRITE_ERRORS = error_responses(401, 403, TASK_NOT_FOUND, 413, BAD_TITLE, 503)
     },
 )
 async def list_tasks(
-    user: CurrentUser,
-    session: SessionDep,
-    query: Annotated[TaskQuery, Depends(get_task_query)],
+    request: Request, credentials: RequestCredentials, params: Annotated[TaskListParams, Query()]
 ) -> Response:
     """Your tasks, filtered, sorted and paged; the total is in the `X-Total-Count` header.
 
     Try `status=pending&priority=high&tag=work&sort=due_date&order=asc`. Ties in the sort
     order are broken by id, so paging with `offset` never repeats or skips a task.
     """
-    tasks, total = await read_page(await session.connection(), owner_id=user.id, query=query)
+    async with reading(request, credentials) as reader:
+        query = params.to_query()
+        tasks, total = await read_page(reader.connection, owner_id=reader.user.id, query=query)
     # Serialised once here: returning the rows would make FastAPI validate every task again.
     body = TASK_ROWS.dump_json(tasks)
     return Response(body, media_type="application/json", headers={TOTAL_COUNT_HEADER: str(total)})
+
+
+@router.get(TASK_PATH, summary="Get a task", response_model=TaskPublic, responses=TASK_ERRORS)
+async def get_task(
+    request: Request, credentials: RequestCredentials, task_id: TaskIdPath
+) -> Response:
+    """One of your tasks; another user's task is 404, exactly like a missing one."""
+    async with reading(request, credentials) as reader:
+        view = await task_service.read_task(
+            reader.connection, owner_id=reader.user.id, task_id=task_id
+        )
+    return task_response(view)
 
 
 @router.post(
@@ -97,12 +108,6 @@ async def task_stats(user: CurrentUser, session: SessionDep) -> TaskStats:
 async def list_tags(user: CurrentUser, session: SessionDep) -> list[TagPublic]:
     """The tags on your tasks, by name, with how many tasks carry each."""
     return await task_service.list_tags(session, owner_id=user.id)
-
-
-@router.get(TASK_PATH, summary="Get a task", response_model=TaskPublic, responses=TASK_ERRORS)
-async def get_task(task_id: TaskIdPath, user: CurrentUser, session: SessionDep) -> Response:
-    """One of your tasks; another user's task is 404, exactly like a missing one."""
-    return task_response(await task_service.get_task(session, owner_id=user.id, task_id=task_id))
 
 
 @router.put(

@@ -55,9 +55,8 @@ def _task_statement(dialect: str, *, for_update: bool) -> sa.Select[Any]:
     return locked.with_for_update(of=sa.inspect(Task).local_table)
 
 
-async def get_task(session: AsyncSession, *, owner_id: str, task_id: int) -> TaskView:
+async def read_task(connection: AsyncConnection, *, owner_id: str, task_id: int) -> TaskView:
     """The owner's task; NotFoundError if it is missing or belongs to someone else."""
-    connection = await session.connection()
     row = await _owned_row(connection, owner_id=owner_id, task_id=task_id, for_update=False)
     return to_view(row, connection.dialect.name)
 

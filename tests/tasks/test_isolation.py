@@ -111,6 +111,44 @@ class TestIsolationMatrix:
         alice_task()
 
 
+    # Each route with input it refuses (422 once signed in): the credentials are checked first.
+    BAD_INPUT_ROUTES: list[tuple[str, str, Any]] = [
+        ("GET", "/tasks?limit=0", None),
+        ("GET", "/tasks?sort=nonsense&unknown=1", None),
+        ("GET", "/tasks/0", None),
+        ("GET", f"/tasks/{2**31}", None),
+        ("PATCH", "/tasks/0", {"title": "x"}),
+        ("PATCH", "/tasks/{id}", {"title": ""}),
+        ("PATCH", "/tasks/{id}/complete", {"completed": "maybe"}),
+        ("POST", "/tasks", {"title": 5}),
+    ]
+
+    @pytest.mark.parametrize("prefix", ["/api/{alice}", "/api/me", "/api"])
+    @pytest.mark.parametrize("route", BAD_INPUT_ROUTES, ids=route_id)
+    @pytest.mark.parametrize(
+        "headers",
+        [{}, {"Authorization": "Bearer not-a-jwt"}, {"Authorization": "Bearer a.b.c"}],
+        ids=["no-token", "garbage-token", "bad-jwt"],
+    )
+    def test_bad_credentials_are_401_before_bad_input_is_422(
+        self,
+        client: TestClient,
+        alice: AuthedUser,
+        alice_task: Callable[[], dict[str, Any]],
+        route: tuple[str, str, Any],
+        prefix: str,
+        headers: dict[str, str],
+    ) -> None:
+        method, path, body = route
+        url = prefix.format(alice=alice.id) + path.format(id=alice_task()["id"])
+        signed_in = client.request(method, url, json=body, headers=alice.headers)
+        assert signed_in.status_code == 422, signed_in.text
+        response = client.request(method, url, json=body, headers=headers)
+        assert response.status_code == 401
+        assert response.json()["code"] == "unauthorized"
+        alice_task()
+
+
 class TestNothingLeaks:
     def test_other_users_collections_show_nothing_of_mine(
         self,
