@@ -110,7 +110,6 @@ class TestIsolationMatrix:
         assert response.headers["WWW-Authenticate"] == "Bearer"
         alice_task()
 
-
     # Each route with input it refuses (422 once signed in): the credentials are checked first.
     BAD_INPUT_ROUTES: list[tuple[str, str, Any]] = [
         ("GET", "/tasks?limit=0", None),
