@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Request, Response, status
 from backend.auth.deps import AppSettings, CurrentUser
 from backend.chat import service
 from backend.chat.agent import BUSY_MESSAGE, answer_turn, start_turn, turn_lease
-from backend.chat.deps import ConversationIdPath, Limit, Offset, ProviderDep
+from backend.chat.deps import ConversationIdPath, Limit, Offset, ProviderDep, TurnGateDep
 from backend.chat.models import (
     ChatRequest,
     ChatResponse,
@@ -83,6 +83,7 @@ async def chat(
     user: CurrentUser,
     session: SessionDep,
     provider: ProviderDep,
+    gate: TurnGateDep,
     settings: AppSettings,
     request: Request,
 ) -> ChatResponse | TurnStream:
@@ -94,16 +95,21 @@ async def chat(
     with 409 and `Retry-After`, and nothing is stored. Send `Accept: text/event-stream` to
     receive the answer as Server-Sent Events as it is produced; the final `done` event carries
     this JSON body, and a client that leaves early does not stop the turn."""
-    turn = await start_turn(
-        session,
-        owner_id=user.id,
-        chat_in=chat_in,
-        history_limit=settings.chat_history_limit,
-        lease=turn_lease(settings),
-    )
-    if wants_event_stream(request.headers.get("accept", "")):
-        return TurnStream(turn, engine=request.app.state.engine, provider=provider)
-    return await answer_turn(session, turn, provider=provider)
+    # Authentication was this session's only work: end its transaction (its pooled connection)
+    # before queueing at the turn gate, where no turn may wait holding a connection.
+    await session.commit()
+    async with gate.place():
+        turn = await start_turn(
+            session,
+            owner_id=user.id,
+            chat_in=chat_in,
+            history_limit=settings.chat_history_limit,
+            lease=turn_lease(settings),
+        )
+        if wants_event_stream(request.headers.get("accept", "")):
+            engine = request.app.state.engine
+            return TurnStream(turn, engine=engine, provider=provider, gate=gate)
+        return await answer_turn(session, turn, provider=provider)
 
 
 @router.get(

@@ -16,9 +16,11 @@ from agents import (
     AgentsException,
     MaxTurnsExceeded,
     ModelBehaviorError,
+    ModelResponse,
     OpenAIChatCompletionsModel,
     RunConfig,
     RunContextWrapper,
+    RunHooks,
     Runner,
 )
 from agents.items import TResponseInputItem
@@ -27,6 +29,7 @@ from mcp.server.lowlevel import Server
 from mcp_types import Tool as MCPTool
 from openai.types.responses import ResponseTextDeltaEvent
 
+from backend.chat.gate import model_wait_ended, model_wait_started
 from backend.chat.models import Message, Role
 from backend.chat.prompts import system_prompt
 from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
@@ -136,6 +139,29 @@ class TurnTools(_MCPServerWithClientSession):
         return cast(AbstractAsyncContextManager[MCPStreamTransport], server)
 
 
+class ModelWaits(RunHooks[Any]):
+    """The turn's place at the turn gate is given back while each model request is out, and
+    waited for again when its answer is in (before its tool calls run). The SDK calls these
+    around every model request, streamed or not, in the run's task, which shares the turn's
+    context; a request that fails never calls `on_llm_end`, and the turn ends placeless."""
+
+    async def on_llm_start(
+        self,
+        context: RunContextWrapper[Any],
+        agent: Agent[Any],
+        system_prompt: str | None,
+        input_items: list[TResponseInputItem],
+    ) -> None:
+        """Give the place back: the turn now waits on its model."""
+        model_wait_started()
+
+    async def on_llm_end(
+        self, context: RunContextWrapper[Any], agent: Agent[Any], response: ModelResponse
+    ) -> None:
+        """Queue for a place again: the turn has work to do."""
+        await model_wait_ended()
+
+
 def history_items(history: Sequence[Message]) -> list[TResponseInputItem]:
     """Stored messages as the SDK's input items, tool calls and their results included."""
     items: list[dict[str, Any]] = []
@@ -162,6 +188,9 @@ def history_items(history: Sequence[Message]) -> list[TResponseInputItem]:
             )
         items.append({"role": "assistant", "content": message.content})
     return cast(list[TResponseInputItem], items)
+
+
+HOOKS = ModelWaits()
 
 
 class AgentsProvider:
@@ -238,11 +267,11 @@ class AgentsProvider:
     ) -> str:
         if on_text is None:
             result = await Runner.run(
-                agent, items, max_turns=self._max_rounds, run_config=self._run_config
+                agent, items, max_turns=self._max_rounds, run_config=self._run_config, hooks=HOOKS
             )
             return str(result.final_output or "")
         streamed = Runner.run_streamed(
-            agent, items, max_turns=self._max_rounds, run_config=self._run_config
+            agent, items, max_turns=self._max_rounds, run_config=self._run_config, hooks=HOOKS
         )
         async for event in streamed.stream_events():
             if event.type == "raw_response_event" and isinstance(
