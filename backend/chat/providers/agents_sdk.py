@@ -3,7 +3,7 @@ tools come from our MCP server over an in-process MCP client session bound to th
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import datetime
 from typing import Any, cast
@@ -25,6 +25,7 @@ from agents import (
 )
 from agents.items import TResponseInputItem
 from agents.mcp.server import MCPStreamTransport, _MCPServerWithClientSession
+from agents.tracing import get_trace_provider
 from mcp.server.lowlevel import Server
 from mcp_types import Tool as MCPTool
 from openai.types.responses import ResponseTextDeltaEvent
@@ -36,6 +37,7 @@ from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.config import Settings
 from backend.datetimes import utcnow
 from backend.mcp.server import SERVER_NAME, create_mcp_server
+from backend.tasks.tools import ToolOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +195,22 @@ def history_items(history: Sequence[Message]) -> list[TResponseInputItem]:
 HOOKS = ModelWaits()
 
 
+async def _no_tools(name: str, arguments: Mapping[str, Any] | str) -> ToolOutcome:
+    raise AssertionError("a start-up tool server is never connected")
+
+
+def prepare_first_turn(client: openai.AsyncOpenAI) -> None:
+    """Do at start-up the one-time work a worker's first turn would otherwise do on the event
+    loop, in steps of 10-200 ms during which no other request moves (issue 11; CPU measured with
+    py-spy). The client imports its chat resources when first used; the SDK makes its trace
+    provider on its first run, tracing on or off (an exporter with an HTTP client and a TLS
+    context); its MCP client imports the legacy `httpx` package when first made, and our MCP
+    server builds its tools' models."""
+    assert client.chat.completions is not None
+    get_trace_provider()
+    TurnTools(_no_tools)
+
+
 class AgentsProvider:
     """One `Agent` per turn on `OpenAIChatCompletionsModel`; the SDK client does timeouts and
     retries, `max_turns` bounds the tool rounds, tracing is off unless asked for."""
@@ -212,6 +230,7 @@ class AgentsProvider:
             max_retries=settings.chat_max_retries,
             http_client=http_client,
         )
+        prepare_first_turn(client)
         self._model = OpenAIChatCompletionsModel(model=settings.chat_model, openai_client=client)
         self._max_rounds = settings.chat_max_tool_rounds
         self._run_config = RunConfig(
