@@ -8,9 +8,11 @@ work holding one of `CHAT_TURN_CONCURRENCY` places, taken in arrival order, so a
 waits behind at most that many steps; a turn waiting on its model gives its place back
 (`model_wait_started`) and queues again for one when the answer comes (`model_wait_ended`).
 
-No turn waits for a place while it holds a pooled connection (places are taken before the user's
-row is read, and after a model answer, when the turn has committed everything): otherwise turns
-holding connections could wait for places held by turns waiting for connections.
+No turn waits for a place while it holds a pooled connection: otherwise turns holding
+connections could wait for places held by turns waiting for connections. A `/chat` request takes
+its place before authentication reads the user's row (`router.TurnRoute`), a ChatKit turn after
+its route has committed that read, a streamed answer before opening its session, and a turn
+whose model has answered has committed everything before.
 """
 
 import asyncio

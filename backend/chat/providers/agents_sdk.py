@@ -206,7 +206,7 @@ def prepare_first_turn(client: openai.AsyncOpenAI) -> None:
     provider on its first run, tracing on or off (an exporter with an HTTP client and a TLS
     context); its MCP client imports the legacy `httpx` package when first made, and our MCP
     server builds its tools' models."""
-    assert client.chat.completions is not None
+    _ = client.chat.completions
     get_trace_provider()
     TurnTools(_no_tools)
 
