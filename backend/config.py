@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     chat_max_tool_rounds: int = Field(default=5, ge=1, le=20)
     chat_timeout_seconds: float = Field(default=30.0, gt=0)
     chat_max_retries: int = Field(default=2, ge=0, le=10)
+    # Chat turns of one worker doing their CPU-bound work at once (backend/chat/gate.py); a turn
+    # waiting on its model takes no place.
+    chat_turn_concurrency: int = Field(default=4, ge=1, le=1000)
     # The Agents SDK would send traces to OpenAI: only when asked for.
     openai_agents_tracing: bool = False
 

@@ -43,6 +43,8 @@ class JSONRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
-            return await handler(JSONRequest(request.scope, request.receive))
+            if not isinstance(request, JSONRequest):  # a subclass's handler may have made it
+                request = JSONRequest(request.scope, request.receive)
+            return await handler(request)
 
         return handle

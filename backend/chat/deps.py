@@ -1,9 +1,12 @@
-"""Chat dependencies: the path's conversation id, page parameters and the app's provider."""
+"""Chat dependencies: the path's conversation id, page parameters, the app's provider and its
+turn gate."""
 
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from starlette.datastructures import State
 
+from backend.chat.gate import TurnGate
 from backend.chat.providers.base import ChatProvider
 from backend.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from backend.paths import PathId
@@ -22,3 +25,19 @@ async def get_chat_provider(request: Request) -> ChatProvider:
 
 
 ProviderDep = Annotated[ChatProvider, Depends(get_chat_provider)]
+
+
+def turn_gate(state: State) -> TurnGate:
+    """The app's turn gate, sized by `CHAT_TURN_CONCURRENCY` (made on its first turn)."""
+    gate: TurnGate | None = getattr(state, "turn_gate", None)
+    if gate is None:
+        gate = state.turn_gate = TurnGate(state.settings.chat_turn_concurrency)
+    return gate
+
+
+async def get_turn_gate(request: Request) -> TurnGate:
+    """The app's turn gate."""
+    return turn_gate(request.app.state)
+
+
+TurnGateDep = Annotated[TurnGate, Depends(get_turn_gate)]

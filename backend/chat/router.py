@@ -1,13 +1,23 @@
 """Chat routes: one stateless turn, and the user's conversations."""
 
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response, status
+from starlette.requests import ClientDisconnect
 
 from backend.auth.deps import AppSettings, CurrentUser
 from backend.chat import service
 from backend.chat.agent import BUSY_MESSAGE, answer_turn, start_turn, turn_lease
-from backend.chat.deps import ConversationIdPath, Limit, Offset, ProviderDep
+from backend.chat.deps import (
+    ConversationIdPath,
+    Limit,
+    Offset,
+    ProviderDep,
+    TurnGateDep,
+    turn_gate,
+)
 from backend.chat.models import (
     ChatRequest,
     ChatResponse,
@@ -17,10 +27,32 @@ from backend.chat.models import (
 from backend.chat.streaming import EVENT_STREAM, TurnStream, wants_event_stream
 from backend.db import SessionDep
 from backend.errors import ErrorCase, error_responses, invalid, invalid_id, not_found
-from backend.jsonbody import JSONRoute
+from backend.jsonbody import JSONRequest, JSONRoute
 from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 
+
+class TurnRoute(JSONRoute):
+    """A chat turn's route: its request waits for a place at the turn gate (`backend.chat.gate`)
+    before anything else runs, authentication included (the user's row is read on a pooled
+    connection, and no turn may wait for a place holding one); its body is read first, so a slow
+    upload holds no place. The place is held until the route returns."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            request = JSONRequest(request.scope, request.receive)
+            with suppress(ClientDisconnect):  # the handler meets it again, and answers as usual
+                await request.body()
+            async with turn_gate(request.app.state).place():
+                return await handler(request)
+
+        return handle
+
+
 router = APIRouter(tags=["chat"], route_class=JSONRoute)
+# `/chat` alone is a turn; included below, after it is defined, where its place in the document is.
+turn_router = APIRouter(route_class=TurnRoute)
 
 CONVERSATION_NOT_FOUND = not_found("Conversation", "No conversation with this id is yours.")
 CHAT_ERRORS = error_responses(
@@ -65,7 +97,7 @@ STREAM_DESCRIPTION = (
 )
 
 
-@router.post(
+@turn_router.post(
     "/chat",
     summary="Send a message to the assistant",
     response_model=ChatResponse,
@@ -83,6 +115,7 @@ async def chat(
     user: CurrentUser,
     session: SessionDep,
     provider: ProviderDep,
+    gate: TurnGateDep,
     settings: AppSettings,
     request: Request,
 ) -> ChatResponse | TurnStream:
@@ -102,8 +135,11 @@ async def chat(
         lease=turn_lease(settings),
     )
     if wants_event_stream(request.headers.get("accept", "")):
-        return TurnStream(turn, engine=request.app.state.engine, provider=provider)
+        return TurnStream(turn, engine=request.app.state.engine, provider=provider, gate=gate)
     return await answer_turn(session, turn, provider=provider)
+
+
+router.include_router(turn_router)
 
 
 @router.get(

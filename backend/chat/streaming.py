@@ -22,6 +22,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from backend.chat.agent import Turn, answer_turn
+from backend.chat.gate import TurnGate
 from backend.chat.models import ChatResponse
 from backend.chat.providers.base import ChatProvider
 from backend.db import open_session
@@ -71,13 +72,18 @@ class TurnListener(Protocol):
 
 
 async def answer_shielded(
-    turn: Turn, listener: TurnListener, *, engine: AsyncEngine, provider: ChatProvider
+    turn: Turn,
+    listener: TurnListener,
+    *,
+    engine: AsyncEngine,
+    provider: ChatProvider,
+    gate: TurnGate,
 ) -> None:
     """Answer a started turn to its end, whatever its client does (shielded from cancellation),
-    telling `listener`."""
+    telling `listener`; its work holds a place at the turn gate, as the turn's start did."""
     with anyio.CancelScope(shield=True):
         try:
-            async with open_session(engine) as session:
+            async with gate.place(), open_session(engine) as session:
                 answer = await answer_turn(session, turn, provider=provider, emit=listener.progress)
                 await session.commit()
         except Exception as exc:
@@ -109,13 +115,14 @@ class TurnStream(AnsweringStream):
     """The SSE response answering a started turn: `delta` ({text}), `tool_call` ({tool,
     arguments, result}), then `done` (exactly the JSON route's body) or `error`."""
 
-    def __init__(self, turn: Turn, *, engine: AsyncEngine, provider: ChatProvider) -> None:
+    def __init__(
+        self, turn: Turn, *, engine: AsyncEngine, provider: ChatProvider, gate: TurnGate
+    ) -> None:
         # Unbounded: a turn's events are few (bounded rounds), and a turn whose client has left
         # must never wait for it to read.
         self._events, receive = anyio.create_memory_object_stream[bytes](math.inf)
-        super().__init__(
-            relayed(receive), partial(answer_shielded, turn, self, engine=engine, provider=provider)
-        )
+        answer = partial(answer_shielded, turn, self, engine=engine, provider=provider, gate=gate)
+        super().__init__(relayed(receive), answer)
 
     def progress(self, event: str, data: dict[str, Any]) -> None:
         """Queue one event for the client; dropped if it has left."""

@@ -12,7 +12,7 @@ from backend.chat.agent import BUSY_MESSAGE
 from backend.chat.chatkit.items import message_text
 from backend.chat.chatkit.server import TodoChatKitServer
 from backend.chat.chatkit.store import ChatKitContext
-from backend.chat.deps import ProviderDep
+from backend.chat.deps import ProviderDep, TurnGateDep
 from backend.chat.models import ChatRequest, ThreadTitle
 from backend.chat.streaming import EVENT_STREAM
 from backend.db import SessionDep
@@ -176,6 +176,7 @@ async def chatkit(
     user: CurrentUser,
     session: SessionDep,
     provider: ProviderDep,
+    gate: TurnGateDep,
     settings: AppSettings,
     request: Request,
 ) -> Response:
@@ -196,10 +197,14 @@ async def chatkit(
     if isinstance(chatkit_request, ThreadsUpdateReq):
         checked_title(chatkit_request.params.title)
     # Authentication was this session's only work: end its transaction (SQLite's write lock, a
-    # pooled connection) before the server's own sessions start.
+    # pooled connection) before the server's own sessions start and a turn queues at the gate.
     await session.commit()
     context = ChatKitContext(
-        user_id=user.id, engine=request.app.state.engine, provider=provider, settings=settings
+        user_id=user.id,
+        engine=request.app.state.engine,
+        provider=provider,
+        gate=gate,
+        settings=settings,
     )
     if isinstance(chatkit_request, ThreadsCreateReq | ThreadsAddUserMessageReq):
         return await server.open_turn(chatkit_request, context)

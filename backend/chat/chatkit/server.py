@@ -62,9 +62,10 @@ class TodoChatKitServer(ChatKitServer[ChatKitContext]):
         logging.getLogger("chatkit").addFilter(SDK_LOG_FILTER)  # once: a filter is kept once
 
     async def open_turn(self, request: NewMessage, context: ChatKitContext) -> ChatKitStream:
-        """Start a new message's turn (its errors raised before any event), then its stream,
-        the answer running beside it."""
-        started = await start_chatkit_turn(request, context)
+        """Start a new message's turn (its errors raised before any event) holding a place at
+        the turn gate, then its stream, the answer running beside it."""
+        async with context.gate.place():
+            started = await start_chatkit_turn(request, context)
         send, context.turn_events = anyio.create_memory_object_stream[ThreadStreamEvent](math.inf)
         answer = partial(
             answer_shielded,
@@ -72,6 +73,7 @@ class TodoChatKitServer(ChatKitServer[ChatKitContext]):
             TurnEvents(started, send),
             engine=context.engine,
             provider=context.provider,
+            gate=context.gate,
         )
         return ChatKitStream(self._turn_events(started, context), answer)
 

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.chat import service
 from backend.chat.chatkit.items import message_id, thread_items
+from backend.chat.gate import TurnGate
 from backend.chat.models import Conversation, Message
 from backend.chat.providers.base import ChatProvider
 from backend.config import Settings
@@ -43,12 +44,13 @@ def page_size(limit: int) -> int:
 
 @dataclass
 class ChatKitContext:
-    """What one ChatKit request runs with: the signed-in user, the app's engine, provider and
-    settings; `turn_events` are the events of the turn a new message started."""
+    """What one ChatKit request runs with: the signed-in user, the app's engine, provider, turn
+    gate and settings; `turn_events` are the events of the turn a new message started."""
 
     user_id: str
     engine: AsyncEngine
     provider: ChatProvider
+    gate: TurnGate
     settings: Settings
     turn_events: MemoryObjectReceiveStream[ThreadStreamEvent] | None = None
 

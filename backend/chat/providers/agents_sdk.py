@@ -3,7 +3,7 @@ tools come from our MCP server over an in-process MCP client session bound to th
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import datetime
 from typing import Any, cast
@@ -16,23 +16,28 @@ from agents import (
     AgentsException,
     MaxTurnsExceeded,
     ModelBehaviorError,
+    ModelResponse,
     OpenAIChatCompletionsModel,
     RunConfig,
     RunContextWrapper,
+    RunHooks,
     Runner,
 )
 from agents.items import TResponseInputItem
 from agents.mcp.server import MCPStreamTransport, _MCPServerWithClientSession
+from agents.tracing import get_trace_provider
 from mcp.server.lowlevel import Server
 from mcp_types import Tool as MCPTool
 from openai.types.responses import ResponseTextDeltaEvent
 
+from backend.chat.gate import model_wait_ended, model_wait_started
 from backend.chat.models import Message, Role
 from backend.chat.prompts import system_prompt
 from backend.chat.providers.base import ProviderError, TextSink, ToolCaller
 from backend.config import Settings
 from backend.datetimes import utcnow
 from backend.mcp.server import SERVER_NAME, create_mcp_server
+from backend.tasks.tools import ToolOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +141,29 @@ class TurnTools(_MCPServerWithClientSession):
         return cast(AbstractAsyncContextManager[MCPStreamTransport], server)
 
 
+class ModelWaits(RunHooks[Any]):
+    """The turn's place at the turn gate is given back while each model request is out, and
+    waited for again when its answer is in (before its tool calls run). The SDK calls these
+    around every model request, streamed or not, in the run's task, which shares the turn's
+    context; a request that fails never calls `on_llm_end`, and the turn ends placeless."""
+
+    async def on_llm_start(
+        self,
+        context: RunContextWrapper[Any],
+        agent: Agent[Any],
+        system_prompt: str | None,
+        input_items: list[TResponseInputItem],
+    ) -> None:
+        """Give the place back: the turn now waits on its model."""
+        model_wait_started()
+
+    async def on_llm_end(
+        self, context: RunContextWrapper[Any], agent: Agent[Any], response: ModelResponse
+    ) -> None:
+        """Queue for a place again: the turn has work to do."""
+        await model_wait_ended()
+
+
 def history_items(history: Sequence[Message]) -> list[TResponseInputItem]:
     """Stored messages as the SDK's input items, tool calls and their results included."""
     items: list[dict[str, Any]] = []
@@ -164,6 +192,25 @@ def history_items(history: Sequence[Message]) -> list[TResponseInputItem]:
     return cast(list[TResponseInputItem], items)
 
 
+HOOKS = ModelWaits()
+
+
+async def _no_tools(name: str, arguments: Mapping[str, Any] | str) -> ToolOutcome:
+    raise AssertionError("a start-up tool server is never connected")
+
+
+def prepare_first_turn(client: openai.AsyncOpenAI) -> None:
+    """Do at start-up the one-time work a worker's first turn would otherwise do on the event
+    loop, in steps of 10-200 ms during which no other request moves (issue 11; CPU measured with
+    py-spy). The client imports its chat resources when first used; the SDK makes its trace
+    provider on its first run, tracing on or off (an exporter with an HTTP client and a TLS
+    context); its MCP client imports the legacy `httpx` package when first made, and our MCP
+    server builds its tools' models."""
+    _ = client.chat.completions
+    get_trace_provider()
+    TurnTools(_no_tools)
+
+
 class AgentsProvider:
     """One `Agent` per turn on `OpenAIChatCompletionsModel`; the SDK client does timeouts and
     retries, `max_turns` bounds the tool rounds, tracing is off unless asked for."""
@@ -183,6 +230,7 @@ class AgentsProvider:
             max_retries=settings.chat_max_retries,
             http_client=http_client,
         )
+        prepare_first_turn(client)
         self._model = OpenAIChatCompletionsModel(model=settings.chat_model, openai_client=client)
         self._max_rounds = settings.chat_max_tool_rounds
         self._run_config = RunConfig(
@@ -238,11 +286,11 @@ class AgentsProvider:
     ) -> str:
         if on_text is None:
             result = await Runner.run(
-                agent, items, max_turns=self._max_rounds, run_config=self._run_config
+                agent, items, max_turns=self._max_rounds, run_config=self._run_config, hooks=HOOKS
             )
             return str(result.final_output or "")
         streamed = Runner.run_streamed(
-            agent, items, max_turns=self._max_rounds, run_config=self._run_config
+            agent, items, max_turns=self._max_rounds, run_config=self._run_config, hooks=HOOKS
         )
         async for event in streamed.stream_events():
             if event.type == "raw_response_event" and isinstance(
