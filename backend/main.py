@@ -14,6 +14,7 @@ from backend.auth.deps import check_user_path, verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.router import router as auth_router
 from backend.chat.chatkit.router import router as chatkit_router
+from backend.chat.gate import TurnGate
 from backend.chat.providers import build_provider
 from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verified_tokens = verified_tokens()
     app.state.better_auth_sessions = better_auth.session_cache(settings)
     app.state.chat_provider = build_provider(settings)
+    app.state.turn_gate = TurnGate(settings.chat_turn_concurrency)
     app.state.auth_rate_limiter = AuthRateLimiter(settings) if settings.rate_limit_enabled else None
 
     install_error_handlers(app)

@@ -1,10 +1,11 @@
 """The one place that turns a bearer token into a user, and the `{user_id}` path check.
 
 Two steps, each written once: `token_identity` verifies the token (whom it names), then `_user`
-reads the user's row (`external_user` creates it on first sight). REST runs both in one
-dependency (`get_current_user`, by way of `request_identity`), MCP in `authenticate_token`.
-A personal access token is looked up instead of verified (`_personal_identity`); one scoped to
-`tasks` opens `/mcp` only.
+reads the user's row (`external_user` creates it on first sight). REST verifies in the security
+scheme's dependency (`bearer_scheme`) and reads the user in `get_current_user` (or `reading`, for
+the two busiest reads), MCP does both in `authenticate_token`. A personal access token or a
+Better Auth session is looked up instead of verified (`request_identity`); a personal token
+scoped to `tasks` opens `/mcp` only.
 """
 
 import time
@@ -298,7 +299,7 @@ async def reading(request: Request, credentials: Credentials) -> AsyncIterator[R
     The same checks as `CurrentUser`, on one pooled connection given back when the block ends
     (before the response is sent). Those routes open it in their body rather than through
     `CurrentUser` and `SessionDep`: FastAPI's per-request solving of each dependency and the
-    ORM session's bookkeeping were about half of such a request's CPU (specs/001-tasks/plan.md).
+    ORM session's bookkeeping were about a third of such a request's CPU (specs/001-tasks/plan.md).
     """
     async with AsyncExitStack() as stack:
         engine: AsyncEngine = request.app.state.read_engine

@@ -4,7 +4,6 @@ turn gate."""
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from starlette.datastructures import State
 
 from backend.chat.gate import TurnGate
 from backend.chat.providers.base import ChatProvider
@@ -27,17 +26,10 @@ async def get_chat_provider(request: Request) -> ChatProvider:
 ProviderDep = Annotated[ChatProvider, Depends(get_chat_provider)]
 
 
-def turn_gate(state: State) -> TurnGate:
-    """The app's turn gate, sized by `CHAT_TURN_CONCURRENCY` (made on its first turn)."""
-    gate: TurnGate | None = getattr(state, "turn_gate", None)
-    if gate is None:
-        gate = state.turn_gate = TurnGate(state.settings.chat_turn_concurrency)
-    return gate
-
-
 async def get_turn_gate(request: Request) -> TurnGate:
-    """The app's turn gate."""
-    return turn_gate(request.app.state)
+    """The app's turn gate, sized by `CHAT_TURN_CONCURRENCY`."""
+    gate: TurnGate = request.app.state.turn_gate
+    return gate
 
 
 TurnGateDep = Annotated[TurnGate, Depends(get_turn_gate)]

@@ -16,7 +16,6 @@ from backend.chat.deps import (
     Offset,
     ProviderDep,
     TurnGateDep,
-    turn_gate,
 )
 from backend.chat.models import (
     ChatRequest,
@@ -44,7 +43,7 @@ class TurnRoute(JSONRoute):
             request = JSONRequest(request.scope, request.receive)
             with suppress(ClientDisconnect):  # the handler meets it again, and answers as usual
                 await request.body()
-            async with turn_gate(request.app.state).place():
+            async with request.app.state.turn_gate.place():
                 return await handler(request)
 
         return handle

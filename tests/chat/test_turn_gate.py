@@ -17,7 +17,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from backend.chat.deps import turn_gate
 from backend.chat.gate import TurnGate, model_wait_ended, model_wait_started
 from backend.chat.models import Message
 from backend.chat.providers.base import ProviderError, ToolCaller
@@ -110,7 +109,8 @@ def gated(settings: Settings, engine: Engine) -> Iterator[Callable[[int], TestCl
 
 def gate_of(client: TestClient) -> TurnGate:
     """The app's turn gate."""
-    return turn_gate(client.app.state)  # type: ignore[attr-defined]
+    gate: TurnGate = client.app.state.turn_gate  # type: ignore[attr-defined]
+    return gate
 
 
 def in_threads(
