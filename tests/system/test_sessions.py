@@ -4,6 +4,7 @@ pool before the response is sent."""
 
 import asyncio
 from collections.abc import Iterator
+from concurrent import futures
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, cast
@@ -25,6 +26,7 @@ from backend.db import HandoffQueue, create_db_engine, get_session, run_migratio
 from backend.driver import fetch
 from backend.errors import ConflictError
 from backend.main import create_app
+from backend.tasks import router as task_router
 from backend.tasks import service as task_service
 from tests.auth.conftest import register
 from tests.chat.history import seed_conversation
@@ -145,6 +147,42 @@ class TestConnectionsPerRequest:
         assert response.status_code == 503
         assert response.headers["Retry-After"].isdigit()
         assert "SELECT" not in response.text
+        assert app_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize("path", ["", "/{task}", "/999999"])
+    @pytest.mark.parametrize("failure", [None, "database", "cancelled"])
+    def test_the_hot_reads_give_their_connection_back_however_they_end(
+        self,
+        client: TestClient,
+        app_engine: Engine,
+        alice: AuthedUser,
+        monkeypatch: pytest.MonkeyPatch,
+        path: str,
+        failure: str | None,
+    ) -> None:
+        # The list and one task open their connection in their body (`reading`), not through
+        # the session dependency: a 200, a 404, a lost database (503) and a cancelled request
+        # (the client gone) all return it.
+        created = client.post(tasks_url(alice), json={"title": "Mine"}, headers=alice.headers)
+        errors = {"database": OperationalError("SELECT", {}, Exception("server closed"))}
+
+        async def failing(*_args: Any, **_kwargs: Any) -> Any:
+            raise errors.get(failure or "", asyncio.CancelledError())
+
+        if failure is not None:
+            monkeypatch.setattr(task_router, "read_page", failing)
+            monkeypatch.setattr(task_service, "read_task", failing)
+        url = tasks_url(alice, path.format(task=created.json()["id"]))
+        with counting_checkouts(app_engine) as checkouts:
+            if failure == "cancelled":
+                # The test client's portal hands the cancellation back as its own kind.
+                with pytest.raises(futures.CancelledError):
+                    client.get(url, headers=alice.headers)
+            else:
+                response = client.get(url, headers=alice.headers)
+                expected = 503 if failure else 404 if path == "/999999" else 200
+                assert response.status_code == expected, response.text
+        assert len(checkouts) == 1
         assert app_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
     @pytest.mark.parametrize("token", [None, "garbage"])
