@@ -269,7 +269,7 @@ def _is_operational(exc: DBAPIError) -> bool:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers for known exceptions (UnhandledErrorMiddleware takes the rest)."""
+    """Register the handlers for known exceptions (RequestGuardMiddleware takes the rest)."""
     app.add_exception_handler(AppError, _handle_app_error)
     app.add_exception_handler(StarletteHTTPException, _handle_http_exception)
     app.add_exception_handler(RequestValidationError, _handle_validation_error)

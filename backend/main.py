@@ -23,12 +23,7 @@ from backend.docs import install_docs
 from backend.errors import install_error_handlers
 from backend.mcp import metadata as mcp_metadata
 from backend.mcp.server import MCPEndpoint
-from backend.middleware import (
-    AccessLogMiddleware,
-    BodySizeLimitMiddleware,
-    SecurityHeadersMiddleware,
-    UnhandledErrorMiddleware,
-)
+from backend.middleware import RequestGuardMiddleware, ResponseMiddleware
 from backend.openapi import install_openapi, operation_id
 from backend.paging import TOTAL_COUNT_HEADER
 from backend.paths import USER_PREFIX
@@ -119,8 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
 
     # Added innermost first: the request id wraps everything so every log line carries it.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -129,8 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=[TOTAL_COUNT_HEADER, REQUEST_ID_HEADER, "Location"],
     )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
-    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(ResponseMiddleware, hsts=settings.is_production)
     app.add_middleware(
         CorrelationIdMiddleware,
         header_name=REQUEST_ID_HEADER,

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request body limit, security headers and the access log."""
+"""Pure ASGI middleware: the request guard (body limit, unhandled errors) and the response's
+security headers and access log."""
 
 import logging
 import time
@@ -68,44 +69,67 @@ def loggable_path(scope: Scope) -> str:
     return raw_path.decode("ascii", "backslashreplace")
 
 
-class BodySizeLimitMiddleware(HTTPMiddleware):
-    """Answer 413 to request bodies over `max_bytes`, declared or streamed."""
+class RequestGuardMiddleware(HTTPMiddleware):
+    """Innermost: a request body over `max_bytes` (declared or streamed) is 413, and any
+    unexpected exception is a 500 in the error format, logging no stack trace.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Starlette's own handler re-raises after responding, which makes the server log the
+    traceback (and whatever secrets its locals or message hold); this one does not. One
+    middleware for both: each layer costs every request a little.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int | None = None) -> None:
         super().__init__(app)
         self.max_bytes = max_bytes
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._reject(scope, receive, send)
-            return
-        received = 0
         tracked_send = TrackedSend(send)
+        try:
+            await self.app(scope, self._limited(scope, receive), tracked_send)
+        except BodyTooLargeError as error:
+            if not tracked_send.started:
+                await error_response(413, code_for_status(413), error.detail)(scope, receive, send)
+        except Exception as exc:
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            error_logger.error(
+                "unhandled %s at %s:%s on %s %s",
+                type(exc).__name__,
+                frame.filename,
+                frame.lineno,
+                scope["method"],
+                loggable_path(scope),
+            )
+            if not tracked_send.started:
+                response = error_response(500, "internal_error", "Internal server error")
+                await response(scope, receive, send)
+
+    def _limited(self, scope: Scope, receive: Receive) -> Receive:
+        """`receive`, raising `BodyTooLargeError` once the body passes the limit (at once if
+        its declared length does)."""
+        max_bytes = self.max_bytes
+        if max_bytes is None:
+            return receive
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            raise BodyTooLargeError(max_bytes)
+        received = 0
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLargeError(self.max_bytes)
+                if received > max_bytes:
+                    raise BodyTooLargeError(max_bytes)
             return message
 
-        try:
-            await self.app(scope, limited_receive, tracked_send)
-        except BodyTooLargeError:
-            if not tracked_send.started:
-                await self._reject(scope, receive, send)
-
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = BodyTooLargeError(self.max_bytes)
-        response = error_response(413, code_for_status(413), error.detail)
-        await response(scope, receive, send)
+        return limited_receive
 
 
-class SecurityHeadersMiddleware(HTTPMiddleware):
-    """Add conservative security headers to every HTTP response."""
+class ResponseMiddleware(HTTPMiddleware):
+    """Outside CORS, so its own answers (preflights) get them too: conservative security headers
+    on every response, and one access-log line per request (method, path, status, duration;
+    the request id comes with every log line)."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         super().__init__(app)
@@ -114,32 +138,20 @@ class SecurityHeadersMiddleware(HTTPMiddleware):
             self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = time.perf_counter()
+        status = 500
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     headers.setdefault(name, value)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
-
-
-class AccessLogMiddleware(HTTPMiddleware):
-    """One log line per request with method, path, status and duration (and the request id)."""
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        start = time.perf_counter()
-        status = 500
-
-        async def send_recording_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
         try:
-            await self.app(scope, receive, send_recording_status)
+            await self.app(scope, receive, send_with_headers)
         finally:
             duration_ms = round((time.perf_counter() - start) * 1000, 1)
             path = loggable_path(scope)
@@ -156,29 +168,3 @@ class AccessLogMiddleware(HTTPMiddleware):
                     "duration_ms": duration_ms,
                 },
             )
-
-
-class UnhandledErrorMiddleware(HTTPMiddleware):
-    """Answer 500 in the error format to any unexpected exception, logging no stack trace.
-
-    Starlette's own handler re-raises after responding, which makes the server log the
-    traceback (and whatever secrets its locals or message hold); this one does not.
-    """
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        tracked_send = TrackedSend(send)
-        try:
-            await self.app(scope, receive, tracked_send)
-        except Exception as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            error_logger.error(
-                "unhandled %s at %s:%s on %s %s",
-                type(exc).__name__,
-                frame.filename,
-                frame.lineno,
-                scope["method"],
-                loggable_path(scope),
-            )
-            if not tracked_send.started:
-                response = error_response(500, "internal_error", "Internal server error")
-                await response(scope, receive, send)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend.errors import NotFoundError, install_error_handlers
-from backend.middleware import UnhandledErrorMiddleware
+from backend.middleware import RequestGuardMiddleware
 
 
 class Payload(BaseModel):
@@ -21,7 +21,7 @@ class Payload(BaseModel):
 def client() -> Iterator[TestClient]:
     app = FastAPI()
     install_error_handlers(app)
-    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(RequestGuardMiddleware)
 
     @app.post("/echo")
     def echo(payload: Payload) -> Payload:
