@@ -17,6 +17,7 @@ import jwt
 from cachetools import TLRUCache
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
+from fastapi.security.base import SecurityBase
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
@@ -117,14 +118,13 @@ async def authenticate_token(token: str, *, session: AsyncSession, settings: Set
     The same checks as `get_current_user`, for MCP (where a personal access token of either
     scope is good).
     """
-    connection = await session.connection()
     if is_personal_token(token):
-        identity = await _personal_identity(token, connection)
+        identity = await _personal_identity(token, await session.connection())
     elif _fetches_keys(token, settings):
         identity = await run_in_threadpool(token_identity, token, settings)
     else:
         identity = token_identity(token, settings)
-    return await _user(identity, connection)
+    return await _user(identity, await session.connection())
 
 
 async def app_settings(request: Request) -> Settings:
@@ -162,18 +162,24 @@ class Credentials(NamedTuple):
     session_token: str | None = None
 
 
-class BearerScheme(OAuth2PasswordBearer):
-    """The bearer token as /docs shows it (the password flow's Authorize form), whose dependency
-    also verifies a signed token: a missing or bad one is 401 before any parameter is checked
-    (422) and before the database is touched.
+class BearerScheme(SecurityBase):
+    """The bearer token as /docs shows it (OAuth2's password flow: the Authorize form), whose
+    dependency also verifies a signed token: a missing one, or a signed one that fails, is 401
+    before any parameter is checked (422) and before the database is touched. Credentials looked
+    up in the database (a personal access token, a Better Auth session) are only recognised here.
 
     Only fetching an issuer's signing keys may block: that alone goes to a worker thread (and its
     tokens are not memoised: a key withdrawn from the issuer's set must stop them).
     """
 
-    async def __call__(self, request: Request) -> Credentials:  # type: ignore[override]
+    def __init__(self, token_url: str) -> None:
+        self._bearer = OAuth2PasswordBearer(tokenUrl=token_url, auto_error=False)
+        self.model = self._bearer.model
+        self.scheme_name = self._bearer.scheme_name
+
+    async def __call__(self, request: Request) -> Credentials:
         """The request's credentials; 401 if it has none, or a signed token that fails."""
-        token = await super().__call__(request)
+        token = await self._bearer(request)
         settings: Settings = request.app.state.settings
         if token and is_personal_token(token):
             return Credentials(token)
@@ -190,9 +196,7 @@ class BearerScheme(OAuth2PasswordBearer):
         return Credentials(token, identity)
 
 
-bearer_scheme = BearerScheme(
-    tokenUrl="/api/auth/token", scheme_name="OAuth2PasswordBearer", auto_error=False
-)
+bearer_scheme = BearerScheme("/api/auth/token")
 RequestCredentials = Annotated[Credentials, Depends(bearer_scheme)]
 Connect = Callable[[], Awaitable[AsyncConnection]]
 
@@ -210,7 +214,8 @@ async def request_identity(
         settings: Settings = request.app.state.settings
         connection = await connect()
         return await _session_identity(credentials.session_token, request, settings, connection)
-    assert credentials.token is not None  # a personal access token: nothing else gets here
+    if credentials.token is None:  # not reached: the scheme says 401 to no credentials at all
+        raise UnauthorizedError("Not authenticated")
     identity = await _personal_identity(credentials.token, await connect())
     if identity.scope != "api":
         raise ForbiddenError(TASKS_SCOPE_ONLY)
@@ -242,7 +247,7 @@ async def _user(identity: TokenIdentity, connection: AsyncConnection) -> UserRow
 def _check_user_path(request: Request, user: UserRow) -> None:
     """`{user_id}`, where the path has one, must be the user's id or `me`; else 403.
 
-    Checked after the user is read, so a deleted or deactivated user's token is 401 everywhere.
+    Checked after the user is read, so a deleted or deactivated user's token is 401, not 403.
     A segment too long to be an id is left to `check_user_path`'s validation (422).
     """
     path_user = request.path_params.get("user_id")
@@ -279,7 +284,9 @@ async def get_signed_in_user(
     identity = await request_identity(request, credentials, session.connection)
     if identity.scope is not None:
         raise ForbiddenError("Sign in to manage personal access tokens")
-    return await _user(identity, await session.connection())
+    user = await _user(identity, await session.connection())
+    _check_user_path(request, user)
+    return user
 
 
 SignedInUser = Annotated[UserRow, Depends(get_signed_in_user)]
@@ -300,6 +307,8 @@ async def reading(request: Request, credentials: Credentials) -> AsyncIterator[R
     (before the response is sent). Those routes open it in their body rather than through
     `CurrentUser` and `SessionDep`: FastAPI's per-request solving of each dependency and the
     ORM session's bookkeeping were about a third of such a request's CPU (specs/001-tasks/plan.md).
+    Being in the body, these checks come after FastAPI has validated the route's parameters (a
+    signed token that fails is 401 before that, in `bearer_scheme`).
     """
     async with AsyncExitStack() as stack:
         engine: AsyncEngine = request.app.state.read_engine

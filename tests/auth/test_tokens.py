@@ -1,6 +1,7 @@
 """The attack matrix: every way a bearer token can be wrong is 401 (403 on another's path)."""
 
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -190,6 +191,32 @@ class TestUserPath:
         session.execute(update(User).where(col(User.id) == alice.id).values(is_active=False))
         session.commit()
         assert scoped_client.get(f"/api/{bob.id}/whoami", headers=alice.headers).status_code == 401
+
+
+def user_scoped_operations(app: FastAPI) -> list[tuple[str, str]]:
+    """Every documented (method, path) under `/api/{user_id}`, other path ids filled with 1."""
+    operations = []
+    for path, methods in app.openapi()["paths"].items():
+        if path.startswith("/api/{user_id}/"):
+            filled = re.sub(r"\{(?!user_id\})[^}]+\}", "1", path)
+            operations += [(method.upper(), filled) for method in methods]
+    return operations
+
+
+class TestEveryUserScopedRoute:
+    # The `{user_id}` check lives where each route reads its user (`get_current_user`,
+    # `reading`): every route under the documented mount must do so, today's and tomorrow's.
+    def test_another_users_path_is_403_and_no_token_401(
+        self, client: TestClient, alice: AuthedUser, bob: AuthedUser
+    ) -> None:
+        operations = user_scoped_operations(client.app)  # type: ignore[arg-type]
+        assert len(operations) > 10
+        for method, path in operations:
+            url = path.replace("{user_id}", bob.id)
+            other = client.request(method, url, headers=alice.headers, json={})
+            assert other.status_code == 403, (method, path, other.text)
+            anonymous = client.request(method, url, json={})
+            assert anonymous.status_code == 401, (method, path, anonymous.text)
 
 
 @pytest.fixture

@@ -5,12 +5,17 @@ import jwt
 import pytest
 from fastapi import FastAPI
 from mcp.shared.exceptions import MCPError
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from backend.auth.deps import authenticate_token
 from backend.config import Settings
+from backend.db import open_session
+from backend.errors import UnauthorizedError
 from backend.main import create_app
 from tests.conftest import AuthedUser, make_settings
 from tests.mcp.conftest import LIST_TOOLS, connect, expired_token, post_jsonrpc, serve
+from tests.system.test_sessions import counting_checkouts
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +30,20 @@ def assert_unauthorized(response: httpx.Response) -> None:
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["code"] == "unauthorized"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("token", ["a.b.c", "not-a-jwt", "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"])
+async def test_a_bad_token_touches_no_database(
+    app: FastAPI, app_engine: Engine, token: str
+) -> None:
+    # Verified before any connection is checked out: junk tokens cannot drain the pool, and a
+    # database outage does not turn their 401 into a 503.
+    with counting_checkouts(app_engine) as checkouts:
+        async with open_session(app.state.engine) as session:
+            with pytest.raises(UnauthorizedError):
+                await authenticate_token(token, session=session, settings=app.state.settings)
+    assert checkouts == []
 
 
 class TestAuthentication:
