@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from backend.chat.models import Message
-from backend.chat.providers.base import ToolCaller
+from backend.chat.providers.base import ProviderError, ToolCaller
 from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
 from backend.tasks import service as task_service
@@ -163,3 +163,13 @@ class StreamingOnlyProvider:
         self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
     ) -> str:
         raise AssertionError("a streamed turn asks for stream_reply")
+
+
+class FailingProvider:
+    """A provider that is down."""
+
+    async def reply(
+        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
+    ) -> str:
+        """Fail like an unreachable provider."""
+        raise ProviderError("The AI provider timed out")

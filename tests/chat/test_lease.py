@@ -20,7 +20,7 @@ from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
 from backend.datetimes import utcnow
 from backend.main import create_app
-from tests.chat.conftest import chat_url, fixed_clock, send
+from tests.chat.conftest import FailingProvider, chat_url, fixed_clock, send
 from tests.conftest import AuthedUser, dispose_engine, make_settings
 
 # Only a safety net so a broken test cannot hang the run; the gate is opened explicitly.
@@ -43,16 +43,6 @@ class GatedProvider:
         if not await anyio.to_thread.run_sync(self.gate.wait, GATE_WAIT_SECONDS):
             raise ProviderError("The test's gate was never opened")
         return await self.engine.reply(history=history, message=message, call_tool=call_tool)
-
-
-class FailingProvider:
-    """A provider that is down."""
-
-    async def reply(
-        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
-    ) -> str:
-        """Fail like an unreachable provider."""
-        raise ProviderError("The AI provider timed out")
 
 
 def post(

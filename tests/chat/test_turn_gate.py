@@ -23,7 +23,7 @@ from backend.chat.providers.base import ProviderError, ToolCaller
 from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
 from backend.main import create_app
-from tests.chat.conftest import chat_url, fixed_clock, send
+from tests.chat.conftest import FailingProvider, chat_url, fixed_clock, send
 from tests.chat.scripted import ScriptedEndpoint, as_stream, scripted_provider, status, text
 from tests.chat.test_chatkit import create, reply_text
 from tests.conftest import AuthedUser, dispose_engine
@@ -72,16 +72,6 @@ class HeldProvider:
         return await self.engine.reply(history=history, message=message, call_tool=call_tool)
 
 
-class FailingProvider:
-    """A provider that is down."""
-
-    async def reply(
-        self, *, history: Sequence[Message], message: str, call_tool: ToolCaller
-    ) -> str:
-        """Fail like an unreachable provider."""
-        raise ProviderError("The AI provider timed out")
-
-
 def held_endpoint(release: Release) -> Callable[[httpx2.Request], Any]:
     """A scripted model that answers in text once the test lets it go."""
 
@@ -91,6 +81,15 @@ def held_endpoint(release: Release) -> Callable[[httpx2.Request], Any]:
         return as_stream(response) if json.loads(request.content).get("stream") else response
 
     return answer
+
+
+def held_model_client(client: TestClient, settings: Settings) -> tuple[TestClient, Release]:
+    """`client`, its app chatting through a scripted model held until the release's go."""
+    release = Release()
+    client.app.state.chat_provider = scripted_provider(  # type: ignore[attr-defined]
+        settings, held_endpoint(release), clock=fixed_clock
+    )
+    return client, release
 
 
 @pytest.fixture
@@ -198,11 +197,7 @@ class TestModelWaitsHoldNoPlace:
         engine: Engine,
         accept: str,
     ) -> None:
-        client = gated(1)
-        release = Release()
-        client.app.state.chat_provider = scripted_provider(  # type: ignore[attr-defined]
-            settings, held_endpoint(release), clock=fixed_clock
-        )
+        client, release = held_model_client(gated(1), settings)
         gate = gate_of(client)
         threads, answers = in_threads(
             *(lambda n=n: turn(client, alice, f"hello {n}", Accept=accept) for n in range(3))
@@ -221,11 +216,7 @@ class TestModelWaitsHoldNoPlace:
     def test_chatkit_turns_waiting_on_the_model_all_reach_it_through_one_place(
         self, gated: Callable[[int], TestClient], settings: Settings, alice: AuthedUser
     ) -> None:
-        client = gated(1)
-        release = Release()
-        client.app.state.chat_provider = scripted_provider(  # type: ignore[attr-defined]
-            settings, held_endpoint(release), clock=fixed_clock
-        )
+        client, release = held_model_client(gated(1), settings)
         gate = gate_of(client)
         streams: list[str] = []
         threads = [
