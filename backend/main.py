@@ -4,7 +4,6 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -23,14 +22,12 @@ from backend.docs import install_docs
 from backend.errors import install_error_handlers
 from backend.mcp import metadata as mcp_metadata
 from backend.mcp.server import MCPEndpoint
-from backend.middleware import RequestGuardMiddleware, ResponseMiddleware
+from backend.middleware import REQUEST_ID_HEADER, RequestGuardMiddleware, ResponseMiddleware
 from backend.openapi import install_openapi, operation_id
 from backend.paging import TOTAL_COUNT_HEADER
 from backend.paths import USER_PREFIX
 from backend.tasks.router import router as tasks_router
 
-REQUEST_ID_HEADER = "X-Request-ID"
-MAX_REQUEST_ID_LENGTH = 128
 YOUNG_GC_THRESHOLD = 10_000  # net new objects between collections of the youngest generation
 
 DESCRIPTION = """
@@ -45,11 +42,6 @@ form, then *Authorize* and *Close*. No account yet? Run `POST /api/auth/register
 Errors are JSON `{detail, code, message}`; each operation lists the ones it can answer, when,
 and with an example.
 """
-
-
-def is_acceptable_request_id(value: str) -> bool:
-    """Accept any client request id that is short and printable ASCII (no log injection)."""
-    return 0 < len(value) <= MAX_REQUEST_ID_LENGTH and value.isascii() and value.isprintable()
 
 
 def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
@@ -124,9 +116,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[TOTAL_COUNT_HEADER, REQUEST_ID_HEADER, "Location"],
     )
     app.add_middleware(ResponseMiddleware, hsts=settings.is_production)
-    app.add_middleware(
-        CorrelationIdMiddleware,
-        header_name=REQUEST_ID_HEADER,
-        validator=is_acceptable_request_id,
-    )
     return app

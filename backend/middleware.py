@@ -1,16 +1,21 @@
-"""Pure ASGI middleware: the request guard (body limit, unhandled errors) and the response's
-security headers and access log."""
+"""Pure ASGI middleware: the request guard (body limit, unhandled errors), and the request id,
+security headers and access log (`ResponseMiddleware`)."""
 
 import logging
 import time
 import traceback
+from uuid import uuid4
 
-from starlette.datastructures import Headers, MutableHeaders
+from asgi_correlation_id import correlation_id
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.errors import code_for_status, error_response
 
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
+MAX_REQUEST_ID_LENGTH = 128
 access_logger = logging.getLogger("backend.access")
 error_logger = logging.getLogger("backend.errors")
 
@@ -127,27 +132,37 @@ class RequestGuardMiddleware(HTTPMiddleware):
 
 
 class ResponseMiddleware(HTTPMiddleware):
-    """Outside CORS, so its own answers (preflights) get them too: conservative security headers
-    on every response, and one access-log line per request (method, path, status, duration;
-    the request id comes with every log line)."""
+    """Outermost: the request id, security headers on every response, and one access-log line
+    per request.
+
+    The request id is the client's `X-Request-ID` when it is short printable ASCII, else a new
+    one; it is in every log line of the request (`asgi_correlation_id`'s context variable, which
+    its log filter reads) and on the response. Outside CORS, so CORS's own answers (preflights)
+    get all three. One middleware for the three: each layer costs every request a little.
+    """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         super().__init__(app)
-        self.headers = dict(SECURITY_HEADERS)
+        headers = dict(SECURITY_HEADERS)
         if hsts:
-            self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        self.headers = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         status = 500
+        request_id = _request_id(scope)
+        correlation_id.set(request_id)
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [header for header in self.headers if header[0] not in present]
+                headers.append((REQUEST_ID_KEY, request_id.encode()))
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -168,3 +183,17 @@ class ResponseMiddleware(HTTPMiddleware):
                     "duration_ms": duration_ms,
                 },
             )
+
+
+def is_acceptable_request_id(value: str) -> bool:
+    """Accept any client request id that is short and printable ASCII (no log injection)."""
+    return 0 < len(value) <= MAX_REQUEST_ID_LENGTH and value.isascii() and value.isprintable()
+
+
+def _request_id(scope: Scope) -> str:
+    """The client's request id if acceptable, else a new one (32 hex digits)."""
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_KEY:
+            sent = value.decode("latin-1")
+            return sent if is_acceptable_request_id(sent) else uuid4().hex
+    return uuid4().hex

@@ -122,6 +122,25 @@ class TestSecurityHeaders:
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
 
+    @pytest.mark.parametrize(
+        ("method", "path", "status"),
+        [
+            ("OPTIONS", "/api/health", 200),
+            ("GET", "/api/nowhere", 404),
+            ("POST", "/api/me/tasks", 401),
+        ],
+    )
+    def test_every_answer_has_them_once_with_its_request_id(
+        self, client: TestClient, method: str, path: str, status: int
+    ) -> None:
+        # CORS's own answer to a preflight, a 404 and an error alike, each header once.
+        headers = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET"}
+        response = client.request(method, path, headers=headers)
+        assert response.status_code == status
+        for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+            assert len(response.headers.get_list(name)) == 1, name
+        assert len(response.headers.get_list("X-Request-ID")) == 1
+
     def test_cors_allows_configured_origin_with_credentials(self, client: TestClient) -> None:
         response = client.options(
             "/api/health",
