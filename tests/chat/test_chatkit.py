@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from chatkit.types import (
@@ -52,8 +51,7 @@ from tests.chat.test_lease import lease_of, set_lease
 from tests.chat.test_streaming import (
     DeletingProvider,
     FailingProvider,
-    GatedStreamingProvider,
-    leave_after_first_delta,
+    leave_mid_stream,
 )
 from tests.conftest import AuthedUser, dispose_engine, replaced_state
 
@@ -706,25 +704,16 @@ class TestClientLeavingMidStream:
         engine: Engine,
         spec_version: str,
     ) -> None:
-        assert client.portal is not None
         body = {"type": "threads.create", "params": {"input": user_input("add it")}}
-
-        async def scenario() -> tuple[list[bytes], bool]:
-            client_gone = anyio.Event()
-            provider = GatedStreamingProvider(client_gone)
-            with replaced_state(app, "chat_provider", provider):
-                chunks = await leave_after_first_delta(
-                    app,
-                    alice,
-                    client_gone,
-                    spec_version,
-                    path=URL,
-                    body=json.dumps(body).encode(),
-                    delta=b"text_delta",
-                )
-            return chunks, provider.finished
-
-        chunks, finished = client.portal.call(scenario)
+        chunks, finished = leave_mid_stream(
+            client,
+            app,
+            alice,
+            spec_version,
+            path=URL,
+            body=json.dumps(body).encode(),
+            delta=b"text_delta",
+        )
         assert finished
         streamed = [EVENT.validate_json(c.removeprefix(b"data: ")) for c in chunks]
         assert [event.type for event in streamed] == [

@@ -232,6 +232,24 @@ async def leave_after_first_delta(
     return received
 
 
+def leave_mid_stream(
+    client: TestClient, app: FastAPI, user: AuthedUser, spec_version: str, **request: Any
+) -> tuple[list[bytes], bool]:
+    """One streamed turn, on a provider that goes on only once the client has left at its first
+    delta (`leave_after_first_delta`, `request` its path, body and delta); the chunks the
+    client got, and whether the provider then finished."""
+    assert client.portal is not None
+
+    async def scenario() -> tuple[list[bytes], bool]:
+        client_gone = anyio.Event()
+        provider = GatedStreamingProvider(client_gone)
+        with replaced_state(app, "chat_provider", provider):
+            chunks = await leave_after_first_delta(app, user, client_gone, spec_version, **request)
+        return chunks, provider.finished
+
+    return client.portal.call(scenario)
+
+
 class TestClientLeavingMidStream:
     @pytest.mark.parametrize("spec_version", ["2.3", "2.4"])
     def test_turn_finishes_and_is_stored_after_the_client_leaves(
@@ -242,16 +260,7 @@ class TestClientLeavingMidStream:
         engine: Engine,
         spec_version: str,
     ) -> None:
-        assert client.portal is not None
-
-        async def scenario() -> tuple[list[bytes], bool]:
-            client_gone = anyio.Event()
-            provider = GatedStreamingProvider(client_gone)
-            with replaced_state(app, "chat_provider", provider):
-                chunks = await leave_after_first_delta(app, alice, client_gone, spec_version)
-            return chunks, provider.finished
-
-        chunks, finished = client.portal.call(scenario)
+        chunks, finished = leave_mid_stream(client, app, alice, spec_version)
         assert finished
         assert sse_events(b"".join(chunks).decode()) == [("delta", {"text": "Adding "})]
         [conversation] = client.get("/api/me/conversations", headers=alice.headers).json()
