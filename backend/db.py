@@ -18,12 +18,13 @@ from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
 from psycopg.abc import Buffer
+from psycopg.pq import TransactionStatus
 from psycopg.types.datetime import TimestamptzLoader
 from psycopg.types.json import set_json_loads
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry, PoolResetState
 from sqlalchemy.util.concurrency import await_
 from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -181,8 +182,10 @@ def create_db_engine(settings: Settings) -> AsyncEngine:
             max_overflow=settings.db_max_overflow,
             pool_timeout=settings.db_pool_timeout,
             pool_recycle=settings.db_pool_recycle,
+            pool_reset_on_return=None,  # `_end_open_transaction` instead
             connect_args=postgres_connect_args(settings, libpq_version=psycopg.pq.version()),
         )
+        event.listen(engine.sync_engine, "reset", _end_open_transaction)
         event.listen(engine.sync_engine, "checkin", _note_checkin)
         event.listen(engine.sync_engine, "checkout", partial(_ping_if_idle, settings=settings))
     event.listen(engine.sync_engine, "begin", _begin)
@@ -207,6 +210,22 @@ def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str
         # Pooled Neon endpoints run PgBouncer in transaction mode: no server-side prepares.
         connect_args["prepare_threshold"] = None
     return connect_args
+
+
+def _end_open_transaction(
+    dbapi_connection: Any, _record: ConnectionPoolEntry, state: PoolResetState
+) -> None:
+    """Roll back a connection coming back to the pool only if a transaction is still open on
+    it (a write that failed before its session ended it, a cancelled request).
+
+    Connections live in autocommit mode, so after a read or a committed write there is nothing
+    to roll back: SQLAlchemy's default reset would still call the driver's `rollback()`, a trip
+    through its greenlet bridge on every request. Like the default, nothing is done for a
+    connection being garbage-collected outside the event loop (`asyncio_safe` false).
+    """
+    driver: psycopg.AsyncConnection[Any] = dbapi_connection.driver_connection
+    if state.asyncio_safe and driver.info.transaction_status != TransactionStatus.IDLE:
+        dbapi_connection.rollback()
 
 
 def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:

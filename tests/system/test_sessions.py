@@ -97,6 +97,40 @@ async def test_reads_run_in_autocommit_and_writes_in_a_transaction(
     await app.state.engine.dispose()  # its connections belong to this test's event loop
 
 
+@pytest.mark.parametrize("left_open", [True, False])
+async def test_a_connection_is_rolled_back_on_return_only_inside_a_transaction(
+    app: FastAPI, left_open: bool
+) -> None:
+    # Connections live in autocommit mode: one whose transaction was left open (a failed
+    # write, a cancelled request) is rolled back when it is returned; any other is returned
+    # as it is, without a call to the driver's rollback.
+    engine = app.state.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps SQLAlchemy's own reset")
+    connection = await engine.connect()
+    driver: Any = (await connection.get_raw_connection()).driver_connection
+    rollbacks: list[int] = []
+    rollback = driver.rollback
+
+    async def counted_rollback() -> None:
+        rollbacks.append(1)
+        await rollback()
+
+    driver.rollback = counted_rollback
+    if left_open:
+        await driver.execute("BEGIN")
+        await driver.execute("CREATE TABLE left_open (id int)")
+    else:
+        await driver.execute("SELECT 1")
+    await connection.close()
+    assert driver.info.transaction_status == TransactionStatus.IDLE
+    assert rollbacks == ([1] if left_open else [])
+    async with engine.connect() as other:
+        found = await other.scalar(text("SELECT to_regclass('left_open') IS NOT NULL"))
+    assert found is False
+    await engine.dispose()  # its connections belong to this test's event loop
+
+
 class TestConnectionsPerRequest:
     @pytest.mark.parametrize(
         ("method", "path", "shows"),
