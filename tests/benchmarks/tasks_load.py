@@ -6,7 +6,7 @@ wrk (one thread) against each in turn: every row alternates ours and raw over se
 Prints, per scenario and connection count, the median req/s, p50/p99 latency and server CPU ms
 per request of each, their ratio, and how many Postgres sessions each opened during its runs.
 
-Run: `uv run python -m tests.benchmarks.tasks_load` (`--seconds`, `--rounds`, `--levels`);
+Run: `uv run python -m tests.benchmarks.tasks_load` (`--seconds`, `--rounds`, `--levels`, `--only`);
 needs wrk (`apt-get install wrk`).
 """
 
@@ -303,9 +303,8 @@ def main() -> None:
         "--levels",
         type=lambda text: [int(part) for part in text.split(",")],
         default=[1, 10, 32, 128],
-        help="connections for the list rows, comma-separated",
+        help="connections, comma-separated: each scenario runs at each",
     )
-    parser.add_argument("--crud-level", type=int, default=10, help="connections for the rest")
     parser.add_argument("--only", default=None, help="comma-separated scenarios to run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -333,8 +332,7 @@ def main() -> None:
             tempfile.TemporaryDirectory() as scripts,
         ):
             same_list([ours, raw], user_id, token)
-            rows = [("list 50", level) for level in args.levels]
-            rows += [(name, args.crud_level) for name in ("get", "toggle", "create")]
+            rows = [(name, level) for name in SCENARIOS for level in args.levels]
             if args.only:
                 rows = [row for row in rows if row[0] in args.only.split(",")]
             print(
