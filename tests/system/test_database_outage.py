@@ -113,3 +113,41 @@ def test_a_frozen_database_is_503_not_a_hang_and_service_returns_when_it_thaws()
         assert wait_until_ready(client) == 200
         listed = client.get("/api/me/tasks", headers=headers)
         assert [task["title"] for task in listed.json()] == ["Before"]  # the 503 wrote nothing
+
+
+@pytest.mark.slow
+def test_every_kind_of_client_gets_503_on_a_frozen_database_and_nothing_is_half_stored() -> None:
+    # Chat (JSON, SSE, ChatKit), conversations, sign-in and MCP each wait on the database
+    # somewhere else than the task routes: each must answer within its bounds, and a chat turn
+    # that could not finish must leave neither its message nor its task behind.
+    bounds = {"db_statement_timeout": 1.0, "db_connect_timeout": 1, "db_pool_timeout": 1.0}
+    with throwaway_cluster() as cluster, client_as_ada(cluster, **bounds) as (client, headers):
+        first = client.post("/api/me/chat", json={"message": "add buy milk"}, headers=headers)
+        conversation = first.json()["conversation_id"]
+        turn = {"message": "add eggs", "conversation_id": conversation}
+        mcp_call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                    "params": {"name": "list_tasks", "arguments": {}}}  # fmt: skip
+        mcp_headers = {**headers, "Accept": "application/json, text/event-stream"}
+        password = {"email": "ada@example.com", "password": "not-the-password"}
+        requests: list[Callable[[], httpx2.Response]] = [
+            lambda: client.post("/api/me/chat", json=turn, headers=headers),
+            lambda: client.post(
+                "/api/me/chat", json=turn, headers={**headers, "Accept": "text/event-stream"}
+            ),
+            lambda: client.post("/api/chatkit", json={"type": "threads.list"}, headers=headers),
+            lambda: client.get("/api/me/conversations", headers=headers),
+            lambda: client.get("/api/me/tasks/stats", headers=headers),
+            lambda: client.post("/api/auth/login", json=password),
+            lambda: client.post("/mcp", json=mcp_call, headers=mcp_headers),
+        ]
+        cluster.freeze()
+        try:
+            for request in requests:
+                assert_unavailable(answered(request))
+        finally:
+            cluster.thaw()
+        assert wait_until_ready(client) == 200
+        stored = client.get(f"/api/me/conversations/{conversation}", headers=headers).json()
+        assert [message["content"] for message in stored["messages"]][::2] == ["add buy milk"]
+        listed = client.get("/api/me/tasks", headers=headers)
+        assert [task["title"] for task in listed.json()] == ["Buy milk"]
