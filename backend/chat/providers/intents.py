@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TypeGuard
 
 from backend.chat.providers.actions import (
+    AddTask,
     AskStatus,
     ChangeTask,
     Correction,
@@ -25,7 +26,7 @@ from backend.chat.providers.actions import (
 from backend.chat.providers.adding import match_add, match_put
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import is_detail
-from backend.chat.providers.normalise import correct_spelling, sentences
+from backend.chat.providers.normalise import correct_spelling, sentences, split_remark
 from backend.chat.providers.questions import (
     is_list_request,
     parse_find,
@@ -33,6 +34,7 @@ from backend.chat.providers.questions import (
     parse_status_question,
 )
 from backend.chat.providers.references import title_words
+from backend.chat.providers.slots import split_slots
 
 GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
 THANKS = r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice"
@@ -82,6 +84,17 @@ DONE_VERBS = frozenset({
     "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
     "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked",
 })  # fmt: skip
+# A remark saying the task was done: "…, I did it yesterday", "…, it's done already".
+DONE_REMARK = re.compile(
+    r"^(?:i\s+(?:already\s+|just\s+)?(?:did|finished|completed|handled|sorted)|"
+    r"i'?ve\s+(?:already\s+|just\s+)?(?:done|did|finished|completed|handled|sorted)|"
+    r"(?:it'?s|its|it\s+is|it\s+was|that'?s|thats)\s+(?:already\s+|all\s+)?(?:done|finished|"
+    r"complete|completed|handled|sorted|taken\s+care\s+of)|already\s+(?:done|did\s+it|finished))\b",
+    re.I,
+)
+# Removals that say "delete" mean it, whatever the remark; "scratch", "remove", "drop" after
+# "I did it" mean the task is done, and completing it keeps its history.
+EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
 TRAILING_POLITENESS = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx|for me)[\s!.]*$", re.I)
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
 REQUEST_VERBS = (
@@ -123,12 +136,41 @@ Piece = Intent | Mention
 
 
 def parse_request(text: str, now: datetime) -> list[Piece]:
-    """What one request asks for (several intents only for "add milk and eggs")."""
+    """What one request asks for (several intents only for "add milk and eggs").
+
+    A trailing remark ("scratch the dry cleaning, I did it yesterday") is read apart: it may
+    add details or say the task was done, but its words name nothing.
+    """
     sentence, opener = strip_openers(re.sub(r"\s+", " ", text).strip().rstrip(".!"))
     asked = sentence.endswith("?")
     sentence = TRAILING_POLITENESS.sub("", sentence.rstrip("?").strip())
     if not sentence:
         return [SmallTalk(opener)]
+    main, remark = split_remark(sentence)
+    if remark:
+        pieces = _read(main, asked, now)
+        if _understood(pieces) and not any(isinstance(piece, Correction) for piece in pieces):
+            return [_with_remark(piece, main, remark, now) for piece in pieces]
+    return _read(sentence, asked, now)
+
+
+def _with_remark(piece: Piece, request: str, remark: str, now: datetime) -> Piece:
+    """A request with what its remark adds: an addition takes its details ("…, it's urgent");
+    a removal the remark says was done ("…, I did it") completes the task instead."""
+    if isinstance(piece, AddTask):
+        _, slots = split_slots(remark, now)
+        details = {key: value for key, value in slots.arguments().items() if key != "description"}
+        return AddTask({**details, **piece.arguments})
+    if not isinstance(piece, ChangeTask) or piece.tool != "delete_task":
+        return piece
+    said_done = DONE_REMARK.match(remark) and not EXPLICIT_DELETE.match(request)
+    if piece.ref.selector is None and said_done:
+        return ChangeTask("complete_task", piece.ref, {"completed": True})
+    return piece
+
+
+def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
+    """The request of a sentence stripped of openers, politeness and its question mark."""
     if HELP.match(sentence):
         return [SmallTalk("help")]
     sentence = HELP_ME.sub("", sentence)

@@ -36,6 +36,14 @@ TWO_EDITS_LENGTH = 9
 WORD = re.compile(r"[A-Za-z]+")
 # Sentence ends: ". ", "? ", "! " and new lines (not "no. 2" or "9.30").
 SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I)
+# A trailing remark after a comma, opened by a subject or a reason: "…, I did it yesterday",
+# "…, it's urgent", "…, because the shop shuts". It explains a request and is not part of it.
+REMARK = re.compile(
+    r"\s*,\s*(?=(?:i|i'm|im|i've|ive|i'd|it|it's|its|that|that's|thats|they|they're|we|we're|"
+    r"he|she|he's|she's|because|cause|cos|coz|cuz|bc|since|already|no\s+need|not\s+needed|"
+    r"don'?t|doesn'?t)\b)",
+    re.I,
+)
 
 
 def _corrected(word: str) -> str:
@@ -61,3 +69,12 @@ def correct_spelling(text: str) -> str:
 def sentences(text: str) -> list[str]:
     """The sentences of a message, each tidied of surrounding spaces."""
     return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+
+
+def split_remark(sentence: str) -> tuple[str, str]:
+    """A sentence without its trailing remark ("scratch the dry cleaning, I did it"); the remark
+    ("I did it"), empty when there is none."""
+    match = REMARK.search(sentence)
+    if match is None:
+        return sentence, ""
+    return sentence[: match.start()], sentence[match.end() :]

@@ -33,7 +33,20 @@ TOMORROW_SLANG = re.compile(r"\b(?:tmrw|tmr|tmw|tomorow|tomoz|tmrow)\b", re.IGNO
 REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I), "in 2 days"),
     (re.compile(r"\b(?:the\s+)?weekend\b", re.I), "saturday"),
-    (re.compile(r"\b(?:eod|cob|end\s+of\s+(?:the\s+)?day|close\s+of\s+business)\b", re.I), "today"),
+)
+# "end of day": a day's end, which a date without a time already means ("end of day friday" is
+# friday); alone, it is today's.
+END_OF_DAY_WORDS = re.compile(
+    r"\b(?:eod|cob|end\s+of\s+(?:the\s+)?(?:work\s*)?day|close\s+of\s+(?:business|play))\b"
+    r"(?:\s+on\b)?",
+    re.I,
+)
+# Words said around a date that change nothing: "monday instead", "then tomorrow", "friday pls".
+DATE_FILLER = re.compile(
+    r"^(?:(?:actually|rather|instead|then|maybe|now|just|probably)\s+)+|"
+    r"(?:[\s,]+(?:instead|then|please|pls|plz|thanks|thx|after\s+all|as\s+well|too|now|"
+    r"rather|actually|maybe|ok|okay|i\s+guess|i\s+think))+[\s!.]*$",
+    re.I,
 )
 # "end of month", "at the end of the week", "by end of week"
 END_OF_PERIOD = re.compile(
@@ -96,6 +109,9 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
     text = TOMORROW_SLANG.sub("tomorrow", text)
     for pattern, replacement in REWRITES:
         text = pattern.sub(replacement, text)
+    if END_OF_DAY_WORDS.search(text):
+        rest = END_OF_DAY_WORDS.sub(" ", text)
+        text = tidy(rest) if tidy(LEADING_CONNECTIVE.sub("", tidy(rest))) else "today"
     text = END_OF_PERIOD.sub(lambda m: _end_of_period(m["period"], today).isoformat(), text)
     day_of_month = DAY_OF_MONTH.search(text)
     if day_of_month:
@@ -115,7 +131,8 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
 
 def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     """The moment a phrase like "tomorrow at 5pm" names; a day without a time means its end."""
-    text = normalize_date_phrase(LEADING_CONNECTIVE.sub("", phrase.strip()), now)
+    bare = LEADING_CONNECTIVE.sub("", DATE_FILLER.sub("", phrase.strip()))
+    text = normalize_date_phrase(bare, now)
     if text is None:
         return None
     if len(text) > MAX_DATE_CHARS:
