@@ -22,7 +22,8 @@ ADD = (
     re.compile(
         PLEASE + r"(?:(?:remind me to|remind me about|remember to|remember that i need to|"
         r"i need to|i have to|i must|i should|i gotta|i've got to|i got to|need to|have to|"
-        r"gotta|don'?t forget to|don'?t let me forget to|don'?t let me forget)\s+|"
+        r"gotta|i'?m gonna|gonna|i wanna|i'?ll (?:need|have) to|i ought to|i'?d better|"
+        r"don'?t forget to|don'?t let me forget to|don'?t let me forget)\s+|"
         r"(?:todo|to-do|task|new task|reminder|note to self):\s*)(?P<rest>.+)$",
         re.I,
     ),
@@ -45,7 +46,9 @@ HEADER = re.compile(
     r"(?:tasks|things|items|todos|reminders))\s*(?::|-)?\s*",
     re.I,
 )
-SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|;\s*|\s+and\s+|\s+&\s+|\s+\+\s+)", re.I)
+SEPARATOR = re.compile(
+    r"\s*(?:,\s*(?:and\s+|&\s+)?|;\s*|\s+and\s+(?:also|then)\s+|\s+and\s+|\s+&\s+|\s+\+\s+)", re.I
+)
 # Verbs that start a task: a part starting with one is a task of its own ("buy milk and call
 # mom"), a part without one after a verb is more of the same task ("buy milk and eggs").
 TASK_VERBS = frozenset({

@@ -31,6 +31,7 @@ from backend.chat.providers.changes import (
     step,
     stop_repeating,
     untag,
+    wait,
 )
 from backend.chat.providers.normalise import PLEASE
 
@@ -43,6 +44,12 @@ NOT_DONE = (
     r"(?:not\s+(?:done|complete|completed|finished)(?:\s+yet)?|undone|incomplete|pending|open|"
     r"unfinished|to\s*do|active)"
 )
+REMOVE = (
+    r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
+    r"get\s+rid\s+of|cross\s+out|clear)"
+)
+# "get rid of everything that's done" removes; it does not report something done.
+NOT_A_REMOVAL = rf"(?!{PLEASE}{REMOVE}\s)"
 # A short reference that cannot swallow the rest: "it", "task 3", "#3", "the dentist one"
 SHORT_REF = (
     r"(?P<ref>it|this|that|this one|that one|them|both|those|these|task\s*#?\d+|#\d+|"
@@ -157,8 +164,8 @@ RULES = _rules(
     ),
     (PLEASE + r"(?:rename|retitle)(?:\s+it)?\s+to\s+(?P<title>.+)$", rename),
     (
-        PLEASE
-        + r"(?:rename|retitle)\s+(?P<ref>.+?)\s+[\"\u201c'](?P<title>[^\"\u201d']+)[\"\u201d']$",
+        PLEASE + r"(?:rename|retitle)\s+(?P<ref>.+?)(?:\s+(?:to|as))?\s+"
+        r"[\"\u201c'](?P<title>[^\"\u201d']+)[\"\u201d']$",
         rename,
     ),
     (PLEASE + r"(?:rename|retitle|call)\s+(?P<ref>.+?)\s+(?:to|as)\s+(?P<title>.+)$", rename),
@@ -212,6 +219,11 @@ RULES = _rules(
         + LEVEL
         + r"(?:[- ]priority)?$",
         priority,
+    ),
+    (
+        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:can|could|will\s+have\s+to)\s+wait"
+        r"(?:\s+(?:until|till|til|for)\s+(?P<when>.+))?$",
+        wait,
     ),
     # due dates
     (
@@ -267,11 +279,20 @@ RULES = _rules(
         r"completed|done)\s+(?P<ref>.+)$",
         complete,
     ),
-    (r"^(?:i\s+)?(?:got|get)\s+(?P<ref>.+?)\s+done$", complete),
-    (NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:now\s+|all\s+)?" + DONE + "$", complete),
+    (NOT_A_REMOVAL + r"^(?:i\s+)?(?:got|get)\s+(?P<ref>.+?)\s+done$", complete),
+    (
+        NOT_A_QUESTION
+        + NOT_A_REMOVAL
+        + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:now\s+|all\s+)?"
+        + DONE
+        + "$",
+        complete,
+    ),
     (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", complete),
     (
-        NOT_A_QUESTION + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all)\b)"
+        NOT_A_QUESTION
+        + NOT_A_REMOVAL
+        + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all)\b)"
         r"(?P<ref>.+?)\s+"
         r"(?:done|finished|completed)$",
         complete,
@@ -296,8 +317,7 @@ RULES = _rules(
         delete,
     ),
     (
-        PLEASE + r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|"
-        r"bin|forget\s+about|get rid of|cross out|clear)\s+(?P<ref>.+)$",
+        PLEASE + REMOVE + r"\s+(?P<ref>.+)$",
         delete,
     ),
 )

@@ -28,7 +28,7 @@ from backend.chat.providers.slots import split_priority, split_recurrence, split
 LEVEL = r"(?P<level>high|low|medium|normal|urgent|important|top)"
 # "all my work tasks", "everything", "today's tasks", "the completed ones": many tasks at once
 BULK = re.compile(
-    r"^(?:all|every|everything|each)\b|(?:tasks|ones|todos|to-?dos|items|stuff)$", re.I
+    r"^(?:all|every|everything|each|whatever)\b|(?:tasks|ones|todos|to-?dos|items|stuff)$", re.I
 )
 
 EXCEPT = re.compile(r"\b(?:except|but|apart from|other than|besides|excluding)\b", re.I)
@@ -43,7 +43,7 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
         return ref
     if EXCEPT.search(text):  # "everything except the report": not a filter the tools have
         return None
-    stripped = tidy(re.sub(r"^(?:all|every|each)(?:\s+of)?\b", "", tidy(text), flags=re.I))
+    stripped = tidy(re.sub(r"^(?:all|every|each|whatever)(?:\s+of)?\b", "", tidy(text), flags=re.I))
     return TaskRef(selector=parse_list(stripped, now).arguments)
 
 
@@ -103,6 +103,13 @@ def priority(match: re.Match[str], now: datetime) -> Intent:
 
 def step(step: int) -> Build:
     return lambda match, now: _adjust(match, now, Adjustment(priority_step=step))
+
+
+def wait(match: re.Match[str], now: datetime) -> Intent:
+    """ "X can wait": one priority level lower; "X can wait until monday": due then."""
+    if match["when"]:
+        return reschedule(match, now)
+    return _adjust(match, now, Adjustment(priority_step=-1))
 
 
 def reschedule(match: re.Match[str], now: datetime) -> Intent:

@@ -34,7 +34,8 @@ YES = re.compile(
     re.I,
 )
 NO = re.compile(
-    r"^(?:no|nope|nah|n|cancel|stop|don'?t|keep them|never ?mind|forget it|no thanks)\b"
+    r"^(?:no|nope|nah|n|cancel(?: that)?|scratch that|stop|don'?t|keep them|never ?mind|nvm|"
+    r"forget it|no thanks)\b"
     r"[\s!.,]*(?:thanks|thank you)?[\s!.]*$",
     re.I,
 )

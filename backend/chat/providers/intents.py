@@ -61,7 +61,15 @@ HELP_ME = re.compile(r"^(?:can you\s+|could you\s+|please\s+)?help me(?:\s+to)?\
 UNDO = re.compile(
     r"^(?:(?:please|can you|could you)\s+)*(?:undo|revert|take back|roll back|undo my last)"
     r"(?:\s+(?:that|this|it|the last (?:change|action|one|thing)|what you (?:just )?did|"
-    r"my last (?:change|action|message)|please))?$",
+    r"my last (?:change|action|message)|please))?$"
+    # "scratch that", "cancel that": take back what was just done (not delete "it")
+    r"|^(?:scratch|cancel|forget|ignore)\s+(?:that|this|what i (?:just )?said)$",
+    re.I,
+)
+# "never mind", "that's all": nothing more to do
+DISMISS = re.compile(
+    r"^(?:never\s*mind|nvm|forget (?:it|about it)|no worries|nothing(?: else)?|"
+    r"that'?s (?:all|it)|all good|ignore me)$",
     re.I,
 )
 CORRECTION = re.compile(
@@ -95,7 +103,12 @@ DONE_REMARK = re.compile(
 # Removals that say "delete" mean it, whatever the remark; "scratch", "remove", "drop" after
 # "I did it" mean the task is done, and completing it keeps its history.
 EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
-TRAILING_POLITENESS = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx|for me)[\s!.]*$", re.I)
+# "…, thanks", "… pls thx", "… too", "… lol": said after a request, not part of it
+TRAILING_FILLER = re.compile(
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|lol|haha+|lmao|:\)|:d))+"
+    r"[\s!.]*$",
+    re.I,
+)
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
 REQUEST_VERBS = (
     r"add|create|remind|mark|complete|finish|check|tick|cross|delete|remove|erase|scratch|"
@@ -143,7 +156,7 @@ def parse_request(text: str, now: datetime) -> list[Piece]:
     """
     sentence, opener = strip_openers(re.sub(r"\s+", " ", text).strip().rstrip(".!"))
     asked = sentence.endswith("?")
-    sentence = TRAILING_POLITENESS.sub("", sentence.rstrip("?").strip())
+    sentence = TRAILING_FILLER.sub("", sentence.rstrip("?").strip())
     if not sentence:
         return [SmallTalk(opener)]
     main, remark = split_remark(sentence)
@@ -176,6 +189,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     sentence = HELP_ME.sub("", sentence)
     if UNDO.match(sentence):
         return [Undo()]
+    if DISMISS.match(sentence):
+        return [SmallTalk("dismiss")]
     if match := CORRECTION.match(sentence):
         return [Correction(match["text"])]
     if is_detail(sentence, now):  # "no wait, friday", "make that 3pm" read as "I meant …"

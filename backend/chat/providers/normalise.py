@@ -34,6 +34,8 @@ PLEASE = (
 MIN_FUZZY_LENGTH = 7  # "remote" and "sundae" are words, not typos of "remove" and "sunday"
 TWO_EDITS_LENGTH = 9
 WORD = re.compile(r"[A-Za-z]+")
+# Pictographs, dingbats and their joiners: tone, not words ("buy milk 🥛", "done ✅")
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
 # Sentence ends: ". ", "? ", "! " and new lines (not "no. 2" or "9.30").
 SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I)
 # A trailing remark after a comma, opened by a subject or a reason: "…, I did it yesterday",
@@ -61,8 +63,9 @@ def _corrected(word: str) -> str:
 
 
 def correct_spelling(text: str) -> str:
-    """Common misspellings and slang fixed ("tommorow", "wensday", "ad task"); "!!" is urgent."""
-    text = re.sub(r"!{2,}", " !high ", text)
+    """Common misspellings and slang fixed ("tommorow", "wensday", "ad task"); "!!" is urgent;
+    emoji dropped."""
+    text = re.sub(r"!{2,}", " !high ", EMOJI.sub(" ", text))
     return WORD.sub(lambda match: _corrected(match.group(0)), text)
 
 

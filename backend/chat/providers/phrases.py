@@ -43,7 +43,8 @@ END_OF_DAY_WORDS = re.compile(
 )
 # Words said around a date that change nothing: "monday instead", "then tomorrow", "friday pls".
 DATE_FILLER = re.compile(
-    r"^(?:(?:actually|rather|instead|then|maybe|now|just|probably)\s+)+|"
+    r"^(?:(?:actually|rather|instead|then|maybe|now|just|probably|sometime|some\s+time|"
+    r"ideally|hopefully)\s+)+|"
     r"(?:[\s,]+(?:instead|then|please|pls|plz|thanks|thx|after\s+all|as\s+well|too|now|"
     r"rather|actually|maybe|ok|okay|i\s+guess|i\s+think))+[\s!.]*$",
     re.I,
@@ -157,7 +158,8 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
 
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "ten": 10, "a couple of": 2, "a few": 3}  # fmt: skip
+                "seven": 7, "ten": 10, "a couple of": 2, "a couple": 2, "couple of": 2,
+                "a few": 3}  # fmt: skip
 DURATION = re.compile(
     r"\b(?P<count>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
     r"(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?)\b",

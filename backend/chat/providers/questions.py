@@ -26,7 +26,7 @@ LIST_VERB = re.compile(
 )
 LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
-    r"agenda|plate|overdue|due|left|"
+    r"agenda|plate|overdue|due|left|going\s+on|lined\s+up|planned|happening|"
     r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
     r"upcoming|next|first|everything|all)\b",
     re.I,
@@ -60,7 +60,7 @@ STATUS_QUESTION = (
 )
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
-    r"active|to do(?!\s*list)|still|need to do)\b",
+    r"active|to do(?!\s*list)|still|need to do|on my plate|going on|lined up|happening)\b",
     re.I,
 )
 COMPLETED_WORDS = re.compile(
@@ -95,6 +95,7 @@ COMING_UP = re.compile(
     r"first\W*$|soonest)\b",
     re.I,
 )
+HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for)\s+(?P<when>.+?)\??$", re.I
 )
@@ -187,7 +188,8 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     if key:
         suffixes.append("by " + key.replace("_", " "))
     label = " ".join([*adjectives, "tasks", *suffixes])
-    return ListTasks(arguments, label, sort=key, tag_or_search=loose)
+    counted = bool(HOW_MANY.match(text))
+    return ListTasks(arguments, label, sort=key, tag_or_search=loose, count=counted)
 
 
 def sort_key(text: str) -> str | None:
