@@ -183,7 +183,9 @@ RULES = _rules(
     # priority
     (PLEASE + r"bump\s+(?P<ref>.+?)\s+down(?:\s+a\s+(?:level|notch|bit))?$", step(-1)),
     (
-        PLEASE + r"(?:bump|raise|increase|up|boost)\s+(?:up\s+)?(?:the\s+)?(?:priority\s+(?:of|"
+        # "bump the dentist to monday" moves it (a due-date rule below)
+        PLEASE + r"(?!bump\s.*\s(?:to|until|till)\s)"
+        r"(?:bump|raise|increase|up|boost)\s+(?:up\s+)?(?:the\s+)?(?:priority\s+(?:of|"
         r"on|for)\s+)?(?P<ref>.+?)(?:'s\s+priority)?(?:\s+up)?(?:\s+a\s+(?:level|"
         r"notch|bit))?$",
         step(1),

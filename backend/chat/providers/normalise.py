@@ -18,6 +18,7 @@ SPELLING = {
     "wendsday": "wednesday", "wednsday": "wednesday", "wedensday": "wednesday",
     "frday": "friday", "fridy": "friday", "delte": "delete", "dleete": "delete",
     "mrak": "mark", "amrk": "mark", "tomrrow": "tomorrow", "todya": "today",
+    "wat": "what", "wut": "what", "wht": "what", "ur": "your",
 }  # fmt: skip
 # Longer words are matched by edit distance (a swap of two letters is one edit).
 VOCABULARY = (

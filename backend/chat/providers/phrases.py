@@ -59,9 +59,11 @@ DAY_OF_MONTH = re.compile(
     r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?:the|this)\s+month)?",
     re.IGNORECASE,
 )
-# "at 5", "at 9 o'clock": an hour with no am/pm and no minutes (dateparser reads a month or day)
+# "at 5", "at 9 o'clock", "at 3:30": a time with no am/pm (dateparser reads "at 5" as a month
+# or day, and "at 3:30" as the small hours)
 BARE_HOUR = re.compile(
-    r"\bat\s+(?P<hour>\d{1,2})(?:\s*o'?clock)?(?!\s*(?::|\.\d|am\b|pm\b|a\.m\.|p\.m\.|\d))",
+    r"\bat\s+(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?(?:\s*o'?clock)?"
+    r"(?!\s*(?::|\.\d|am\b|pm\b|a\.m\.|p\.m\.|\d))",
     re.IGNORECASE,
 )
 LAST_AFTERNOON_HOUR = 6  # a bare "at 1".."at 6" means the afternoon; "at 7".."at 11" the morning
@@ -96,12 +98,13 @@ def _next_day_of_month(day: int, today: date) -> date | None:
     return None
 
 
-def _clock_hour(hour: int, evening: bool) -> str:
-    """A bare hour as a clock time: 1-6 the afternoon, 7-11 the morning (the evening when the
+def _clock_hour(hour: int, minute: int, evening: bool) -> str:
+    """A bare time as a clock time: 1-6 the afternoon, 7-11 the morning (the evening when the
     phrase says "tonight"), 12 noon, 0 and 13-23 as on a 24-hour clock."""
+    clock = f"{hour}:{minute:02d}"
     if 1 <= hour <= LAST_AFTERNOON_HOUR or hour == 12 or (evening and 7 <= hour <= 11):
-        return f"{hour}pm"
-    return f"{hour}am" if 7 <= hour <= 11 else f"{hour}:00"
+        return f"{clock}pm"
+    return f"{clock}am" if 7 <= hour <= 11 else clock
 
 
 def normalize_date_phrase(text: str, now: datetime) -> str | None:
@@ -126,8 +129,17 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
         if hour > 23:
             return None
         evening = bool(re.search(r"\b(?:tonight|evening|night)\b", text, re.I))
-        text = BARE_HOUR.sub(f"at {_clock_hour(hour, evening)}", text, count=1)
+        clock = _clock_hour(hour, int(bare_hour["minute"] or 0), evening)
+        text = BARE_HOUR.sub(f"at {clock}", text, count=1)
     return text
+
+
+def _next_at(clock: time, now: datetime) -> datetime:
+    """The next moment at this clock time: today if it is still ahead, else tomorrow.
+
+    dateparser gets this wrong on a month's last day (30 Nov at 3pm, "8am" is 1 Nov)."""
+    moment = datetime.combine(now.astimezone(UTC).date(), clock, tzinfo=UTC)
+    return moment if moment > now else moment + timedelta(days=1)
 
 
 def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
@@ -142,6 +154,8 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
         return None
     if not DATE_STARTERS.match(text):
         return None
+    if (clock := parse_time_only(text)) is not None:
+        return _next_at(clock, now)
     parsed = dateparser.parse(
         text,
         languages=["en"],
