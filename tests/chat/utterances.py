@@ -968,6 +968,138 @@ NOTHING_CHANGES = [
     case("is it raining tomorrow?"),
 ]
 
+# Chatty additions: lead-ins ("gotta", "im gonna"), "end of day friday", a trailing remark
+# whose details count but whose words are no title, emoji and "lol".
+CHATTY_ADDING = [
+    case(
+        "gotta finish the tax return by end of day friday, it's urgent",
+        added=(task("Finish the tax return", priority="high", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "im gonna call the bank tmrw, its important",
+        added=(task("Call the bank", priority="high", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "i need to email sarah by cob thursday pls",
+        added=(task("Email sarah", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "have to renew my license next month, no rush",
+        added=(task("Renew my license", priority="low", due_date=eod("2026-12-18")),),
+    ),
+    case(
+        "add pay the gas bill, it's due friday",
+        added=(task("Pay the gas bill", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "gonna pick up the parcel friday eod",
+        added=(task("Pick up the parcel", due_date=eod("2026-11-20")),),
+    ),
+    case("yo add call nan tmrw lol", added=(task("Call nan", due_date=eod("2026-11-19")),)),
+    case("add buy oat milk 🥛 tmrw", added=(task("Buy oat milk", due_date=eod("2026-11-19")),)),
+    case(
+        "gotta get a haircut sometime next week",
+        added=(task("Get a haircut", due_date=eod("2026-11-25")),),
+    ),
+    case(
+        "ugh i have to do my taxes before april 15 😩",
+        added=(task("Do my taxes", due_date=eod("2027-04-15")),),
+    ),
+    case("add walk the dog, cuz the vet said so", added=(task("Walk the dog"),)),
+    case(
+        "remember to pick up kids at 3:30 tmrw",
+        added=(task("Pick up kids", due_date=at("2026-11-19T15:30")),),
+    ),
+    case("add buy eggs and also call dad", added=(task("Buy eggs"), task("Call dad"))),
+    case(
+        "i'll have to book flights end of day tomorrow, it's important",
+        added=(task("Book flights", priority="high", due_date=eod("2026-11-19")),),
+    ),
+]
+
+# Open questions about what is left, and "how many" answered with the number.
+LOOSE_QUESTIONS = [
+    case("what do I have going on?", shows=PENDING, hides=("rent", "gym")),
+    case("whats on my plate", shows=PENDING, hides=("rent", "gym")),
+    case("anything i need to do?", shows=PENDING, hides=("gym",)),
+    case("wat do i have today", shows=("report", "plants"), hides=("dentist", "slides")),
+    case("what have i got lined up this week", shows=("dentist", "slides"), hides=("passport",)),
+    case("how many things are left?", shows=PENDING, says="You have 10 pending tasks."),
+    case("how many are done", shows=("rent", "gym"), says="You have 2 completed tasks."),
+]
+
+# A removal with a remark after a comma: the remark names nothing; "I did it" completes the
+# task instead (an explicit "delete" still deletes).
+REMARKS = [
+    case("scratch the dentist, I did it yesterday", changed=done("dentist")),
+    case("cross out the laundry, already done", changed=done("laundry")),
+    case("drop the slides one, it's done", changed=done("slides")),
+    case("remove buy bread, i did it this morning", changed=done("bread")),
+    case("delete the passport, i did it", deleted=("passport",)),
+    case("scratch the meeting room, dont need it anymore", deleted=("meeting",)),
+    case("get rid of buy milk, we're out of time for that", deleted=("milk",)),
+]
+
+# Filler around a date ("instead", "then", "pls", "after all") and other ways to move a task.
+DATE_FILLER = [
+    case(
+        "actually make the report due monday instead",
+        changed={"report": {"due_date": eod("2026-11-23")}},
+    ),
+    case("move the slides to thursday then", changed={"slides": {"due_date": eod("2026-11-19")}}),
+    case("push the slides to next mon pls", changed={"slides": {"due_date": eod("2026-11-23")}}),
+    case("bump the passport to next monday", changed={"passport": {"due_date": eod("2026-11-23")}}),
+    case(
+        "make the slides due thursday after all",
+        changed={"slides": {"due_date": eod("2026-11-19")}},
+    ),
+    case(
+        "the laundry can wait till saturday", changed={"laundry": {"due_date": eod("2026-11-21")}}
+    ),
+    case("push the slides back a couple days", changed={"slides": {"due_date": eod("2026-11-22")}}),
+]
+
+# "the X one" and a quoted new title; "X can wait": one priority level lower.
+RENAMING_AND_WAITING = [
+    case(
+        'rename the dentist one to "Dentist checkup"',
+        changed={"dentist": {"title": "Dentist checkup"}},
+    ),
+    case(
+        "rename the passport task to 'Renew passport online'",
+        changed={"passport": {"title": "Renew passport online"}},
+    ),
+    case(
+        'change the name of the slides one to "Final slides" pls',
+        changed={"slides": {"title": "Final slides"}},
+    ),
+    case("the laundry can wait", changed={"laundry": {"priority": "low"}}),
+    case("the report can wait", changed={"report": {"priority": "medium"}}),
+    case("meh, the meeting room can wait", changed={"meeting": {"priority": "low"}}),
+]
+
+# Clearing completed tasks however it is said: always asked first.
+CLEARING_DONE = [
+    case("get rid of everything that's done", says="Shall I go ahead?"),
+    case("get rid of everything that's done", "yes", deleted=("rent", "gym")),
+    case("delete all the finished ones", "yep", deleted=("rent", "gym")),
+    case("clear whatever's done pls", "no"),
+    case("remove everything i've completed", "nope"),
+    case("get rid of the completed stuff", "yes", deleted=("rent", "gym")),
+]
+
+# Taking back and letting go: "scratch that" undoes, "never mind" changes nothing.
+LETTING_GO = [
+    case("mark the laundry done", "scratch that", says="Reopened"),
+    case("add buy stamps", "cancel that"),
+    case("delete everything", "cancel that"),
+    case("delete the laundry", "never mind", deleted=("laundry",)),
+    case("nvm", says="I changed nothing"),
+    case("remind me every other day to stretch", says="nothing was added"),
+    case("add water the ferns every 3 days"),
+    case("show my tasks", "the 2nd one is done too", changed=done("report")),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -976,4 +1108,11 @@ CASES: list[Case] = [
     *EVERYDAY_CHANGES,
     *FOLLOW_UPS,
     *NOTHING_CHANGES,
+    *CHATTY_ADDING,
+    *LOOSE_QUESTIONS,
+    *REMARKS,
+    *DATE_FILLER,
+    *RENAMING_AND_WAITING,
+    *CLEARING_DONE,
+    *LETTING_GO,
 ]

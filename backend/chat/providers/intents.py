@@ -41,7 +41,7 @@ THANKS = r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alr
 FILLER = (
     r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|no|nope|ah|"
     r"btw|by the way|right|one more thing|one last thing|plus|oh and|hang on|ugh+|argh+|oof|"
-    r"omg|welp|lol|ok so|okay so|so yeah"
+    r"omg|welp|meh|lol|ok so|okay so|so yeah"
 )
 # Words that may follow an opener without asking for anything: "thanks a lot", "hi there".
 OPENER_FILLER = r"(?:\s+(?:there|a lot|so much|very much|again|all|everyone))*"
