@@ -1078,6 +1078,23 @@ RENAMING_AND_WAITING = [
     case("meh, the meeting room can wait", changed={"meeting": {"priority": "low"}}),
 ]
 
+# Said as news rather than asked: "X isn't urgent", "X moved to monday", "put X on monday".
+NEWS_AND_PUTTING = [
+    case("the report is not important anymore", changed={"report": {"priority": "low"}}),
+    case(
+        "slides and meeting room arent urgent", changed=each(("slides", "meeting"), priority="low")
+    ),
+    case("the slides moved to monday", changed={"slides": {"due_date": eod("2026-11-23")}}),
+    case("i finished the report!!", changed=done("report")),
+    case("mark milk done!!", changed=done("milk")),
+    case("put the passport on monday", changed={"passport": {"due_date": eod("2026-11-23")}}),
+    case(
+        "put everything from friday on monday", changed={"slides": {"due_date": eod("2026-11-23")}}
+    ),
+    case("move everything from the garden to friday"),
+    case("any tasks for the weekend?", says="You have no tasks due this weekend"),
+]
+
 # Clearing completed tasks however it is said: always asked first.
 CLEARING_DONE = [
     case("get rid of everything that's done", says="Shall I go ahead?"),
@@ -1113,6 +1130,7 @@ CASES: list[Case] = [
     *REMARKS,
     *DATE_FILLER,
     *RENAMING_AND_WAITING,
+    *NEWS_AND_PUTTING,
     *CLEARING_DONE,
     *LETTING_GO,
 ]

@@ -19,6 +19,7 @@ from backend.chat.providers.changes import (
     complete,
     delete,
     moved,
+    not_urgent,
     note,
     postpone,
     priority,
@@ -217,6 +218,13 @@ RULES = _rules(
     (PLEASE + r"(?P<level>prioriti[sz]e)\s+(?P<ref>.+)$", priority),
     (
         NOT_A_QUESTION
+        + r"(?P<ref>.+?)\s+(?:isn'?t|aren'?t|(?:is|are)\s+(?:not|no\s+longer)|'s\s+not)\s+"
+        r"(?:very\s+|that\s+|so\s+|super\s+)?(?:urgent|important|a\s+priority|high\s+priority)"
+        r"(?:\s+any\s*more)?$",
+        not_urgent,
+    ),
+    (
+        NOT_A_QUESTION
         + r"(?P<ref>.+?)(?:'s|\s+is)\s+(?:now\s+)?(?:a\s+)?"
         + LEVEL
         + r"(?:[- ]priority)?$",
@@ -255,8 +263,11 @@ RULES = _rules(
         postpone,
     ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", reschedule),
+    # "put the dentist on friday" (not "put milk on my list": that is no date)
+    (PLEASE + r"put\s+(?P<ref>.+?)\s+(?:off\s+)?(?:on|to|for|until|till)\s+(?P<when>.+)$", moved),
     (
-        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is|was|has\s+been|got)\s+(?:now\s+)?(?:moved|pushed|"
+        NOT_A_QUESTION
+        + r"(?P<ref>.+?)\s+(?:(?:is|was|has\s+been|got)\s+)?(?:now\s+)?(?:moved|pushed|"
         r"rescheduled|postponed|changed|put\s+off)\s+(?:back\s+)?(?:to|until|till)\s+"
         r"(?P<when>.+?)(?:\s+now)?$",
         moved,

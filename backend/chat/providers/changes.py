@@ -31,6 +31,12 @@ BULK = re.compile(
     r"^(?:all|every|everything|each|whatever)\b|(?:tasks|ones|todos|to-?dos|items|stuff)$", re.I
 )
 
+# The words of a bulk phrase that select nothing by themselves: "all of my tasks", "everything"
+PLAIN_BULK = re.compile(
+    r"\b(?:my|the|of|on|in|list|tasks?|todos?|to-?dos?|items?|stuff|things|ones|everything|"
+    r"else|there|i\s+have|i've\s+got)\b",
+    re.I,
+)
 EXCEPT = re.compile(r"\b(?:except|but|apart from|other than|besides|excluding)\b", re.I)
 # A builder: what a rule's match asks for, or None to let the next rule try.
 Build = Callable[[re.Match[str], datetime], Intent | None]
@@ -44,7 +50,11 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
     if EXCEPT.search(text):  # "everything except the report": not a filter the tools have
         return None
     stripped = tidy(re.sub(r"^(?:all|every|each|whatever)(?:\s+of)?\b", "", tidy(text), flags=re.I))
-    return TaskRef(selector=parse_list(stripped, now).arguments)
+    selector = parse_list(stripped, now).arguments
+    # "everything from the garden": words that are no filter must not widen it to every task
+    if not selector and tidy(PLAIN_BULK.sub(" ", stripped)):
+        return None
+    return TaskRef(selector=selector)
 
 
 def _ref(match: re.Match[str], now: datetime) -> TaskRef | None:
@@ -99,6 +109,11 @@ def _level(word: str) -> str:
 
 def priority(match: re.Match[str], now: datetime) -> Intent:
     return _change(match, now, "update_task", priority=_level(match["level"]))
+
+
+def not_urgent(match: re.Match[str], now: datetime) -> Intent:
+    """ "X isn't urgent any more": low priority."""
+    return _change(match, now, "update_task", priority="low")
 
 
 def step(step: int) -> Build:

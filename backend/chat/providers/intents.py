@@ -104,6 +104,7 @@ DONE_REMARK = re.compile(
 # Removals that say "delete" mean it, whatever the remark; "scratch", "remove", "drop" after
 # "I did it" mean the task is done, and completing it keeps its history.
 EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
+URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
 # "…, thanks", "… pls thx", "… too", "… lol": said after a request, not part of it
 TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|lol|haha+|lmao|:\)|:d))+"
@@ -205,6 +206,9 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     added = match_add(sentence, now)
     if added is not None:
         return [*added] if isinstance(added, list) else [added]
+    sentence = URGENT_MARK.sub(
+        " ", sentence
+    ).strip()  # "done!!" is emphasis, not a word of the task
     if change := parse_change(sentence, now):
         polite = re.match(r"(?:please|can|could|would|will)\b", sentence, re.I)
         return [_status_from(change) if asked and not polite else change]

@@ -97,7 +97,8 @@ COMING_UP = re.compile(
 )
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
-    r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for)\s+(?P<when>.+?)\??$", re.I
+    r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
+    re.I,
 )
 
 
@@ -122,6 +123,9 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
     if re.search(r"\btomorrow\b|\btomorrow's\b", low) and not re.search(r"\bbefore\b", low):
         tomorrow = now + timedelta(days=1)
         return _window(tomorrow, tomorrow), "due tomorrow"
+    if re.search(r"(?<!next )\bweekend\b", low):
+        saturday = sunday - timedelta(days=1)
+        return _window(max(now, saturday), sunday), "due this weekend"
     if re.search(r"\bthis\s+week\b|\bthis\s+week's\b", low):
         return _window(now, sunday), "due this week"
     if re.search(r"\bnext\s+week\b", low):
