@@ -1095,6 +1095,43 @@ NEWS_AND_PUTTING = [
     case("any tasks for the weekend?", says="You have no tasks due this weekend"),
 ]
 
+# A request to the engine said as a chore is the request, not a task called "Move the …";
+# a real chore said so is added. Vague times ("later", "at some point") are no title words.
+SAID_AS_CHORES = [
+    case(
+        "i have to move the slides to friday", changed={"slides": {"due_date": eod("2026-11-20")}}
+    ),
+    case("gotta mark the laundry done", changed=done("laundry")),
+    case(
+        "i need to reschedule the dentist for monday",
+        changed={"dentist": {"due_date": eod("2026-11-23")}},
+    ),
+    case("i need to see my list", shows=("dentist", "report", "slides")),
+    case("remind me what i have tomorrow", shows=("dentist",), hides=("slides", "report")),
+    case("show me everything i finished", shows=("rent", "gym"), hides=("report",)),
+    case("i need to move the couch", added=(task("Move the couch"),)),
+    case("i need to mark the exams", added=(task("Mark the exams"),)),
+    case("remind me to call the plumber later", added=(task("Call the plumber"),)),
+    case("i need to call dad back at some point", added=(task("Call dad back"),)),
+    case(
+        "add pick up dry cleaning later today",
+        added=(task("Pick up dry cleaning", due_date=eod("2026-11-18")),),
+    ),
+    case(
+        "add book the vet in a couple weeks",
+        added=(task("Book the vet", due_date=eod("2026-12-02")),),
+    ),
+    case(
+        "add lunch w/ john tmrw @ 1",
+        added=(task("Lunch w/ john", due_date=at("2026-11-19T13:00")),),
+    ),
+    case(
+        "mark the report done and also add send invoice friday",
+        changed=done("report"),
+        added=(task("Send invoice", due_date=eod("2026-11-20")),),
+    ),
+]
+
 # Clearing completed tasks however it is said: always asked first.
 CLEARING_DONE = [
     case("get rid of everything that's done", says="Shall I go ahead?"),
@@ -1131,6 +1168,7 @@ CASES: list[Case] = [
     *DATE_FILLER,
     *RENAMING_AND_WAITING,
     *NEWS_AND_PUTTING,
+    *SAID_AS_CHORES,
     *CLEARING_DONE,
     *LETTING_GO,
 ]

@@ -15,18 +15,25 @@ ADD_OBJECT = (
 )
 # "put" also starts changes ("put task 3 at high priority"), so it is tried after them.
 PUT = re.compile(PLEASE + r"put" + ADD_OBJECT, re.I)
+# "I need to …", "gotta …": a chore said as one (or a request to the engine said so: see
+# `intents`)
+OBLIGATION = re.compile(
+    PLEASE + r"(?:i need to|i have to|i must|i should|i gotta|i've got to|i got to|need to|"
+    r"have to|gotta|i'?m gonna|gonna|i wanna|i'?ll (?:need|have) to|i ought to|i'?d better)"
+    r"\s+(?P<rest>.+)$",
+    re.I,
+)
 ADD = (
     re.compile(
         PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down)" + ADD_OBJECT, re.I
     ),
     re.compile(
         PLEASE + r"(?:(?:remind me to|remind me about|remember to|remember that i need to|"
-        r"i need to|i have to|i must|i should|i gotta|i've got to|i got to|need to|have to|"
-        r"gotta|i'?m gonna|gonna|i wanna|i'?ll (?:need|have) to|i ought to|i'?d better|"
         r"don'?t forget to|don'?t let me forget to|don'?t let me forget)\s+|"
         r"(?:todo|to-do|task|new task|reminder|note to self):\s*)(?P<rest>.+)$",
         re.I,
     ),
+    OBLIGATION,
 )
 # "remind me tomorrow at 9 to call the bank": the date comes before the task
 REMIND_WHEN = re.compile(
@@ -71,6 +78,10 @@ TO_MY_LIST = re.compile(
 )
 # What is left of "pay rent which is due friday" once the date is gone.
 TRAILING_CLAUSE = re.compile(r"\s+(?:which|that|it)\s+(?:is|are|was)$|\s+(?:which|that)'s$", re.I)
+# "call mom back at some point", "…later": no date, and no words of the title
+VAGUE_WHEN = re.compile(
+    r"\s+(?:later(?:\s+on)?|at\s+some\s+point|some\s*time|soon(?:ish)?|eventually)$", re.I
+)
 # "grocery run: milk, eggs, bread": one task, the list its note
 TITLED_LIST = re.compile(r"^(?P<title>[^:,]{1,60}):\s*(?P<note>[^,]+(?:,[^,]+)+)$")
 # "every mon, wed and fri": one weekly task per day
@@ -122,7 +133,7 @@ def _items(text: str) -> tuple[list[str], bool]:
 
 def _title(text: str) -> str:
     title = LEADING_FILLER.sub("", text)
-    return TRAILING_CLAUSE.sub("", title).strip()
+    return VAGUE_WHEN.sub("", TRAILING_CLAUSE.sub("", title)).strip()
 
 
 def parse_add(rest: str, now: datetime) -> list[AddTask] | SmallTalk:

@@ -305,7 +305,7 @@ RULES = _rules(
     (
         NOT_A_QUESTION
         + NOT_A_REMOVAL
-        + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all)\b)"
+        + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all|show|list|tell|give|see)\b)"
         r"(?P<ref>.+?)\s+"
         r"(?:done|finished|completed)$",
         complete,

@@ -23,7 +23,7 @@ from backend.chat.providers.actions import (
     TaskRef,
     Undo,
 )
-from backend.chat.providers.adding import match_add, match_put
+from backend.chat.providers.adding import OBLIGATION, match_add, match_put
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import is_detail
 from backend.chat.providers.normalise import correct_spelling, sentences, split_remark
@@ -93,6 +93,12 @@ DONE_VERBS = frozenset({
     "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
     "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked",
 })  # fmt: skip
+# Verbs that ask the engine for something rather than name a chore after "I need to"
+ENGINE_REQUEST = re.compile(
+    r"(?:mark|move|push|bump|reschedule|postpone|rename|reopen|untag|tick|check\s+off|"
+    r"cross\s+off|see|show|list)\b",
+    re.I,
+)
 # A remark saying the task was done: "…, I did it yesterday", "…, it's done already".
 DONE_REMARK = re.compile(
     r"^(?:i\s+(?:already\s+|just\s+)?(?:did|finished|completed|handled|sorted)|"
@@ -201,6 +207,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [question]
     if ADD_SHAPED.match(sentence) and (change := parse_change(sentence, now)):
         return [change]
+    if request := _said_as_chore(sentence, now):
+        return [request]
     # A sentence that opens like an addition is one, whatever it mentions later ("add check if
     # the laundry is done", "I need to pay rent which is due friday").
     added = match_add(sentence, now)
@@ -223,6 +231,18 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         done = statement["verb"].lower() in DONE_VERBS
         return [Mention(title_words(statement["words"]), done)]
     return [SmallTalk("unknown")]
+
+
+def _said_as_chore(sentence: str, now: datetime) -> Intent | None:
+    """A request to the engine said as a chore ("I need to move the dentist to friday",
+    "gotta mark rent done", "I need to see my list"); None for a real chore ("I need to move
+    the couch"), which is an addition."""
+    match = OBLIGATION.match(sentence)
+    if match is None or not ENGINE_REQUEST.match(match["rest"]):
+        return None
+    if isinstance(change := parse_change(match["rest"], now), ChangeTask):
+        return change
+    return parse_list(match["rest"], now) if is_list_request(match["rest"], now) else None
 
 
 def _understood(intents: list[Piece]) -> bool:

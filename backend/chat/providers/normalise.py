@@ -67,6 +67,7 @@ def correct_spelling(text: str) -> str:
     """Common misspellings and slang fixed ("tommorow", "wensday", "ad task"); "!!" is urgent;
     emoji dropped."""
     text = re.sub(r"!{2,}", " !high ", EMOJI.sub(" ", text))
+    text = re.sub(r"(?<!\S)@\s*(?=\d)", "at ", text)  # "tmrw @ 3"
     return WORD.sub(lambda match: _corrected(match.group(0)), text)
 
 

@@ -33,6 +33,8 @@ TOMORROW_SLANG = re.compile(r"\b(?:tmrw|tmr|tmw|tomorow|tomoz|tmrow)\b", re.IGNO
 REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I), "in 2 days"),
     (re.compile(r"\b(?:the\s+)?weekend\b", re.I), "saturday"),
+    (re.compile(r"\ba\s+couple(?:\s+of)?\b", re.I), "2"),
+    (re.compile(r"\ba\s+few\b", re.I), "3"),
 )
 # "end of day": a day's end, which a date without a time already means ("end of day friday" is
 # friday); alone, it is today's.
@@ -43,7 +45,7 @@ END_OF_DAY_WORDS = re.compile(
 )
 # Words said around a date that change nothing: "monday instead", "then tomorrow", "friday pls".
 DATE_FILLER = re.compile(
-    r"^(?:(?:actually|rather|instead|then|maybe|now|just|probably|sometime|some\s+time|"
+    r"^(?:(?:actually|rather|instead|then|maybe|now|just|probably|sometime|some\s+time|later|"
     r"ideally|hopefully)\s+)+|"
     r"(?:[\s,]+(?:instead|then|please|pls|plz|thanks|thx|after\s+all|as\s+well|too|now|"
     r"rather|actually|maybe|ok|okay|i\s+guess|i\s+think))+[\s!.]*$",
