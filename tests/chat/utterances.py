@@ -1140,6 +1140,7 @@ CLEARING_DONE = [
     case("clear whatever's done pls", "no"),
     case("remove everything i've completed", "nope"),
     case("get rid of the completed stuff", "yes", deleted=("rent", "gym")),
+    case("can you clear out everything thats finished", "y", deleted=("rent", "gym")),
 ]
 
 # Taking back and letting go: "scratch that" undoes, "never mind" changes nothing.
@@ -1149,6 +1150,9 @@ LETTING_GO = [
     case("delete everything", "cancel that"),
     case("delete the laundry", "never mind", deleted=("laundry",)),
     case("nvm", says="I changed nothing"),
+    case("add", "never mind"),
+    case("add a task", "cancel that"),
+    case("the report is done actually", changed=done("report")),
     case("remind me every other day to stretch", says="nothing was added"),
     case("add water the ferns every 3 days"),
     case("show my tasks", "the 2nd one is done too", changed=done("report")),

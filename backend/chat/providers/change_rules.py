@@ -47,7 +47,7 @@ NOT_DONE = (
 )
 REMOVE = (
     r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
-    r"get\s+rid\s+of|cross\s+out|clear)"
+    r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?)"
 )
 # "get rid of everything that's done" removes; it does not report something done.
 NOT_A_REMOVAL = rf"(?!{PLEASE}{REMOVE}\s)"

@@ -113,7 +113,8 @@ EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
 # "…, thanks", "… pls thx", "… too", "… lol": said after a request, not part of it
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|lol|haha+|lmao|:\)|:d))+"
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|lol|haha+|lmao|"
+    r":\)|:d))+"
     r"[\s!.]*$",
     re.I,
 )
