@@ -1132,6 +1132,24 @@ SAID_AS_CHORES = [
     ),
 ]
 
+# Typos of command verbs, other orders and other ways to ask for an addition or a list.
+TYPED_IN_A_HURRY = [
+    case("delet the milk", deleted=("milk",)),
+    case("remvoe buy bread", deleted=("bread",)),
+    case("mark as done the laundry", changed=done("laundry")),
+    case("mark the laundry done", "un-do that", says="Reopened"),
+    case("anything due soon?", in_order=("plants", "report", "dentist", "slides")),
+    case(
+        "set a reminder to call grandma on sunday",
+        added=(task("Call grandma", due_date=eod("2026-11-22")),),
+    ),
+    case(
+        "new task buy a birthday card for sam, her party is saturday",
+        added=(task("Buy a birthday card for sam", due_date=eod("2026-11-21")),),
+    ),
+    case("the slides can wait a week", changed={"slides": {"due_date": eod("2026-11-27")}}),
+]
+
 # Clearing completed tasks however it is said: always asked first.
 CLEARING_DONE = [
     case("get rid of everything that's done", says="Shall I go ahead?"),
@@ -1173,6 +1191,7 @@ CASES: list[Case] = [
     *RENAMING_AND_WAITING,
     *NEWS_AND_PUTTING,
     *SAID_AS_CHORES,
+    *TYPED_IN_A_HURRY,
     *CLEARING_DONE,
     *LETTING_GO,
 ]

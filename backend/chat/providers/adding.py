@@ -25,7 +25,10 @@ OBLIGATION = re.compile(
 )
 ADD = (
     re.compile(
-        PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down)" + ADD_OBJECT, re.I
+        PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down|"
+        r"(?:set|make|set up)(?=\s+(?:a|an)\s+(?:new\s+)?(?:reminder|task|todo|to-do)\b))"
+        + ADD_OBJECT,
+        re.I,
     ),
     re.compile(
         PLEASE + r"(?:(?:remind me to|remind me about|remember to|remember that i need to|"

@@ -232,7 +232,7 @@ RULES = _rules(
     ),
     (
         NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:can|could|will\s+have\s+to)\s+wait"
-        r"(?:\s+(?:until|till|til|for)\s+(?P<when>.+))?$",
+        r"(?:\s+(?:(?:until|till|til|for)\s+)?(?P<when>.+))?$",
         wait,
     ),
     # due dates
@@ -281,6 +281,7 @@ RULES = _rules(
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", reschedule),
     # completing
     (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + DONE + "$", complete),
+    (PLEASE + r"(?:mark|set|flag)\s+(?:as\s+)?" + DONE + r"\s+(?P<ref>.+)$", complete),
     (
         PLEASE + r"(?:complete|finish|check off|tick off|cross off|close|tick|check)"
         r"\s+(?P<ref>.+?)(?:\s+off)?$",

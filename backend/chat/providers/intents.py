@@ -60,7 +60,7 @@ HELP = re.compile(
 # "help me add buy bread", "can you help me to finish the report": the rest is the request
 HELP_ME = re.compile(r"^(?:can you\s+|could you\s+|please\s+)?help me(?:\s+to)?\s+(?=\S)", re.I)
 UNDO = re.compile(
-    r"^(?:(?:please|can you|could you)\s+)*(?:undo|revert|take back|roll back|undo my last)"
+    r"^(?:(?:please|can you|could you)\s+)*(?:undo|un-do|revert|take back|roll back|undo my last)"
     r"(?:\s+(?:that|this|it|the last (?:change|action|one|thing)|what you (?:just )?did|"
     r"my last (?:change|action|message)|please))?$"
     # "scratch that", "cancel that": take back what was just done (not delete "it")

@@ -19,6 +19,8 @@ SPELLING = {
     "frday": "friday", "fridy": "friday", "delte": "delete", "dleete": "delete",
     "mrak": "mark", "amrk": "mark", "tomrrow": "tomorrow", "todya": "today",
     "wat": "what", "wut": "what", "wht": "what", "ur": "your",
+    "delet": "delete", "remvoe": "remove", "reomve": "remove", "remov": "remove",
+    "rmeove": "remove", "cmplete": "complete", "resched": "reschedule",
 }  # fmt: skip
 # Longer words are matched by edit distance (a swap of two letters is one edit).
 VOCABULARY = (
@@ -43,7 +45,8 @@ SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I)
 # "…, it's urgent", "…, because the shop shuts". It explains a request and is not part of it.
 REMARK = re.compile(
     r"\s*,\s*(?=(?:i|i'm|im|i've|ive|i'd|it|it's|its|that|that's|thats|they|they're|we|we're|"
-    r"he|she|he's|she's|because|cause|cos|coz|cuz|bc|since|already|no\s+need|not\s+needed|"
+    r"he|she|he's|she's|her|his|their|there's|because|cause|cos|coz|cuz|bc|since|already|"
+    r"no\s+need|not\s+needed|"
     r"don'?t|doesn'?t)\b)",
     re.I,
 )

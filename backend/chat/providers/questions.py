@@ -92,7 +92,7 @@ SORT = re.compile(
 )
 COMING_UP = re.compile(
     r"\b(?:coming\s+up|upcoming|next\s+(?:deadline|task|thing|one|up)|next\W*$|do\s+first|"
-    r"first\W*$|soonest)\b",
+    r"first\W*$|soonest|soon)\b",
     re.I,
 )
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
