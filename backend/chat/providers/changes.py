@@ -112,7 +112,7 @@ def priority(match: re.Match[str], now: datetime) -> Intent:
 
 
 def not_urgent(match: re.Match[str], now: datetime) -> Intent:
-    """ "X isn't urgent any more": low priority."""
+    """Low priority, for "X isn't urgent any more"."""
     return _change(match, now, "update_task", priority="low")
 
 
@@ -121,7 +121,7 @@ def step(step: int) -> Build:
 
 
 def wait(match: re.Match[str], now: datetime) -> Intent:
-    """ "X can wait": one priority level lower; "X can wait until monday": due then."""
+    """One priority level lower for "X can wait"; a new due date for "X can wait a week"."""
     if match["when"]:
         return reschedule(match, now)
     return _adjust(match, now, Adjustment(priority_step=-1))

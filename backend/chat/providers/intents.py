@@ -113,9 +113,8 @@ EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
 # "…, thanks", "… pls thx", "… too", "… lol": said after a request, not part of it
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|lol|haha+|lmao|"
-    r":\)|:d))+"
-    r"[\s!.]*$",
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|lol|haha+|"
+    r"lmao|:\)|:d))+[\s!.]*$",
     re.I,
 )
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
@@ -215,9 +214,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     added = match_add(sentence, now)
     if added is not None:
         return [*added] if isinstance(added, list) else [added]
-    sentence = URGENT_MARK.sub(
-        " ", sentence
-    ).strip()  # "done!!" is emphasis, not a word of the task
+    # Past the additions, "done!!" is emphasis, not a word of the task.
+    sentence = URGENT_MARK.sub(" ", sentence).strip()
     if change := parse_change(sentence, now):
         polite = re.match(r"(?:please|can|could|would|will)\b", sentence, re.I)
         return [_status_from(change) if asked and not polite else change]
