@@ -98,6 +98,12 @@ OTHER_INTERVAL = re.compile(
 QUOTED = re.compile(
     r"(?<!\w)[\"'\u201c\u2018](?P<inner>[^\"'\u201c\u201d\u2018\u2019]+)[\"'\u201d\u2019](?!\w)"
 )
+# "tomorrow I need to …", "on friday, remind me to …": the date first, then an addition
+LEADING_WHEN = re.compile(
+    rf"^(?P<when>today|tonight|tomorrow|next\s+week|(?:on\s+|next\s+|this\s+)?{DAY})[\s,]+"
+    r"(?P<rest>.+)$",
+    re.I,
+)
 # "I have a meeting with John tomorrow at 10": an appointment, when it has a date
 APPOINTMENT = re.compile(r"^i(?:'ve|\s+have)\s+(?:got\s+)?(?:a|an)\s+(?P<rest>.+)$", re.I)
 LEADING_FILLER = re.compile(r"^(?:to|that|about|i\s+(?:need|have|must|should)\s+to)\s+", re.I)
@@ -186,15 +192,24 @@ def _added(text: str, now: datetime) -> list[AddTask] | SmallTalk:
 
 def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
     """The tasks a sentence that opens like an addition adds; None if it does not open so."""
+    if lead := LEADING_WHEN.match(sentence):  # "tomorrow I need to call the bank"
+        added = _opening_add(lead["rest"], now, when=lead["when"])
+        if added is not None:
+            return added
+    return _opening_add(sentence, now)
+
+
+def _opening_add(sentence: str, now: datetime, when: str = "") -> list[AddTask] | SmallTalk | None:
+    """`match_add` of a sentence, `when` said before it ("tomorrow") added to its task."""
     if BARE_ADD.match(sentence):
         return SmallTalk("need_title")
     if match := REMIND_WHEN.match(sentence):
         return parse_add(f"{match['rest']} {match['when']}", now)
     for pattern in ADD:
         if match := pattern.match(sentence):
-            return parse_add(match["rest"], now)
+            return parse_add(f"{match['rest']} {when}", now)
     if match := APPOINTMENT.match(sentence):
-        added = parse_add(match["rest"], now)
+        added = parse_add(f"{match['rest']} {when}", now)
         dated = isinstance(added, list) and all("due_date" in a.arguments for a in added)
         return added if dated else None
     return None

@@ -96,9 +96,11 @@ DONE_VERBS = frozenset({
 # Verbs that ask the engine for something rather than name a chore after "I need to"
 ENGINE_REQUEST = re.compile(
     r"(?:mark|move|push|bump|reschedule|postpone|rename|reopen|untag|tick|check\s+off|"
-    r"cross\s+off|see|show|list)\b",
+    r"cross\s+off|see|show|list|what|which|how\s+many)\b",
     re.I,
 )
+# "I need to know what's due": the question after the verb of asking
+ASKING = re.compile(r"^(?:know|check|find\s+out|look\s+at)\s+(?=(?:what|which|how\s+many)\b)", re.I)
 # A remark saying the task was done: "…, I did it yesterday", "…, it's done already".
 DONE_REMARK = re.compile(
     r"^(?:i\s+(?:already\s+|just\s+)?(?:did|finished|completed|handled|sorted)|"
@@ -237,11 +239,12 @@ def _said_as_chore(sentence: str, now: datetime) -> Intent | None:
     "gotta mark rent done", "I need to see my list"); None for a real chore ("I need to move
     the couch"), which is an addition."""
     match = OBLIGATION.match(sentence)
-    if match is None or not ENGINE_REQUEST.match(match["rest"]):
+    rest = ASKING.sub("", match["rest"]) if match else ""  # "know what's due" → "what's due"
+    if not ENGINE_REQUEST.match(rest):
         return None
-    if isinstance(change := parse_change(match["rest"], now), ChangeTask):
+    if isinstance(change := parse_change(rest, now), ChangeTask):
         return change
-    return parse_list(match["rest"], now) if is_list_request(match["rest"], now) else None
+    return parse_list(rest, now) if is_list_request(rest, now) else None
 
 
 def _understood(intents: list[Piece]) -> bool:

@@ -31,7 +31,8 @@ VOCABULARY = (
 )  # fmt: skip
 # How people soften a request, before its verb: "could you please", "i'd like you to".
 PLEASE = (
-    r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just|go ahead and|"
+    r"^(?:(?:please|pls|can you|could you|would you|will you|can i|could i|let me|kindly|just|"
+    r"go ahead and|"
     r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
 )
 MIN_FUZZY_LENGTH = 7  # "remote" and "sundae" are words, not typos of "remove" and "sunday"
