@@ -1007,6 +1007,15 @@ CHATTY_ADDING = [
     ),
     case("add walk the dog, cuz the vet said so", added=(task("Walk the dog"),)),
     case(
+        "add book flights, it's for the wedding in june",
+        added=(task("Book flights", due_date=None),),
+    ),
+    case(
+        "add renew the lease, it expires next month",
+        added=(task("Renew the lease", due_date=None),),
+    ),
+    case("delete the milk, and buy milk", deleted=("milk",), says="Deleted task"),
+    case(
         "remember to pick up kids at 3:30 tmrw",
         added=(task("Pick up kids", due_date=at("2026-11-19T15:30")),),
     ),
@@ -1158,7 +1167,11 @@ TYPED_IN_A_HURRY = [
     ),
     case(
         "new task buy a birthday card for sam, her party is saturday",
-        added=(task("Buy a birthday card for sam", due_date=eod("2026-11-21")),),
+        added=(task("Buy a birthday card for sam", due_date=None),),
+    ),
+    case(
+        "new task buy a card for sam, i need it by saturday",
+        added=(task("Buy a card for sam", due_date=eod("2026-11-21")),),
     ),
     case("the slides can wait a week", changed={"slides": {"due_date": eod("2026-11-27")}}),
 ]

@@ -109,6 +109,8 @@ DONE_REMARK = re.compile(
     r"complete|completed|handled|sorted|taken\s+care\s+of)|already\s+(?:done|did\s+it|finished))\b",
     re.I,
 )
+# A remark that gives the task's own date: "…, it's due friday", "…, needs doing by monday"
+DUE_REMARK = re.compile(r"\b(?:due|by|before|until|deadline)\b", re.I)
 # Removals that say "delete" mean it, whatever the remark; "scratch", "remove", "drop" after
 # "I did it" mean the task is done, and completing it keeps its history.
 EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
@@ -183,6 +185,8 @@ def _with_remark(piece: Piece, request: str, remark: str, now: datetime) -> Piec
     if isinstance(piece, AddTask):
         _, slots = split_slots(remark, now)
         details = {key: value for key, value in slots.arguments().items() if key != "description"}
+        if not DUE_REMARK.search(remark):  # "…, it's for the wedding in june": not its due date
+            details.pop("due_date", None)
         return AddTask({**details, **piece.arguments})
     if not isinstance(piece, ChangeTask) or piece.tool != "delete_task":
         return piece
