@@ -1197,6 +1197,11 @@ LETTING_GO = [
     case("add", "never mind"),
     case("add a task", "cancel that"),
     case("the report is done actually", changed=done("report")),
+    case(
+        "move the slides to monday",
+        "move it back to thursday, sorry",
+        changed={"slides": {"due_date": eod("2026-11-19")}},
+    ),
     case("remind me every other day to stretch", says="nothing was added"),
     case("add water the ferns every 3 days"),
     case("show my tasks", "the 2nd one is done too", changed=done("report")),

@@ -115,10 +115,10 @@ DUE_REMARK = re.compile(r"\b(?:due|by|before|until|deadline)\b", re.I)
 # "I did it" mean the task is done, and completing it keeps its history.
 EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
-# "…, thanks", "… pls thx", "… too", "… lol": said after a request, not part of it
+# "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|lol|haha+|"
-    r"lmao|:\)|:d))+[\s!.]*$",
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|sorry|my bad|"
+    r"lol|haha+|lmao|:\)|:d))+[\s!.]*$",
     re.I,
 )
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
