@@ -1131,6 +1131,7 @@ SAID_AS_CHORES = [
     ),
     case("can i see the high priority ones", shows=("report",), hides=("slides",)),
     case("let me see whats due friday", shows=("slides",), hides=("report",)),
+    case("let me know what's due today", shows=("report", "plants"), hides=("slides",)),
     case("i need to move the couch", added=(task("Move the couch"),)),
     case("i need to mark the exams", added=(task("Mark the exams"),)),
     case("remind me to call the plumber later", added=(task("Call the plumber"),)),

@@ -31,7 +31,8 @@ VOCABULARY = (
 )  # fmt: skip
 # How people soften a request, before its verb: "could you please", "i'd like you to".
 PLEASE = (
-    r"^(?:(?:please|pls|can you|could you|would you|will you|can i|could i|let me|kindly|just|"
+    r"^(?:(?:please|pls|can you|could you|would you|will you|can i|could i|let me know|let me|"
+    r"kindly|just|"
     r"go ahead and|"
     r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
 )
