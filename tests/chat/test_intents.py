@@ -2,6 +2,8 @@
 
 # ruff: noqa: E501  (the tables read best one case per line)
 
+from datetime import UTC, datetime
+
 import pytest
 
 from backend.chat.providers.actions import (
@@ -246,6 +248,16 @@ class TestDatePhrases:
             ("on jan 3 2028", "2028-01-03" + EOD),
             ("tmrw at 5pm", "2026-11-19T17:00:00+00:00"),
             ("end of week", "2026-11-22" + EOD),
+            ("by end of day friday", "2026-11-20" + EOD),
+            ("friday eod", "2026-11-20" + EOD),
+            ("close of business on thursday", "2026-11-19" + EOD),
+            ("by end of the day", "2026-11-18" + EOD),
+            ("monday instead", "2026-11-23" + EOD),
+            ("then tomorrow", "2026-11-19" + EOD),
+            ("friday after all", "2026-11-20" + EOD),
+            ("sometime next week", "2026-11-25" + EOD),
+            ("at 3:30", "2026-11-18T15:30:00+00:00"),
+            ("at 9:15", "2026-11-19T09:15:00+00:00"),
         ],
     )
     def test_library_parses_relative_and_absolute_dates(self, phrase: str, expected: str) -> None:
@@ -257,6 +269,22 @@ class TestDatePhrases:
         "phrase", ["5", "2027", "the boss", "mom", "whenever", "at 25", "the 32nd", "in 2 years"]
     )
     def test_numbers_and_plain_words_are_not_dates(self, phrase: str) -> None:
+        assert parse_date_phrase(phrase, NOW) is None
+
+    @pytest.mark.parametrize(
+        ("phrase", "expected"),
+        [("8am", "2026-12-01T08:00:00+00:00"), ("at 5", "2026-11-30T17:00:00+00:00")],
+    )
+    def test_a_passed_time_on_a_months_last_day_is_tomorrow(
+        self, phrase: str, expected: str
+    ) -> None:
+        last_day = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+        parsed = parse_date_phrase(phrase, last_day)
+        assert parsed is not None
+        assert parsed.isoformat() == expected
+
+    @pytest.mark.parametrize("phrase", ["instead", "then please", "after all"])
+    def test_filler_alone_is_no_date(self, phrase: str) -> None:
         assert parse_date_phrase(phrase, NOW) is None
 
     def test_title_keeps_words_before_the_date(self) -> None:

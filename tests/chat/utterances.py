@@ -968,6 +968,246 @@ NOTHING_CHANGES = [
     case("is it raining tomorrow?"),
 ]
 
+# Chatty additions: lead-ins ("gotta", "im gonna"), "end of day friday", a trailing remark
+# whose details count but whose words are no title, emoji and "lol".
+CHATTY_ADDING = [
+    case(
+        "gotta finish the tax return by end of day friday, it's urgent",
+        added=(task("Finish the tax return", priority="high", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "im gonna call the bank tmrw, its important",
+        added=(task("Call the bank", priority="high", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "i need to email sarah by cob thursday pls",
+        added=(task("Email sarah", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "have to renew my license next month, no rush",
+        added=(task("Renew my license", priority="low", due_date=eod("2026-12-18")),),
+    ),
+    case(
+        "add pay the gas bill, it's due friday",
+        added=(task("Pay the gas bill", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "gonna pick up the parcel friday eod",
+        added=(task("Pick up the parcel", due_date=eod("2026-11-20")),),
+    ),
+    case("yo add call nan tmrw lol", added=(task("Call nan", due_date=eod("2026-11-19")),)),
+    case("add buy oat milk 🥛 tmrw", added=(task("Buy oat milk", due_date=eod("2026-11-19")),)),
+    case(
+        "gotta get a haircut sometime next week",
+        added=(task("Get a haircut", due_date=eod("2026-11-25")),),
+    ),
+    case(
+        "ugh i have to do my taxes before april 15 😩",
+        added=(task("Do my taxes", due_date=eod("2027-04-15")),),
+    ),
+    case("add walk the dog, cuz the vet said so", added=(task("Walk the dog"),)),
+    case(
+        "add book flights, it's for the wedding in june",
+        added=(task("Book flights", due_date=None),),
+    ),
+    case(
+        "add renew the lease, it expires next month",
+        added=(task("Renew the lease", due_date=None),),
+    ),
+    case("delete the milk, and buy milk", deleted=("milk",), says="Deleted task"),
+    case(
+        "remember to pick up kids at 3:30 tmrw",
+        added=(task("Pick up kids", due_date=at("2026-11-19T15:30")),),
+    ),
+    case("add buy eggs and also call dad", added=(task("Buy eggs"), task("Call dad"))),
+    case(
+        "i'll have to book flights end of day tomorrow, it's important",
+        added=(task("Book flights", priority="high", due_date=eod("2026-11-19")),),
+    ),
+]
+
+# Open questions about what is left, and "how many" answered with the number.
+LOOSE_QUESTIONS = [
+    case("what do I have going on?", shows=PENDING, hides=("rent", "gym")),
+    case("whats on my plate", shows=PENDING, hides=("rent", "gym")),
+    case("anything i need to do?", shows=PENDING, hides=("gym",)),
+    case("wat do i have today", shows=("report", "plants"), hides=("dentist", "slides")),
+    case("what have i got lined up this week", shows=("dentist", "slides"), hides=("passport",)),
+    case("how many things are left?", shows=PENDING, says="You have 10 pending tasks."),
+    case("how many are done", shows=("rent", "gym"), says="You have 2 completed tasks."),
+]
+
+# A removal with a remark after a comma: the remark names nothing; "I did it" completes the
+# task instead (an explicit "delete" still deletes).
+REMARKS = [
+    case("scratch the dentist, I did it yesterday", changed=done("dentist")),
+    case("cross out the laundry, already done", changed=done("laundry")),
+    case("drop the slides one, it's done", changed=done("slides")),
+    case("remove buy bread, i did it this morning", changed=done("bread")),
+    case("delete the passport, i did it", deleted=("passport",)),
+    case("scratch the meeting room, dont need it anymore", deleted=("meeting",)),
+    case("get rid of buy milk, we're out of time for that", deleted=("milk",)),
+]
+
+# Filler around a date ("instead", "then", "pls", "after all") and other ways to move a task.
+DATE_FILLER = [
+    case(
+        "actually make the report due monday instead",
+        changed={"report": {"due_date": eod("2026-11-23")}},
+    ),
+    case("move the slides to thursday then", changed={"slides": {"due_date": eod("2026-11-19")}}),
+    case("push the slides to next mon pls", changed={"slides": {"due_date": eod("2026-11-23")}}),
+    case("bump the passport to next monday", changed={"passport": {"due_date": eod("2026-11-23")}}),
+    case(
+        "make the slides due thursday after all",
+        changed={"slides": {"due_date": eod("2026-11-19")}},
+    ),
+    case(
+        "the laundry can wait till saturday", changed={"laundry": {"due_date": eod("2026-11-21")}}
+    ),
+    case("push the slides back a couple days", changed={"slides": {"due_date": eod("2026-11-22")}}),
+]
+
+# "the X one" and a quoted new title; "X can wait": one priority level lower.
+RENAMING_AND_WAITING = [
+    case(
+        'rename the dentist one to "Dentist checkup"',
+        changed={"dentist": {"title": "Dentist checkup"}},
+    ),
+    case(
+        "rename the passport task to 'Renew passport online'",
+        changed={"passport": {"title": "Renew passport online"}},
+    ),
+    case(
+        'change the name of the slides one to "Final slides" pls',
+        changed={"slides": {"title": "Final slides"}},
+    ),
+    case("the laundry can wait", changed={"laundry": {"priority": "low"}}),
+    case("the report can wait", changed={"report": {"priority": "medium"}}),
+    case("meh, the meeting room can wait", changed={"meeting": {"priority": "low"}}),
+]
+
+# Said as news rather than asked: "X isn't urgent", "X moved to monday", "put X on monday".
+NEWS_AND_PUTTING = [
+    case("the report is not important anymore", changed={"report": {"priority": "low"}}),
+    case(
+        "slides and meeting room arent urgent", changed=each(("slides", "meeting"), priority="low")
+    ),
+    case("the slides moved to monday", changed={"slides": {"due_date": eod("2026-11-23")}}),
+    case("i finished the report!!", changed=done("report")),
+    case("mark milk done!!", changed=done("milk")),
+    case("put the passport on monday", changed={"passport": {"due_date": eod("2026-11-23")}}),
+    case(
+        "put everything from friday on monday", changed={"slides": {"due_date": eod("2026-11-23")}}
+    ),
+    case("move everything from the garden to friday"),
+    case("any tasks for the weekend?", says="You have no tasks due this weekend"),
+]
+
+# A request to the engine said as a chore is the request, not a task called "Move the …";
+# a real chore said so is added. Vague times ("later", "at some point") are no title words.
+SAID_AS_CHORES = [
+    case(
+        "i have to move the slides to friday", changed={"slides": {"due_date": eod("2026-11-20")}}
+    ),
+    case("gotta mark the laundry done", changed=done("laundry")),
+    case(
+        "i need to reschedule the dentist for monday",
+        changed={"dentist": {"due_date": eod("2026-11-23")}},
+    ),
+    case("i need to see my list", shows=("dentist", "report", "slides")),
+    case("remind me what i have tomorrow", shows=("dentist",), hides=("slides", "report")),
+    case("show me everything i finished", shows=("rent", "gym"), hides=("report",)),
+    case("i need to know what's due tomorrow", shows=("dentist",), hides=("slides",)),
+    case("i need to check what's overdue", shows=("mom", "plants"), hides=("rent", "laundry")),
+    case("i need to check what the landlord wants", added=(task("Check what the landlord wants"),)),
+    case(
+        "tomorrow i need to call the bank",
+        added=(task("Call the bank", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "on friday remind me to water the ferns",
+        added=(task("Water the ferns", due_date=eod("2026-11-20")),),
+    ),
+    case("can i see the high priority ones", shows=("report",), hides=("slides",)),
+    case("let me see whats due friday", shows=("slides",), hides=("report",)),
+    case("let me know what's due today", shows=("report", "plants"), hides=("slides",)),
+    case("i need to move the couch", added=(task("Move the couch"),)),
+    case("i need to mark the exams", added=(task("Mark the exams"),)),
+    case("remind me to call the plumber later", added=(task("Call the plumber"),)),
+    case("i need to call dad back at some point", added=(task("Call dad back"),)),
+    case(
+        "add pick up dry cleaning later today",
+        added=(task("Pick up dry cleaning", due_date=eod("2026-11-18")),),
+    ),
+    case(
+        "add book the vet in a couple weeks",
+        added=(task("Book the vet", due_date=eod("2026-12-02")),),
+    ),
+    case(
+        "add lunch w/ john tmrw @ 1",
+        added=(task("Lunch w/ john", due_date=at("2026-11-19T13:00")),),
+    ),
+    case(
+        "mark the report done and also add send invoice friday",
+        changed=done("report"),
+        added=(task("Send invoice", due_date=eod("2026-11-20")),),
+    ),
+]
+
+# Typos of command verbs, other orders and other ways to ask for an addition or a list.
+TYPED_IN_A_HURRY = [
+    case("delet the milk", deleted=("milk",)),
+    case("remvoe buy bread", deleted=("bread",)),
+    case("mark as done the laundry", changed=done("laundry")),
+    case("mark the laundry done", "un-do that", says="Reopened"),
+    case("anything due soon?", in_order=("plants", "report", "dentist", "slides")),
+    case(
+        "set a reminder to call grandma on sunday",
+        added=(task("Call grandma", due_date=eod("2026-11-22")),),
+    ),
+    case(
+        "new task buy a birthday card for sam, her party is saturday",
+        added=(task("Buy a birthday card for sam", due_date=None),),
+    ),
+    case(
+        "new task buy a card for sam, i need it by saturday",
+        added=(task("Buy a card for sam", due_date=eod("2026-11-21")),),
+    ),
+    case("the slides can wait a week", changed={"slides": {"due_date": eod("2026-11-27")}}),
+]
+
+# Clearing completed tasks however it is said: always asked first.
+CLEARING_DONE = [
+    case("get rid of everything that's done", says="Shall I go ahead?"),
+    case("get rid of everything that's done", "yes", deleted=("rent", "gym")),
+    case("delete all the finished ones", "yep", deleted=("rent", "gym")),
+    case("clear whatever's done pls", "no"),
+    case("remove everything i've completed", "nope"),
+    case("get rid of the completed stuff", "yes", deleted=("rent", "gym")),
+    case("can you clear out everything thats finished", "y", deleted=("rent", "gym")),
+]
+
+# Taking back and letting go: "scratch that" undoes, "never mind" changes nothing.
+LETTING_GO = [
+    case("mark the laundry done", "scratch that", says="Reopened"),
+    case("add buy stamps", "cancel that"),
+    case("delete everything", "cancel that"),
+    case("delete the laundry", "never mind", deleted=("laundry",)),
+    case("nvm", says="I changed nothing"),
+    case("add", "never mind"),
+    case("add a task", "cancel that"),
+    case("the report is done actually", changed=done("report")),
+    case(
+        "move the slides to monday",
+        "move it back to thursday, sorry",
+        changed={"slides": {"due_date": eod("2026-11-19")}},
+    ),
+    case("remind me every other day to stretch", says="nothing was added"),
+    case("add water the ferns every 3 days"),
+    case("show my tasks", "the 2nd one is done too", changed=done("report")),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -976,4 +1216,14 @@ CASES: list[Case] = [
     *EVERYDAY_CHANGES,
     *FOLLOW_UPS,
     *NOTHING_CHANGES,
+    *CHATTY_ADDING,
+    *LOOSE_QUESTIONS,
+    *REMARKS,
+    *DATE_FILLER,
+    *RENAMING_AND_WAITING,
+    *NEWS_AND_PUTTING,
+    *SAID_AS_CHORES,
+    *TYPED_IN_A_HURRY,
+    *CLEARING_DONE,
+    *LETTING_GO,
 ]

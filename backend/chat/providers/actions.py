@@ -8,7 +8,9 @@ from backend.chat.providers.phrases import Duration
 
 ChangeTool = Literal["complete_task", "delete_task", "update_task"]
 Task = dict[str, Any]  # a task as the tools answer it (its public JSON)
-TalkKind = Literal["greeting", "thanks", "help", "unknown", "need_title", "bad_date", "bad_repeat"]
+TalkKind = Literal[
+    "greeting", "thanks", "help", "dismiss", "unknown", "need_title", "bad_date", "bad_repeat"
+]
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,15 @@ class ListTasks:
     """List tasks with these `list_tasks` arguments; `label` names the selection in the reply.
 
     `sort` orders the reply ("due_date" or "priority"); `tag_or_search`: the tag came from a
-    plain word ("my work tasks"), so no task with that tag means searching titles for it.
+    plain word ("my work tasks"), so no task with that tag means searching titles for it;
+    `count`: the question asked how many, so the answer starts with the number.
     """
 
     arguments: dict[str, Any]
     label: str = "tasks"
     sort: str | None = None
     tag_or_search: bool = False
+    count: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,28 @@ ADD_OBJECT = (
 )
 # "put" also starts changes ("put task 3 at high priority"), so it is tried after them.
 PUT = re.compile(PLEASE + r"put" + ADD_OBJECT, re.I)
+# "I need to …", "gotta …": a chore said as one (or a request to the engine said so: see
+# `intents`)
+OBLIGATION = re.compile(
+    PLEASE + r"(?:i need to|i have to|i must|i should|i gotta|i've got to|i got to|need to|"
+    r"have to|gotta|i'?m gonna|gonna|i wanna|i'?ll (?:need|have) to|i ought to|i'?d better)"
+    r"\s+(?P<rest>.+)$",
+    re.I,
+)
 ADD = (
     re.compile(
-        PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down)" + ADD_OBJECT, re.I
+        PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down|"
+        r"(?:set|make|set up)(?=\s+(?:a|an)\s+(?:new\s+)?(?:reminder|task|todo|to-do)\b))"
+        + ADD_OBJECT,
+        re.I,
     ),
     re.compile(
         PLEASE + r"(?:(?:remind me to|remind me about|remember to|remember that i need to|"
-        r"i need to|i have to|i must|i should|i gotta|i've got to|i got to|need to|have to|"
-        r"gotta|don'?t forget to|don'?t let me forget to|don'?t let me forget)\s+|"
+        r"don'?t forget to|don'?t let me forget to|don'?t let me forget)\s+|"
         r"(?:todo|to-do|task|new task|reminder|note to self):\s*)(?P<rest>.+)$",
         re.I,
     ),
+    OBLIGATION,
 )
 # "remind me tomorrow at 9 to call the bank": the date comes before the task
 REMIND_WHEN = re.compile(
@@ -45,7 +56,9 @@ HEADER = re.compile(
     r"(?:tasks|things|items|todos|reminders))\s*(?::|-)?\s*",
     re.I,
 )
-SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|;\s*|\s+and\s+|\s+&\s+|\s+\+\s+)", re.I)
+SEPARATOR = re.compile(
+    r"\s*(?:,\s*(?:and\s+|&\s+)?|;\s*|\s+and\s+(?:also|then)\s+|\s+and\s+|\s+&\s+|\s+\+\s+)", re.I
+)
 # Verbs that start a task: a part starting with one is a task of its own ("buy milk and call
 # mom"), a part without one after a verb is more of the same task ("buy milk and eggs").
 TASK_VERBS = frozenset({
@@ -68,6 +81,10 @@ TO_MY_LIST = re.compile(
 )
 # What is left of "pay rent which is due friday" once the date is gone.
 TRAILING_CLAUSE = re.compile(r"\s+(?:which|that|it)\s+(?:is|are|was)$|\s+(?:which|that)'s$", re.I)
+# "call mom back at some point", "…later": no date, and no words of the title
+VAGUE_WHEN = re.compile(
+    r"\s+(?:later(?:\s+on)?|at\s+some\s+point|some\s*time|soon(?:ish)?|eventually)$", re.I
+)
 # "grocery run: milk, eggs, bread": one task, the list its note
 TITLED_LIST = re.compile(r"^(?P<title>[^:,]{1,60}):\s*(?P<note>[^,]+(?:,[^,]+)+)$")
 # "every mon, wed and fri": one weekly task per day
@@ -80,6 +97,12 @@ OTHER_INTERVAL = re.compile(
 )
 QUOTED = re.compile(
     r"(?<!\w)[\"'\u201c\u2018](?P<inner>[^\"'\u201c\u201d\u2018\u2019]+)[\"'\u201d\u2019](?!\w)"
+)
+# "tomorrow I need to …", "on friday, remind me to …": the date first, then an addition
+LEADING_WHEN = re.compile(
+    rf"^(?P<when>today|tonight|tomorrow|next\s+week|(?:on\s+|next\s+|this\s+)?{DAY})[\s,]+"
+    r"(?P<rest>.+)$",
+    re.I,
 )
 # "I have a meeting with John tomorrow at 10": an appointment, when it has a date
 APPOINTMENT = re.compile(r"^i(?:'ve|\s+have)\s+(?:got\s+)?(?:a|an)\s+(?P<rest>.+)$", re.I)
@@ -119,7 +142,7 @@ def _items(text: str) -> tuple[list[str], bool]:
 
 def _title(text: str) -> str:
     title = LEADING_FILLER.sub("", text)
-    return TRAILING_CLAUSE.sub("", title).strip()
+    return VAGUE_WHEN.sub("", TRAILING_CLAUSE.sub("", title)).strip()
 
 
 def parse_add(rest: str, now: datetime) -> list[AddTask] | SmallTalk:
@@ -169,15 +192,24 @@ def _added(text: str, now: datetime) -> list[AddTask] | SmallTalk:
 
 def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
     """The tasks a sentence that opens like an addition adds; None if it does not open so."""
+    if lead := LEADING_WHEN.match(sentence):  # "tomorrow I need to call the bank"
+        added = _opening_add(lead["rest"], now, when=lead["when"])
+        if added is not None:
+            return added
+    return _opening_add(sentence, now)
+
+
+def _opening_add(sentence: str, now: datetime, when: str = "") -> list[AddTask] | SmallTalk | None:
+    """`match_add` of a sentence, `when` said before it ("tomorrow") added to its task."""
     if BARE_ADD.match(sentence):
         return SmallTalk("need_title")
     if match := REMIND_WHEN.match(sentence):
         return parse_add(f"{match['rest']} {match['when']}", now)
     for pattern in ADD:
         if match := pattern.match(sentence):
-            return parse_add(match["rest"], now)
+            return parse_add(f"{match['rest']} {when}", now)
     if match := APPOINTMENT.match(sentence):
-        added = parse_add(match["rest"], now)
+        added = parse_add(f"{match['rest']} {when}", now)
         dated = isinstance(added, list) and all("due_date" in a.arguments for a in added)
         return added if dated else None
     return None

@@ -19,6 +19,7 @@ from backend.chat.providers.changes import (
     complete,
     delete,
     moved,
+    not_urgent,
     note,
     postpone,
     priority,
@@ -31,6 +32,7 @@ from backend.chat.providers.changes import (
     step,
     stop_repeating,
     untag,
+    wait,
 )
 from backend.chat.providers.normalise import PLEASE
 
@@ -43,6 +45,12 @@ NOT_DONE = (
     r"(?:not\s+(?:done|complete|completed|finished)(?:\s+yet)?|undone|incomplete|pending|open|"
     r"unfinished|to\s*do|active)"
 )
+REMOVE = (
+    r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
+    r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?)"
+)
+# "get rid of everything that's done" removes; it does not report something done.
+NOT_A_REMOVAL = rf"(?!{PLEASE}{REMOVE}\s)"
 # A short reference that cannot swallow the rest: "it", "task 3", "#3", "the dentist one"
 SHORT_REF = (
     r"(?P<ref>it|this|that|this one|that one|them|both|those|these|task\s*#?\d+|#\d+|"
@@ -157,8 +165,8 @@ RULES = _rules(
     ),
     (PLEASE + r"(?:rename|retitle)(?:\s+it)?\s+to\s+(?P<title>.+)$", rename),
     (
-        PLEASE
-        + r"(?:rename|retitle)\s+(?P<ref>.+?)\s+[\"\u201c'](?P<title>[^\"\u201d']+)[\"\u201d']$",
+        PLEASE + r"(?:rename|retitle)\s+(?P<ref>.+?)(?:\s+(?:to|as))?\s+"
+        r"[\"\u201c'](?P<title>[^\"\u201d']+)[\"\u201d']$",
         rename,
     ),
     (PLEASE + r"(?:rename|retitle|call)\s+(?P<ref>.+?)\s+(?:to|as)\s+(?P<title>.+)$", rename),
@@ -176,7 +184,9 @@ RULES = _rules(
     # priority
     (PLEASE + r"bump\s+(?P<ref>.+?)\s+down(?:\s+a\s+(?:level|notch|bit))?$", step(-1)),
     (
-        PLEASE + r"(?:bump|raise|increase|up|boost)\s+(?:up\s+)?(?:the\s+)?(?:priority\s+(?:of|"
+        # "bump the dentist to monday" moves it (a due-date rule below)
+        PLEASE + r"(?!bump\s.*\s(?:to|until|till)\s)"
+        r"(?:bump|raise|increase|up|boost)\s+(?:up\s+)?(?:the\s+)?(?:priority\s+(?:of|"
         r"on|for)\s+)?(?P<ref>.+?)(?:'s\s+priority)?(?:\s+up)?(?:\s+a\s+(?:level|"
         r"notch|bit))?$",
         step(1),
@@ -208,10 +218,22 @@ RULES = _rules(
     (PLEASE + r"(?P<level>prioriti[sz]e)\s+(?P<ref>.+)$", priority),
     (
         NOT_A_QUESTION
+        + r"(?P<ref>.+?)\s+(?:isn'?t|aren'?t|(?:is|are)\s+(?:not|no\s+longer)|'s\s+not)\s+"
+        r"(?:very\s+|that\s+|so\s+|super\s+)?(?:urgent|important|a\s+priority|high\s+priority)"
+        r"(?:\s+any\s*more)?$",
+        not_urgent,
+    ),
+    (
+        NOT_A_QUESTION
         + r"(?P<ref>.+?)(?:'s|\s+is)\s+(?:now\s+)?(?:a\s+)?"
         + LEVEL
         + r"(?:[- ]priority)?$",
         priority,
+    ),
+    (
+        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:can|could|will\s+have\s+to)\s+wait"
+        r"(?:\s+(?:(?:until|till|til|for)\s+)?(?P<when>.+))?$",
+        wait,
     ),
     # due dates
     (
@@ -241,8 +263,11 @@ RULES = _rules(
         postpone,
     ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", reschedule),
+    # "put the dentist on friday" (not "put milk on my list": that is no date)
+    (PLEASE + r"put\s+(?P<ref>.+?)\s+(?:off\s+)?(?:on|to|for|until|till)\s+(?P<when>.+)$", moved),
     (
-        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is|was|has\s+been|got)\s+(?:now\s+)?(?:moved|pushed|"
+        NOT_A_QUESTION
+        + r"(?P<ref>.+?)\s+(?:(?:is|was|has\s+been|got)\s+)?(?:now\s+)?(?:moved|pushed|"
         r"rescheduled|postponed|changed|put\s+off)\s+(?:back\s+)?(?:to|until|till)\s+"
         r"(?P<when>.+?)(?:\s+now)?$",
         moved,
@@ -256,6 +281,7 @@ RULES = _rules(
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", reschedule),
     # completing
     (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + DONE + "$", complete),
+    (PLEASE + r"(?:mark|set|flag)\s+(?:as\s+)?" + DONE + r"\s+(?P<ref>.+)$", complete),
     (
         PLEASE + r"(?:complete|finish|check off|tick off|cross off|close|tick|check)"
         r"\s+(?P<ref>.+?)(?:\s+off)?$",
@@ -267,11 +293,20 @@ RULES = _rules(
         r"completed|done)\s+(?P<ref>.+)$",
         complete,
     ),
-    (r"^(?:i\s+)?(?:got|get)\s+(?P<ref>.+?)\s+done$", complete),
-    (NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:now\s+|all\s+)?" + DONE + "$", complete),
+    (NOT_A_REMOVAL + r"^(?:i\s+)?(?:got|get)\s+(?P<ref>.+?)\s+done$", complete),
+    (
+        NOT_A_QUESTION
+        + NOT_A_REMOVAL
+        + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:now\s+|all\s+)?"
+        + DONE
+        + "$",
+        complete,
+    ),
     (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", complete),
     (
-        NOT_A_QUESTION + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all)\b)"
+        NOT_A_QUESTION
+        + NOT_A_REMOVAL
+        + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all|show|list|tell|give|see)\b)"
         r"(?P<ref>.+?)\s+"
         r"(?:done|finished|completed)$",
         complete,
@@ -296,8 +331,7 @@ RULES = _rules(
         delete,
     ),
     (
-        PLEASE + r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|"
-        r"bin|forget\s+about|get rid of|cross out|clear)\s+(?P<ref>.+)$",
+        PLEASE + REMOVE + r"\s+(?P<ref>.+)$",
         delete,
     ),
 )

@@ -28,9 +28,15 @@ from backend.chat.providers.slots import split_priority, split_recurrence, split
 LEVEL = r"(?P<level>high|low|medium|normal|urgent|important|top)"
 # "all my work tasks", "everything", "today's tasks", "the completed ones": many tasks at once
 BULK = re.compile(
-    r"^(?:all|every|everything|each)\b|(?:tasks|ones|todos|to-?dos|items|stuff)$", re.I
+    r"^(?:all|every|everything|each|whatever)\b|(?:tasks|ones|todos|to-?dos|items|stuff)$", re.I
 )
 
+# The words of a bulk phrase that select nothing by themselves: "all of my tasks", "everything"
+PLAIN_BULK = re.compile(
+    r"\b(?:my|the|of|on|in|list|tasks?|todos?|to-?dos?|items?|stuff|things|ones|everything|"
+    r"else|there|i\s+have|i've\s+got)\b",
+    re.I,
+)
 EXCEPT = re.compile(r"\b(?:except|but|apart from|other than|besides|excluding)\b", re.I)
 # A builder: what a rule's match asks for, or None to let the next rule try.
 Build = Callable[[re.Match[str], datetime], Intent | None]
@@ -43,8 +49,12 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
         return ref
     if EXCEPT.search(text):  # "everything except the report": not a filter the tools have
         return None
-    stripped = tidy(re.sub(r"^(?:all|every|each)(?:\s+of)?\b", "", tidy(text), flags=re.I))
-    return TaskRef(selector=parse_list(stripped, now).arguments)
+    stripped = tidy(re.sub(r"^(?:all|every|each|whatever)(?:\s+of)?\b", "", tidy(text), flags=re.I))
+    selector = parse_list(stripped, now).arguments
+    # "everything from the garden": words that are no filter must not widen it to every task
+    if not selector and tidy(PLAIN_BULK.sub(" ", stripped)):
+        return None
+    return TaskRef(selector=selector)
 
 
 def _ref(match: re.Match[str], now: datetime) -> TaskRef | None:
@@ -101,8 +111,20 @@ def priority(match: re.Match[str], now: datetime) -> Intent:
     return _change(match, now, "update_task", priority=_level(match["level"]))
 
 
+def not_urgent(match: re.Match[str], now: datetime) -> Intent:
+    """Low priority, for "X isn't urgent any more"."""
+    return _change(match, now, "update_task", priority="low")
+
+
 def step(step: int) -> Build:
     return lambda match, now: _adjust(match, now, Adjustment(priority_step=step))
+
+
+def wait(match: re.Match[str], now: datetime) -> Intent:
+    """One priority level lower for "X can wait"; a new due date for "X can wait a week"."""
+    if match["when"]:
+        return reschedule(match, now)
+    return _adjust(match, now, Adjustment(priority_step=-1))
 
 
 def reschedule(match: re.Match[str], now: datetime) -> Intent:

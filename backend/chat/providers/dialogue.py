@@ -34,7 +34,8 @@ YES = re.compile(
     re.I,
 )
 NO = re.compile(
-    r"^(?:no|nope|nah|n|cancel|stop|don'?t|keep them|never ?mind|forget it|no thanks)\b"
+    r"^(?:no|nope|nah|n|cancel(?: that)?|scratch that|stop|don'?t|keep them|never ?mind|nvm|"
+    r"forget it|no thanks)\b"
     r"[\s!.,]*(?:thanks|thank you)?[\s!.]*$",
     re.I,
 )
@@ -154,14 +155,15 @@ def _answered(
     """The previous request completed by this message, if it answers the question asked."""
     intents = parse_message(asked.content, now)
     pending = [intent for intent in intents if isinstance(intent, ChangeTask | AskStatus)]
-    if intents == [SmallTalk("need_title")] and not answer.tool_calls:
+    need_title = intents == [SmallTalk("need_title")]
+    if (pending or need_title) and NO.match(message.strip()):  # "never mind" is no title
+        return [Declined()]
+    if need_title and not answer.tool_calls:
         added = parse_add(message, now)
         return list(added) if isinstance(added, list) else None
     if not pending:
         return None
     target = pending[-1]
-    if NO.match(message.strip()):
-        return [Declined()]
     if isinstance(target, ChangeTask) and requires_confirmation(target):
         if YES.match(message.strip()):
             return [Confirmed(target, tuple(int(task["id"]) for task in _listed(answer)))]

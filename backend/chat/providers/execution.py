@@ -76,6 +76,10 @@ def adjusted(task: Task, adjust: Adjustment, now: datetime) -> dict[str, Any]:
     return fields
 
 
+def _noun(count: int) -> str:
+    return "task" if count == 1 else "tasks"
+
+
 def _ids(tasks: list[Task]) -> str:
     return ", ".join(f"#{task['id']} “{task['title']}”" for task in tasks)
 
@@ -150,6 +154,8 @@ class Turn(Resolver):
         tasks = ordered(tasks, intent.sort)
         self.shown = tasks[:MAX_LISTED]
         lines = [f"Here are your {label} ({total}):", *bullets(tasks, self.now)]
+        if intent.count:
+            lines.insert(0, f"You have {total} {label.replace('tasks', _noun(total), 1)}.")
         if total > MAX_LISTED:
             lines.append(f"…and {total - MAX_LISTED} more.")
         return Said("\n".join(lines))

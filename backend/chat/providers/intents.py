@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TypeGuard
 
 from backend.chat.providers.actions import (
+    AddTask,
     AskStatus,
     ChangeTask,
     Correction,
@@ -22,10 +23,10 @@ from backend.chat.providers.actions import (
     TaskRef,
     Undo,
 )
-from backend.chat.providers.adding import match_add, match_put
+from backend.chat.providers.adding import OBLIGATION, match_add, match_put
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import is_detail
-from backend.chat.providers.normalise import correct_spelling, sentences
+from backend.chat.providers.normalise import correct_spelling, sentences, split_remark
 from backend.chat.providers.questions import (
     is_list_request,
     parse_find,
@@ -33,12 +34,14 @@ from backend.chat.providers.questions import (
     parse_status_question,
 )
 from backend.chat.providers.references import title_words
+from backend.chat.providers.slots import split_slots
 
 GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
 THANKS = r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice"
 FILLER = (
     r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|no|nope|ah|"
-    r"btw|by the way|right|one more thing|one last thing|plus|oh and|hang on"
+    r"btw|by the way|right|one more thing|one last thing|plus|oh and|hang on|ugh+|argh+|oof|"
+    r"omg|welp|meh|lol|ok so|okay so|so yeah"
 )
 # Words that may follow an opener without asking for anything: "thanks a lot", "hi there".
 OPENER_FILLER = r"(?:\s+(?:there|a lot|so much|very much|again|all|everyone))*"
@@ -57,9 +60,17 @@ HELP = re.compile(
 # "help me add buy bread", "can you help me to finish the report": the rest is the request
 HELP_ME = re.compile(r"^(?:can you\s+|could you\s+|please\s+)?help me(?:\s+to)?\s+(?=\S)", re.I)
 UNDO = re.compile(
-    r"^(?:(?:please|can you|could you)\s+)*(?:undo|revert|take back|roll back|undo my last)"
+    r"^(?:(?:please|can you|could you)\s+)*(?:undo|un-do|revert|take back|roll back|undo my last)"
     r"(?:\s+(?:that|this|it|the last (?:change|action|one|thing)|what you (?:just )?did|"
-    r"my last (?:change|action|message)|please))?$",
+    r"my last (?:change|action|message)|please))?$"
+    # "scratch that", "cancel that": take back what was just done (not delete "it")
+    r"|^(?:scratch|cancel|forget|ignore)\s+(?:that|this|what i (?:just )?said)$",
+    re.I,
+)
+# "never mind", "that's all": nothing more to do
+DISMISS = re.compile(
+    r"^(?:never\s*mind|nvm|forget (?:it|about it)|no worries|nothing(?: else)?|"
+    r"that'?s (?:all|it)|all good|ignore me)$",
     re.I,
 )
 CORRECTION = re.compile(
@@ -82,7 +93,34 @@ DONE_VERBS = frozenset({
     "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
     "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked",
 })  # fmt: skip
-TRAILING_POLITENESS = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx|for me)[\s!.]*$", re.I)
+# Verbs that ask the engine for something rather than name a chore after "I need to"
+ENGINE_REQUEST = re.compile(
+    r"(?:mark|move|push|bump|reschedule|postpone|rename|reopen|untag|tick|check\s+off|"
+    r"cross\s+off|see|show|list|what|which|how\s+many)\b",
+    re.I,
+)
+# "I need to know what's due": the question after the verb of asking
+ASKING = re.compile(r"^(?:know|check|find\s+out|look\s+at)\s+(?=(?:what|which|how\s+many)\b)", re.I)
+# A remark saying the task was done: "…, I did it yesterday", "…, it's done already".
+DONE_REMARK = re.compile(
+    r"^(?:i\s+(?:already\s+|just\s+)?(?:did|finished|completed|handled|sorted)|"
+    r"i'?ve\s+(?:already\s+|just\s+)?(?:done|did|finished|completed|handled|sorted)|"
+    r"(?:it'?s|its|it\s+is|it\s+was|that'?s|thats)\s+(?:already\s+|all\s+)?(?:done|finished|"
+    r"complete|completed|handled|sorted|taken\s+care\s+of)|already\s+(?:done|did\s+it|finished))\b",
+    re.I,
+)
+# A remark that gives the task's own date: "…, it's due friday", "…, needs doing by monday"
+DUE_REMARK = re.compile(r"\b(?:due|by|before|until|deadline)\b", re.I)
+# Removals that say "delete" mean it, whatever the remark; "scratch", "remove", "drop" after
+# "I did it" mean the task is done, and completing it keeps its history.
+EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
+URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
+# "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it
+TRAILING_FILLER = re.compile(
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|sorry|my bad|"
+    r"lol|haha+|lmao|:\)|:d))+[\s!.]*$",
+    re.I,
+)
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
 REQUEST_VERBS = (
     r"add|create|remind|mark|complete|finish|check|tick|cross|delete|remove|erase|scratch|"
@@ -123,17 +161,50 @@ Piece = Intent | Mention
 
 
 def parse_request(text: str, now: datetime) -> list[Piece]:
-    """What one request asks for (several intents only for "add milk and eggs")."""
+    """What one request asks for (several intents only for "add milk and eggs").
+
+    A trailing remark ("scratch the dry cleaning, I did it yesterday") is read apart: it may
+    add details or say the task was done, but its words name nothing.
+    """
     sentence, opener = strip_openers(re.sub(r"\s+", " ", text).strip().rstrip(".!"))
     asked = sentence.endswith("?")
-    sentence = TRAILING_POLITENESS.sub("", sentence.rstrip("?").strip())
+    sentence = TRAILING_FILLER.sub("", sentence.rstrip("?").strip())
     if not sentence:
         return [SmallTalk(opener)]
+    main, remark = split_remark(sentence)
+    if remark:
+        pieces = _read(main, asked, now)
+        if _understood(pieces) and not any(isinstance(piece, Correction) for piece in pieces):
+            return [_with_remark(piece, main, remark, now) for piece in pieces]
+    return _read(sentence, asked, now)
+
+
+def _with_remark(piece: Piece, request: str, remark: str, now: datetime) -> Piece:
+    """A request with what its remark adds: an addition takes its details ("…, it's urgent");
+    a removal the remark says was done ("…, I did it") completes the task instead."""
+    if isinstance(piece, AddTask):
+        _, slots = split_slots(remark, now)
+        details = {key: value for key, value in slots.arguments().items() if key != "description"}
+        if not DUE_REMARK.search(remark):  # "…, it's for the wedding in june": not its due date
+            details.pop("due_date", None)
+        return AddTask({**details, **piece.arguments})
+    if not isinstance(piece, ChangeTask) or piece.tool != "delete_task":
+        return piece
+    said_done = DONE_REMARK.match(remark) and not EXPLICIT_DELETE.match(request)
+    if piece.ref.selector is None and said_done:
+        return ChangeTask("complete_task", piece.ref, {"completed": True})
+    return piece
+
+
+def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
+    """The request of a sentence stripped of openers, politeness and its question mark."""
     if HELP.match(sentence):
         return [SmallTalk("help")]
     sentence = HELP_ME.sub("", sentence)
     if UNDO.match(sentence):
         return [Undo()]
+    if DISMISS.match(sentence):
+        return [SmallTalk("dismiss")]
     if match := CORRECTION.match(sentence):
         return [Correction(match["text"])]
     if is_detail(sentence, now):  # "no wait, friday", "make that 3pm" read as "I meant …"
@@ -142,11 +213,15 @@ def parse_request(text: str, now: datetime) -> list[Piece]:
         return [question]
     if ADD_SHAPED.match(sentence) and (change := parse_change(sentence, now)):
         return [change]
+    if request := _said_as_chore(sentence, now):
+        return [request]
     # A sentence that opens like an addition is one, whatever it mentions later ("add check if
     # the laundry is done", "I need to pay rent which is due friday").
     added = match_add(sentence, now)
     if added is not None:
         return [*added] if isinstance(added, list) else [added]
+    # Past the additions, "done!!" is emphasis, not a word of the task.
+    sentence = URGENT_MARK.sub(" ", sentence).strip()
     if change := parse_change(sentence, now):
         polite = re.match(r"(?:please|can|could|would|will)\b", sentence, re.I)
         return [_status_from(change) if asked and not polite else change]
@@ -161,6 +236,19 @@ def parse_request(text: str, now: datetime) -> list[Piece]:
         done = statement["verb"].lower() in DONE_VERBS
         return [Mention(title_words(statement["words"]), done)]
     return [SmallTalk("unknown")]
+
+
+def _said_as_chore(sentence: str, now: datetime) -> Intent | None:
+    """A request to the engine said as a chore ("I need to move the dentist to friday",
+    "gotta mark rent done", "I need to see my list"); None for a real chore ("I need to move
+    the couch"), which is an addition."""
+    match = OBLIGATION.match(sentence)
+    rest = ASKING.sub("", match["rest"]) if match else ""  # "know what's due" → "what's due"
+    if not ENGINE_REQUEST.match(rest):
+        return None
+    if isinstance(change := parse_change(rest, now), ChangeTask):
+        return change
+    return parse_list(rest, now) if is_list_request(rest, now) else None
 
 
 def _understood(intents: list[Piece]) -> bool:

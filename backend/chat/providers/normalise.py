@@ -18,6 +18,9 @@ SPELLING = {
     "wendsday": "wednesday", "wednsday": "wednesday", "wedensday": "wednesday",
     "frday": "friday", "fridy": "friday", "delte": "delete", "dleete": "delete",
     "mrak": "mark", "amrk": "mark", "tomrrow": "tomorrow", "todya": "today",
+    "wat": "what", "wut": "what", "wht": "what", "ur": "your",
+    "delet": "delete", "remvoe": "remove", "reomve": "remove", "remov": "remove",
+    "rmeove": "remove", "cmplete": "complete", "resched": "reschedule",
 }  # fmt: skip
 # Longer words are matched by edit distance (a swap of two letters is one edit).
 VOCABULARY = (
@@ -28,14 +31,27 @@ VOCABULARY = (
 )  # fmt: skip
 # How people soften a request, before its verb: "could you please", "i'd like you to".
 PLEASE = (
-    r"^(?:(?:please|pls|can you|could you|would you|will you|kindly|just|go ahead and|"
+    r"^(?:(?:please|pls|can you|could you|would you|will you|can i|could i|let me know|let me|"
+    r"kindly|just|"
+    r"go ahead and|"
     r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
 )
 MIN_FUZZY_LENGTH = 7  # "remote" and "sundae" are words, not typos of "remove" and "sunday"
 TWO_EDITS_LENGTH = 9
 WORD = re.compile(r"[A-Za-z]+")
+# Pictographs, dingbats and their joiners: tone, not words ("buy milk 🥛", "done ✅")
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
 # Sentence ends: ". ", "? ", "! " and new lines (not "no. 2" or "9.30").
 SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I)
+# A trailing remark after a comma, opened by a subject or a reason: "…, I did it yesterday",
+# "…, it's urgent", "…, because the shop shuts". It explains a request and is not part of it.
+REMARK = re.compile(
+    r"\s*,\s*(?=(?:i|i'm|im|i've|ive|i'd|it|it's|its|that|that's|thats|they|they're|we|we're|"
+    r"he|she|he's|she's|her|his|their|there's|because|cause|cos|coz|cuz|bc|since|already|"
+    r"no\s+need|not\s+needed|"
+    r"don'?t|doesn'?t)\b)",
+    re.I,
+)
 
 
 def _corrected(word: str) -> str:
@@ -53,11 +69,22 @@ def _corrected(word: str) -> str:
 
 
 def correct_spelling(text: str) -> str:
-    """Common misspellings and slang fixed ("tommorow", "wensday", "ad task"); "!!" is urgent."""
-    text = re.sub(r"!{2,}", " !high ", text)
+    """Common misspellings and slang fixed ("tommorow", "wensday", "ad task"); "!!" is urgent;
+    emoji dropped."""
+    text = re.sub(r"!{2,}", " !high ", EMOJI.sub(" ", text))
+    text = re.sub(r"(?<!\S)@\s*(?=\d)", "at ", text)  # "tmrw @ 3"
     return WORD.sub(lambda match: _corrected(match.group(0)), text)
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of a message, each tidied of surrounding spaces."""
     return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+
+
+def split_remark(sentence: str) -> tuple[str, str]:
+    """A sentence without its trailing remark ("scratch the dry cleaning, I did it"); the remark
+    ("I did it"), empty when there is none."""
+    match = REMARK.search(sentence)
+    if match is None:
+        return sentence, ""
+    return sentence[: match.start()], sentence[match.end() :]

@@ -33,7 +33,23 @@ TOMORROW_SLANG = re.compile(r"\b(?:tmrw|tmr|tmw|tomorow|tomoz|tmrow)\b", re.IGNO
 REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I), "in 2 days"),
     (re.compile(r"\b(?:the\s+)?weekend\b", re.I), "saturday"),
-    (re.compile(r"\b(?:eod|cob|end\s+of\s+(?:the\s+)?day|close\s+of\s+business)\b", re.I), "today"),
+    (re.compile(r"\ba\s+couple(?:\s+of)?\b", re.I), "2"),
+    (re.compile(r"\ba\s+few\b", re.I), "3"),
+)
+# "end of day": a day's end, which a date without a time already means ("end of day friday" is
+# friday); alone, it is today's.
+END_OF_DAY_WORDS = re.compile(
+    r"\b(?:eod|cob|end\s+of\s+(?:the\s+)?(?:work\s*)?day|close\s+of\s+(?:business|play))\b"
+    r"(?:\s+on\b)?",
+    re.I,
+)
+# Words said around a date that change nothing: "monday instead", "then tomorrow", "friday pls".
+DATE_FILLER = re.compile(
+    r"^(?:(?:actually|rather|instead|then|maybe|now|just|probably|sometime|some\s+time|later|"
+    r"ideally|hopefully)\s+)+|"
+    r"(?:[\s,]+(?:instead|then|please|pls|plz|thanks|thx|after\s+all|as\s+well|too|now|"
+    r"rather|actually|maybe|ok|okay|i\s+guess|i\s+think))+[\s!.]*$",
+    re.I,
 )
 # "end of month", "at the end of the week", "by end of week"
 END_OF_PERIOD = re.compile(
@@ -45,9 +61,11 @@ DAY_OF_MONTH = re.compile(
     r"\bthe\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?:the|this)\s+month)?",
     re.IGNORECASE,
 )
-# "at 5", "at 9 o'clock": an hour with no am/pm and no minutes (dateparser reads a month or day)
+# "at 5", "at 9 o'clock", "at 3:30": a time with no am/pm (dateparser reads "at 5" as a month
+# or day, and "at 3:30" as the small hours)
 BARE_HOUR = re.compile(
-    r"\bat\s+(?P<hour>\d{1,2})(?:\s*o'?clock)?(?!\s*(?::|\.\d|am\b|pm\b|a\.m\.|p\.m\.|\d))",
+    r"\bat\s+(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?(?:\s*o'?clock)?"
+    r"(?!\s*(?::|\.\d|am\b|pm\b|a\.m\.|p\.m\.|\d))",
     re.IGNORECASE,
 )
 LAST_AFTERNOON_HOUR = 6  # a bare "at 1".."at 6" means the afternoon; "at 7".."at 11" the morning
@@ -82,12 +100,13 @@ def _next_day_of_month(day: int, today: date) -> date | None:
     return None
 
 
-def _clock_hour(hour: int, evening: bool) -> str:
-    """A bare hour as a clock time: 1-6 the afternoon, 7-11 the morning (the evening when the
+def _clock_hour(hour: int, minute: int, evening: bool) -> str:
+    """A bare time as a clock time: 1-6 the afternoon, 7-11 the morning (the evening when the
     phrase says "tonight"), 12 noon, 0 and 13-23 as on a 24-hour clock."""
+    clock = f"{hour}:{minute:02d}"
     if 1 <= hour <= LAST_AFTERNOON_HOUR or hour == 12 or (evening and 7 <= hour <= 11):
-        return f"{hour}pm"
-    return f"{hour}am" if 7 <= hour <= 11 else f"{hour}:00"
+        return f"{clock}pm"
+    return f"{clock}am" if 7 <= hour <= 11 else clock
 
 
 def normalize_date_phrase(text: str, now: datetime) -> str | None:
@@ -96,6 +115,9 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
     text = TOMORROW_SLANG.sub("tomorrow", text)
     for pattern, replacement in REWRITES:
         text = pattern.sub(replacement, text)
+    if END_OF_DAY_WORDS.search(text):
+        rest = END_OF_DAY_WORDS.sub(" ", text)
+        text = tidy(rest) if tidy(LEADING_CONNECTIVE.sub("", tidy(rest))) else "today"
     text = END_OF_PERIOD.sub(lambda m: _end_of_period(m["period"], today).isoformat(), text)
     day_of_month = DAY_OF_MONTH.search(text)
     if day_of_month:
@@ -109,13 +131,23 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
         if hour > 23:
             return None
         evening = bool(re.search(r"\b(?:tonight|evening|night)\b", text, re.I))
-        text = BARE_HOUR.sub(f"at {_clock_hour(hour, evening)}", text, count=1)
+        clock = _clock_hour(hour, int(bare_hour["minute"] or 0), evening)
+        text = BARE_HOUR.sub(f"at {clock}", text, count=1)
     return text
+
+
+def _next_at(clock: time, now: datetime) -> datetime:
+    """The next moment at this clock time: today if it is still ahead, else tomorrow.
+
+    dateparser gets this wrong on a month's last day (30 Nov at 3pm, "8am" is 1 Nov)."""
+    moment = datetime.combine(now.astimezone(UTC).date(), clock, tzinfo=UTC)
+    return moment if moment > now else moment + timedelta(days=1)
 
 
 def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     """The moment a phrase like "tomorrow at 5pm" names; a day without a time means its end."""
-    text = normalize_date_phrase(LEADING_CONNECTIVE.sub("", phrase.strip()), now)
+    bare = LEADING_CONNECTIVE.sub("", DATE_FILLER.sub("", phrase.strip()))
+    text = normalize_date_phrase(bare, now)
     if text is None:
         return None
     if len(text) > MAX_DATE_CHARS:
@@ -124,6 +156,8 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
         return None
     if not DATE_STARTERS.match(text):
         return None
+    if (clock := parse_time_only(text)) is not None:
+        return _next_at(clock, now)
     parsed = dateparser.parse(
         text,
         languages=["en"],
@@ -140,7 +174,8 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
 
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "ten": 10, "a couple of": 2, "a few": 3}  # fmt: skip
+                "seven": 7, "ten": 10, "a couple of": 2, "a couple": 2, "couple of": 2,
+                "a few": 3}  # fmt: skip
 DURATION = re.compile(
     r"\b(?P<count>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
     r"(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?)\b",

@@ -20,13 +20,13 @@ from backend.chat.providers.slots import (
 LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
-    r"what's left|what is left|what else|what|which|do i have|are there|any|"
+    r"what's left|what is left|what else|remind me (?:of )?what|what|which|do i have|are there|any|"
     r"anything|is there|how many|sort|order)\b",
     re.I,
 )
 LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
-    r"agenda|plate|overdue|due|left|"
+    r"agenda|plate|overdue|due|left|going\s+on|lined\s+up|planned|happening|"
     r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
     r"upcoming|next|first|everything|all)\b",
     re.I,
@@ -60,7 +60,7 @@ STATUS_QUESTION = (
 )
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
-    r"active|to do(?!\s*list)|still|need to do)\b",
+    r"active|to do(?!\s*list)|still|need to do|on my plate|going on|lined up|happening)\b",
     re.I,
 )
 COMPLETED_WORDS = re.compile(
@@ -92,11 +92,13 @@ SORT = re.compile(
 )
 COMING_UP = re.compile(
     r"\b(?:coming\s+up|upcoming|next\s+(?:deadline|task|thing|one|up)|next\W*$|do\s+first|"
-    r"first\W*$|soonest)\b",
+    r"first\W*$|soonest|soon)\b",
     re.I,
 )
+HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
-    r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for)\s+(?P<when>.+?)\??$", re.I
+    r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
+    re.I,
 )
 
 
@@ -121,6 +123,9 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
     if re.search(r"\btomorrow\b|\btomorrow's\b", low) and not re.search(r"\bbefore\b", low):
         tomorrow = now + timedelta(days=1)
         return _window(tomorrow, tomorrow), "due tomorrow"
+    if re.search(r"(?<!next )\bweekend\b", low):
+        saturday = sunday - timedelta(days=1)
+        return _window(max(now, saturday), sunday), "due this weekend"
     if re.search(r"\bthis\s+week\b|\bthis\s+week's\b", low):
         return _window(now, sunday), "due this week"
     if re.search(r"\bnext\s+week\b", low):
@@ -187,7 +192,8 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     if key:
         suffixes.append("by " + key.replace("_", " "))
     label = " ".join([*adjectives, "tasks", *suffixes])
-    return ListTasks(arguments, label, sort=key, tag_or_search=loose)
+    counted = bool(HOW_MANY.match(text))
+    return ListTasks(arguments, label, sort=key, tag_or_search=loose, count=counted)
 
 
 def sort_key(text: str) -> str | None:

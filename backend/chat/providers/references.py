@@ -43,10 +43,13 @@ MAX_RANGE = 20
 ONE_ABOUT = re.compile(r"^(?:one|task)\s+(?:about|for|with|called|named|saying)\s+", re.I)
 TRAILING_NOUN = re.compile(r"\s+(?:ones?|tasks?|todos?|to-dos?|items?|things?|reminders?)$", re.I)
 
+# "call the plumber, it('s urgent)": the pronoun that started a remark is no title word
+LEFT_DANGLING = re.compile(r",\s*(?:it|this|that|they|these|those)\s*$", re.I)
+
 
 def title_words(text: str) -> str:
     """The title words of "the passport task", "the one about the dentist", "“buy milk”"."""
-    words = tidy(text)
+    words = tidy(LEFT_DANGLING.sub("", text))
     words = re.sub(r"^(?:the|my|a|an|that|this)\s+", "", words, flags=re.I)
     words = ONE_ABOUT.sub("", words)
     words = re.sub(r"^(?:the|my|a|an)\s+", "", words, flags=re.I)

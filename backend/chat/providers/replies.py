@@ -25,6 +25,7 @@ TALK: dict[TalkKind, str] = {
         "Try “add buy milk tomorrow at 5pm #errands”."
     ),
     "thanks": "You're welcome! Anything else I can do for your tasks?",
+    "dismiss": "OK, I changed nothing. (To take back my last change, say “undo”.)",
     "help": HELP,
     "unknown": (
         "Sorry, I didn't catch that. Nothing was changed. I can add, list, complete, reopen, "

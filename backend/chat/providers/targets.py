@@ -96,7 +96,8 @@ class Resolver(ABC):
                 if isinstance(result, Said):
                     return result
                 found.extend(result)
-            return found
+            # "milk and eggs" may both name "Buy milk, eggs": act on it once
+            return list({task["id"]: task for task in found}.values())
         if not matches and len(words.split()) > 1:
             matches = await self._close_titles(words, status)
             total = len(matches)
