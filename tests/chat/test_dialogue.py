@@ -36,7 +36,7 @@ def turn(user: str, answer: str, *calls: dict[str, Any]) -> list[Message]:
 
 
 WHICH_BUY = turn("complete buy", "I found 2 tasks matching “buy”; which one?", listed(MILK, BREAD))
-CLEAR = turn("clear completed", "This would delete 1 tasks: … Shall I go ahead?", listed(RENT))
+CLEAR = turn("clear completed", "This would delete 1 task: … Shall I go ahead?", listed(RENT))
 COMPLETE_BREAD = ChangeTask("complete_task", TaskRef(task_id=12), {"completed": True})
 
 

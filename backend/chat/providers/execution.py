@@ -196,7 +196,8 @@ class Turn(Resolver):
         if isinstance(targets, Said):
             return targets
         if requires_confirmation(intent):
-            lines = [f"This would delete {len(targets)} tasks:", *bullets(targets, self.now)]
+            count = len(targets)
+            lines = [f"This would delete {count} {_noun(count)}:", *bullets(targets, self.now)]
             if len(targets) > MAX_LISTED:
                 lines.append(f"…and {len(targets) - MAX_LISTED} more.")
             lines.append("Shall I go ahead? Say “yes” to delete them or “no” to keep them.")
