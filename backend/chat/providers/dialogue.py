@@ -28,15 +28,15 @@ from backend.chat.providers.intents import parse_message
 from backend.chat.providers.questions import ordered, sort_key
 from backend.chat.providers.references import parse_selection
 
+# One answer or several in a row: "yes", "yep go ahead", "nah, keep them"
 YES = re.compile(
-    r"^(?:yes|yeah|yep|yup|y|sure|ok|okay|do it|go ahead|confirm(?:ed)?|please do|"
-    r"yes please|absolutely|delete them|go for it|correct)\b[\s!.]*(?:please|thanks)?[\s!.]*$",
+    r"^(?:(?:yes|yeah|yep|yup|y|sure|ok|okay|do it|go ahead|confirm(?:ed)?|please do|"
+    r"yes please|absolutely|delete them|go for it|correct)\b[\s!.,]*)+(?:please|thanks)?[\s!.]*$",
     re.I,
 )
 NO = re.compile(
-    r"^(?:no|nope|nah|n|cancel(?: that)?|scratch that|stop|don'?t|keep them|never ?mind|nvm|"
-    r"forget it|no thanks)\b"
-    r"[\s!.,]*(?:thanks|thank you)?[\s!.]*$",
+    r"^(?:(?:no|nope|nah|n|cancel(?: that)?|scratch that|stop|don'?t|keep them|leave them|"
+    r"never ?mind|nvm|forget it|no thanks)\b[\s!.,]*)+(?:thanks|thank you)?[\s!.]*$",
     re.I,
 )
 MIN_TITLE_SCORE = 80
