@@ -1208,6 +1208,135 @@ LETTING_GO = [
     case("show my tasks", "the 2nd one is done too", changed=done("report")),
 ]
 
+# A repeat or a date first, then the chore, with no "add": the task, with its repeat.
+REPEAT_FIRST = [
+    case(
+        "every friday take out the trash",
+        added=(task("Take out the trash", recurrence="weekly", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "evry monday water the balcony plants pls",
+        added=(task("Water the balcony plants", recurrence="weekly", due_date=eod("2026-11-23")),),
+    ),
+    case(
+        "each morning take vitamins",
+        added=(task("Take vitamins", recurrence="daily", due_date=at("2026-11-19T09:00")),),
+    ),
+    case("weekly: clean the fridge", added=(task("Clean the fridge", recurrence="weekly"),)),
+    case("daily - stretch", added=(task("Stretch", recurrence="daily"),)),
+    case("monthly: pay the gas bill", added=(task("Pay the gas bill", recurrence="monthly"),)),
+    case(
+        "each sunday, call grandma",
+        added=(task("Call grandma", recurrence="weekly", due_date=eod("2026-11-22")),),
+    ),
+    case(
+        "every day at 8am walk the dog",
+        added=(task("Walk the dog", recurrence="daily", due_date=at("2026-11-19T08:00")),),
+    ),
+    case("everyday feed the cat", added=(task("Feed the cat", recurrence="daily"),)),
+    case(
+        "every friday throw out the recycling",
+        added=(task("Throw out the recycling", recurrence="weekly", due_date=eod("2026-11-20")),),
+    ),
+    case("tomorrow move the couch", added=(task("Move the couch", due_date=eod("2026-11-19")),)),
+    case("every 2 weeks mow the lawn", says="daily, weekly"),
+    case("every day is a struggle"),
+]
+
+# Every task, done or not, however it is asked.
+DONE_OR_NOT = [
+    case("list everything incl completed", shows=("rent", "gym", "laundry")),
+    case("show all including done ones", shows=("rent", "report")),
+    case("everything, even finished", shows=("gym", "dentist")),
+    case("all my tasks incl. the completed ones", shows=("rent", "passport")),
+    case("show done and not done pls", shows=("gym", "mom")),
+    case("can i see my todos with the finished ones", shows=("rent", "meeting")),
+]
+
+# What was finished (in a period or not) lists the completed tasks, never the pending ones.
+WHAT_I_FINISHED = [
+    case(
+        "what did I finish this week?",
+        shows=("rent", "gym"),
+        hides=("report", "slides", "dentist"),
+        says="can't tell when tasks were completed",
+    ),
+    case("what did i get done today", shows=("gym",), hides=("report", "plants")),
+    case("what have i ticked off so far", shows=("rent", "gym"), hides=("laundry",)),
+    case("wat did i complete yesterday", shows=("rent",), hides=("mom",)),
+    case("what did i finish last week lol", shows=("gym",), hides=("passport",)),
+    case("what did i do today?", shows=("rent",), hides=("dentist",)),
+]
+
+# Deleting in other words, one task or all the done ones (those asked first).
+THROWING_OUT = [
+    case("wipe all completed tasks", says="This would delete 2 tasks"),
+    case("wipe all completed tasks", "yes", deleted=("rent", "gym")),
+    case("nuke the finished ones", "yep go ahead", deleted=("rent", "gym")),
+    case("purge the done stuff pls", "nah"),
+    case("bin all the completed ones", "yes please", deleted=("rent", "gym")),
+    case("toss the milk task", deleted=("milk",)),
+    case("ditch the bread", deleted=("bread",)),
+    case("throw out the laundry task", deleted=("laundry",)),
+    case("get rid of the passport one pls", deleted=("passport",)),
+    case("nuke the meeting room one", deleted=("meeting",)),
+    case("wipe the mom task", deleted=("mom",)),
+    case("wipe down the kitchen counters"),
+]
+
+# News that a task was done completes it, when one pending task clearly matches.
+DONE_AS_NEWS = [
+    case(
+        "add return the library books",
+        "the books are back",
+        added=(task("Return the library books", completed=True),),
+    ),
+    case(
+        "add email the landlord",
+        "emailed the landlord",
+        added=(task("Email the landlord", completed=True),),
+    ),
+    case(
+        "add buy a birthday card",
+        "the card is bought",
+        added=(task("Buy a birthday card", completed=True),),
+    ),
+    case("milk's bought", changed=done("milk")),
+    case("the laundry is folded", changed=done("laundry")),
+    case("called mom", changed=done("mom")),
+    case("the passport got renewed!", changed=done("passport")),
+    case("plants are watered", changed=done("plants"), added=(NEXT_PLANTS,)),
+    case("the report went out this morning", changed=done("report")),
+    case("bought bread already", changed=done("bread")),
+    case("the kids are back"),
+    case("car got fixed"),
+    case("the package went out"),
+    case("rent's paid"),
+]
+
+# Softened requests are the request; follow-ups and mixed requests in one message.
+POLITE_AND_MIXED = [
+    case("would you mind deleting the gym task", deleted=("gym",)),
+    case("could you maybe mark the laundry as done", changed=done("laundry")),
+    case("could u maybe mark the milk as bought", changed=done("milk")),
+    case(
+        "do you mind moving the slides to monday pls",
+        changed={"slides": {"due_date": eod("2026-11-23")}},
+    ),
+    case(
+        "would you mind putting the passport on friday",
+        changed={"passport": {"due_date": eod("2026-11-20")}},
+    ),
+    case("mark rent as paid"),
+    case(
+        "show my work tasks",
+        "push the last one to friday",
+        changed={"meeting": {"due_date": eod("2026-11-20")}},
+    ),
+    case("show my work tasks", "the 2nd one is done", changed=done("slides")),
+    case("add oat milk and show my list", added=(task("Oat milk"),), shows=("dentist",)),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1226,4 +1355,10 @@ CASES: list[Case] = [
     *TYPED_IN_A_HURRY,
     *CLEARING_DONE,
     *LETTING_GO,
+    *REPEAT_FIRST,
+    *DONE_OR_NOT,
+    *WHAT_I_FINISHED,
+    *THROWING_OUT,
+    *DONE_AS_NEWS,
+    *POLITE_AND_MIXED,
 ]

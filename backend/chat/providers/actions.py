@@ -20,6 +20,8 @@ class TaskRef:
     An id (`loose`: a bare "2" / "number 2", which after a list is a position in it), several
     ids, title words, a position in the last list ("the second one"; -1 is the last), a filter
     selecting many ("all my work tasks"), or none of those: "it" (or, `plural`, "them").
+    `guessed`: the words come from news ("the books are back"), so they count only if they
+    clearly name one task.
     """
 
     task_id: int | None = None
@@ -29,6 +31,7 @@ class TaskRef:
     selector: dict[str, Any] | None = None
     plural: bool = False
     loose: bool = False
+    guessed: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ class ListTasks:
 
     `sort` orders the reply ("due_date" or "priority"); `tag_or_search`: the tag came from a
     plain word ("my work tasks"), so no task with that tag means searching titles for it;
-    `count`: the question asked how many, so the answer starts with the number.
+    `count`: the question asked how many, so the answer starts with the number; `caveat`: what
+    the answer could not do as asked, said after it.
     """
 
     arguments: dict[str, Any]
@@ -65,6 +69,7 @@ class ListTasks:
     sort: str | None = None
     tag_or_search: bool = False
     count: bool = False
+    caveat: str = ""
 
 
 @dataclass(frozen=True)

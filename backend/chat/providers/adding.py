@@ -104,6 +104,13 @@ LEADING_WHEN = re.compile(
     r"(?P<rest>.+)$",
     re.I,
 )
+# "every friday take out the trash", "weekly: clean the fridge": a repeat, then the chore
+LEADING_REPEAT = re.compile(
+    rf"^(?P<when>(?:every|each)\s*(?:day|morning|afternoon|evening|night|week|month|weekday|"
+    rf"{DAY})s?|daily|weekly|monthly|{OTHER_INTERVAL.pattern})(?:\s+at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?"
+    r"(?P<sep>\s*[:,-]\s*|\s+)(?P<rest>.+)$",
+    re.I,
+)
 # "I have a meeting with John tomorrow at 10": an appointment, when it has a date
 APPOINTMENT = re.compile(r"^i(?:'ve|\s+have)\s+(?:got\s+)?(?:a|an)\s+(?P<rest>.+)$", re.I)
 LEADING_FILLER = re.compile(r"^(?:to|that|about|i\s+(?:need|have|must|should)\s+to)\s+", re.I)
@@ -114,7 +121,8 @@ def capitalized(title: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-def _starts_with_verb(part: str) -> bool:
+def starts_with_verb(part: str) -> bool:
+    """Whether a part starts with a verb of a chore ("buy milk", not "milk")."""
     first = part.split(maxsplit=1)[0].lower() if part.split() else ""
     return first in TASK_VERBS
 
@@ -128,12 +136,12 @@ def _items(text: str) -> tuple[list[str], bool]:
     parts = [part for part in SEPARATOR.split(text) if part.strip()]
     if header or len(parts) < 2:
         return parts or [text], bool(header)
-    if not _starts_with_verb(parts[0]):
+    if not starts_with_verb(parts[0]):
         return parts, True
     separators = SEPARATOR.findall(text)
     items = [parts[0]]
     for separator, part in zip(separators, parts[1:], strict=False):
-        if _starts_with_verb(part):
+        if starts_with_verb(part):
             items.append(part)
         else:
             items[-1] += separator + part  # "buy milk and eggs": one task
@@ -212,6 +220,18 @@ def _opening_add(sentence: str, now: datetime, when: str = "") -> list[AddTask] 
         added = parse_add(f"{match['rest']} {when}", now)
         dated = isinstance(added, list) and all("due_date" in a.arguments for a in added)
         return added if dated else None
+    return None
+
+
+def leading_chore(sentence: str) -> tuple[str, str] | None:
+    """The chore and its date or repeat in "every friday take out the trash", "tomorrow call the
+    bank", "daily - stretch"; None unless a chore follows (a verb, or after a repeat a ":")."""
+    if (match := LEADING_REPEAT.match(sentence)) and (
+        match["sep"].strip() or starts_with_verb(match["rest"])
+    ):
+        return match["rest"], sentence[: match.start("sep")]
+    if (match := LEADING_WHEN.match(sentence)) and starts_with_verb(match["rest"]):
+        return match["rest"], match["when"]
     return None
 
 

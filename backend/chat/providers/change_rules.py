@@ -19,6 +19,7 @@ from backend.chat.providers.changes import (
     complete,
     delete,
     moved,
+    news,
     not_urgent,
     note,
     postpone,
@@ -41,16 +42,32 @@ NOT_A_QUESTION = (
     r"everything|nothing)\b)"
 )
 DONE = r"(?:done|complete|completed|finished|checked off|ticked off)"
+# What a task can be marked as, besides done: "mark rent as paid", "set the car as sorted"
+MARKED_DONE = rf"(?:{DONE}|paid|sorted|handled|dealt with|taken care of|sent|bought)"
+# What a task is when done, said as news: "the books are back", "the car got fixed"
+NEWS_STATE = (
+    r"(?:back|out|sorted(?:\s+out)?|paid|bought|sent|posted|mailed|emailed|called|booked|fixed|"
+    r"repaired|cleaned|washed|done|finished|returned|submitted|filed|signed|renewed|ordered|"
+    r"delivered|picked\s+up|dropped\s+off|collected|written|made|cooked|baked|packed|"
+    r"taken\s+out|emptied|mowed|mown|watered|fed|walked|handled|dealt\s+with|taken\s+care\s+of|"
+    r"printed|shipped|uploaded|answered|charged|confirmed|wrapped|ironed|folded|vacuumed|swept|"
+    r"tidied|replaced|installed|sold|read)"
+)
+# When the news happened: words of no task ("…, went out this morning")
+NEWS_WHEN = r"(?:\s+(?:now|already|finally|at\s+last|today|yesterday|earlier|this\s+morning))?$"
 NOT_DONE = (
     r"(?:not\s+(?:done|complete|completed|finished)(?:\s+yet)?|undone|incomplete|pending|open|"
     r"unfinished|to\s*do|active)"
 )
 REMOVE = (
     r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
-    r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?)"
+    r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?|wipe(?:\s+out)?(?!\s+down)|purge|nuke|"
+    r"toss(?:\s+out)?|throw\s+(?:out|away)|junk|dump)"
 )
 # "get rid of everything that's done" removes; it does not report something done.
 NOT_A_REMOVAL = rf"(?!{PLEASE}{REMOVE}\s)"
+# "show everything done", "we're done": no task is the subject
+NOT_A_REQUEST = r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all|show|list|tell|give|see)\b)"
 # A short reference that cannot swallow the rest: "it", "task 3", "#3", "the dentist one"
 SHORT_REF = (
     r"(?P<ref>it|this|that|this one|that one|them|both|those|these|task\s*#?\d+|#\d+|"
@@ -83,7 +100,7 @@ RULES = _rules(
     ),
     # deleting in bulk, due dates, tags, notes, recurrence
     (
-        PLEASE + r"(?:clear|clean\s+up|purge|delete|remove|get rid of|archive)\s+(?:all\s+)"
+        PLEASE + rf"(?:{REMOVE}|clean\s+up|archive)\s+(?:all\s+)"
         r"?(?:of\s+)?(?:the\s+|my\s+)?(?:completed|finished|done|checked off)"
         r"(?:\s+(?:tasks|ones|items|todos|stuff))?$",
         clear_completed,
@@ -280,8 +297,8 @@ RULES = _rules(
     (PLEASE + r"(?:change|switch)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$", change_to),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", reschedule),
     # completing
-    (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + DONE + "$", complete),
-    (PLEASE + r"(?:mark|set|flag)\s+(?:as\s+)?" + DONE + r"\s+(?P<ref>.+)$", complete),
+    (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + MARKED_DONE + "$", complete),
+    (PLEASE + r"(?:mark|set|flag)\s+(?:as\s+)?" + MARKED_DONE + r"\s+(?P<ref>.+)$", complete),
     (
         PLEASE + r"(?:complete|finish|check off|tick off|cross off|close|tick|check)"
         r"\s+(?P<ref>.+?)(?:\s+off)?$",
@@ -304,10 +321,7 @@ RULES = _rules(
     ),
     (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", complete),
     (
-        NOT_A_QUESTION
-        + NOT_A_REMOVAL
-        + r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all|show|list|tell|give|see)\b)"
-        r"(?P<ref>.+?)\s+"
+        NOT_A_QUESTION + NOT_A_REMOVAL + NOT_A_REQUEST + r"(?P<ref>.+?)\s+"
         r"(?:done|finished|completed)$",
         complete,
     ),
@@ -333,6 +347,19 @@ RULES = _rules(
     (
         PLEASE + REMOVE + r"\s+(?P<ref>.+)$",
         delete,
+    ),
+    # news that a task was done: "the books are back", "rent's paid", "emailed the landlord"
+    (
+        NOT_A_QUESTION
+        + NOT_A_REMOVAL
+        + NOT_A_REQUEST
+        + r"(?P<ref>.+?)(?:'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got|went))\s+"
+        r"(?:now\s+|all\s+|finally\s+|already\s+)?" + NEWS_STATE + NEWS_WHEN,
+        news,
+    ),
+    (
+        r"^(?:just\s+|finally\s+|already\s+)?(?P<verb>[a-z]+)\s+(?P<ref>.+?)" + NEWS_WHEN,
+        news,
     ),
 )
 

@@ -3,6 +3,7 @@
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,14 @@ PLAIN_BULK = re.compile(
     re.I,
 )
 EXCEPT = re.compile(r"\b(?:except|but|apart from|other than|besides|excluding)\b", re.I)
+# Verbs that say a task was done: "I paid the rent" on its own completes it ("I added milk"
+# or "I wanted to ask" do not).
+DONE_VERBS = frozenset({
+    "paid", "called", "phoned", "rang", "emailed", "texted", "sent", "submitted", "finished",
+    "completed", "did", "done", "bought", "picked", "cleaned", "fixed", "booked", "renewed",
+    "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
+    "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked",
+})  # fmt: skip
 # A builder: what a rule's match asks for, or None to let the next rule try.
 Build = Callable[[re.Match[str], datetime], Intent | None]
 
@@ -86,6 +95,17 @@ def _adjust(match: re.Match[str], now: datetime, adjustment: Adjustment, **chang
 
 def complete(match: re.Match[str], now: datetime) -> Intent:
     return _change(match, now, "complete_task", completed=True)
+
+
+def news(match: re.Match[str], now: datetime) -> Intent | None:
+    """News that a task was done ("the books are back", "emailed the landlord"): it completes
+    the one pending task its words clearly name (see `TaskRef.guessed`)."""
+    verb = match.groupdict().get("verb")
+    ref = parse_ref(match["ref"])
+    if ref is None or (verb is not None and verb.lower() not in DONE_VERBS):
+        return None
+    guessed = replace(ref, guessed=True) if ref.words is not None else ref
+    return ChangeTask("complete_task", guessed, {"completed": True})
 
 
 def reopen(match: re.Match[str], now: datetime) -> Intent:

@@ -158,6 +158,8 @@ class Turn(Resolver):
             lines.insert(0, f"You have {total} {label.replace('tasks', _noun(total), 1)}.")
         if total > MAX_LISTED:
             lines.append(f"…and {total - MAX_LISTED} more.")
+        if intent.caveat:
+            lines.append(intent.caveat)
         return Said("\n".join(lines))
 
     async def _status(self, intent: AskStatus) -> Said:

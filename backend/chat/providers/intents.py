@@ -23,10 +23,22 @@ from backend.chat.providers.actions import (
     TaskRef,
     Undo,
 )
-from backend.chat.providers.adding import OBLIGATION, match_add, match_put
+from backend.chat.providers.adding import (
+    OBLIGATION,
+    leading_chore,
+    match_add,
+    match_put,
+    parse_add,
+    starts_with_verb,
+)
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
-from backend.chat.providers.changes import is_detail
-from backend.chat.providers.normalise import correct_spelling, sentences, split_remark
+from backend.chat.providers.changes import DONE_VERBS, is_detail
+from backend.chat.providers.normalise import (
+    correct_spelling,
+    plain_request,
+    sentences,
+    split_remark,
+)
 from backend.chat.providers.questions import (
     is_list_request,
     parse_find,
@@ -85,14 +97,6 @@ STATEMENT = re.compile(
     r"(?:up\s+|off\s+|in\s+|out\s+)?(?P<words>.+)$",
     re.I,
 )
-# Verbs that say a task was done: "I paid the rent" on its own completes it ("I added milk"
-# or "I wanted to ask" do not).
-DONE_VERBS = frozenset({
-    "paid", "called", "phoned", "rang", "emailed", "texted", "sent", "submitted", "finished",
-    "completed", "did", "done", "bought", "picked", "cleaned", "fixed", "booked", "renewed",
-    "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
-    "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked",
-})  # fmt: skip
 # Verbs that ask the engine for something rather than name a chore after "I need to"
 ENGINE_REQUEST = re.compile(
     r"(?:mark|move|push|bump|reschedule|postpone|rename|reopen|untag|tick|check\s+off|"
@@ -125,7 +129,8 @@ TRAILING_FILLER = re.compile(
 REQUEST_VERBS = (
     r"add|create|remind|mark|complete|finish|check|tick|cross|delete|remove|erase|scratch|"
     r"move|reschedule|postpone|push|delay|rename|show|list|set|make|tag|untag|change|update|"
-    r"reopen|uncheck|undo|put|prioriti[sz]e|bump|lower|raise|clear|what|what's|whats|find"
+    r"reopen|uncheck|undo|put|prioriti[sz]e|bump|lower|raise|clear|what|what's|whats|find|"
+    r"wipe|purge|nuke|toss|ditch"
 )
 JOIN = re.compile(
     r"(?:\s*,\s*|\s+)(?:(?:and|then|also|but|plus|after that)\s*,?\s+)+"
@@ -200,7 +205,7 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     """The request of a sentence stripped of openers, politeness and its question mark."""
     if HELP.match(sentence):
         return [SmallTalk("help")]
-    sentence = HELP_ME.sub("", sentence)
+    sentence = plain_request(HELP_ME.sub("", sentence))
     if UNDO.match(sentence):
         return [Undo()]
     if DISMISS.match(sentence):
@@ -232,6 +237,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     put = match_put(sentence, now)
     if put is not None:
         return [*put] if isinstance(put, list) else [put]
+    if chore := _dated_chore(sentence, now):
+        return [*chore] if isinstance(chore, list) else [chore]
     if statement := STATEMENT.match(sentence):
         done = statement["verb"].lower() in DONE_VERBS
         return [Mention(title_words(statement["words"]), done)]
@@ -249,6 +256,21 @@ def _said_as_chore(sentence: str, now: datetime) -> Intent | None:
     if isinstance(change := parse_change(rest, now), ChangeTask):
         return change
     return parse_list(rest, now) if is_list_request(rest, now) else None
+
+
+def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
+    """The chore after a leading date or repeat ("every friday take out the trash"); None when
+    what follows is a request to the engine ("tomorrow, show my list")."""
+    found = leading_chore(sentence)
+    if found is None:
+        return None
+    rest, when = found
+    change = parse_change(rest, now)
+    # "every friday throw out the trash" is a chore, though "throw out" also deletes tasks
+    removal = isinstance(change, ChangeTask) and change.tool == "delete_task"
+    if (change and not (removal and starts_with_verb(rest))) or is_list_request(rest, now):
+        return None
+    return parse_add(f"{rest} {when}", now)
 
 
 def _understood(intents: list[Piece]) -> bool:

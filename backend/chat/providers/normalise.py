@@ -20,7 +20,8 @@ SPELLING = {
     "mrak": "mark", "amrk": "mark", "tomrrow": "tomorrow", "todya": "today",
     "wat": "what", "wut": "what", "wht": "what", "ur": "your",
     "delet": "delete", "remvoe": "remove", "reomve": "remove", "remov": "remove",
-    "rmeove": "remove", "cmplete": "complete", "resched": "reschedule",
+    "rmeove": "remove", "cmplete": "complete", "resched": "reschedule", "evry": "every",
+    "evrey": "every",
 }  # fmt: skip
 # Longer words are matched by edit distance (a swap of two letters is one edit).
 VOCABULARY = (
@@ -32,17 +33,30 @@ VOCABULARY = (
 # How people soften a request, before its verb: "could you please", "i'd like you to".
 PLEASE = (
     r"^(?:(?:please|pls|can you|could you|would you|will you|can i|could i|let me know|let me|"
-    r"kindly|just|"
+    r"kindly|just|maybe|perhaps|possibly|quickly|if you could|"
     r"go ahead and|"
     r"i'?d like (?:you )?to|i want (?:you )?to)\s+)*"
 )
+# "would you mind deleting the gym task": the request is "delete the gym task"
+MIND_DOING = re.compile(
+    r"^(?:please\s+)?(?:would|do|could|will)\s+you\s+(?:please\s+)?mind\s+(?P<verb>[a-z]+?)ing\b",
+    re.I,
+)
+# Stems whose verb ends in a silent "e" ("deleting" → "delete"); other stems are the verb, or
+# double their last letter ("putting" → "put").
+SILENT_E_STEMS = frozenset({
+    "delet", "remov", "mov", "renam", "complet", "reschedul", "postpon", "chang", "updat",
+    "creat", "eras", "clos", "schedul", "prioritis", "prioritiz", "tak", "mak",
+})  # fmt: skip
 MIN_FUZZY_LENGTH = 7  # "remote" and "sundae" are words, not typos of "remove" and "sunday"
 TWO_EDITS_LENGTH = 9
 WORD = re.compile(r"[A-Za-z]+")
 # Pictographs, dingbats and their joiners: tone, not words ("buy milk 🥛", "done ✅")
 EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
-# Sentence ends: ". ", "? ", "! " and new lines (not "no. 2" or "9.30").
-SENTENCE_END = re.compile(r"(?<!\bno\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I)
+# Sentence ends: ". ", "? ", "! " and new lines (not "no. 2", "incl. done" or "9.30").
+SENTENCE_END = re.compile(
+    r"(?<!\bno\.)(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.?!])\s+(?=\S)|\s*\n+\s*", re.I
+)
 # A trailing remark after a comma, opened by a subject or a reason: "…, I did it yesterday",
 # "…, it's urgent", "…, because the shop shuts". It explains a request and is not part of it.
 REMARK = re.compile(
@@ -74,6 +88,20 @@ def correct_spelling(text: str) -> str:
     text = re.sub(r"!{2,}", " !high ", EMOJI.sub(" ", text))
     text = re.sub(r"(?<!\S)@\s*(?=\d)", "at ", text)  # "tmrw @ 3"
     return WORD.sub(lambda match: _corrected(match.group(0)), text)
+
+
+def _base_form(stem: str) -> str:
+    if stem.lower() in SILENT_E_STEMS:
+        return stem + "e"
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1].lower() in "ptgnm":
+        return stem[:-1]
+    return stem
+
+
+def plain_request(sentence: str) -> str:
+    """ "Would you mind marking the laundry done" as the request it is: "mark the laundry
+    done"."""
+    return MIND_DOING.sub(lambda match: _base_form(match["verb"]), sentence)
 
 
 def sentences(text: str) -> list[str]:

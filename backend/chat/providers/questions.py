@@ -28,7 +28,7 @@ LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
     r"agenda|plate|overdue|due|left|going\s+on|lined\s+up|planned|happening|"
     r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
-    r"upcoming|next|first|everything|all)\b",
+    r"upcoming|next|first|everything|all|ticked\s+off|checked\s+off|crossed\s+off)\b",
     re.I,
 )
 BARE_LIST = re.compile(
@@ -65,8 +65,29 @@ PENDING_WORDS = re.compile(
 )
 COMPLETED_WORDS = re.compile(
     r"\b(?:completed|done|finished|get done|got done|accomplished|achieved|ticked off|"
-    r"checked off)\b",
+    r"checked off)\b|\bdid\s+i\s+(?:\w+\s+)?(?:finish|complete|do|tick|check|cross|"
+    r"accomplish|achieve|get\s+through)\b",
     re.I,
+)
+# "everything incl completed", "done and not done": every task, whatever its status
+ANY_STATUS = re.compile(
+    r"\b(?:incl(?:uding|udes?|\.)?|with|even|plus|and|also)\s+(?:the\s+)?(?:completed|done|"
+    r"finished|ticked\s+off|checked\s+off)\b"
+    r"|\b(?:done|completed|finished)\s+(?:and|or|&|/)\s+(?:not|un|pending|open|undone)"
+    r"|\b(?:pending|open|undone|not\s+done)\s+(?:and|or|&|/)\s+(?:done|completed|finished)\b"
+    r"|\b(?:completed|done|finished)\s+(?:ones\s+)?(?:too|as\s+well)\b",
+    re.I,
+)
+# When something was done, besides the windows of `due_window`: "yesterday", "last week"
+PAST_PERIOD = re.compile(
+    r"\b(?:yesterday|last\s+(?:night|week|month|year)|recently|lately|so\s+far|"
+    r"(?:in\s+)?the\s+(?:past|last)\s+(?:\w+\s+)?(?:days?|weeks?|months?))\b",
+    re.I,
+)
+# The tasks answer no question about when they were completed, only when they are due.
+NO_COMPLETION_DATES = (
+    "I can't tell when tasks were completed, so these are all your completed tasks, "
+    "whenever they were done."
 )
 # "my work tasks", "home stuff": a word before the noun names a tag, unless it is one of these.
 NOUN_TAG = re.compile(
@@ -160,11 +181,15 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     arguments: dict[str, Any] = {}
     adjectives: list[str] = []  # "pending high-priority" tasks
     suffixes: list[str] = []  # tasks "tagged #work due today"
+    caveat = ""
     key = sort_key(text)
     text = SORT.sub("", text)
     upcoming = bool(COMING_UP.search(text))  # "what's coming up": what is left, soonest first
     key = key or ("due_date" if upcoming else None)
-    if upcoming or PENDING_WORDS.search(text):
+    if ANY_STATUS.search(text):
+        arguments["status"] = "all"
+        suffixes.append("including completed ones")
+    elif upcoming or PENDING_WORDS.search(text):
         arguments["status"] = "pending"
         adjectives.append("pending")
     elif COMPLETED_WORDS.search(text):
@@ -180,6 +205,8 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     if re.search(r"\boverdue\b|\blate\b|\bpast due\b", text, re.I):
         arguments["overdue"] = True
         adjectives.insert(0, "overdue")
+    elif _when_done(arguments, text, now):
+        caveat = NO_COMPLETION_DATES
     elif window := due_window(text, now):
         filters, label = window
         arguments.update(filters)
@@ -193,7 +220,15 @@ def parse_list(text: str, now: datetime) -> ListTasks:
         suffixes.append("by " + key.replace("_", " "))
     label = " ".join([*adjectives, "tasks", *suffixes])
     counted = bool(HOW_MANY.match(text))
-    return ListTasks(arguments, label, sort=key, tag_or_search=loose, count=counted)
+    return ListTasks(arguments, label, key, loose, counted, caveat)
+
+
+def _when_done(arguments: dict[str, Any], text: str, now: datetime) -> bool:
+    """Whether a period names when tasks were done ("what did I finish this week"), not when
+    they are due."""
+    if arguments.get("status") != "completed" or re.search(r"\bdue\b", text, re.I):
+        return False
+    return bool(PAST_PERIOD.search(text) or due_window(text, now))
 
 
 def sort_key(text: str) -> str | None:
@@ -246,6 +281,7 @@ def parse_status_question(text: str) -> AskStatus | None:
 
 def is_list_request(text: str, now: datetime) -> bool:
     """Whether a sentence asks to see tasks ("what's due friday?", "anything for tomorrow?")."""
-    if BARE_LIST.match(text):
+    if BARE_LIST.match(text) or (ANY_STATUS.search(text) and LIST_NOUN.match(text)):
         return True
-    return bool(LIST_VERB.match(text) and (LIST_NOUN.search(text) or due_window(text, now)))
+    asks_for = LIST_NOUN.search(text) or COMPLETED_WORDS.search(text) or due_window(text, now)
+    return bool(LIST_VERB.match(text) and asks_for)

@@ -13,7 +13,7 @@ from backend.chat.models import Message
 from backend.chat.providers.actions import Task, TaskRef
 from backend.chat.providers.dialogue import last_listed, last_mentioned, tasks_in
 from backend.chat.providers.references import title_words
-from backend.chat.providers.replies import MAX_LISTED, bullets
+from backend.chat.providers.replies import MAX_LISTED, TALK, bullets
 from backend.tasks.tools import ToolOutcome
 
 FETCH_LIMIT = 100  # the most tasks one list call returns
@@ -60,6 +60,8 @@ class Resolver(ABC):
             return [{"id": ref.task_id}]
         if ref.selector is not None:
             return await self._selected(ref.selector)
+        if ref.words is not None and ref.guessed:
+            return await self._guessed(ref.words, status)
         if ref.words is not None:
             return await self._matching(ref.words, status, ask)
         # Deleting by pronoun only trusts the answer just given: "them" must not reach back
@@ -110,6 +112,13 @@ class Resolver(ABC):
         if not ask:
             return matches
         return _single(matches, words, total, self.now)
+
+    async def _guessed(self, words: str, status: str) -> list[Task] | Said:
+        """The one task news names ("the books are back"); else the news was not a request."""
+        found = await self._matching(words, status, ask=False)
+        if isinstance(found, Said) or len(found) != 1:
+            return Said(TALK["unknown"])
+        return found
 
     async def _close_titles(self, words: str, status: str) -> list[Task]:
         outcome = await self.call("list_tasks", {"status": status, "limit": FETCH_LIMIT})
