@@ -97,9 +97,15 @@ def last_mentioned(history: Sequence[Message], *, latest: bool = False) -> list[
 
 
 def last_listed(history: Sequence[Message]) -> list[Task]:
-    """The tasks of the last answer, if it listed some: what "number 2" counts in."""
+    """The tasks of the last list the user saw: what "number 2" counts in.
+
+    An answer that only acted on tasks it looked up ("the first one is done") showed no list,
+    so "the third one" after it still counts in the list before it.
+    """
     for index in _answers(history, latest=False):
-        return _answer_tasks(history, index)[1]
+        acted, listed = _answer_tasks(history, index)
+        if not acted or {task["id"] for task in listed} - {task["id"] for task in acted}:
+            return listed
     return []
 
 
