@@ -1239,6 +1239,22 @@ REPEAT_FIRST = [
         added=(task("Throw out the recycling", recurrence="weekly", due_date=eod("2026-11-20")),),
     ),
     case("tomorrow move the couch", added=(task("Move the couch", due_date=eod("2026-11-19")),)),
+    case(
+        "every tuesday and thursday go running",
+        added=(
+            task("Go running", recurrence="weekly", due_date=eod("2026-11-24")),
+            task("Go running", recurrence="weekly", due_date=eod("2026-11-19")),
+        ),
+    ),
+    case(
+        "weekly on sunday review the budget",
+        added=(task("Review the budget", recurrence="weekly", due_date=eod("2026-11-22")),),
+    ),
+    case("every weekday check email", added=(task("Check email", recurrence="daily"),)),
+    case(
+        "tomorrow morning call the bank",
+        added=(task("Call the bank", due_date=at("2026-11-19T09:00")),),
+    ),
     case("every 2 weeks mow the lawn", says="daily, weekly"),
     case("every day is a struggle"),
 ]
@@ -1334,6 +1350,12 @@ POLITE_AND_MIXED = [
         changed={"meeting": {"due_date": eod("2026-11-20")}},
     ),
     case("show my work tasks", "the 2nd one is done", changed=done("slides")),
+    case(
+        "show my work tasks",
+        "the first one is done",
+        "can you push the 3rd one to monday",
+        changed={**done("report"), "meeting": {"due_date": eod("2026-11-23")}},
+    ),
     case("add oat milk and show my list", added=(task("Oat milk"),), shows=("dentist",)),
 ]
 

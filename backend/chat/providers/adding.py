@@ -100,14 +100,16 @@ QUOTED = re.compile(
 )
 # "tomorrow I need to …", "on friday, remind me to …": the date first, then an addition
 LEADING_WHEN = re.compile(
-    rf"^(?P<when>today|tonight|tomorrow|next\s+week|(?:on\s+|next\s+|this\s+)?{DAY})[\s,]+"
+    rf"^(?P<when>(?:today|tonight|tomorrow|next\s+week|(?:on\s+|next\s+|this\s+)?{DAY})"
+    r"(?:\s+(?:morning|afternoon|evening|night))?)[\s,]+"
     r"(?P<rest>.+)$",
     re.I,
 )
 # "every friday take out the trash", "weekly: clean the fridge": a repeat, then the chore
 LEADING_REPEAT = re.compile(
     rf"^(?P<when>(?:every|each)\s*(?:day|morning|afternoon|evening|night|week|month|weekday|"
-    rf"{DAY})s?|daily|weekly|monthly|{OTHER_INTERVAL.pattern})(?:\s+at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?"
+    rf"{DAY}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*){DAY})*)s?|(?:daily|weekly|monthly)"
+    rf"(?:\s+on\s+{DAY}s?)?|{OTHER_INTERVAL.pattern})(?:\s+at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?"
     r"(?P<sep>\s*[:,-]\s*|\s+)(?P<rest>.+)$",
     re.I,
 )

@@ -266,9 +266,10 @@ def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | No
         return None
     rest, when = found
     change = parse_change(rest, now)
-    # "every friday throw out the trash" is a chore, though "throw out" also deletes tasks
-    removal = isinstance(change, ChangeTask) and change.tool == "delete_task"
-    if (change and not (removal and starts_with_verb(rest))) or is_list_request(rest, now):
+    # "every friday throw out the trash", "tomorrow finish the report": chores, though "throw
+    # out" and "finish" also delete and complete tasks
+    chore = isinstance(change, ChangeTask) and change.tool != "update_task"
+    if (change and not (chore and starts_with_verb(rest))) or is_list_request(rest, now):
         return None
     return parse_add(f"{rest} {when}", now)
 
