@@ -202,7 +202,8 @@ class Turn(Resolver):
             lines = [f"This would delete {count} {_noun(count)}:", *bullets(targets, self.now)]
             if len(targets) > MAX_LISTED:
                 lines.append(f"…and {len(targets) - MAX_LISTED} more.")
-            lines.append("Shall I go ahead? Say “yes” to delete them or “no” to keep them.")
+            them = "it" if count == 1 else "them"
+            lines.append(f"Shall I go ahead? Say “yes” to delete {them} or “no” to keep {them}.")
             return Said("\n".join(lines), asks=True)
         return await self.apply(intent, targets)
 
