@@ -1324,6 +1324,8 @@ DONE_AS_NEWS = [
     case("plants are watered", changed=done("plants"), added=(NEXT_PLANTS,)),
     case("the report went out this morning", changed=done("report")),
     case("bought bread already", changed=done("bread")),
+    case("the laundry's done", changed=done("laundry")),
+    case("the milk is out"),
     case("the kids are back"),
     case("car got fixed"),
     case("the package went out"),
@@ -1357,6 +1359,7 @@ POLITE_AND_MIXED = [
         changed={**done("report"), "meeting": {"due_date": eod("2026-11-23")}},
     ),
     case("add oat milk and show my list", added=(task("Oat milk"),), shows=("dentist",)),
+    case("mark the bread done and show what's left", changed=done("bread"), shows=("milk",)),
 ]
 
 CASES: list[Case] = [

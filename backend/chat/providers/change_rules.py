@@ -44,9 +44,10 @@ NOT_A_QUESTION = (
 DONE = r"(?:done|complete|completed|finished|checked off|ticked off)"
 # What a task can be marked as, besides done: "mark rent as paid", "set the car as sorted"
 MARKED_DONE = rf"(?:{DONE}|paid|sorted|handled|dealt with|taken care of|sent|bought)"
-# What a task is when done, said as news: "the books are back", "the car got fixed"
+# What a task is when done, said as news: "the books are back", "the car got fixed" ("out" is
+# news only after "went": "the milk is out" is not)
 NEWS_STATE = (
-    r"(?:back|out|sorted(?:\s+out)?|paid|bought|sent|posted|mailed|emailed|called|booked|fixed|"
+    r"(?:back|sorted(?:\s+out)?|paid|bought|sent|posted|mailed|emailed|called|booked|fixed|"
     r"repaired|cleaned|washed|done|finished|returned|submitted|filed|signed|renewed|ordered|"
     r"delivered|picked\s+up|dropped\s+off|collected|written|made|cooked|baked|packed|"
     r"taken\s+out|emptied|mowed|mown|watered|fed|walked|handled|dealt\s+with|taken\s+care\s+of|"
@@ -321,7 +322,7 @@ RULES = _rules(
     ),
     (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", complete),
     (
-        NOT_A_QUESTION + NOT_A_REMOVAL + NOT_A_REQUEST + r"(?P<ref>.+?)\s+"
+        NOT_A_QUESTION + NOT_A_REMOVAL + NOT_A_REQUEST + r"(?P<ref>.+?)(?:'s)?\s+"
         r"(?:done|finished|completed)$",
         complete,
     ),
@@ -353,8 +354,8 @@ RULES = _rules(
         NOT_A_QUESTION
         + NOT_A_REMOVAL
         + NOT_A_REQUEST
-        + r"(?P<ref>.+?)(?:'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got|went))\s+"
-        r"(?:now\s+|all\s+|finally\s+|already\s+)?" + NEWS_STATE + NEWS_WHEN,
+        + r"(?P<ref>.+?)(?:(?:'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got))\s+"
+        r"(?:now\s+|all\s+|finally\s+|already\s+)?" + NEWS_STATE + r"|\s+went\s+out)" + NEWS_WHEN,
         news,
     ),
     (
