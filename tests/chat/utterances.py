@@ -1345,6 +1345,16 @@ POLITE_AND_MIXED = [
         "would you mind putting the passport on friday",
         changed={"passport": {"due_date": eod("2026-11-20")}},
     ),
+    case("would it be possible to delete the bread pls", deleted=("bread",)),
+    case("would you mind marking the report as done?", changed=done("report")),
+    case("if you could tick off the laundry that'd be great", changed=done("laundry")),
+    case(
+        "i'd appreciate it if you could move the slides to monday",
+        changed={"slides": {"due_date": eod("2026-11-23")}},
+    ),
+    case("mind deleting the milk?", deleted=("milk",)),
+    case("show my work tasks", "the last one can go", deleted=("meeting",)),
+    case("show my errands", "the second one can be deleted", deleted=("bread",)),
     case("mark rent as paid"),
     case(
         "show my work tasks",

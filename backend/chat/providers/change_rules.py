@@ -340,6 +340,11 @@ RULES = _rules(
         delete,
     ),
     (
+        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:can|could|should|may)\s+(?:go|be\s+(?:deleted|"
+        r"removed|binned|dropped|scrapped|trashed|tossed))(?:\s+now)?$",
+        delete,
+    ),
+    (
         NOT_A_QUESTION
         + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|"
         r"cancell?ed|off)$",

@@ -122,7 +122,8 @@ URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "
 # "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it
 TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|sorry|my bad|"
-    r"lol|haha+|lmao|:\)|:d))+[\s!.]*$",
+    r"lol|haha+|lmao|:\)|:d|that'?d be (?:great|nice|lovely|awesome)|that would be (?:great|nice)|"
+    r"if (?:possible|you can)|when you (?:can|get a chance)|thanks in advance))+[\s!.]*$",
     re.I,
 )
 # Where a new request may start inside a sentence: a connective, then a verb that starts one.
@@ -205,7 +206,10 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     """The request of a sentence stripped of openers, politeness and its question mark."""
     if HELP.match(sentence):
         return [SmallTalk("help")]
-    sentence = plain_request(HELP_ME.sub("", sentence))
+    said = HELP_ME.sub("", sentence)
+    sentence = plain_request(said)
+    # "would you mind marking it done?" asks for the change, not whether it is done
+    polite = sentence != said or re.match(r"(?:please|can|could|would|will)\b", said, re.I)
     if UNDO.match(sentence):
         return [Undo()]
     if DISMISS.match(sentence):
@@ -228,7 +232,6 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     # Past the additions, "done!!" is emphasis, not a word of the task.
     sentence = URGENT_MARK.sub(" ", sentence).strip()
     if change := parse_change(sentence, now):
-        polite = re.match(r"(?:please|can|could|would|will)\b", sentence, re.I)
         return [_status_from(change) if asked and not polite else change]
     if found := parse_find(sentence):
         return [found]

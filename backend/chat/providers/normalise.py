@@ -39,7 +39,15 @@ PLEASE = (
 )
 # "would you mind deleting the gym task": the request is "delete the gym task"
 MIND_DOING = re.compile(
-    r"^(?:please\s+)?(?:would|do|could|will)\s+you\s+(?:please\s+)?mind\s+(?P<verb>[a-z]+?)ing\b",
+    r"^(?:please\s+)?(?:(?:would|do|could|will)\s+you\s+(?:please\s+)?)?mind\s+"
+    r"(?P<verb>[a-z]+?)ing\b",
+    re.I,
+)
+# "would it be possible to …", "if you could …", "be a dear and …": the request follows
+POLITE_OPENER = re.compile(
+    r"^(?:(?:would|will)\s+it\s+be\s+possible\s+to|is\s+it\s+possible\s+to|"
+    r"i'?d\s+(?:really\s+)?appreciate\s+it\s+if\s+you\s+(?:could|would)|"
+    r"if\s+you\s+(?:could|would|can)|be\s+a\s+(?:dear|star|love)\s+and)\s+",
     re.I,
 )
 # Stems whose verb ends in a silent "e" ("deleting" → "delete"); other stems are the verb, or
@@ -99,8 +107,9 @@ def _base_form(stem: str) -> str:
 
 
 def plain_request(sentence: str) -> str:
-    """ "Would you mind marking the laundry done" as the request it is: "mark the laundry
-    done"."""
+    """ "Would you mind marking the laundry done", "would it be possible to mark the laundry
+    done" as the request they are: "mark the laundry done"."""
+    sentence = POLITE_OPENER.sub("", sentence)
     return MIND_DOING.sub(lambda match: _base_form(match["verb"]), sentence)
 
 
