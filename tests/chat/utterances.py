@@ -1255,6 +1255,14 @@ REPEAT_FIRST = [
         "tomorrow morning call the bank",
         added=(task("Call the bank", due_date=at("2026-11-19T09:00")),),
     ),
+    case(
+        "on mondays take out the bins",
+        added=(task("Take out the bins", recurrence="weekly", due_date=eod("2026-11-23")),),
+    ),
+    case(
+        "every mornin take vitamins",
+        added=(task("Take vitamins", recurrence="daily", due_date=at("2026-11-19T09:00")),),
+    ),
     case("every 2 weeks mow the lawn", says="daily, weekly"),
     case("every day is a struggle"),
 ]
@@ -1282,6 +1290,8 @@ WHAT_I_FINISHED = [
     case("wat did i complete yesterday", shows=("rent",), hides=("mom",)),
     case("what did i finish last week lol", shows=("gym",), hides=("passport",)),
     case("what did i do today?", shows=("rent",), hides=("dentist",)),
+    case("anything i finished today?", shows=("gym",), hides=("dentist",)),
+    case("which tasks did i complete this week", shows=("rent",), hides=("slides",)),
 ]
 
 # Deleting in other words, one task or all the done ones (those asked first).
@@ -1297,6 +1307,8 @@ THROWING_OUT = [
     case("get rid of the passport one pls", deleted=("passport",)),
     case("nuke the meeting room one", deleted=("meeting",)),
     case("wipe the mom task", deleted=("mom",)),
+    case("chuck the bread task", deleted=("bread",)),
+    case("wipe out all the finished tasks", "yep", deleted=("rent", "gym")),
     case("wipe down the kitchen counters"),
 ]
 
@@ -1325,6 +1337,8 @@ DONE_AS_NEWS = [
     case("the report went out this morning", changed=done("report")),
     case("bought bread already", changed=done("bread")),
     case("the laundry's done", changed=done("laundry")),
+    case("the slides are done and dusted", changed=done("slides")),
+    case("texted mom", changed=done("mom")),
     case("the milk is out"),
     case("the kids are back"),
     case("car got fixed"),

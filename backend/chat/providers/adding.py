@@ -109,7 +109,7 @@ LEADING_WHEN = re.compile(
 LEADING_REPEAT = re.compile(
     rf"^(?P<when>(?:every|each)\s*(?:day|morning|afternoon|evening|night|week|month|weekday|"
     rf"{DAY}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*){DAY})*)s?|(?:daily|weekly|monthly)"
-    rf"(?:\s+on\s+{DAY}s?)?|{OTHER_INTERVAL.pattern})(?:\s+at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?"
+    rf"(?:\s+on\s+{DAY}s?)?|on\s+{DAY}s|{OTHER_INTERVAL.pattern})(?:\s+at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?"
     r"(?P<sep>\s*[:,-]\s*|\s+)(?P<rest>.+)$",
     re.I,
 )

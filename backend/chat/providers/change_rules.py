@@ -48,7 +48,7 @@ MARKED_DONE = rf"(?:{DONE}|paid|sorted|handled|dealt with|taken care of|sent|bou
 # news only after "went": "the milk is out" is not)
 NEWS_STATE = (
     r"(?:back|sorted(?:\s+out)?|paid|bought|sent|posted|mailed|emailed|called|booked|fixed|"
-    r"repaired|cleaned|washed|done|finished|returned|submitted|filed|signed|renewed|ordered|"
+    r"repaired|cleaned|washed|done(?:\s+and\s+dusted)?|finished|returned|submitted|filed|signed|renewed|ordered|"
     r"delivered|picked\s+up|dropped\s+off|collected|written|made|cooked|baked|packed|"
     r"taken\s+out|emptied|mowed|mown|watered|fed|walked|handled|dealt\s+with|taken\s+care\s+of|"
     r"printed|shipped|uploaded|answered|charged|confirmed|wrapped|ironed|folded|vacuumed|swept|"
@@ -63,7 +63,7 @@ NOT_DONE = (
 REMOVE = (
     r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
     r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?|wipe(?:\s+out)?(?!\s+down)|purge|nuke|"
-    r"toss(?:\s+out)?|throw\s+(?:out|away)|junk|dump)"
+    r"toss(?:\s+out)?|throw\s+(?:out|away)|chuck(?:\s+out)?|junk|dump)"
 )
 # "get rid of everything that's done" removes; it does not report something done.
 NOT_A_REMOVAL = rf"(?!{PLEASE}{REMOVE}\s)"

@@ -21,7 +21,7 @@ SPELLING = {
     "wat": "what", "wut": "what", "wht": "what", "ur": "your",
     "delet": "delete", "remvoe": "remove", "reomve": "remove", "remov": "remove",
     "rmeove": "remove", "cmplete": "complete", "resched": "reschedule", "evry": "every",
-    "evrey": "every",
+    "evrey": "every", "mornin": "morning",
 }  # fmt: skip
 # Longer words are matched by edit distance (a swap of two letters is one edit).
 VOCABULARY = (
