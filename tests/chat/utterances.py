@@ -1340,6 +1340,13 @@ DONE_AS_NEWS = [
     case("the slides are done and dusted", changed=done("slides")),
     case("texted mom", changed=done("mom")),
     case("the milk is out"),
+    # two pending tasks match: news names neither
+    case(
+        "add buy milk for the cat",
+        "milk's bought",
+        added=(task("Buy milk for the cat", completed=False),),
+        says="didn't catch that",
+    ),
     case("the kids are back"),
     case("car got fixed"),
     case("the package went out"),
