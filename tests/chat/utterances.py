@@ -1275,6 +1275,7 @@ DONE_OR_NOT = [
     case("all my tasks incl. the completed ones", shows=("rent", "passport")),
     case("show done and not done pls", shows=("gym", "mom")),
     case("can i see my todos with the finished ones", shows=("rent", "meeting")),
+    case("all tasks pls, the done ones too", shows=("gym", "slides")),
 ]
 
 # What was finished (in a period or not) lists the completed tasks, never the pending ones.

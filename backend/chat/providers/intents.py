@@ -121,7 +121,9 @@ EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
 # "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|too|as well|actually|sorry|my bad|"
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|actually|sorry|my bad|"
+    # "…, the done ones too": that "too" is what widens the list
+    r"(?<!done ones )(?<!finished ones )(?<!completed ones )(?:too|as well)|"
     r"lol|haha+|lmao|:\)|:d|that'?d be (?:great|nice|lovely|awesome)|that would be (?:great|nice)|"
     r"if (?:possible|you can)|when you (?:can|get a chance)|thanks in advance))+[\s!.]*$",
     re.I,
