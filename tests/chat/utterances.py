@@ -1394,6 +1394,38 @@ POLITE_AND_MIXED = [
     case("mark the bread done and show what's left", changed=done("bread"), shows=("milk",)),
 ]
 
+CHORE_THEN_DATE = [
+    case("call the bank tomorrow", added=(task("Call the bank", due_date=eod("2026-11-19")),)),
+    case(
+        "pick up the kids at 3:15 tomorrow",
+        added=(task("Pick up the kids", due_date=at("2026-11-19T15:15")),),
+    ),
+    case(
+        "email the landlord tmrw morning",
+        added=(task("Email the landlord", due_date=at("2026-11-19T09:00")),),
+    ),
+    case(
+        "renew the car registration by dec 15",
+        added=(task("Renew the car registration", due_date=eod("2026-12-15")),),
+    ),
+    case(
+        "clean the garage this weekend",
+        added=(task("Clean the garage", due_date=eod("2026-11-21")),),
+    ),
+    case(
+        "water the balcony plants every sunday",
+        added=(task("Water the balcony plants", recurrence="weekly", due_date=eod("2026-11-22")),),
+    ),
+    case(
+        "book a haircut on friday pls",
+        added=(task("Book a haircut", due_date=eod("2026-11-20")),),
+    ),
+    # Without a date a bare chore could be a request: nothing is added. A request verb first
+    # ("move") is never read as a chore.
+    case("call the bank"),
+    case("move the couch tomorrow"),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1418,4 +1450,5 @@ CASES: list[Case] = [
     *THROWING_OUT,
     *DONE_AS_NEWS,
     *POLITE_AND_MIXED,
+    *CHORE_THEN_DATE,
 ]

@@ -268,7 +268,7 @@ def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | No
     what follows is a request to the engine ("tomorrow, show my list")."""
     found = leading_chore(sentence)
     if found is None:
-        return None
+        return _chore_then_date(sentence, now)
     rest, when = found
     change = parse_change(rest, now)
     # "every friday throw out the trash", "tomorrow finish the report": chores, though "throw
@@ -277,6 +277,19 @@ def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | No
     if (change and not (chore and starts_with_verb(rest))) or is_list_request(rest, now):
         return None
     return parse_add(f"{rest} {when}", now)
+
+
+def _chore_then_date(sentence: str, now: datetime) -> list[AddTask] | None:
+    """A chore with its date or repeat after it, no "add" ("call the bank tomorrow", "pick up
+    the kids at 3:15 tomorrow"); None without one ("call the bank" stays not understood: it
+    could be a request) or when it opens like a request to the engine ("move the dentist …")."""
+    if not starts_with_verb(sentence) or ENGINE_REQUEST.match(sentence):
+        return None
+    added = parse_add(sentence, now)
+    if not isinstance(added, list):
+        return None
+    dated = all({"due_date", "recurrence"} & task.arguments.keys() for task in added)
+    return added if dated else None
 
 
 def _understood(intents: list[Piece]) -> bool:
