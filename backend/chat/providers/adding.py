@@ -219,9 +219,19 @@ def _opening_add(sentence: str, now: datetime, when: str = "") -> list[AddTask] 
         if match := pattern.match(sentence):
             return parse_add(f"{match['rest']} {when}", now)
     if match := APPOINTMENT.match(sentence):
-        added = parse_add(f"{match['rest']} {when}", now)
-        dated = isinstance(added, list) and all("due_date" in a.arguments for a in added)
-        return added if dated else None
+        return add_if_dated(f"{match['rest']} {when}", now, dates=frozenset({"due_date"}))
+    return None
+
+
+def add_if_dated(
+    text: str, now: datetime, *, dates: frozenset[str] = frozenset({"due_date", "recurrence"})
+) -> list[AddTask] | None:
+    """The tasks `text` adds when each has one of `dates` (a due date or a repeat); None
+    otherwise: said without an "add", only a date shows that a task is meant ("I have a
+    meeting tomorrow", "call the bank tomorrow")."""
+    added = parse_add(text, now)
+    if isinstance(added, list) and all(dates & task.arguments.keys() for task in added):
+        return added
     return None
 
 

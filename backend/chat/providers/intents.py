@@ -25,6 +25,7 @@ from backend.chat.providers.actions import (
 )
 from backend.chat.providers.adding import (
     OBLIGATION,
+    add_if_dated,
     leading_chore,
     match_add,
     match_put,
@@ -285,11 +286,7 @@ def _chore_then_date(sentence: str, now: datetime) -> list[AddTask] | None:
     could be a request) or when it opens like a request to the engine ("move the dentist …")."""
     if not starts_with_verb(sentence) or ENGINE_REQUEST.match(sentence):
         return None
-    added = parse_add(sentence, now)
-    if not isinstance(added, list):
-        return None
-    dated = all({"due_date", "recurrence"} & task.arguments.keys() for task in added)
-    return added if dated else None
+    return add_if_dated(sentence, now)
 
 
 def _understood(intents: list[Piece]) -> bool:
