@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
-from backend.errors import ServiceUnavailableError, error_responses
+from backend.error_docs import error_responses
+from backend.errors import ServiceUnavailableError
 
 router = APIRouter(prefix="/api/health", tags=["system"])
 

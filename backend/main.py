@@ -19,7 +19,7 @@ from backend.chat.router import router as chat_router
 from backend.config import Settings, get_settings
 from backend.db import create_db_engine, read_only
 from backend.docs import install_docs
-from backend.errors import install_error_handlers
+from backend.error_handlers import install_error_handlers
 from backend.mcp import metadata as mcp_metadata
 from backend.mcp.server import MCPEndpoint
 from backend.middleware import REQUEST_ID_HEADER, RequestGuardMiddleware, ResponseMiddleware

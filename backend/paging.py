@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from backend.errors import invalid
+from backend.error_docs import invalid
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 1_000_000_000  # well inside BIGINT: a huge offset is a 422, not a database error

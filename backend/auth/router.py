@@ -28,16 +28,8 @@ from backend.auth.ratelimit import AuthRateLimit
 from backend.auth.refresh import INVALID_REFRESH_MESSAGE, revoke_refresh_token
 from backend.config import Settings
 from backend.db import SessionDep
-from backend.errors import (
-    AppError,
-    ErrorCase,
-    UnauthorizedError,
-    error_responses,
-    invalid,
-    invalid_id,
-    not_found,
-    validated,
-)
+from backend.error_docs import ErrorCase, error_responses, invalid, invalid_id, not_found
+from backend.errors import AppError, UnauthorizedError, validated
 from backend.jsonbody import JSONRoute
 from backend.paths import PathId
 

@@ -25,7 +25,7 @@ from backend.chat.models import (
 )
 from backend.chat.streaming import EVENT_STREAM, TurnStream, wants_event_stream
 from backend.db import SessionDep
-from backend.errors import ErrorCase, error_responses, invalid, invalid_id, not_found
+from backend.error_docs import ErrorCase, error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRequest, JSONRoute
 from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 

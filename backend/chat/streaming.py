@@ -26,12 +26,8 @@ from backend.chat.gate import TurnGate
 from backend.chat.models import ChatResponse
 from backend.chat.providers.base import ChatProvider
 from backend.db import open_session
-from backend.errors import (
-    DB_UNAVAILABLE_MESSAGE,
-    AppError,
-    ServiceUnavailableError,
-    database_unavailable,
-)
+from backend.error_handlers import database_unavailable
+from backend.errors import DB_UNAVAILABLE_MESSAGE, AppError, ServiceUnavailableError
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from backend.auth.deps import CurrentUser, RequestCredentials, reading
 from backend.db import SessionDep
-from backend.errors import error_responses, invalid, invalid_id, not_found
+from backend.error_docs import error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRoute
 from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from backend.errors import NotFoundError, install_error_handlers
+from backend.error_handlers import install_error_handlers
+from backend.errors import NotFoundError
 from backend.middleware import RequestGuardMiddleware
 
 

@@ -16,7 +16,7 @@ from backend.chat.deps import ProviderDep, TurnGateDep
 from backend.chat.models import ChatRequest, ThreadTitle
 from backend.chat.streaming import EVENT_STREAM
 from backend.db import SessionDep
-from backend.errors import ErrorCase, error_responses, invalid, not_found
+from backend.error_docs import ErrorCase, error_responses, invalid, not_found
 from backend.jsonbody import JSONRoute
 from chatkit.server import NonStreamingResult
 from chatkit.types import (
