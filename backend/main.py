@@ -9,9 +9,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
 from backend.auth import better_auth
+from backend.auth.account_router import router as auth_account_router
 from backend.auth.deps import check_user_path, verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
-from backend.auth.router import router as auth_router
+from backend.auth.session_router import router as auth_session_router
 from backend.chat.chatkit.router import router as chatkit_router
 from backend.chat.gate import TurnGate
 from backend.chat.providers import build_provider
@@ -100,7 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     include_user_scoped(app, chat_router)
     app.include_router(chatkit_router, prefix="/api")
     app.include_router(health.router)
-    app.include_router(auth_router)
+    app.include_router(auth_session_router)
+    app.include_router(auth_account_router)
     mcp_endpoint.mount(app)
     app.include_router(mcp_metadata.router)
     install_docs(app)

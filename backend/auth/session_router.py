@@ -1,43 +1,35 @@
-"""`/api/auth`: register, log in (form or JSON), refresh, log out, who am I."""
+"""`/api/auth` session routes: register, log in (OAuth2 form or JSON), refresh, log out, and the
+hidden `/signup`, `/signin` aliases."""
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Depends, Form, Path, Request, Response
-from fastapi.exceptions import RequestValidationError
-from sqlmodel import Field, SQLModel
+from fastapi import APIRouter, Depends, Form, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.auth import accounts, better_auth, personal_tokens
-from backend.auth.deps import AppSettings, CurrentUser, SignedInUser
-from backend.auth.models import (
-    MAX_OPAQUE_TOKEN_LENGTH,
-    Credentials,
-    Email,
-    PersonalAccessTokenCreate,
-    PersonalAccessTokenCreated,
-    PersonalAccessTokenPublic,
-    RefreshRequest,
-    TokenResponse,
-    User,
-    UserCreate,
-    UserPublic,
-)
-from backend.auth.passwords import LoginPassword
+from backend.auth import accounts, better_auth
+from backend.auth.deps import AppSettings
+from backend.auth.models import Credentials, RefreshRequest, TokenResponse, User, UserCreate
 from backend.auth.ratelimit import AuthRateLimit
 from backend.auth.refresh import INVALID_REFRESH_MESSAGE, revoke_refresh_token
+from backend.auth.transport import (
+    LOGIN_BODY_DOC,
+    LOGOUT_BODY_DOC,
+    REFRESH_COOKIE,
+    REFRESH_COOKIE_PATH,
+    PasswordForm,
+    RefreshCookie,
+    login_credentials,
+    logout_body,
+    set_refresh_cookie,
+)
 from backend.config import Settings
 from backend.db import SessionDep
-from backend.error_docs import ErrorCase, error_responses, invalid, invalid_id, not_found
-from backend.errors import AppError, UnauthorizedError, validated
+from backend.error_docs import ErrorCase, error_responses, invalid
+from backend.errors import AppError, UnauthorizedError
 from backend.jsonbody import JSONRoute
-from backend.paths import PathId
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=JSONRoute)
-
-REFRESH_COOKIE = "refresh_token"
-REFRESH_COOKIE_PATH = "/api/auth"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 WRONG_PASSWORD = ErrorCase(
     401,
@@ -111,41 +103,6 @@ REFRESH_ERRORS = error_responses(
     503,
 )
 
-RefreshCookie = Annotated[
-    str | None,
-    Cookie(
-        alias=REFRESH_COOKIE,
-        max_length=MAX_OPAQUE_TOKEN_LENGTH,
-        description="The refresh token cookie set by login; used when the body has none.",
-    ),
-]
-
-
-class PasswordForm(SQLModel):
-    """The OAuth2 password grant form; `username` is the email."""
-
-    username: Email = Field(description="The account's email address.")
-    password: LoginPassword = Field(description="The account's password.")
-    grant_type: str | None = Field(default=None, description="`password`, when sent.")
-
-    model_config = {
-        "json_schema_extra": {
-            "examples": [{"username": "ada@example.com", "password": "correct horse battery"}]
-        }
-    }
-
-
-def _set_refresh_cookie(response: Response, tokens: TokenResponse, settings: Settings) -> None:
-    response.set_cookie(
-        REFRESH_COOKIE,
-        tokens.refresh_token,
-        max_age=settings.refresh_token_days * 86400,
-        path=REFRESH_COOKIE_PATH,
-        httponly=True,
-        secure=settings.is_production,
-        samesite="lax",
-    )
-
 
 async def _log_in(
     credentials: Credentials, response: Response, session: AsyncSession, settings: Settings
@@ -160,7 +117,7 @@ async def _start_session(
     user: User, response: Response, session: AsyncSession, settings: Settings
 ) -> TokenResponse:
     tokens = await accounts.start_session(session=session, user=user, settings=settings)
-    _set_refresh_cookie(response, tokens, settings)
+    set_refresh_cookie(response, tokens, settings)
     return tokens
 
 
@@ -203,48 +160,6 @@ async def token(
     return await _log_in(credentials, response, session, settings)
 
 
-async def _json_body(request: Request, problem: str) -> Any:
-    try:
-        return await request.json()
-    except ValueError:
-        error = {"type": "json_invalid", "loc": ("body",), "msg": problem}
-        raise RequestValidationError([error]) from None
-
-
-async def login_credentials(request: Request) -> Credentials:
-    """Credentials from a JSON body `{email, password}` or a form `username`/`password`."""
-    data: Any
-    if request.headers.get("content-type", "").startswith(FORM_TYPES):
-        form = await request.form()
-        data = {
-            "email": form.get("username") or form.get("email"),
-            "password": form.get("password"),
-        }
-    else:
-        data = await _json_body(request, "Body must be JSON or a form")
-    return validated(Credentials, data, location="body")
-
-
-LOGIN_BODY_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": Credentials.model_json_schema()},
-            "application/x-www-form-urlencoded": {
-                "schema": {
-                    "type": "object",
-                    "required": ["username", "password"],
-                    "properties": {
-                        "username": {"type": "string", "format": "email"},
-                        "password": {"type": "string", "format": "password"},
-                    },
-                }
-            },
-        },
-    }
-}
-
-
 @router.post(
     "/login",
     summary="Log in with email and password",
@@ -285,27 +200,8 @@ async def refresh(
     tokens = await accounts.continue_session(
         session=session, refresh_token=presented, settings=settings
     )
-    _set_refresh_cookie(response, tokens, settings)
+    set_refresh_cookie(response, tokens, settings)
     return tokens
-
-
-async def logout_body(request: Request) -> RefreshRequest | None:
-    """The JSON body of `/logout`, if sent; any other body (text/plain, a form) is ignored."""
-    # Frontends call logout with whatever body their fetch wrapper sends: only JSON is read.
-    if "json" not in request.headers.get("content-type", ""):
-        return None
-    if not (await request.body()).strip():
-        return None
-    data = await _json_body(request, "Body is not valid JSON")
-    return validated(RefreshRequest, data, location="body")
-
-
-LOGOUT_BODY_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": False,
-        "content": {"application/json": {"schema": RefreshRequest.model_json_schema()}},
-    }
-}
 
 
 @router.post(
@@ -328,64 +224,3 @@ async def logout(
     if presented:
         await revoke_refresh_token(session=session, token=presented)
     response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH)
-
-
-@router.get("/me", summary="The current user", responses=error_responses(401, 503))
-async def me(user: CurrentUser) -> UserPublic:
-    """The account the bearer token belongs to."""
-    return UserPublic.model_validate(user)
-
-
-TokenIdPath = Annotated[PathId, Path(description="The token's id, as listed.", examples=[3])]
-
-
-@router.post(
-    "/tokens",
-    status_code=201,
-    summary="Create a personal access token",
-    responses=error_responses(
-        401,
-        403,
-        413,
-        invalid((("body", "name"), "string_too_short", "String should have at least 1 character")),
-        503,
-    ),
-)
-async def create_personal_token(
-    token_in: PersonalAccessTokenCreate, user: SignedInUser, session: SessionDep
-) -> PersonalAccessTokenCreated:
-    """A long-lived token for clients with a fixed `Authorization` header (MCP clients above
-    all). Its value is in this answer only; we keep a hash. Scope `tasks` opens the task tools at
-    `/mcp`, `api` the REST API too. Needs a sign-in token: personal tokens cannot make others."""
-    return await personal_tokens.create_token(session, owner_id=user.id, token_in=token_in)
-
-
-@router.get(
-    "/tokens",
-    summary="List your personal access tokens",
-    responses=error_responses(401, 403, 503),
-)
-async def list_personal_tokens(
-    user: SignedInUser, session: SessionDep
-) -> list[PersonalAccessTokenPublic]:
-    """Your tokens, newest first: name, scope, first characters and expiry, never the value."""
-    return await personal_tokens.list_tokens(session, owner_id=user.id)
-
-
-@router.delete(
-    "/tokens/{token_id:digits}",
-    status_code=204,
-    summary="Revoke a personal access token",
-    responses=error_responses(
-        401,
-        403,
-        not_found("Token", "No personal access token with this id is yours."),
-        invalid_id("token_id"),
-        503,
-    ),
-)
-async def revoke_personal_token(
-    token_id: TokenIdPath, user: SignedInUser, session: SessionDep
-) -> None:
-    """Delete the token: the next request made with it is refused with 401."""
-    await personal_tokens.revoke_token(session, owner_id=user.id, token_id=token_id)
