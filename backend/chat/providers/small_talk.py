@@ -1,0 +1,59 @@
+"""What is said around a request or instead of one: greetings, thanks and fillers before it,
+politeness after it, a call for help, "never mind"."""
+
+import re
+
+from backend.chat.providers.actions import TalkKind
+
+GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
+THANKS = r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice"
+FILLER = (
+    r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|no|nope|ah|"
+    r"btw|by the way|right|one more thing|one last thing|plus|oh and|hang on|ugh+|argh+|oof|"
+    r"omg|welp|meh|lol|ok so|okay so|so yeah"
+)
+# Words that may follow an opener without asking for anything: "thanks a lot", "hi there".
+OPENER_FILLER = r"(?:\s+(?:there|a lot|so much|very much|again|all|everyone))*"
+OPENERS: tuple[tuple[re.Pattern[str], TalkKind], ...] = (
+    (re.compile(rf"^(?:{GREETING}){OPENER_FILLER}\b[\s,!.?:;-]*", re.I), "greeting"),
+    (re.compile(rf"^(?:{THANKS}){OPENER_FILLER}\b[\s,!.?:;-]*", re.I), "thanks"),
+    # "now show my tasks", "actually, make it high": connectives and second thoughts
+    (re.compile(rf"^(?:{FILLER})\b[\s,!.:;-]*", re.I), "unknown"),
+)
+HELP = re.compile(
+    r"^(?:help|\?|what can you do|how does this work|what do you do|commands|"
+    r"what do you understand|what can i say|examples?)"
+    r"(?:\s+(?:me|please|for you)|\s+(?:with|on|about)\s+.*)?\W*$",
+    re.I,
+)
+# "help me add buy bread", "can you help me to finish the report": the rest is the request
+HELP_ME = re.compile(r"^(?:can you\s+|could you\s+|please\s+)?help me(?:\s+to)?\s+(?=\S)", re.I)
+# "never mind", "that's all": nothing more to do
+DISMISS = re.compile(
+    r"^(?:never\s*mind|nvm|forget (?:it|about it)|no worries|nothing(?: else)?|"
+    r"that'?s (?:all|it)|all good|ignore me)$",
+    re.I,
+)
+# "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it
+TRAILING_FILLER = re.compile(
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|actually|sorry|my bad|"
+    # "…, the done ones too": that "too" is what widens the list
+    r"(?<!done ones )(?<!finished ones )(?<!completed ones )(?:too|as well)|"
+    r"lol|haha+|lmao|:\)|:d|that'?d be (?:great|nice|lovely|awesome)|that would be (?:great|nice)|"
+    r"if (?:possible|you can)|when you (?:can|get a chance)|thanks in advance))+[\s!.]*$",
+    re.I,
+)
+
+
+def strip_openers(sentence: str) -> tuple[str, TalkKind]:
+    """Drop leading "ok", "thanks,", "hey", "actually"…; what is left and the first kind."""
+    first: TalkKind = "unknown"
+    stripped = True
+    while stripped and sentence:
+        stripped = False
+        for pattern, kind in OPENERS:
+            if match := pattern.match(sentence):
+                first = kind if first == "unknown" else first
+                sentence, stripped = sentence[match.end() :], True
+                break
+    return sentence, first

@@ -1,0 +1,136 @@
+"""The phrasings that say whether a task is open, done or gone: reopening, clearing the
+completed ones, completing, deleting, and news that a task was done ("the books are back")."""
+
+from backend.chat.providers.changes import clear_completed, complete, delete, news, reopen
+from backend.chat.providers.normalise import PLEASE
+from backend.chat.providers.rule_table import NOT_A_QUESTION, compile_rules
+
+DONE = r"(?:done|complete|completed|finished|checked off|ticked off)"
+# What a task can be marked as, besides done: "mark rent as paid", "set the car as sorted"
+MARKED_DONE = rf"(?:{DONE}|paid|sorted|handled|dealt with|taken care of|sent|bought)"
+# What a task is when done, said as news: "the books are back", "the car got fixed" ("out" is
+# news only after "went": "the milk is out" is not)
+NEWS_STATE = (
+    r"(?:back|sorted(?:\s+out)?|paid|bought|sent|posted|mailed|emailed|called|booked|fixed|"
+    r"repaired|cleaned|washed|done(?:\s+and\s+dusted)?|finished|returned|submitted|filed|signed|renewed|ordered|"
+    r"delivered|picked\s+up|dropped\s+off|collected|written|made|cooked|baked|packed|"
+    r"taken\s+out|emptied|mowed|mown|watered|fed|walked|handled|dealt\s+with|taken\s+care\s+of|"
+    r"printed|shipped|uploaded|answered|charged|confirmed|wrapped|ironed|folded|vacuumed|swept|"
+    r"tidied|replaced|installed|sold|read)"
+)
+# When the news happened: words of no task ("…, went out this morning")
+NEWS_WHEN = r"(?:\s+(?:now|already|finally|at\s+last|today|yesterday|earlier|this\s+morning))?$"
+NOT_DONE = (
+    r"(?:not\s+(?:done|complete|completed|finished)(?:\s+yet)?|undone|incomplete|pending|open|"
+    r"unfinished|to\s*do|active)"
+)
+REMOVE = (
+    r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
+    r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?|wipe(?:\s+out)?(?!\s+down)|purge|nuke|"
+    r"toss(?:\s+out)?|throw\s+(?:out|away)|chuck(?:\s+out)?|junk|dump)"
+)
+# "get rid of everything that's done" removes; it does not report something done.
+NOT_A_REMOVAL = rf"(?!{PLEASE}{REMOVE}\s)"
+# "show everything done", "we're done": no task is the subject
+NOT_A_REQUEST = r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all|show|list|tell|give|see)\b)"
+
+REOPENING = compile_rules(
+    (PLEASE + r"(?:reopen|re-open|uncomplete|unmark|uncheck|untick|undo)\s+(?P<ref>.+)$", reopen),
+    (
+        PLEASE + r"(?:mark|set|put|flag|change)\s+(?P<ref>.+?)\s+(?:back\s+)?(?:to\s+|"
+        r"as\s+)?" + NOT_DONE + "$",
+        reopen,
+    ),
+    (
+        PLEASE + r"(?:mark|set|put|move)\s+(?P<ref>.+?)\s+back(?:\s+(?:to\s+|on\s+)?(?:my\s+)"
+        r"?(?:list|to\s*do|todo))?$",
+        reopen,
+    ),
+    (
+        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:is\s+not|isn't|is\s+no\s+longer|wasn't|was\s+not)"
+        r"\s+" + DONE + r"(?:\s+(?:yet|after all))?$",
+        reopen,
+    ),
+)
+CLEARING_COMPLETED = compile_rules(
+    (
+        PLEASE + rf"(?:{REMOVE}|clean\s+up|archive)\s+(?:all\s+)"
+        r"?(?:of\s+)?(?:the\s+|my\s+)?(?:completed|finished|done|checked off)"
+        r"(?:\s+(?:tasks|ones|items|todos|stuff))?$",
+        clear_completed,
+    ),
+)
+COMPLETING = compile_rules(
+    (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + MARKED_DONE + "$", complete),
+    (PLEASE + r"(?:mark|set|flag)\s+(?:as\s+)?" + MARKED_DONE + r"\s+(?P<ref>.+)$", complete),
+    (
+        PLEASE + r"(?:complete|finish|check off|tick off|cross off|close|tick|check)"
+        r"\s+(?P<ref>.+?)(?:\s+off)?$",
+        complete,
+    ),
+    (r"^(?:i'?m\s+|i am\s+)?(?:all\s+)?done\s+with\s+(?P<ref>.+)$", complete),
+    (
+        r"^(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+)?(?:did|finished|"
+        r"completed|done)\s+(?P<ref>.+)$",
+        complete,
+    ),
+    (NOT_A_REMOVAL + r"^(?:i\s+)?(?:got|get)\s+(?P<ref>.+?)\s+done$", complete),
+    (
+        NOT_A_QUESTION
+        + NOT_A_REMOVAL
+        + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:now\s+|all\s+)?"
+        + DONE
+        + "$",
+        complete,
+    ),
+    (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", complete),
+    (
+        NOT_A_QUESTION + NOT_A_REMOVAL + NOT_A_REQUEST + r"(?P<ref>.+?)(?:'s)?\s+"
+        r"(?:done|finished|completed)$",
+        complete,
+    ),
+    (
+        r"^(?P<ref>it|that|this|they|these|those)(?:'s|'re|\s+is|\s+are)\s+(?:now\s+|all\s+)?"
+        + DONE
+        + "$",
+        complete,
+    ),
+    (r"^(?:check|tick|cross)\s+(?P<ref>.+?)\s+off(?:\s+(?:the|my)\s+list)?$", complete),
+)
+DELETING = compile_rules(
+    (
+        r"^(?:i\s+)?(?:don'?t|do\s+not|no\s+longer)\s+need\s+(?P<ref>.+?)(?:\s+any\s*more)"
+        r"?$",
+        delete,
+    ),
+    (
+        NOT_A_QUESTION + r"(?P<ref>.+?)\s+(?:can|could|should|may)\s+(?:go|be\s+(?:deleted|"
+        r"removed|binned|dropped|scrapped|trashed|tossed))(?:\s+now)?$",
+        delete,
+    ),
+    (
+        NOT_A_QUESTION
+        + r"(?P<ref>.+?)\s+(?:is|are)\s+(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|"
+        r"cancell?ed|off)$",
+        delete,
+    ),
+    (
+        PLEASE + REMOVE + r"\s+(?P<ref>.+)$",
+        delete,
+    ),
+)
+NEWS = compile_rules(
+    # news that a task was done: "the books are back", "rent's paid", "emailed the landlord"
+    (
+        NOT_A_QUESTION
+        + NOT_A_REMOVAL
+        + NOT_A_REQUEST
+        + r"(?P<ref>.+?)(?:(?:'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got))\s+"
+        r"(?:now\s+|all\s+|finally\s+|already\s+)?" + NEWS_STATE + r"|\s+went\s+out)" + NEWS_WHEN,
+        news,
+    ),
+    (
+        r"^(?:just\s+|finally\s+|already\s+)?(?P<verb>[a-z]+)\s+(?P<ref>.+?)" + NEWS_WHEN,
+        news,
+    ),
+)
