@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.auth.accounts import create_account
 from backend.auth.models import User, UserCreate
 from backend.config import Settings, get_settings
-from backend.db import create_db_engine, open_session, run_migrations
+from backend.db import create_db_engine, open_session
 from backend.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from backend.errors import ConflictError, describe_errors
 from backend.logs import logging_config
+from backend.schema import run_migrations
 from backend.startup import explain_startup_error, schema_revision
 
 DEFAULT_OPENAPI_PATH = Path("specs/openapi.json")

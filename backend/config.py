@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     db_pool_recycle: int = Field(
         default=240, ge=30, description="Seconds; below Neon's 5-minute idle suspend."
     )
+    db_prepared_statements: bool = Field(
+        default=True,
+        description="Let the driver prepare statements it runs often. Turn off behind a pooler "
+        "in transaction mode that does not keep them (PgBouncer before 1.21, or with "
+        "max_prepared_statements = 0).",
+    )
 
     jwt_secret: SecretStr | None = None
     jwt_secret_file: Path = Path(".jwt_secret")

@@ -6,24 +6,20 @@ import json
 import time
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, tzinfo
 from functools import partial
-from pathlib import Path
 from typing import Annotated, Any
 
 import psycopg
 import pydantic_core
-from alembic import command
-from alembic.config import Config
 from fastapi import Depends, Request
 from psycopg.abc import Buffer
 from psycopg.pq import TransactionStatus
 from psycopg.types.datetime import TimestamptzLoader
 from psycopg.types.json import set_json_loads
-from sqlalchemy import event, exc, text
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry, PoolResetState
 from sqlalchemy.util.concurrency import await_
 from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
@@ -31,8 +27,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.config import Settings
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-MIGRATION_LOCK_ID = 0x70D0A91  # arbitrary, stable: one advisory lock for schema upgrades
 LIBPQ_WITH_PGBOUNCER_PREPARE = 170000
 SQLITE_BUSY_TIMEOUT = 30  # seconds a connection waits for another's write lock
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -194,7 +188,7 @@ def create_db_engine(settings: Settings) -> AsyncEngine:
 
 def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str, Any]:
     """psycopg connect arguments: bounded connects and answers, keepalives, and no prepares
-    with libpq < 17."""
+    when turned off or with libpq < 17."""
     connect_args: dict[str, Any] = {
         "async_creator_fn": partial(connect_bounded, answer_within=settings.db_statement_timeout),
         "connect_timeout": settings.db_connect_timeout,
@@ -206,8 +200,9 @@ def postgres_connect_args(settings: Settings, *, libpq_version: int) -> dict[str
         "keepalives_count": 3,
         "tcp_user_timeout": round(settings.db_statement_timeout * 1000),
     }
-    if libpq_version < LIBPQ_WITH_PGBOUNCER_PREPARE:
-        # Pooled Neon endpoints run PgBouncer in transaction mode: no server-side prepares.
+    if not settings.db_prepared_statements or libpq_version < LIBPQ_WITH_PGBOUNCER_PREPARE:
+        # PgBouncer in transaction mode keeps prepared statements only from 1.21 on (Neon's
+        # pooled endpoints do), and only for a libpq that closes them (17).
         connect_args["prepare_threshold"] = None
     return connect_args
 
@@ -304,41 +299,3 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": committed before the response goes out, so a failed commit is the answer,
 # and a client slow to read its response holds no connection.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-def alembic_config(connection: Connection | None = None) -> Config:
-    """Alembic configuration pointing at our migrations, optionally bound to a connection."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def _upgrade(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "heads")
-
-
-async def run_migrations(engine: AsyncEngine) -> None:
-    """Upgrade the schema to the latest revision; on Postgres under an advisory lock."""
-    async with engine.connect() as connection:
-        if engine.dialect.name != "postgresql":
-            await connection.run_sync(_upgrade)
-            await connection.commit()
-            return
-        async with _advisory_lock(connection):
-            await connection.run_sync(_upgrade)
-            await connection.commit()
-
-
-@asynccontextmanager
-async def _advisory_lock(connection: AsyncConnection) -> AsyncIterator[None]:
-    # Session-level, so it outlives the migration's own transaction.
-    lock = {"key": MIGRATION_LOCK_ID}
-    await connection.execute(text("SELECT pg_advisory_lock(:key)"), lock)
-    await connection.commit()
-    try:
-        yield
-    finally:
-        await connection.execute(text("SELECT pg_advisory_unlock(:key)"), lock)
-        await connection.commit()

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,6 +29,13 @@ from backend.errors import (
 logger = logging.getLogger("backend.errors")
 
 HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+# What a pooler in transaction mode that does not keep prepared statements answers: the
+# statement was prepared on another server connection (or twice on this one).
+PREPARED_STATEMENT_LOST = (pg_errors.InvalidSqlStatementName, pg_errors.DuplicatePreparedStatement)
+POOLER_HINT = (
+    "a prepared statement was lost: behind a pooler in transaction mode that does not keep "
+    "them, set DB_PREPARED_STATEMENTS=false"
+)
 
 
 def _public_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -87,9 +95,9 @@ async def _handle_database_error(request: Request, exc: Exception) -> JSONRespon
         logger.warning("database unavailable: %s", type(exc).__name__)
         error = ServiceUnavailableError(DB_UNAVAILABLE_MESSAGE)
         return error_response(error.status_code, error.code, error.message, headers=error.headers)
-    logger.error(
-        "database error on %s %s: %s", request.method, request.url.path, type(exc).__name__
-    )
+    lost = isinstance(getattr(exc, "orig", None), PREPARED_STATEMENT_LOST)
+    cause = POOLER_HINT if lost else type(exc).__name__
+    logger.error("database error on %s %s: %s", request.method, request.url.path, cause)
     return error_response(500, "internal_error", "Internal server error")
 
 

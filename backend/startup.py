@@ -10,12 +10,15 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.config import Settings
+from backend.schema import MigrationLockTimeoutError
 
 
 def explain_startup_error(exc: BaseException, settings: Settings | None) -> str | None:
     """One line saying which setting to fix, for an error an operator can fix; else None."""
     if isinstance(exc, ValidationError) and exc.title == Settings.__name__:
         return "; ".join(_setting_error(error) for error in exc.errors())
+    if isinstance(exc, MigrationLockTimeoutError):
+        return f"migrate: {exc}; is another instance stuck migrating?"
     if isinstance(exc, OperationalError | InterfaceError | ArgumentError):
         url = _shown_url(settings.database_url) if settings else "DATABASE_URL"
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -18,8 +18,9 @@ import backend.models  # noqa: F401  (all tables on the metadata)
 from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.config import Settings
-from backend.db import open_session, run_migrations
+from backend.db import open_session
 from backend.main import create_app
+from backend.schema import run_migrations
 from tests.databases import (
     fresh_postgres_database,
     postgres_reachable,

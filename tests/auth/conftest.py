@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from backend.datetimes import utcnow
-from backend.db import run_migrations
 from backend.main import create_app
+from backend.schema import run_migrations
 from tests.conftest import dispose_engine, make_settings
 
 BETTER_AUTH_SECRET = "better-auth-shared-secret-" + "s" * 40

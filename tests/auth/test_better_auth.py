@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from backend.auth.models import User
 from backend.datetimes import utcnow
-from backend.db import alembic_config
+from backend.schema import alembic_config
 from tests.auth.conftest import BETTER_AUTH_SECRET, bearer, register
 
 # `npx @better-auth/cli generate` for Better Auth 1.6 (core tables), verbatim.

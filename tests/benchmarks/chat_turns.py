@@ -19,8 +19,8 @@ from sqlmodel import Session, col, delete
 from backend.auth.security import create_access_token
 from backend.chat.models import Message
 from backend.chat.providers.dialogue import understand
-from backend.db import run_migrations
 from backend.main import create_app
+from backend.schema import run_migrations
 from backend.tasks.models import Task, search_text
 from tests.benchmarks.tasks_load import add_user
 from tests.chat.conftest import NOW

@@ -33,7 +33,8 @@ import httpx
 
 from backend.auth.security import create_access_token
 from backend.config import Settings
-from backend.db import create_db_engine, run_migrations
+from backend.db import create_db_engine
+from backend.schema import run_migrations
 from tests.benchmarks.tasks_load import (
     HOST,
     JWT_SECRET,

@@ -35,8 +35,9 @@ from backend.auth.security import create_access_token
 from backend.chat.agent import ToolRecorder
 from backend.chat.providers.agents_sdk import TurnTools
 from backend.config import Settings
-from backend.db import create_db_engine, open_session, run_migrations
+from backend.db import create_db_engine, open_session
 from backend.main import create_app
+from backend.schema import run_migrations
 from tests.benchmarks.tasks_load import add_user
 from tests.conftest import make_settings
 from tests.databases import throwaway_database

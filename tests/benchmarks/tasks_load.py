@@ -38,7 +38,8 @@ from sqlmodel import Session
 from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.config import Settings
-from backend.db import create_db_engine, run_migrations
+from backend.db import create_db_engine
+from backend.schema import run_migrations
 from backend.tasks.fields import Priority
 from backend.tasks.models import Tag, Task, search_text
 from tests.databases import fresh_postgres_database

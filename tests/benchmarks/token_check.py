@@ -20,7 +20,8 @@ from backend.auth.deps import authenticate_token
 from backend.auth.models import User, UserRow
 from backend.auth.security import create_access_token, decode_access_token
 from backend.config import Settings
-from backend.db import create_db_engine, open_session, run_migrations
+from backend.db import create_db_engine, open_session
+from backend.schema import run_migrations
 from tests.conftest import make_settings
 from tests.databases import fresh_postgres_database, postgres_reachable
 

@@ -33,8 +33,8 @@ import httpx2
 from backend.auth.security import create_access_token
 from backend.chat import agent as chat_agent
 from backend.chat.providers.agents_sdk import AgentsProvider, TurnTools
-from backend.db import run_migrations
 from backend.main import create_app
+from backend.schema import run_migrations
 from tests.benchmarks.tasks_load import add_user
 from tests.chat.scripted import calls, scripted_provider, text
 from tests.conftest import make_settings

@@ -13,10 +13,10 @@ from sqlmodel import Session
 from backend.auth.models import User
 from backend.auth.security import create_access_token
 from backend.config import Settings
-from backend.db import alembic_config
 from backend.main import create_app
 from backend.mcp import server as server_module
 from backend.mcp.server import DATABASE_UNAVAILABLE
+from backend.schema import alembic_config
 from backend.tasks.tools import ToolOutcome
 from tests.conftest import AuthedUser, make_settings
 from tests.mcp.conftest import LIST_TOOLS, connect, post_jsonrpc, serve

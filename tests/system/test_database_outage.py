@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 
 from backend.auth.models import User
 from backend.auth.security import create_access_token
-from backend.db import open_session, run_migrations
+from backend.db import open_session
 from backend.main import create_app
+from backend.schema import run_migrations
 from tests.conftest import make_settings
 from tests.pgcluster import ThrowawayCluster, throwaway_cluster
 

@@ -2,17 +2,23 @@
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from alembic import command
 from fastapi import FastAPI
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, select
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from backend.db import alembic_config, create_db_engine, run_migrations
+from backend import schema
+from backend.db import create_db_engine
+from backend.schema import alembic_config, run_migrations
+from backend.startup import explain_startup_error
 from tests.conftest import make_settings
 from tests.databases import (
     fresh_postgres_database,
@@ -20,6 +26,7 @@ from tests.databases import (
     postgres_required,
     sqlite_url,
 )
+from tests.pgbouncer import pgbouncer
 
 
 def check_models(engine: Engine) -> None:
@@ -41,26 +48,36 @@ class TestMigrations:
         assert set(SQLModel.metadata.tables) <= tables
 
 
-def test_instances_starting_together_migrate_once_under_the_lock() -> None:
+@pytest.mark.parametrize("through", ["direct", "pgbouncer"])
+def test_instances_starting_together_migrate_once_under_the_lock(through: str) -> None:
+    """Four instances start together, then restart together: each wave migrates once. Through
+    a pooler in transaction mode (Neon's pooled endpoint) too, where every transaction may run on
+    another server connection."""
     if not postgres_reachable():
         if postgres_required():
             pytest.fail("PostgreSQL is required under CI but is not reachable")
         pytest.skip("PostgreSQL is not reachable")
     with fresh_postgres_database("todo_migrate") as url:
-        engines = [create_db_engine(make_settings(url)) for _ in range(4)]
+        with pgbouncer(url) if through == "pgbouncer" else nullcontext(url) as app_url:
 
-        async def start_together() -> None:
-            try:
-                await asyncio.gather(*(run_migrations(engine) for engine in engines))
-            finally:
-                for engine in engines:
-                    await engine.dispose()
+            async def start_together() -> None:
+                settings = make_settings(app_url, db_prepared_statements=through == "direct")
+                engines = [create_db_engine(settings) for _ in range(4)]
+                try:
+                    await asyncio.gather(*(run_migrations(engine) for engine in engines))
+                finally:
+                    for engine in engines:
+                        await engine.dispose()
 
-        asyncio.run(start_together())
+            asyncio.run(start_together())
+            asyncio.run(start_together())
         checker = create_engine(url)
         try:
             assert "users" in inspect(checker).get_table_names()
             check_models(checker)
+            with checker.connect() as connection:
+                held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                assert connection.exec_driver_sql(held).scalar() == 0
         finally:
             checker.dispose()
 
@@ -137,3 +154,63 @@ class TestChatKitIdsMigration:
                 c: f"thr_{c}" for c in [old, *later]
             }
             assert chatkit_ids(connection, "messages") == {m: f"msg_{m}" for m in [said, *replies]}
+
+
+class TestTheLockWhileAnotherInstanceMigrates:
+    """An instance waits for the lock another holds (trying again, so no single wait outlasts
+    DB_STATEMENT_TIMEOUT), migrates once it is free, and gives up with one line past the wait."""
+
+    @pytest.fixture
+    def url(self) -> Iterator[str]:
+        if not postgres_reachable():
+            if postgres_required():
+                pytest.fail("PostgreSQL is required under CI but is not reachable")
+            pytest.skip("PostgreSQL is not reachable")
+        with fresh_postgres_database("todo_lock") as url:
+            yield url
+
+    @contextmanager
+    def held(self, url: str) -> Iterator[psycopg.Connection[Any]]:
+        """The migration lock, held by another session's open transaction."""
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(dsn) as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (schema.MIGRATION_LOCK_ID,))
+            yield other
+
+    def test_migrates_once_the_other_is_done(self, url: str) -> None:
+        settings = make_settings(url, db_statement_timeout=0.5)
+
+        async def wait_then_migrate(other: psycopg.Connection[Any]) -> None:
+            engine = create_db_engine(settings)
+            try:
+                waiting = asyncio.create_task(run_migrations(engine))
+                await asyncio.sleep(1.5)  # three statement bounds
+                assert not waiting.done()
+                other.commit()
+                await waiting
+            finally:
+                await engine.dispose()
+
+        with self.held(url) as other:
+            asyncio.run(wait_then_migrate(other))
+        checker = create_engine(url)
+        try:
+            check_models(checker)
+        finally:
+            checker.dispose()
+
+    def test_gives_up_with_one_line(self, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(schema, "MIGRATION_LOCK_WAIT", 0.5)
+
+        async def migrate() -> None:
+            engine = create_db_engine(make_settings(url))
+            try:
+                await run_migrations(engine)
+            finally:
+                await engine.dispose()
+
+        with self.held(url), pytest.raises(schema.MigrationLockTimeoutError) as raised:
+            asyncio.run(migrate())
+        explained = explain_startup_error(raised.value, None)
+        assert explained is not None
+        assert explained.startswith("migrate: another instance has held the migration lock")

@@ -22,10 +22,11 @@ from starlette.requests import Request
 
 from backend.config import Settings
 from backend.datetimes import UTCDateTime
-from backend.db import HandoffQueue, create_db_engine, get_session, run_migrations
+from backend.db import HandoffQueue, create_db_engine, get_session
 from backend.driver import fetch
 from backend.errors import ConflictError
 from backend.main import create_app
+from backend.schema import run_migrations
 from backend.tasks import router as task_router
 from backend.tasks import service as task_service
 from tests.auth.conftest import register

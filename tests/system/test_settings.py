@@ -46,6 +46,12 @@ class TestDatabaseUrl:
         assert "prepare_threshold" not in new
         assert old["connect_timeout"] == new["connect_timeout"] == 5
 
+    def test_prepared_statements_can_be_turned_off_for_a_pooler(self) -> None:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, database_url=NEON_URL, jwt_secret="s" * 40, db_prepared_statements=False
+        )
+        assert postgres_connect_args(settings, libpq_version=180000)["prepare_threshold"] is None
+
     def test_default_is_a_local_sqlite_file(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("DATABASE_URL", raising=False)
         settings = Settings(_env_file=None, jwt_secret="s" * 40)  # type: ignore[call-arg]
