@@ -10,7 +10,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from backend import health
 from backend.auth import better_auth
 from backend.auth.account_router import router as auth_account_router
-from backend.auth.deps import check_user_path, verified_tokens
+from backend.auth.deps import check_user_path
+from backend.auth.identity import verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.session_router import router as auth_session_router
 from backend.chat.chatkit.router import router as chatkit_router

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from backend.auth.deps import bearer_scheme
+from backend.auth.identity import bearer_scheme
 
 # Mark a query parameter accepted for compatibility (`Field(json_schema_extra=SYNONYM)`).
 SYNONYM: dict[str, Any] = {"x-synonym": True}

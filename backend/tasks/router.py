@@ -5,7 +5,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
-from backend.auth.deps import CurrentUser, RequestCredentials, reading
+from backend.auth.deps import CurrentUser, reading
+from backend.auth.identity import RequestCredentials
 from backend.db import SessionDep
 from backend.error_docs import error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRoute

@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from backend.auth import deps
-from backend.auth.deps import CurrentUser, TokenIdentity, check_user_path, verified_tokens
+from backend.auth import identity
+from backend.auth.deps import CurrentUser, check_user_path
+from backend.auth.identity import TokenIdentity, verified_tokens
 from backend.auth.models import User
 from backend.config import Settings
 from backend.datetimes import utcnow
@@ -223,13 +224,13 @@ class TestEveryUserScopedRoute:
 def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every token our own verifier checks during the test."""
     checked: list[str] = []
-    real_decode = deps.decode_access_token
+    real_decode = identity.decode_access_token
 
     def counting_decode(token: str, settings: Settings) -> dict[str, Any]:
         checked.append(token)
         return real_decode(token, settings)
 
-    monkeypatch.setattr(deps, "decode_access_token", counting_decode)
+    monkeypatch.setattr(identity, "decode_access_token", counting_decode)
     return checked
 
 
