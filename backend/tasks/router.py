@@ -12,6 +12,7 @@ from backend.error_docs import error_responses, invalid, invalid_id, not_found
 from backend.jsonbody import JSONRoute
 from backend.paging import PAGE_TOO_LARGE, TOTAL_COUNT_HEADER, total_count_response
 from backend.tasks import service as task_service
+from backend.tasks import summaries
 from backend.tasks.deps import TASK_PATH, TaskIdPath, TaskListParams
 from backend.tasks.listing import read_page
 from backend.tasks.models import CompletionUpdate, TaskCreate, TaskDeleted, TaskPublic, TaskUpdate
@@ -102,13 +103,13 @@ async def create_task(task_in: TaskCreate, user: CurrentUser, session: SessionDe
 @router.get("/tasks/stats", summary="Task statistics", responses=READ_ERRORS)
 async def task_stats(user: CurrentUser, session: SessionDep) -> TaskStats:
     """Counts for a dashboard: total, completed, pending, overdue and per priority."""
-    return await task_service.task_stats(session, owner_id=user.id)
+    return await summaries.task_stats(session, owner_id=user.id)
 
 
 @router.get("/tags", summary="List your tags", responses=READ_ERRORS)
 async def list_tags(user: CurrentUser, session: SessionDep) -> list[TagPublic]:
     """The tags on your tasks, by name, with how many tasks carry each."""
-    return await task_service.list_tags(session, owner_id=user.id)
+    return await summaries.list_tags(session, owner_id=user.id)
 
 
 @router.put(

@@ -1,5 +1,5 @@
-"""Every task query but the list (`listing`), scoped by owner: get, create, update, complete,
-delete, tags, stats.
+"""Every task query but the list (`listing`) and the dashboards' (`summaries`), scoped by owner:
+get, create, update, complete, delete.
 
 Statements are built from the SQLModel tables and run on the session's connection; results are
 view dicts (`backend.tasks.views`). A write reads the owner's task once, locked
@@ -14,20 +14,25 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import col, func
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.datetimes import utcnow
 from backend.driver import fetch
 from backend.errors import NotFoundError
-from backend.tasks.fields import MAX_TAGS, Priority, Recurrence
-from backend.tasks.models import Tag, Task, TaskCreate, TaskTagLink, TaskUpdate, search_text
+from backend.tasks.fields import Recurrence
+from backend.tasks.models import Task, TaskCreate, TaskTagLink, TaskUpdate, search_text
 from backend.tasks.recurrence import next_due
-from backend.tasks.summaries import PriorityCounts, TagPublic, TaskStats
 from backend.tasks.views import VIEW_FIELDS, TaskView, as_view, to_view, view_columns
+from backend.tasks.write_statements import (
+    bound,
+    insert_statement,
+    links_statement,
+    tag_ids_statement,
+    tag_upsert_statement,
+    update_statement,
+)
 
 TASK_NOT_FOUND = "Task not found"
 # Read with a task to write it: which occurrence it scheduled, the day its series is due on.
@@ -165,8 +170,8 @@ async def _save(connection: AsyncConnection, view: TaskView, values: dict[str, A
     """Write `values` to the locked task `view` shows (and stamp `updated_at`); the new view."""
     values["updated_at"] = view["updated_at"] = utcnow()
     view.update({name: value for name, value in values.items() if name in view})
-    statement = _update_statement(tuple(values))
-    await fetch(connection, statement, {"task_id": view["id"], **_bound(values)})
+    statement = update_statement(tuple(values))
+    await fetch(connection, statement, {"task_id": view["id"], **bound(values)})
     return view
 
 
@@ -213,7 +218,7 @@ async def _insert(connection: AsyncConnection, values: dict[str, Any]) -> int:
     """Insert a task (and link its tags) from a view's values plus bookkeeping; its id."""
     columns = {name: value for name, value in values.items() if name not in ("id", "tags")}
     columns["search_text"] = search_text(values["title"], values["description"])
-    rows = await fetch(connection, _insert_statement(tuple(columns)), _bound(columns))
+    rows = await fetch(connection, insert_statement(tuple(columns)), bound(columns))
     task_id: int = rows[0][0]
     await _link_tags(connection, owner_id=values["user_id"], task_id=task_id, names=values["tags"])
     return task_id
@@ -227,96 +232,12 @@ async def _link_tags(
         return
     dialect = connection.dialect.name
     params = {"owner_id": owner_id, **{f"name_{n}": name for n, name in enumerate(names)}}
-    await fetch(connection, _tag_upsert_statement(dialect, len(names)), params)
-    tag_ids = await fetch(connection, _tag_ids_statement(len(names)), params)
+    await fetch(connection, tag_upsert_statement(dialect, len(names)), params)
+    tag_ids = await fetch(connection, tag_ids_statement(len(names)), params)
     links = {f"tag_{n}": tag_id for n, (tag_id,) in enumerate(tag_ids)}
-    await fetch(connection, _links_statement(len(links)), {"task_id": task_id, **links})
-
-
-# Writes run prebuilt statements too (`backend.driver`): one per set of columns written (or
-# number of tags linked), each value bound under a `v_` name (a column's own name is reserved).
-
-
-def _bound(values: dict[str, Any]) -> dict[str, Any]:
-    return {f"v_{name}": value for name, value in values.items()}
-
-
-def _column_binds(names: Sequence[str]) -> dict[str, Any]:
-    table = Task.__table__.columns  # type: ignore[attr-defined]
-    return {name: sa.bindparam(f"v_{name}", type_=table[name].type) for name in names}
-
-
-@lru_cache(maxsize=64)
-def _update_statement(names: tuple[str, ...]) -> sa.Update:
-    return (
-        sa.update(Task).where(col(Task.id) == sa.bindparam("task_id")).values(_column_binds(names))
-    )
-
-
-@lru_cache(maxsize=16)
-def _insert_statement(names: tuple[str, ...]) -> sa.Insert:
-    return sa.insert(Task).values(_column_binds(names)).returning(col(Task.id))
-
-
-@lru_cache(maxsize=2 * MAX_TAGS)
-def _tag_upsert_statement(dialect: str, count: int) -> sa.Insert:
-    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    rows: list[dict[str, Any]] = [
-        {"user_id": sa.bindparam("owner_id"), "name": sa.bindparam(f"name_{n}")}
-        for n in range(count)
-    ]
-    return insert(Tag).values(rows).on_conflict_do_nothing(index_elements=["user_id", "name"])
-
-
-@lru_cache(maxsize=MAX_TAGS)
-def _tag_ids_statement(count: int) -> sa.Select[Any]:
-    names: list[sa.BindParameter[Any]] = [sa.bindparam(f"name_{n}") for n in range(count)]
-    return sa.select(col(Tag.id)).where(
-        col(Tag.user_id) == sa.bindparam("owner_id"), col(Tag.name).in_(names)
-    )
-
-
-@lru_cache(maxsize=MAX_TAGS)
-def _links_statement(count: int) -> sa.Insert:
-    rows: list[dict[str, Any]] = [
-        {"task_id": sa.bindparam("task_id"), "tag_id": sa.bindparam(f"tag_{n}")}
-        for n in range(count)
-    ]
-    return sa.insert(TaskTagLink).values(rows)
+    await fetch(connection, links_statement(len(links)), {"task_id": task_id, **links})
 
 
 def _anchor_day(due_date: datetime | None) -> int | None:
     # A new due date starts a new series anchor; the occurrences a series schedules keep it.
     return due_date.day if due_date is not None else None
-
-
-async def list_tags(session: AsyncSession, *, owner_id: str) -> list[TagPublic]:
-    """The owner's tags in use, by name, with how many tasks carry each."""
-    stmt = (
-        sa.select(col(Tag.name), func.count())
-        .join(TaskTagLink, col(TaskTagLink.tag_id) == Tag.id)
-        .where(col(Tag.user_id) == owner_id)
-        .group_by(col(Tag.id), col(Tag.name))
-        .order_by(col(Tag.name))
-    )
-    rows = (await (await session.connection()).execute(stmt)).all()
-    return [TagPublic(name=name, count=count) for name, count in rows]
-
-
-async def task_stats(session: AsyncSession, *, owner_id: str) -> TaskStats:
-    """Counts of the owner's tasks: total, completed, pending, overdue and per priority."""
-    done = col(Task.completed)
-    overdue = sa.and_(~done, col(Task.due_date) < utcnow())
-    per_priority = [func.count().filter(col(Task.priority) == level) for level in Priority]
-    stmt = sa.select(
-        func.count(), func.count().filter(done), func.count().filter(overdue), *per_priority
-    ).where(col(Task.user_id) == owner_id)
-    row: tuple[int, ...] = tuple((await (await session.connection()).execute(stmt)).one())
-    total, completed, overdue_count = row[:3]
-    return TaskStats(
-        total=total,
-        completed=completed,
-        pending=total - completed,
-        overdue=overdue_count,
-        by_priority=PriorityCounts.model_validate(dict(zip(Priority, row[3:], strict=True))),
-    )

@@ -29,6 +29,7 @@ from backend.main import create_app
 from backend.schema import run_migrations
 from backend.tasks import router as task_router
 from backend.tasks import service as task_service
+from backend.tasks import summaries
 from tests.auth.conftest import register
 from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser, make_settings
@@ -177,7 +178,7 @@ class TestConnectionsPerRequest:
         async def failing(*_args: Any, **_kwargs: Any) -> Any:
             raise OperationalError("SELECT count(*) FROM tasks", {}, Exception("server closed"))
 
-        monkeypatch.setattr(task_service, "task_stats", failing)
+        monkeypatch.setattr(summaries, "task_stats", failing)
         response = client.get(tasks_url(alice, "/stats"), headers=alice.headers)
         assert response.status_code == 503
         assert response.headers["Retry-After"].isdigit()

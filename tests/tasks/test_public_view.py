@@ -10,6 +10,7 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.tasks import service as task_service
+from backend.tasks import summaries
 from backend.tasks.fields import Priority, Recurrence
 from backend.tasks.listing import ListShape, page_statement, read_page
 from backend.tasks.models import Task, TaskCreate, TaskPublic
@@ -134,7 +135,7 @@ class TestListPage:
     ) -> None:
         for number in range(7):
             create_task(bob, f"bob's {number}")
-        stats = in_session(lambda db: task_service.task_stats(db, owner_id=alice.id))
+        stats = in_session(lambda db: summaries.task_stats(db, owner_id=alice.id))
         pending = stats.pending
         assert pending > 0
         rows, total = list_page(in_session, alice.id, TaskQuery(status="pending", offset=500))
