@@ -1426,6 +1426,111 @@ CHORE_THEN_DATE = [
     case("move the couch tomorrow"),
 ]
 
+# A tag said as a kind of task or a place ("what's under work"): the tag, else words of titles
+TAG_SAID_LOOSELY = [
+    case("show me the work ones", shows=WORK, hides=("dentist", "milk")),
+    case("what's under work", shows=WORK, hides=("milk",)),
+    case("whats in errands?", shows=("milk", "bread"), hides=("report",)),
+    case("what have I got for work?", shows=WORK, hides=("laundry",)),
+    case("anything with the home tag?", shows=("laundry", "plants"), hides=("report",)),
+    case("just the home ones", shows=("laundry", "plants"), hides=("milk",)),
+    case("anything health related?", shows=("dentist",), hides=("report",)),
+    case("show me the milk ones", shows=("milk",), hides=("bread",)),
+    case("show me the family ones", says="You have no tasks matching “family”"),
+    case("show me the done ones", shows=("rent", "gym"), hides=("dentist",)),
+]
+# "how's my week looking", "catch me up": what is left (in that period), soonest due first
+OVERVIEWS = [
+    case("how's my week looking", shows=("report", "dentist", "slides"), hides=("passport",)),
+    case("what does my week look like?", shows=("slides",), hides=("passport", "laundry")),
+    case("what's my day like", shows=("report",), hides=("dentist", "slides")),
+    case("how's tomorrow looking?", shows=("dentist",), hides=("report",)),
+    case("give me a summary", shows=PENDING, hides=("rent", "gym"), says="You have 10 pending"),
+    case("catch me up", shows=("mom", "laundry"), hides=("gym",)),
+    case("where am I at?", shows=("passport",), hides=("rent",)),
+    case("fill me in on my tasks", shows=("meeting",), hides=("gym",)),
+    case("quick recap pls", shows=("milk",), hides=("rent",)),
+    case("how am I doing?", in_order=("mom", "plants", "report", "dentist")),
+]
+# A thing with its repeat, no "add": added; a repeat the tasks cannot keep is said so
+REPEAT_NO_ADD = [
+    case(
+        "team standup every monday at 9am",
+        added=(task("Team standup", recurrence="weekly", due_date=at("2026-11-23T09:00")),),
+    ),
+    case(
+        "every monday at 9 team standup",
+        added=(task("Team standup", recurrence="weekly", due_date=at("2026-11-23T09:00")),),
+    ),
+    case(
+        "gym every tuesday and thursday",
+        added=(
+            task("Gym", recurrence="weekly", due_date=eod("2026-11-24")),
+            task("Gym", recurrence="weekly", due_date=eod("2026-11-19")),
+        ),
+    ),
+    case(
+        "vitamins every morning",
+        added=(task("Vitamins", recurrence="daily", due_date=at("2026-11-19T09:00")),),
+    ),
+    case(
+        "piano lesson weekly on thursdays",
+        added=(task("Piano lesson", recurrence="weekly", due_date=eod("2026-11-19")),),
+    ),
+    case("book club every month", added=(task("Book club", recurrence="monthly"),)),
+    case("yoga every 3 days", says="daily, weekly"),
+    case("team lunch every other friday", says="daily, weekly"),
+    case("add team lunch every second tuesday", says="daily, weekly"),
+    case("water the cactus every other day", says="daily, weekly"),
+    case("every day is a struggle"),
+    case("the dentist every monday?"),
+]
+# "got to …", "must …", "I should …": a chore said as an obligation
+OBLIGATIONS = [
+    case("got to pick up the dry cleaning", added=(task("Pick up the dry cleaning"),)),
+    case("gotta call the bank", added=(task("Call the bank"),)),
+    case("have to renew my license", added=(task("Renew my license"),)),
+    case("must email Sam", added=(task("Email Sam"),)),
+    case("I should book flights", added=(task("Book flights"),)),
+    case("should probably call grandma", added=(task("Call grandma"),)),
+    case("i must remember to buy stamps", added=(task("Buy stamps"),)),
+    case(
+        "I'd better call the vet tomorrow",
+        added=(task("Call the vet", due_date=eod("2026-11-19")),),
+    ),
+    case("we need to buy a new sofa", added=(task("Buy a new sofa"),)),
+    case("I'm supposed to call Ann back", added=(task("Call Ann back"),)),
+    case(
+        "I still have to pay the electric bill by friday",
+        added=(task("Pay the electric bill", due_date=eod("2026-11-20")),),
+    ),
+    case("should I delete the gym task?"),
+    case("must be nice"),
+]
+# "make it 5pm", "when is the dentist?", "is anything overdue?"
+FOLLOW_UPS_AND_WHEN = [
+    case(
+        "add call grandma tomorrow",
+        "actually make it 5pm",
+        added=(task("Call grandma", due_date=at("2026-11-19T17:00")),),
+    ),
+    case(
+        "add call grandma",
+        "set it for friday",
+        added=(task("Call grandma", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "move the dentist to friday",
+        "make it 4pm",
+        changed={"dentist": {"due_date": at("2026-11-20T16:00")}},
+    ),
+    case("make dinner tomorrow", added=(task("Make dinner", due_date=eod("2026-11-19")),)),
+    case("when is the dentist?", shows=("dentist",), hides=("report",)),
+    case("when's the report due", shows=("report",), hides=("slides",)),
+    case("when is it due?"),
+    case("is anything overdue?", shows=("mom", "plants"), hides=("rent", "laundry")),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1451,4 +1556,9 @@ CASES: list[Case] = [
     *DONE_AS_NEWS,
     *POLITE_AND_MIXED,
     *CHORE_THEN_DATE,
+    *TAG_SAID_LOOSELY,
+    *OVERVIEWS,
+    *REPEAT_NO_ADD,
+    *OBLIGATIONS,
+    *FOLLOW_UPS_AND_WHEN,
 ]

@@ -207,6 +207,12 @@ DETAILS = compile_rules(
         postpone,
     ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", reschedule),
+    # "make it 5pm", "set it for friday" (not "make dinner tomorrow": a chore with its date)
+    (
+        PLEASE + r"(?:make|set|have)\s+(?P<ref>it|that|this|them|that\s+one|this\s+one|the\s+"
+        r"[\w' -]+?\s+one|#\d+|task\s+\d+)\s+(?:for\s+|to\s+|on\s+|at\s+)?(?P<when>.+)$",
+        moved,
+    ),
     # "put the dentist on friday" (not "put milk on my list": that is no date)
     (PLEASE + r"put\s+(?P<ref>.+?)\s+(?:off\s+)?(?:on|to|for|until|till)\s+(?P<when>.+)$", moved),
     (

@@ -21,6 +21,7 @@ LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
     r"what's left|what is left|what else|remind me (?:of )?what|what|which|do i have|are there|any|"
+    r"is anything|are any|"
     r"anything|is there|how many|sort|order)\b",
     re.I,
 )
@@ -40,8 +41,10 @@ BARE_LIST = re.compile(
     re.I,
 )
 FIND = re.compile(
-    PLEASE
-    + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are))\s+(?P<words>.+)$",
+    PLEASE + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are)|"
+    # "when is the dentist?", "when's the report due": the task, with its due date
+    r"when(?:'s|s|\s+is|\s+are|\s+was|\s+do\s+i\s+have))\s+(?P<words>.+?)"
+    r"(?:\s+(?:due|happening|scheduled|on|again))*$",
     re.I,
 )
 STATUS_QUESTION = (
@@ -116,6 +119,7 @@ COMING_UP = re.compile(
     r"first\W*$|soonest|soon)\b",
     re.I,
 )
+PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
@@ -265,7 +269,7 @@ def parse_find(text: str) -> ListTasks | None:
     if match is None:
         return None
     words = title_words(match["words"])
-    if not words:
+    if not words or words.lower() in PRONOUNS:  # "when is it due": no words of a title
         return None
     return ListTasks({"search": words}, f"tasks matching “{words}”")
 

@@ -17,7 +17,9 @@ from backend.chat.providers.actions import (
 )
 from backend.chat.providers.adding import (
     OBLIGATION,
+    OTHER_INTERVAL,
     add_if_dated,
+    is_thing,
     leading_chore,
     match_add,
     match_put,
@@ -27,6 +29,7 @@ from backend.chat.providers.adding import (
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import DONE_VERBS, is_detail
 from backend.chat.providers.normalise import plain_request, split_remark
+from backend.chat.providers.overview import parse_loose_list
 from backend.chat.providers.questions import (
     is_list_request,
     parse_find,
@@ -169,10 +172,12 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [found]
     if is_list_request(sentence, now):
         return [parse_list(sentence, now)]
+    if loose := parse_loose_list(sentence, now):
+        return [loose]
     put = match_put(sentence, now)
     if put is not None:
         return [*put] if isinstance(put, list) else [put]
-    if chore := _dated_chore(sentence, now):
+    if chore := _dated_chore(sentence, now, asked):
         return [*chore] if isinstance(chore, list) else [chore]
     if statement := STATEMENT.match(sentence):
         done = statement["verb"].lower() in DONE_VERBS
@@ -193,12 +198,12 @@ def _said_as_chore(sentence: str, now: datetime) -> Intent | None:
     return parse_list(rest, now) if is_list_request(rest, now) else None
 
 
-def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
+def _dated_chore(sentence: str, now: datetime, asked: bool) -> list[AddTask] | SmallTalk | None:
     """The chore after a leading date or repeat ("every friday take out the trash"); None when
     what follows is a request to the engine ("tomorrow, show my list")."""
     found = leading_chore(sentence)
     if found is None:
-        return _chore_then_date(sentence, now)
+        return _chore_then_date(sentence, now, asked)
     rest, when = found
     change = parse_change(rest, now)
     # "every friday throw out the trash", "tomorrow finish the report": chores, though "throw
@@ -209,13 +214,19 @@ def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | No
     return parse_add(f"{rest} {when}", now)
 
 
-def _chore_then_date(sentence: str, now: datetime) -> list[AddTask] | None:
+def _chore_then_date(sentence: str, now: datetime, asked: bool) -> list[AddTask] | SmallTalk | None:
     """A chore with its date or repeat after it, no "add" ("call the bank tomorrow", "pick up
-    the kids at 3:15 tomorrow"); None without one ("call the bank" stays not understood: it
-    could be a request) or when it opens like a request to the engine ("move the dentist …")."""
-    if not starts_with_verb(sentence) or ENGINE_REQUEST.match(sentence):
+    the kids at 3:15 tomorrow"), or a thing with its repeat ("team standup every monday at
+    9am"); None without one ("call the bank" stays not understood: it could be a request) or
+    when it opens like a request to the engine ("move the dentist …"). A repeat the tasks
+    cannot keep ("yoga every 3 days") adds nothing and says so. A thing asked about ("the
+    dentist every monday?") is no chore."""
+    verb = starts_with_verb(sentence)
+    if ENGINE_REQUEST.match(sentence) or not (verb or (is_thing(sentence) and not asked)):
         return None
-    return add_if_dated(sentence, now)
+    if OTHER_INTERVAL.search(sentence):
+        return SmallTalk("bad_repeat")
+    return add_if_dated(sentence, now, **({} if verb else {"dates": frozenset({"recurrence"})}))
 
 
 def understood(intents: list[Piece]) -> bool:
