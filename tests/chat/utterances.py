@@ -1531,6 +1531,45 @@ FOLLOW_UPS_AND_WHEN = [
     case("is anything overdue?", shows=("mom", "plants"), hides=("rent", "laundry")),
 ]
 
+# An event with its date, no "add": "lunch with Sara friday at 12:30"; a named task is not added
+EVENTS_WITH_A_DATE = [
+    case(
+        "lunch with Sara friday at 12:30",
+        added=(task("Lunch with Sara", due_date=at("2026-11-20T12:30")),),
+    ),
+    case(
+        "dentist appointment tomorrow at 3",
+        added=(task("Dentist appointment", due_date=at("2026-11-19T15:00")),),
+    ),
+    case(
+        "meeting with Bob on monday 10am",
+        added=(task("Meeting with Bob", due_date=at("2026-11-23T10:00")),),
+    ),
+    case(
+        "doctor's appointment next wed at 4pm",
+        added=(task("Doctor's appointment", due_date=at("2026-11-25T16:00")),),
+    ),
+    case("coffee with Ann tomorrow", added=(task("Coffee with Ann", due_date=eod("2026-11-19")),)),
+    case("the dentist appointment tomorrow at 3"),
+    case("milk tomorrow"),
+]
+# "remove X from my list": X deleted (no tag taken off a task called "list")
+OFF_MY_LIST = [
+    case("remove buy milk from my list", deleted=("milk",)),
+    case("take the laundry off my to-do list", deleted=("laundry",)),
+    case("delete the slides from my list", deleted=("slides",)),
+    case("remove the work tag from the report", changed={"report": {"tags": []}}),
+]
+# "am I free tomorrow?", "read me my list"
+FREE_AND_READ = [
+    case("am I free tomorrow?", shows=("dentist",), hides=("report", "slides")),
+    case("am I busy this week?", shows=("slides", "dentist"), hides=("passport",)),
+    case("read me my list", shows=("dentist", "report"), says="(12)"),
+    case(
+        "read the contract tomorrow", added=(task("Read the contract", due_date=eod("2026-11-19")),)
+    ),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1561,4 +1600,7 @@ CASES: list[Case] = [
     *REPEAT_NO_ADD,
     *OBLIGATIONS,
     *FOLLOW_UPS_AND_WHEN,
+    *EVENTS_WITH_A_DATE,
+    *OFF_MY_LIST,
+    *FREE_AND_READ,
 ]

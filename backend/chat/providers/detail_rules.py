@@ -22,7 +22,7 @@ from backend.chat.providers.changes import (
     wait,
 )
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.rule_table import NOT_A_QUESTION, compile_rules
+from backend.chat.providers.rule_table import MY_LIST, NOT_A_QUESTION, compile_rules
 
 # A short reference that cannot swallow the rest: "it", "task 3", "#3", "the dentist one"
 SHORT_REF = (
@@ -48,7 +48,10 @@ DETAILS = compile_rules(
         PLEASE
         + r"(?:remove|delete|drop|take)\s+(?:the\s+)?(?:tags?\s+)?"
         + TAGS
-        + r"\s+(?:tags?\s+)?(?:from|off(?:\s+of)?)\s+(?P<ref>.+)$",
+        # "remove milk from my list" is no tag taken off a task
+        + r"\s+(?:tags?\s+)?(?:from|off(?:\s+of)?)\s+(?!"
+        + MY_LIST
+        + r"$)(?P<ref>.+)$",
         remove_tags,
     ),
     (PLEASE + r"untag\s+(?P<ref>.+)$", untag),

@@ -13,7 +13,9 @@ from backend.chat.providers.slots import HASHTAG, TAG_BEFORE_WORD, TAG_PHRASE
 # "how's my week looking", "what does today look like", "what's my day like"
 PERIOD_QUESTION = re.compile(
     r"^(?:how|what)\b.*\b(?:look(?:s|ing)?|like|shaping\s+up|going|plan|schedule|agenda|"
-    r"in\s+store)\b|^how(?:'s|s|\s+is)\s+(?:my\s+|the\s+)?(?:day|today|week|tomorrow)$",
+    r"in\s+store)\b|^how(?:'s|s|\s+is)\s+(?:my\s+|the\s+)?(?:day|today|week|tomorrow)$"
+    # "am I free tomorrow?", "am I busy this week?"
+    r"|^am\s+i\s+(?:free|busy|swamped|booked)\b",
     re.I,
 )
 PERIOD = re.compile(r"\b(?:day|today|tonight|tomorrow|week|weekend)\b", re.I)

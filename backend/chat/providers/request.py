@@ -87,6 +87,16 @@ DUE_REMARK = re.compile(r"\b(?:due|by|before|until|deadline)\b", re.I)
 # Removals that say "delete" mean it, whatever the remark; "scratch", "remove", "drop" after
 # "I did it" mean the task is done, and completing it keeps its history.
 EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
+# A thing that happens at a time, so a date after it is when: "dentist appointment tomorrow at 3"
+EVENT = re.compile(
+    r"\b(?:appointment|appt|meeting|lunch|dinner|breakfast|brunch|coffee|drinks|party|class|"
+    r"lesson|session|interview|call|date|game|match|practice|rehearsal|flight|check-?up|haircut|"
+    r"stand-?up|exam|recital|concert|wedding|shift|viewing|webinar|presentation|demo|sync|"
+    r"catch-?up)s?\b|\bwith\s+(?-i:[A-Z])",
+    re.I,
+)
+# "the dentist appointment tomorrow": a task named, maybe to move, not one to add
+REFERS = re.compile(r"^(?:the|my|that|this|our)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
 
 
@@ -216,17 +226,19 @@ def _dated_chore(sentence: str, now: datetime, asked: bool) -> list[AddTask] | S
 
 def _chore_then_date(sentence: str, now: datetime, asked: bool) -> list[AddTask] | SmallTalk | None:
     """A chore with its date or repeat after it, no "add" ("call the bank tomorrow", "pick up
-    the kids at 3:15 tomorrow"), or a thing with its repeat ("team standup every monday at
-    9am"); None without one ("call the bank" stays not understood: it could be a request) or
-    when it opens like a request to the engine ("move the dentist …"). A repeat the tasks
-    cannot keep ("yoga every 3 days") adds nothing and says so. A thing asked about ("the
-    dentist every monday?") is no chore."""
+    the kids at 3:15 tomorrow"), a thing with its repeat ("team standup every monday at 9am")
+    or an event with its date ("lunch with Sara friday at 12:30"); None without one ("call the
+    bank" stays not understood: it could be a request) or when it opens like a request to the
+    engine ("move the dentist …"). A repeat the tasks cannot keep ("yoga every 3 days") adds
+    nothing and says so. A thing asked about ("the dentist every monday?") is no chore."""
     verb = starts_with_verb(sentence)
     if ENGINE_REQUEST.match(sentence) or not (verb or (is_thing(sentence) and not asked)):
         return None
     if OTHER_INTERVAL.search(sentence):
         return SmallTalk("bad_repeat")
-    return add_if_dated(sentence, now, **({} if verb else {"dates": frozenset({"recurrence"})}))
+    event = EVENT.search(sentence) and not REFERS.match(sentence)
+    dates = {"due_date", "recurrence"} if verb or event else {"recurrence"}
+    return add_if_dated(sentence, now, dates=frozenset(dates))
 
 
 def understood(intents: list[Piece]) -> bool:
