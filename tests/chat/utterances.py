@@ -1570,6 +1570,26 @@ FREE_AND_READ = [
     ),
 ]
 
+# "what haven't I done": what is left, not what is done
+NOT_DONE_YET = [
+    case("what haven't I done?", shows=("dentist", "laundry"), hides=("rent", "gym")),
+    case("what have I not done yet", shows=("milk",), hides=("gym",)),
+    case("what haven't I finished", shows=("slides",), hides=("rent",)),
+]
+# "no rush on X", "I can't do X until friday", "put off X till …", "I sorted X", "any errands?"
+WAITING_AND_SORTED = [
+    case("no rush on the report", changed={"report": {"priority": "medium"}}),
+    case("there's no hurry with the dentist", changed={"dentist": {"priority": "low"}}),
+    case(
+        "I can't do the slides until monday",
+        changed={"slides": {"due_date": eod("2026-11-23")}},
+    ),
+    case("put off the laundry till friday", changed={"laundry": {"due_date": eod("2026-11-20")}}),
+    case("I sorted the laundry", changed=done("laundry")),
+    case("do i have any errands?", shows=("milk", "bread"), hides=("report",)),
+    case("any errands?", shows=("milk", "bread"), hides=("laundry",)),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1603,4 +1623,6 @@ CASES: list[Case] = [
     *EVENTS_WITH_A_DATE,
     *OFF_MY_LIST,
     *FREE_AND_READ,
+    *NOT_DONE_YET,
+    *WAITING_AND_SORTED,
 ]

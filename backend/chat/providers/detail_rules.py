@@ -182,6 +182,17 @@ DETAILS = compile_rules(
         r"(?:\s+(?:(?:until|till|til|for)\s+)?(?P<when>.+))?$",
         wait,
     ),
+    # "no rush on the report", "I can't do the report until friday": it can wait
+    (
+        r"^(?:there'?s\s+)?no\s+(?:rush|hurry)\s+(?:on|with|for)\s+(?P<ref>.+?)"
+        r"(?:\s+(?:until|till|til)\s+(?P<when>.+))?$",
+        wait,
+    ),
+    (
+        r"^(?:i|we)\s+(?:can'?t|cannot|won'?t\s+be\s+able\s+to)\s+(?:do|get\s+to|start|work\s+on|"
+        r"deal\s+with|finish)\s+(?P<ref>.+?)\s+(?:until|till|til|before)\s+(?P<when>.+)$",
+        wait,
+    ),
     # due dates
     (
         PLEASE + r"(?:set|change|update|move)\s+(?:the\s+)?(?:due\s+date|deadline)\s+(?:of|"
@@ -217,7 +228,11 @@ DETAILS = compile_rules(
         moved,
     ),
     # "put the dentist on friday" (not "put milk on my list": that is no date)
-    (PLEASE + r"put\s+(?P<ref>.+?)\s+(?:off\s+)?(?:on|to|for|until|till)\s+(?P<when>.+)$", moved),
+    (
+        PLEASE
+        + r"put\s+(?:off\s+)?(?P<ref>.+?)\s+(?:off\s+)?(?:on|to|for|until|till)\s+(?P<when>.+)$",
+        moved,
+    ),
     (
         NOT_A_QUESTION
         + r"(?P<ref>.+?)\s+(?:(?:is|was|has\s+been|got)\s+)?(?:now\s+)?(?:moved|pushed|"

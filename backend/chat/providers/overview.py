@@ -38,7 +38,10 @@ SUMMARY = re.compile(
 TAG_PLACE = re.compile(
     r"^(?:what(?:'s|s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|'ve\s+i\s+got)|anything|any\s+"
     r"tasks?|stuff|(?:show|list)(?:\s+me)?(?:\s+what'?s)?)\s+(?:in|under|for|from)\s+(?:the\s+|my\s+)?"
-    r"#?(?P<tag>[a-z][\w-]*)(?:\s+(?:tag|label|list|category|pile|bucket|folder))?$",
+    r"#?(?P<tag>[a-z][\w-]*)(?:\s+(?:tag|label|list|category|pile|bucket|folder))?$"
+    # "do I have any errands?", "any errands?"
+    r"|^(?:(?:do\s+i\s+have|have\s+i\s+got|are\s+there|is\s+there)\s+)?any\s+#?"
+    r"(?P<kind>[a-z][\w-]*)(?:\s+(?:left|on|today|to\s+do))?$",
     re.I,
 )
 # "show me the family ones", "the work ones", "anything family-related"
@@ -77,7 +80,7 @@ def _tag_place(text: str, now: datetime) -> ListTasks | None:
     match = TAG_PLACE.match(text)
     if match is None:
         return None
-    word = match["tag"].lower()
+    word = (match["tag"] or match["kind"]).lower()
     if word in NOT_TAGS or word in NOT_PLACES or parse_date_phrase(word, now) is not None:
         return None
     return ListTasks({"tag": word}, f"tasks tagged #{word}", tag_or_search=True)

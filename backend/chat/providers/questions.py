@@ -63,7 +63,9 @@ STATUS_QUESTION = (
 )
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
-    r"active|to do(?!\s*list)|still|need to do|on my plate|going on|lined up|happening)\b",
+    r"active|to do(?!\s*list)|still|need to do|on my plate|going on|lined up|happening)\b"
+    # "what haven't I done", "what didn't I finish", "what have I not done yet"
+    r"|\b(?:haven'?t|have\s+not|didn'?t|did\s+not|not\s+yet)\b",
     re.I,
 )
 COMPLETED_WORDS = re.compile(
