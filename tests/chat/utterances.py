@@ -1590,6 +1590,17 @@ WAITING_AND_SORTED = [
     case("any errands?", shows=("milk", "bread"), hides=("laundry",)),
 ]
 
+# "tasks without a due date": picked from what `list_tasks` returns
+UNDATED_TASKS = [
+    case(
+        "show me tasks without a due date",
+        shows=("laundry", "meeting", "milk", "bread"),
+        hides=("dentist", "report", "gym"),
+    ),
+    case("anything without a deadline?", shows=("laundry",), hides=("passport",)),
+    case("what's not scheduled", shows=("meeting",), hides=("slides",)),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1625,4 +1636,5 @@ CASES: list[Case] = [
     *FREE_AND_READ,
     *NOT_DONE_YET,
     *WAITING_AND_SORTED,
+    *UNDATED_TASKS,
 ]

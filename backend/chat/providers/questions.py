@@ -7,7 +7,7 @@ from typing import Any
 from backend.chat.providers.actions import AskStatus, ListTasks, Task
 from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
-from backend.chat.providers.references import parse_ref, title_words
+from backend.chat.providers.references import parse_ref
 from backend.chat.providers.slots import (
     HASHTAG,
     LEVELS,
@@ -38,13 +38,6 @@ BARE_LIST = re.compile(
     # a filter may follow: "tasks tagged #work", "todos due next week", "tasks about milk"
     r"(?:\s+(?:tagged|due|about|containing|matching|mentioning|called|named|with|for|sorted|"
     r"by|in|ordered)\b.*)?$",
-    re.I,
-)
-FIND = re.compile(
-    PLEASE + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are)|"
-    # "when is the dentist?", "when's the report due": the task, with its due date
-    r"when(?:'s|s|\s+is|\s+are|\s+was|\s+do\s+i\s+have))\s+(?P<words>.+?)"
-    r"(?:\s+(?:due|happening|scheduled|on|again))*$",
     re.I,
 )
 STATUS_QUESTION = (
@@ -121,7 +114,11 @@ COMING_UP = re.compile(
     r"first\W*$|soonest|soon)\b",
     re.I,
 )
-PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
+UNDATED = re.compile(  # "tasks without a due date", "anything unscheduled?"
+    r"\b(?:without|with\s+no|no|missing)\s+(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|"
+    r"\b(?:undated|unscheduled|not\s+scheduled)\b",
+    re.I,
+)
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
@@ -219,6 +216,12 @@ def parse_list(text: str, now: datetime) -> ListTasks:
         # What is due is still to do, unless completed ones were asked for.
         arguments.setdefault("status", "pending")
         suffixes.append(label)
+    undated = bool(UNDATED.search(text))
+    if undated and "status" not in arguments:
+        arguments["status"] = "pending"
+        adjectives.insert(0, "pending")
+    if undated:
+        suffixes.append("without a due date")
     if search := SEARCH.search(text):
         arguments["search"] = tidy(search.group(1))
         suffixes.append(f"matching “{arguments['search']}”")
@@ -226,7 +229,7 @@ def parse_list(text: str, now: datetime) -> ListTasks:
         suffixes.append("by " + key.replace("_", " "))
     label = " ".join([*adjectives, "tasks", *suffixes])
     counted = bool(HOW_MANY.match(text))
-    return ListTasks(arguments, label, key, loose, counted, caveat)
+    return ListTasks(arguments, label, key, loose, counted, caveat, undated)
 
 
 def _when_done(arguments: dict[str, Any], text: str, now: datetime) -> bool:
@@ -254,28 +257,6 @@ def ordered(tasks: list[Task], key: str | None) -> list[Task]:
     return tasks
 
 
-# "show my errands", "show me the report": one word, a tag, else words of titles
-SHOW_WORD = re.compile(
-    PLEASE + r"(?:show|list|see|view)\s+(?:me\s+)?(?:my\s+|the\s+|all\s+)?(?P<word>[a-z][\w-]*)$",
-    re.I,
-)
-
-
-def parse_find(text: str) -> ListTasks | None:
-    """A search of titles: "find the passport task", "where is the dentist one"."""
-    shown = SHOW_WORD.match(text)
-    if shown and shown["word"].lower() not in NOT_TAGS and not LIST_NOUN.match(shown["word"]):
-        word = shown["word"].lower()
-        return ListTasks({"tag": word}, f"tasks tagged #{word}", tag_or_search=True)
-    match = FIND.match(text)
-    if match is None:
-        return None
-    words = title_words(match["words"])
-    if not words or words.lower() in PRONOUNS:  # "when is it due": no words of a title
-        return None
-    return ListTasks({"search": words}, f"tasks matching “{words}”")
-
-
 def parse_status_question(text: str) -> AskStatus | None:
     """The task a question asks about: "is the report done?", "did I finish the taxes?"."""
     for pattern in STATUS_QUESTION:
@@ -289,5 +270,5 @@ def is_list_request(text: str, now: datetime) -> bool:
     """Whether a sentence asks to see tasks ("what's due friday?", "anything for tomorrow?")."""
     if BARE_LIST.match(text) or (ANY_STATUS.search(text) and LIST_NOUN.match(text)):
         return True
-    asks_for = LIST_NOUN.search(text) or COMPLETED_WORDS.search(text) or due_window(text, now)
-    return bool(LIST_VERB.match(text) and asks_for)
+    named = LIST_NOUN.search(text) or COMPLETED_WORDS.search(text) or UNDATED.search(text)
+    return bool(LIST_VERB.match(text) and (named or due_window(text, now)))

@@ -28,11 +28,11 @@ from backend.chat.providers.adding import (
 )
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import DONE_VERBS, is_detail
+from backend.chat.providers.finding import parse_find
 from backend.chat.providers.normalise import plain_request, split_remark
 from backend.chat.providers.overview import parse_loose_list
 from backend.chat.providers.questions import (
     is_list_request,
-    parse_find,
     parse_list,
     parse_status_question,
 )
