@@ -1601,6 +1601,37 @@ UNDATED_TASKS = [
     case("what's not scheduled", shows=("meeting",), hides=("slides",)),
 ]
 
+# "on tuesdays and thursdays": one weekly task a day; "every hour": no repeat the tasks keep;
+# "a high priority task to …": the priority, not words of the title
+ADDING_SAID_OTHERWISE = [
+    case(
+        "add yoga on tuesdays and thursdays",
+        added=(
+            task("Yoga", recurrence="weekly", due_date=eod("2026-11-24")),
+            task("Yoga", recurrence="weekly", due_date=eod("2026-11-19")),
+        ),
+    ),
+    case(
+        "swim on mondays and fridays at 7am",
+        added=(
+            task("Swim", recurrence="weekly", due_date=at("2026-11-23T07:00")),
+            task("Swim", recurrence="weekly", due_date=at("2026-11-20T07:00")),
+        ),
+    ),
+    case("remind me to stretch every hour", says="daily, weekly"),
+    case("drink water hourly", says="daily, weekly"),
+    case(
+        "add a high priority task to call the bank", added=(task("Call the bank", priority="high"),)
+    ),
+    case(
+        "add an urgent reminder to renew the insurance friday",
+        added=(task("Renew the insurance", priority="high", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "create a low priority task: tidy the shed", added=(task("Tidy the shed", priority="low"),)
+    ),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1637,4 +1668,5 @@ CASES: list[Case] = [
     *NOT_DONE_YET,
     *WAITING_AND_SORTED,
     *UNDATED_TASKS,
+    *ADDING_SAID_OTHERWISE,
 ]

@@ -97,11 +97,23 @@ VAGUE_WHEN = re.compile(
 # "grocery run: milk, eggs, bread": one task, the list its note
 TITLED_LIST = re.compile(r"^(?P<title>[^:,]{1,60}):\s*(?P<note>[^,]+(?:,[^,]+)+)$")
 # "every mon, wed and fri": one weekly task per day
-DAYS = re.compile(rf"\bevery\s+(?P<days>{DAY}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+){DAY})+)\b", re.I)
+DAYS = re.compile(  # "every mon, wed and fri", "on tuesdays and thursdays"
+    rf"\b(?:every|on(?=\s+{DAY}s\b))\s+"
+    rf"(?P<days>{DAY}s?(?:(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+){DAY}s?)+)\b",
+    re.I,
+)
 # "every 2 weeks", "every other day": intervals the tasks cannot repeat at
 OTHER_INTERVAL = re.compile(
     rf"\bevery\s+(?:other|second|\d+|two|three|four)\s+(?:days?|weeks?|months?|years?|{DAY}s?)\b|"
-    r"\b(?:every\s+year|yearly|annually|fortnightly|biweekly)\b",
+    r"\b(?:every\s+year|yearly|annually|fortnightly|biweekly|hourly)\b|"
+    r"\bevery\s+(?:hour|minute|\d+\s+(?:hours?|minutes?))\b",
+    re.I,
+)
+# "a high priority task to call the bank": the priority said of the task, not in its title
+LEVEL_BEFORE_TASK = re.compile(
+    r"(?:(?<=\ba\s)|(?<=\ban\s))"
+    r"(?P<level>(?:high|low|medium|top|urgent|important)(?:[- ]priority)?)\s+"
+    r"(?=(?:new\s+)?(?:task|todo|to-do|reminder)\b)",
     re.I,
 )
 QUOTED = re.compile(
@@ -218,6 +230,8 @@ def _added(text: str, now: datetime) -> list[AddTask] | SmallTalk:
 
 def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
     """The tasks a sentence that opens like an addition adds; None if it does not open so."""
+    if level := LEVEL_BEFORE_TASK.search(sentence):  # "add a high priority task to …"
+        sentence = f"{sentence[: level.start()]}{sentence[level.end() :]} {level['level']}"
     if lead := LEADING_WHEN.match(sentence):  # "tomorrow I need to call the bank"
         added = _opening_add(lead["rest"], now, when=lead["when"])
         if added is not None:
