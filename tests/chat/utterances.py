@@ -1632,6 +1632,28 @@ ADDING_SAID_OTHERWISE = [
     ),
 ]
 
+# More of the same families: bare plural days, a time before the chore, "trash out" (no
+# removal), "oughta", "mustn't forget to", "where are we at", "status?", "pull up …"
+MORE_SAID_LOOSELY = [
+    case(
+        "weekly standup mondays 9am",
+        added=(task("Standup", recurrence="weekly", due_date=at("2026-11-23T09:00")),),
+    ),
+    case(
+        "every sunday 6pm call grandma",
+        added=(task("Call grandma", recurrence="weekly", due_date=at("2026-11-22T18:00")),),
+    ),
+    case(
+        "trash out every thursday",
+        added=(task("Trash out", recurrence="weekly", due_date=eod("2026-11-19")),),
+    ),
+    case("I oughta call grandpa", added=(task("Call grandpa"),)),
+    case("mustn't forget to feed the cat", added=(task("Feed the cat"),)),
+    case("where are we at", shows=("dentist",), hides=("gym",), says="You have 10 pending"),
+    case("status?", shows=("laundry",), hides=("rent",)),
+    case("pull up the work stuff", shows=WORK, hides=("milk",)),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1669,4 +1691,5 @@ CASES: list[Case] = [
     *WAITING_AND_SORTED,
     *UNDATED_TASKS,
     *ADDING_SAID_OTHERWISE,
+    *MORE_SAID_LOOSELY,
 ]

@@ -24,7 +24,9 @@ OBLIGATION = re.compile(
     + ADVERBS
     + r"(?:need to|have to|must|should|gotta|have got to|"
     # "I got to the gym" is news, not a chore
-    r"got to(?!\s+(?:the|a|an|my|work|school|home|bed)\b)|ought to|'?m gonna|am gonna|"
+    r"got to(?!\s+(?:the|a|an|my|work|school|home|bed)\b)|ought to|oughta|"
+    r"(?:mustn'?t|must\s+not|can'?t|cannot|shouldn'?t|should\s+not)\s+forget\s+to|"
+    r"'?m gonna|am gonna|"
     r"gonna|wanna|(?<=d )better|(?<=had )better|'?m supposed to|am supposed to|supposed to|"
     r"'?m going to have to|need 2)\s+"
     # "…remember to call mom": the chore; "should I …", "must be …": no chore
@@ -130,7 +132,9 @@ LEADING_WHEN = re.compile(
 LEADING_REPEAT = re.compile(
     rf"^(?P<when>(?:every|each)\s*(?:day|morning|afternoon|evening|night|week|month|weekday|"
     rf"{DAY}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*){DAY})*)s?|(?:daily|weekly|monthly)"
-    rf"(?:\s+on\s+{DAY}s?)?|on\s+{DAY}s|{OTHER_INTERVAL.pattern})(?:\s+at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?"
+    rf"(?:\s+(?:on\s+)?{DAY}s?)?|(?:on\s+)?{DAY}s|{OTHER_INTERVAL.pattern})"
+    # "at 9", "at 9:30am", "6pm"
+    r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:am|pm)?|\s+\d{1,2}(?::\d\d)?\s*(?:am|pm))?"
     r"(?P<sep>\s*[:,-]\s*|\s+)(?P<rest>.+)$",
     re.I,
 )

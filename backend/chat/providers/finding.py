@@ -15,7 +15,7 @@ FIND = re.compile(
     r"(?:\s+(?:due|happening|scheduled|on|again))*$",
     re.I,
 )
-PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
+PRONOUNS = {"it", "that", "this", "they", "them", "those", "these", "we", "i", "you", "things"}
 # "show my errands", "show me the report": one word, a tag, else words of titles
 SHOW_WORD = re.compile(
     PLEASE + r"(?:show|list|see|view)\s+(?:me\s+)?(?:my\s+|the\s+|all\s+)?(?P<word>[a-z][\w-]*)$",

@@ -27,6 +27,7 @@ SUMMARY = re.compile(
     r"brief\s+|short\s+|little\s+)*(?:summary|overview|rundown|run-down|recap|status(?:\s+update)?|"
     r"update|breakdown|snapshot|sitrep|lowdown)|(?:a\s+|quick\s+)*(?:summary|overview|rundown|"
     r"recap|status\s+(?:update|report)|sitrep|summari[sz]e|recap)|catch\s+me\s+up|fill\s+me\s+in|"
+    r"status|brief\s+me|"
     r"bring\s+me\s+up\s+to\s+speed|update\s+me|where\s+(?:am\s+i|are\s+we|do\s+i\s+stand|do\s+"
     r"things\s+stand)(?:\s+at)?|how\s+am\s+i\s+doing|how\s+are\s+things(?:\s+looking)?|what'?s\s+"
     r"the\s+(?:situation|damage|status|story|state\s+of\s+play|latest))"

@@ -21,7 +21,7 @@ LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
     r"what's left|what is left|what else|remind me (?:of )?what|what|which|do i have|are there|any|"
-    r"is anything|are any|read\s+(?:me|out)|"
+    r"is anything|are any|read\s+(?:me|out)|pull\s+up|bring\s+up|"
     r"anything|is there|how many|sort|order)\b",
     re.I,
 )

@@ -25,7 +25,7 @@ NOT_DONE = (
     r"unfinished|to\s*do|active)"
 )
 REMOVE = (
-    r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
+    r"(?:delete|remove|erase|drop|cancel|trash(?!\s+out\b)|scrap|scratch|ditch|nix|bin|forget\s+about|"
     r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?|wipe(?:\s+out)?(?!\s+down)|purge|nuke|"
     r"toss(?:\s+out)?|throw\s+(?:out|away)|chuck(?:\s+out)?|junk|dump)"
 )
