@@ -1654,6 +1654,22 @@ MORE_SAID_LOOSELY = [
     case("pull up the work stuff", shows=WORK, hides=("milk",)),
 ]
 
+# A position counts in the last list the user saw, not in tasks an answer looked up unseen
+POSITIONS_SEEN = [
+    case(
+        "show my errands",
+        "complete the first two",
+        "rename the second one to buy rolls",
+        changed={"bread": {"title": "Buy rolls"}},
+    ),
+    case(
+        "show my errands",
+        "is the dentist done?",
+        "the second one is done",
+        says="I only showed one task",
+    ),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1692,4 +1708,5 @@ CASES: list[Case] = [
     *UNDATED_TASKS,
     *ADDING_SAID_OTHERWISE,
     *MORE_SAID_LOOSELY,
+    *POSITIONS_SEEN,
 ]
