@@ -1670,6 +1670,16 @@ POSITIONS_SEEN = [
     ),
 ]
 
+# "in the next 3 days", "within a week": a window from today; "stop X from repeating"
+NEXT_DAYS = [
+    case(
+        "what's due in the next 3 days", shows=("report", "dentist", "slides"), hides=("passport",)
+    ),
+    case("anything due within a week?", shows=("slides",), hides=("passport", "mom")),
+    case("what do I have over the next few days", shows=("dentist",), hides=("passport",)),
+    case("stop the plants from repeating", changed={"plants": {"recurrence": "none"}}),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1709,4 +1719,5 @@ CASES: list[Case] = [
     *ADDING_SAID_OTHERWISE,
     *MORE_SAID_LOOSELY,
     *POSITIONS_SEEN,
+    *NEXT_DAYS,
 ]

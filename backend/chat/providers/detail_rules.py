@@ -72,6 +72,7 @@ DETAILS = compile_rules(
     (PLEASE + r"(?:also\s+)?(?:tag|label)\s+(?P<ref>.+?)\s+(?:with|as)\s+" + TAGS + "$", add_tags),
     (PLEASE + r"(?:also\s+)?(?:tag|label)\s+" + SHORT_REF + r"\s+" + TAGS + "$", add_tags),
     (PLEASE + r"(?:stop\s+repeating|don'?t\s+repeat|unrepeat)\s+(?P<ref>.+)$", stop_repeating),
+    (PLEASE + r"stop\s+(?P<ref>.+?)\s+(?:from\s+)?(?:repeating|recurring)$", stop_repeating),
     (
         PLEASE + r"make\s+(?P<ref>.+?)\s+(?:stop\s+repeating|not\s+repeat|non-?recurring|"
         r"a\s+one[- ]off|one[- ]off|not\s+recurring)$",

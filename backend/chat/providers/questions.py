@@ -6,7 +6,7 @@ from typing import Any
 
 from backend.chat.providers.actions import AskStatus, ListTasks, Task
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
+from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, split_duration, tidy
 from backend.chat.providers.references import parse_ref
 from backend.chat.providers.slots import (
     HASHTAG,
@@ -119,6 +119,9 @@ UNDATED = re.compile(  # "tasks without a due date", "anything unscheduled?"
     r"\b(?:undated|unscheduled|not\s+scheduled)\b",
     re.I,
 )
+NEXT_SPAN = re.compile(
+    r"\b(?:(?:in|over)\s+the\s+next|within(?:\s+the\s+next)?)\s+(?P<span>.+)$", re.I
+)
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
@@ -152,6 +155,11 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
         return _window(max(now, saturday), sunday), "due this weekend"
     if re.search(r"\bthis\s+week\b|\bthis\s+week's\b", low):
         return _window(now, sunday), "due this week"
+    if ahead := NEXT_SPAN.search(text):  # "in the next 3 days", "within a week"
+        _, span = split_duration(re.sub(r"^(?=few|couple)", "a ", ahead["span"], flags=re.I))
+        if span is not None and span.unit in ("days", "weeks", "months"):
+            said = span.unit[:-1] if span.count == 1 else f"{span.count} {span.unit}"
+            return _window(now, span.after(now)), f"due in the next {said}"
     if re.search(r"\bnext\s+week\b", low):
         return _window(sunday + timedelta(days=1), sunday + timedelta(days=7)), "due next week"
     if match := DUE_ON.search(text):
