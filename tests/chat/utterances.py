@@ -1678,6 +1678,9 @@ NEXT_DAYS = [
     case("anything due within a week?", shows=("slides",), hides=("passport", "mom")),
     case("what do I have over the next few days", shows=("dentist",), hides=("passport",)),
     case("stop the plants from repeating", changed={"plants": {"recurrence": "none"}}),
+    # a bare day at the end is when: "what's happening friday"
+    case("what's happening friday", shows=("slides",), hides=("dentist", "laundry")),
+    case("what have I got thursday?", shows=("dentist",), hides=("slides",)),
 ]
 
 CASES: list[Case] = [

@@ -9,6 +9,7 @@ from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, split_duration, tidy
 from backend.chat.providers.references import parse_ref
 from backend.chat.providers.slots import (
+    DAY,
     HASHTAG,
     LEVELS,
     TAG_BEFORE_WORD,
@@ -122,6 +123,7 @@ UNDATED = re.compile(  # "tasks without a due date", "anything unscheduled?"
 NEXT_SPAN = re.compile(
     r"\b(?:(?:in|over)\s+the\s+next|within(?:\s+the\s+next)?)\s+(?P<span>.+)$", re.I
 )
+BARE_DAY = re.compile(rf"\b(?P<kind>)(?P<when>(?:this\s+|next\s+)?{DAY})\??$", re.I)  # "… friday"
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
@@ -162,7 +164,7 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
             return _window(now, span.after(now)), f"due in the next {said}"
     if re.search(r"\bnext\s+week\b", low):
         return _window(sunday + timedelta(days=1), sunday + timedelta(days=7)), "due next week"
-    if match := DUE_ON.search(text):
+    if match := DUE_ON.search(text) or BARE_DAY.search(text):
         day = parse_date_phrase(match["when"], now)
         if day is None:
             return None
