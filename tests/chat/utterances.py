@@ -1426,6 +1426,263 @@ CHORE_THEN_DATE = [
     case("move the couch tomorrow"),
 ]
 
+# A tag said as a kind of task or a place ("what's under work"): the tag, else words of titles
+TAG_SAID_LOOSELY = [
+    case("show me the work ones", shows=WORK, hides=("dentist", "milk")),
+    case("what's under work", shows=WORK, hides=("milk",)),
+    case("whats in errands?", shows=("milk", "bread"), hides=("report",)),
+    case("what have I got for work?", shows=WORK, hides=("laundry",)),
+    case("anything with the home tag?", shows=("laundry", "plants"), hides=("report",)),
+    case("just the home ones", shows=("laundry", "plants"), hides=("milk",)),
+    case("anything health related?", shows=("dentist",), hides=("report",)),
+    case("show me the milk ones", shows=("milk",), hides=("bread",)),
+    case("show me the family ones", says="You have no tasks matching “family”"),
+    case("show me the done ones", shows=("rent", "gym"), hides=("dentist",)),
+]
+# "how's my week looking", "catch me up": what is left (in that period), soonest due first
+OVERVIEWS = [
+    case("how's my week looking", shows=("report", "dentist", "slides"), hides=("passport",)),
+    case("what does my week look like?", shows=("slides",), hides=("passport", "laundry")),
+    case("what's my day like", shows=("report",), hides=("dentist", "slides")),
+    case("how's tomorrow looking?", shows=("dentist",), hides=("report",)),
+    case("give me a summary", shows=PENDING, hides=("rent", "gym"), says="You have 10 pending"),
+    case("catch me up", shows=("mom", "laundry"), hides=("gym",)),
+    case("where am I at?", shows=("passport",), hides=("rent",)),
+    case("fill me in on my tasks", shows=("meeting",), hides=("gym",)),
+    case("quick recap pls", shows=("milk",), hides=("rent",)),
+    case("how am I doing?", in_order=("mom", "plants", "report", "dentist")),
+]
+# A thing with its repeat, no "add": added; a repeat the tasks cannot keep is said so
+REPEAT_NO_ADD = [
+    case(
+        "team standup every monday at 9am",
+        added=(task("Team standup", recurrence="weekly", due_date=at("2026-11-23T09:00")),),
+    ),
+    case(
+        "every monday at 9 team standup",
+        added=(task("Team standup", recurrence="weekly", due_date=at("2026-11-23T09:00")),),
+    ),
+    case(
+        "gym every tuesday and thursday",
+        added=(
+            task("Gym", recurrence="weekly", due_date=eod("2026-11-24")),
+            task("Gym", recurrence="weekly", due_date=eod("2026-11-19")),
+        ),
+    ),
+    case(
+        "vitamins every morning",
+        added=(task("Vitamins", recurrence="daily", due_date=at("2026-11-19T09:00")),),
+    ),
+    case(
+        "piano lesson weekly on thursdays",
+        added=(task("Piano lesson", recurrence="weekly", due_date=eod("2026-11-19")),),
+    ),
+    case("book club every month", added=(task("Book club", recurrence="monthly"),)),
+    case("yoga every 3 days", says="daily, weekly"),
+    case("team lunch every other friday", says="daily, weekly"),
+    case("add team lunch every second tuesday", says="daily, weekly"),
+    case("water the cactus every other day", says="daily, weekly"),
+    case("every day is a struggle"),
+    case("the dentist every monday?"),
+]
+# "got to …", "must …", "I should …": a chore said as an obligation
+OBLIGATIONS = [
+    case("got to pick up the dry cleaning", added=(task("Pick up the dry cleaning"),)),
+    case("gotta call the bank", added=(task("Call the bank"),)),
+    case("have to renew my license", added=(task("Renew my license"),)),
+    case("must email Sam", added=(task("Email Sam"),)),
+    case("I should book flights", added=(task("Book flights"),)),
+    case("should probably call grandma", added=(task("Call grandma"),)),
+    case("i must remember to buy stamps", added=(task("Buy stamps"),)),
+    case(
+        "I'd better call the vet tomorrow",
+        added=(task("Call the vet", due_date=eod("2026-11-19")),),
+    ),
+    case("we need to buy a new sofa", added=(task("Buy a new sofa"),)),
+    case("I'm supposed to call Ann back", added=(task("Call Ann back"),)),
+    case(
+        "I still have to pay the electric bill by friday",
+        added=(task("Pay the electric bill", due_date=eod("2026-11-20")),),
+    ),
+    case("should I delete the gym task?"),
+    case("must be nice"),
+]
+# "make it 5pm", "when is the dentist?", "is anything overdue?"
+FOLLOW_UPS_AND_WHEN = [
+    case(
+        "add call grandma tomorrow",
+        "actually make it 5pm",
+        added=(task("Call grandma", due_date=at("2026-11-19T17:00")),),
+    ),
+    case(
+        "add call grandma",
+        "set it for friday",
+        added=(task("Call grandma", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "move the dentist to friday",
+        "make it 4pm",
+        changed={"dentist": {"due_date": at("2026-11-20T16:00")}},
+    ),
+    case("make dinner tomorrow", added=(task("Make dinner", due_date=eod("2026-11-19")),)),
+    case("when is the dentist?", shows=("dentist",), hides=("report",)),
+    case("when's the report due", shows=("report",), hides=("slides",)),
+    case("when is it due?"),
+    case("is anything overdue?", shows=("mom", "plants"), hides=("rent", "laundry")),
+]
+
+# An event with its date, no "add": "lunch with Sara friday at 12:30"; a named task is not added
+EVENTS_WITH_A_DATE = [
+    case(
+        "lunch with Sara friday at 12:30",
+        added=(task("Lunch with Sara", due_date=at("2026-11-20T12:30")),),
+    ),
+    case(
+        "dentist appointment tomorrow at 3",
+        added=(task("Dentist appointment", due_date=at("2026-11-19T15:00")),),
+    ),
+    case(
+        "meeting with Bob on monday 10am",
+        added=(task("Meeting with Bob", due_date=at("2026-11-23T10:00")),),
+    ),
+    case(
+        "doctor's appointment next wed at 4pm",
+        added=(task("Doctor's appointment", due_date=at("2026-11-25T16:00")),),
+    ),
+    case("coffee with Ann tomorrow", added=(task("Coffee with Ann", due_date=eod("2026-11-19")),)),
+    case("the dentist appointment tomorrow at 3"),
+    case("milk tomorrow"),
+]
+# "remove X from my list": X deleted (no tag taken off a task called "list")
+OFF_MY_LIST = [
+    case("remove buy milk from my list", deleted=("milk",)),
+    case("take the laundry off my to-do list", deleted=("laundry",)),
+    case("delete the slides from my list", deleted=("slides",)),
+    case("remove the work tag from the report", changed={"report": {"tags": []}}),
+]
+# "am I free tomorrow?", "read me my list"
+FREE_AND_READ = [
+    case("am I free tomorrow?", shows=("dentist",), hides=("report", "slides")),
+    case("am I busy this week?", shows=("slides", "dentist"), hides=("passport",)),
+    case("read me my list", shows=("dentist", "report"), says="(12)"),
+    case(
+        "read the contract tomorrow", added=(task("Read the contract", due_date=eod("2026-11-19")),)
+    ),
+]
+
+# "what haven't I done": what is left, not what is done
+NOT_DONE_YET = [
+    case("what haven't I done?", shows=("dentist", "laundry"), hides=("rent", "gym")),
+    case("what have I not done yet", shows=("milk",), hides=("gym",)),
+    case("what haven't I finished", shows=("slides",), hides=("rent",)),
+]
+# "no rush on X", "I can't do X until friday", "put off X till …", "I sorted X", "any errands?"
+WAITING_AND_SORTED = [
+    case("no rush on the report", changed={"report": {"priority": "medium"}}),
+    case("there's no hurry with the dentist", changed={"dentist": {"priority": "low"}}),
+    case(
+        "I can't do the slides until monday",
+        changed={"slides": {"due_date": eod("2026-11-23")}},
+    ),
+    case("put off the laundry till friday", changed={"laundry": {"due_date": eod("2026-11-20")}}),
+    case("I sorted the laundry", changed=done("laundry")),
+    case("do i have any errands?", shows=("milk", "bread"), hides=("report",)),
+    case("any errands?", shows=("milk", "bread"), hides=("laundry",)),
+]
+
+# "tasks without a due date": picked from what `list_tasks` returns
+UNDATED_TASKS = [
+    case(
+        "show me tasks without a due date",
+        shows=("laundry", "meeting", "milk", "bread"),
+        hides=("dentist", "report", "gym"),
+    ),
+    case("anything without a deadline?", shows=("laundry",), hides=("passport",)),
+    case("what's not scheduled", shows=("meeting",), hides=("slides",)),
+]
+
+# "on tuesdays and thursdays": one weekly task a day; "every hour": no repeat the tasks keep;
+# "a high priority task to …": the priority, not words of the title
+ADDING_SAID_OTHERWISE = [
+    case(
+        "add yoga on tuesdays and thursdays",
+        added=(
+            task("Yoga", recurrence="weekly", due_date=eod("2026-11-24")),
+            task("Yoga", recurrence="weekly", due_date=eod("2026-11-19")),
+        ),
+    ),
+    case(
+        "swim on mondays and fridays at 7am",
+        added=(
+            task("Swim", recurrence="weekly", due_date=at("2026-11-23T07:00")),
+            task("Swim", recurrence="weekly", due_date=at("2026-11-20T07:00")),
+        ),
+    ),
+    case("remind me to stretch every hour", says="daily, weekly"),
+    case("drink water hourly", says="daily, weekly"),
+    case(
+        "add a high priority task to call the bank", added=(task("Call the bank", priority="high"),)
+    ),
+    case(
+        "add an urgent reminder to renew the insurance friday",
+        added=(task("Renew the insurance", priority="high", due_date=eod("2026-11-20")),),
+    ),
+    case(
+        "create a low priority task: tidy the shed", added=(task("Tidy the shed", priority="low"),)
+    ),
+]
+
+# More of the same families: bare plural days, a time before the chore, "trash out" (no
+# removal), "oughta", "mustn't forget to", "where are we at", "status?", "pull up …"
+MORE_SAID_LOOSELY = [
+    case(
+        "weekly standup mondays 9am",
+        added=(task("Standup", recurrence="weekly", due_date=at("2026-11-23T09:00")),),
+    ),
+    case(
+        "every sunday 6pm call grandma",
+        added=(task("Call grandma", recurrence="weekly", due_date=at("2026-11-22T18:00")),),
+    ),
+    case(
+        "trash out every thursday",
+        added=(task("Trash out", recurrence="weekly", due_date=eod("2026-11-19")),),
+    ),
+    case("I oughta call grandpa", added=(task("Call grandpa"),)),
+    case("mustn't forget to feed the cat", added=(task("Feed the cat"),)),
+    case("where are we at", shows=("dentist",), hides=("gym",), says="You have 10 pending"),
+    case("status?", shows=("laundry",), hides=("rent",)),
+    case("pull up the work stuff", shows=WORK, hides=("milk",)),
+]
+
+# A position counts in the last list the user saw, not in tasks an answer looked up unseen
+POSITIONS_SEEN = [
+    case(
+        "show my errands",
+        "complete the first two",
+        "rename the second one to buy rolls",
+        changed={"bread": {"title": "Buy rolls"}},
+    ),
+    case(
+        "show my errands",
+        "is the dentist done?",
+        "the second one is done",
+        says="I only showed one task",
+    ),
+]
+
+# "in the next 3 days", "within a week": a window from today; "stop X from repeating"
+NEXT_DAYS = [
+    case(
+        "what's due in the next 3 days", shows=("report", "dentist", "slides"), hides=("passport",)
+    ),
+    case("anything due within a week?", shows=("slides",), hides=("passport", "mom")),
+    case("what do I have over the next few days", shows=("dentist",), hides=("passport",)),
+    case("stop the plants from repeating", changed={"plants": {"recurrence": "none"}}),
+    # a bare day at the end is when: "what's happening friday"
+    case("what's happening friday", shows=("slides",), hides=("dentist", "laundry")),
+    case("what have I got thursday?", shows=("dentist",), hides=("slides",)),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1451,4 +1708,19 @@ CASES: list[Case] = [
     *DONE_AS_NEWS,
     *POLITE_AND_MIXED,
     *CHORE_THEN_DATE,
+    *TAG_SAID_LOOSELY,
+    *OVERVIEWS,
+    *REPEAT_NO_ADD,
+    *OBLIGATIONS,
+    *FOLLOW_UPS_AND_WHEN,
+    *EVENTS_WITH_A_DATE,
+    *OFF_MY_LIST,
+    *FREE_AND_READ,
+    *NOT_DONE_YET,
+    *WAITING_AND_SORTED,
+    *UNDATED_TASKS,
+    *ADDING_SAID_OTHERWISE,
+    *MORE_SAID_LOOSELY,
+    *POSITIONS_SEEN,
+    *NEXT_DAYS,
 ]

@@ -61,7 +61,8 @@ class ListTasks:
     `sort` orders the reply ("due_date" or "priority"); `tag_or_search`: the tag came from a
     plain word ("my work tasks"), so no task with that tag means searching titles for it;
     `count`: the question asked how many, so the answer starts with the number; `caveat`: what
-    the answer could not do as asked, said after it.
+    the answer could not do as asked, said after it; `undated`: only the tasks without a due
+    date (which `list_tasks` cannot select, so they are picked from what it returns).
     """
 
     arguments: dict[str, Any]
@@ -70,6 +71,7 @@ class ListTasks:
     tag_or_search: bool = False
     count: bool = False
     caveat: str = ""
+    undated: bool = False
 
 
 @dataclass(frozen=True)

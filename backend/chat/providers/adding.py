@@ -17,10 +17,21 @@ ADD_OBJECT = (
 PUT = re.compile(PLEASE + r"put" + ADD_OBJECT, re.I)
 # "I need to …", "gotta …": a chore said as one (or a request to the engine said so: see
 # `intents`)
+ADVERBS = r"(?:(?:really|still|also|just|probably|definitely|seriously|totally|kinda|so)\s+)*"
 OBLIGATION = re.compile(
-    PLEASE + r"(?:i need to|i have to|i must|i should|i gotta|i've got to|i got to|need to|"
-    r"have to|gotta|i'?m gonna|gonna|i wanna|i'?ll (?:need|have) to|i ought to|i'?d better)"
-    r"\s+(?P<rest>.+)$",
+    PLEASE
+    + r"(?:(?:i|we)(?:'ve|'ll|'d|\s+will|\s+have|\s+had)?(?:\s+|(?='?m\s)))?"
+    + ADVERBS
+    + r"(?:need to|have to|must|should|gotta|have got to|"
+    # "I got to the gym" is news, not a chore
+    r"got to(?!\s+(?:the|a|an|my|work|school|home|bed)\b)|ought to|oughta|"
+    r"(?:mustn'?t|must\s+not|can'?t|cannot|shouldn'?t|should\s+not)\s+forget\s+to|"
+    r"'?m gonna|am gonna|"
+    r"gonna|wanna|(?<=d )better|(?<=had )better|'?m supposed to|am supposed to|supposed to|"
+    r"'?m going to have to|need 2)\s+"
+    # "…remember to call mom": the chore; "should I …", "must be …": no chore
+     + ADVERBS + r"(?:remember to\s+|not forget to\s+|go and\s+)?"
+    r"(?!(?:i|we|you|it|that|this|be)\b)(?P<rest>.+)$",
     re.I,
 )
 ADD = (
@@ -88,11 +99,23 @@ VAGUE_WHEN = re.compile(
 # "grocery run: milk, eggs, bread": one task, the list its note
 TITLED_LIST = re.compile(r"^(?P<title>[^:,]{1,60}):\s*(?P<note>[^,]+(?:,[^,]+)+)$")
 # "every mon, wed and fri": one weekly task per day
-DAYS = re.compile(rf"\bevery\s+(?P<days>{DAY}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+){DAY})+)\b", re.I)
+DAYS = re.compile(  # "every mon, wed and fri", "on tuesdays and thursdays"
+    rf"\b(?:every|on(?=\s+{DAY}s\b))\s+"
+    rf"(?P<days>{DAY}s?(?:(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+){DAY}s?)+)\b",
+    re.I,
+)
 # "every 2 weeks", "every other day": intervals the tasks cannot repeat at
 OTHER_INTERVAL = re.compile(
-    r"\bevery\s+(?:other|second|\d+|two|three|four)\s+(?:days?|weeks?|months?|years?)\b|"
-    r"\b(?:every\s+year|yearly|annually|fortnightly|biweekly)\b",
+    rf"\bevery\s+(?:other|second|\d+|two|three|four)\s+(?:days?|weeks?|months?|years?|{DAY}s?)\b|"
+    r"\b(?:every\s+year|yearly|annually|fortnightly|biweekly|hourly)\b|"
+    r"\bevery\s+(?:hour|minute|\d+\s+(?:hours?|minutes?))\b",
+    re.I,
+)
+# "a high priority task to call the bank": the priority said of the task, not in its title
+LEVEL_BEFORE_TASK = re.compile(
+    r"(?:(?<=\ba\s)|(?<=\ban\s))"
+    r"(?P<level>(?:high|low|medium|top|urgent|important)(?:[- ]priority)?)\s+"
+    r"(?=(?:new\s+)?(?:task|todo|to-do|reminder)\b)",
     re.I,
 )
 QUOTED = re.compile(
@@ -109,12 +132,21 @@ LEADING_WHEN = re.compile(
 LEADING_REPEAT = re.compile(
     rf"^(?P<when>(?:every|each)\s*(?:day|morning|afternoon|evening|night|week|month|weekday|"
     rf"{DAY}(?:(?:\s*,\s*|\s+and\s+|\s*/\s*){DAY})*)s?|(?:daily|weekly|monthly)"
-    rf"(?:\s+on\s+{DAY}s?)?|on\s+{DAY}s|{OTHER_INTERVAL.pattern})(?:\s+at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm)?)?"
+    rf"(?:\s+(?:on\s+)?{DAY}s?)?|(?:on\s+)?{DAY}s|{OTHER_INTERVAL.pattern})"
+    # "at 9", "at 9:30am", "6pm"
+    r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:am|pm)?|\s+\d{1,2}(?::\d\d)?\s*(?:am|pm))?"
     r"(?P<sep>\s*[:,-]\s*|\s+)(?P<rest>.+)$",
     re.I,
 )
 # "I have a meeting with John tomorrow at 10": an appointment, when it has a date
 APPOINTMENT = re.compile(r"^i(?:'ve|\s+have)\s+(?:got\s+)?(?:a|an)\s+(?P<rest>.+)$", re.I)
+# What opens a clause or a question rather than the name of a thing to do
+NOT_A_THING = re.compile(
+    r"^(?:it|it'?s|its|that|that'?s|this|these|those|is|are|was|were|i|i'?m|we|you|they|he|she|"
+    r"there|what|which|when|how|why|who|where|do|does|did|can|could|should|would|will|my|the\s+"
+    r"same|same|feels?|seems?|has|have|so|and|but|or|not|no|every|each|daily|weekly|monthly)\b",
+    re.I,
+)
 LEADING_FILLER = re.compile(r"^(?:to|that|about|i\s+(?:need|have|must|should)\s+to)\s+", re.I)
 
 
@@ -202,6 +234,8 @@ def _added(text: str, now: datetime) -> list[AddTask] | SmallTalk:
 
 def match_add(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
     """The tasks a sentence that opens like an addition adds; None if it does not open so."""
+    if level := LEVEL_BEFORE_TASK.search(sentence):  # "add a high priority task to …"
+        sentence = f"{sentence[: level.start()]}{sentence[level.end() :]} {level['level']}"
     if lead := LEADING_WHEN.match(sentence):  # "tomorrow I need to call the bank"
         added = _opening_add(lead["rest"], now, when=lead["when"])
         if added is not None:
@@ -235,11 +269,16 @@ def add_if_dated(
     return None
 
 
+def is_thing(text: str) -> bool:
+    """Whether `text` may name a chore without a verb ("team standup"), not a clause ("it's")."""
+    return NOT_A_THING.match(text) is None
+
+
 def leading_chore(sentence: str) -> tuple[str, str] | None:
     """The chore and its date or repeat in "every friday take out the trash", "tomorrow call the
     bank", "daily - stretch"; None unless a chore follows (a verb, or after a repeat a ":")."""
     if (match := LEADING_REPEAT.match(sentence)) and (
-        match["sep"].strip() or starts_with_verb(match["rest"])
+        match["sep"].strip() or starts_with_verb(match["rest"]) or is_thing(match["rest"])
     ):
         return match["rest"], sentence[: match.start("sep")]
     if (match := LEADING_WHEN.match(sentence)) and starts_with_verb(match["rest"]):

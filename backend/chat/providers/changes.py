@@ -45,7 +45,7 @@ DONE_VERBS = frozenset({
     "paid", "called", "phoned", "rang", "emailed", "texted", "sent", "submitted", "finished",
     "completed", "did", "done", "bought", "picked", "cleaned", "fixed", "booked", "renewed",
     "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
-    "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked",
+    "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked", "sorted",
 })  # fmt: skip
 # A builder: what a rule's match asks for, or None to let the next rule try.
 Build = Callable[[re.Match[str], datetime], Intent | None]

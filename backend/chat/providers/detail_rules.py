@@ -22,7 +22,7 @@ from backend.chat.providers.changes import (
     wait,
 )
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.rule_table import NOT_A_QUESTION, compile_rules
+from backend.chat.providers.rule_table import MY_LIST, NOT_A_QUESTION, compile_rules
 
 # A short reference that cannot swallow the rest: "it", "task 3", "#3", "the dentist one"
 SHORT_REF = (
@@ -48,7 +48,10 @@ DETAILS = compile_rules(
         PLEASE
         + r"(?:remove|delete|drop|take)\s+(?:the\s+)?(?:tags?\s+)?"
         + TAGS
-        + r"\s+(?:tags?\s+)?(?:from|off(?:\s+of)?)\s+(?P<ref>.+)$",
+        # "remove milk from my list" is no tag taken off a task
+        + r"\s+(?:tags?\s+)?(?:from|off(?:\s+of)?)\s+(?!"
+        + MY_LIST
+        + r"$)(?P<ref>.+)$",
         remove_tags,
     ),
     (PLEASE + r"untag\s+(?P<ref>.+)$", untag),
@@ -69,6 +72,7 @@ DETAILS = compile_rules(
     (PLEASE + r"(?:also\s+)?(?:tag|label)\s+(?P<ref>.+?)\s+(?:with|as)\s+" + TAGS + "$", add_tags),
     (PLEASE + r"(?:also\s+)?(?:tag|label)\s+" + SHORT_REF + r"\s+" + TAGS + "$", add_tags),
     (PLEASE + r"(?:stop\s+repeating|don'?t\s+repeat|unrepeat)\s+(?P<ref>.+)$", stop_repeating),
+    (PLEASE + r"stop\s+(?P<ref>.+?)\s+(?:from\s+)?(?:repeating|recurring)$", stop_repeating),
     (
         PLEASE + r"make\s+(?P<ref>.+?)\s+(?:stop\s+repeating|not\s+repeat|non-?recurring|"
         r"a\s+one[- ]off|one[- ]off|not\s+recurring)$",
@@ -179,6 +183,17 @@ DETAILS = compile_rules(
         r"(?:\s+(?:(?:until|till|til|for)\s+)?(?P<when>.+))?$",
         wait,
     ),
+    # "no rush on the report", "I can't do the report until friday": it can wait
+    (
+        r"^(?:there'?s\s+)?no\s+(?:rush|hurry)\s+(?:on|with|for)\s+(?P<ref>.+?)"
+        r"(?:\s+(?:until|till|til)\s+(?P<when>.+))?$",
+        wait,
+    ),
+    (
+        r"^(?:i|we)\s+(?:can'?t|cannot|won'?t\s+be\s+able\s+to)\s+(?:do|get\s+to|start|work\s+on|"
+        r"deal\s+with|finish)\s+(?P<ref>.+?)\s+(?:until|till|til|before)\s+(?P<when>.+)$",
+        wait,
+    ),
     # due dates
     (
         PLEASE + r"(?:set|change|update|move)\s+(?:the\s+)?(?:due\s+date|deadline)\s+(?:of|"
@@ -207,8 +222,18 @@ DETAILS = compile_rules(
         postpone,
     ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", reschedule),
+    # "make it 5pm", "set it for friday" (not "make dinner tomorrow": a chore with its date)
+    (
+        PLEASE + r"(?:make|set|have)\s+(?P<ref>it|that|this|them|that\s+one|this\s+one|the\s+"
+        r"[\w' -]+?\s+one|#\d+|task\s+\d+)\s+(?:for\s+|to\s+|on\s+|at\s+)?(?P<when>.+)$",
+        moved,
+    ),
     # "put the dentist on friday" (not "put milk on my list": that is no date)
-    (PLEASE + r"put\s+(?P<ref>.+?)\s+(?:off\s+)?(?:on|to|for|until|till)\s+(?P<when>.+)$", moved),
+    (
+        PLEASE
+        + r"put\s+(?:off\s+)?(?P<ref>.+?)\s+(?:off\s+)?(?:on|to|for|until|till)\s+(?P<when>.+)$",
+        moved,
+    ),
     (
         NOT_A_QUESTION
         + r"(?P<ref>.+?)\s+(?:(?:is|was|has\s+been|got)\s+)?(?:now\s+)?(?:moved|pushed|"

@@ -74,7 +74,11 @@ def _answer_tasks(history: Sequence[Message], index: int) -> tuple[list[Task], l
         found = listed if call["tool"] == "list_tasks" else acted
         found.update((task["id"], task) for task in tasks_in(call["result"]))
     asked = history[index - 1].content if index and history[index - 1].role == Role.USER else ""
-    return list(acted.values()), ordered(list(listed.values()), sort_key(asked))
+    # tasks looked up but not shown ("I couldn't find …") are no list the user saw
+    shown = [
+        task for task in listed.values() if re.search(rf"#{task['id']}\b", history[index].content)
+    ]
+    return list(acted.values()), ordered(shown, sort_key(asked))
 
 
 def _answers(history: Sequence[Message], latest: bool) -> list[int]:

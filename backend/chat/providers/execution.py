@@ -139,7 +139,8 @@ class Turn(Resolver):
         return Said(f"Added task {describe(outcome.result['task'], self.now)}.")
 
     async def _list(self, intent: ListTasks) -> Said:
-        arguments = {**intent.arguments, "limit": FETCH_LIMIT if intent.sort else MAX_LISTED}
+        wide = intent.sort or intent.undated
+        arguments = {**intent.arguments, "limit": FETCH_LIMIT if wide else MAX_LISTED}
         outcome = await self.call("list_tasks", arguments)
         label = intent.label
         if outcome.ok and intent.tag_or_search and outcome.result["total"] == 0:
@@ -149,6 +150,9 @@ class Turn(Resolver):
         if not outcome.ok:
             return Said(f"I couldn't list your tasks: {outcome.result['error']}")
         tasks, total = list(outcome.result["tasks"]), outcome.result["total"]
+        if intent.undated:
+            tasks = [task for task in tasks if not task.get("due_date")]
+            total = len(tasks)
         if not tasks:
             return Said(f"You have no {label}.")
         tasks = ordered(tasks, intent.sort)

@@ -6,9 +6,10 @@ from typing import Any
 
 from backend.chat.providers.actions import AskStatus, ListTasks, Task
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
-from backend.chat.providers.references import parse_ref, title_words
+from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, split_duration, tidy
+from backend.chat.providers.references import parse_ref
 from backend.chat.providers.slots import (
+    DAY,
     HASHTAG,
     LEVELS,
     TAG_BEFORE_WORD,
@@ -21,6 +22,7 @@ LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
     r"what's left|what is left|what else|remind me (?:of )?what|what|which|do i have|are there|any|"
+    r"is anything|are any|read\s+(?:me|out)|pull\s+up|bring\s+up|"
     r"anything|is there|how many|sort|order)\b",
     re.I,
 )
@@ -39,11 +41,6 @@ BARE_LIST = re.compile(
     r"by|in|ordered)\b.*)?$",
     re.I,
 )
-FIND = re.compile(
-    PLEASE
-    + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are))\s+(?P<words>.+)$",
-    re.I,
-)
 STATUS_QUESTION = (
     re.compile(
         r"^(?:is|are|was)\s+(?P<ref>.+?)\s+(?:already\s+)?(?:done|finished|complete|completed|"
@@ -60,7 +57,9 @@ STATUS_QUESTION = (
 )
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
-    r"active|to do(?!\s*list)|still|need to do|on my plate|going on|lined up|happening)\b",
+    r"active|to do(?!\s*list)|still|need to do|on my plate|going on|lined up|happening)\b"
+    # "what haven't I done", "what didn't I finish", "what have I not done yet"
+    r"|\b(?:haven'?t|have\s+not|didn'?t|did\s+not|not\s+yet)\b",
     re.I,
 )
 COMPLETED_WORDS = re.compile(
@@ -116,6 +115,15 @@ COMING_UP = re.compile(
     r"first\W*$|soonest|soon)\b",
     re.I,
 )
+UNDATED = re.compile(  # "tasks without a due date", "anything unscheduled?"
+    r"\b(?:without|with\s+no|no|missing)\s+(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|"
+    r"\b(?:undated|unscheduled|not\s+scheduled)\b",
+    re.I,
+)
+NEXT_SPAN = re.compile(
+    r"\b(?:(?:in|over)\s+the\s+next|within(?:\s+the\s+next)?)\s+(?P<span>.+)$", re.I
+)
+BARE_DAY = re.compile(rf"\b(?P<kind>)(?P<when>(?:this\s+|next\s+)?{DAY})\??$", re.I)  # "… friday"
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
     r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
@@ -149,9 +157,14 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
         return _window(max(now, saturday), sunday), "due this weekend"
     if re.search(r"\bthis\s+week\b|\bthis\s+week's\b", low):
         return _window(now, sunday), "due this week"
+    if ahead := NEXT_SPAN.search(text):  # "in the next 3 days", "within a week"
+        _, span = split_duration(re.sub(r"^(?=few|couple)", "a ", ahead["span"], flags=re.I))
+        if span is not None and span.unit in ("days", "weeks", "months"):
+            said = span.unit[:-1] if span.count == 1 else f"{span.count} {span.unit}"
+            return _window(now, span.after(now)), f"due in the next {said}"
     if re.search(r"\bnext\s+week\b", low):
         return _window(sunday + timedelta(days=1), sunday + timedelta(days=7)), "due next week"
-    if match := DUE_ON.search(text):
+    if match := DUE_ON.search(text) or BARE_DAY.search(text):
         day = parse_date_phrase(match["when"], now)
         if day is None:
             return None
@@ -213,6 +226,12 @@ def parse_list(text: str, now: datetime) -> ListTasks:
         # What is due is still to do, unless completed ones were asked for.
         arguments.setdefault("status", "pending")
         suffixes.append(label)
+    undated = bool(UNDATED.search(text))
+    if undated and "status" not in arguments:
+        arguments["status"] = "pending"
+        adjectives.insert(0, "pending")
+    if undated:
+        suffixes.append("without a due date")
     if search := SEARCH.search(text):
         arguments["search"] = tidy(search.group(1))
         suffixes.append(f"matching “{arguments['search']}”")
@@ -220,7 +239,7 @@ def parse_list(text: str, now: datetime) -> ListTasks:
         suffixes.append("by " + key.replace("_", " "))
     label = " ".join([*adjectives, "tasks", *suffixes])
     counted = bool(HOW_MANY.match(text))
-    return ListTasks(arguments, label, key, loose, counted, caveat)
+    return ListTasks(arguments, label, key, loose, counted, caveat, undated)
 
 
 def _when_done(arguments: dict[str, Any], text: str, now: datetime) -> bool:
@@ -248,28 +267,6 @@ def ordered(tasks: list[Task], key: str | None) -> list[Task]:
     return tasks
 
 
-# "show my errands", "show me the report": one word, a tag, else words of titles
-SHOW_WORD = re.compile(
-    PLEASE + r"(?:show|list|see|view)\s+(?:me\s+)?(?:my\s+|the\s+|all\s+)?(?P<word>[a-z][\w-]*)$",
-    re.I,
-)
-
-
-def parse_find(text: str) -> ListTasks | None:
-    """A search of titles: "find the passport task", "where is the dentist one"."""
-    shown = SHOW_WORD.match(text)
-    if shown and shown["word"].lower() not in NOT_TAGS and not LIST_NOUN.match(shown["word"]):
-        word = shown["word"].lower()
-        return ListTasks({"tag": word}, f"tasks tagged #{word}", tag_or_search=True)
-    match = FIND.match(text)
-    if match is None:
-        return None
-    words = title_words(match["words"])
-    if not words:
-        return None
-    return ListTasks({"search": words}, f"tasks matching “{words}”")
-
-
 def parse_status_question(text: str) -> AskStatus | None:
     """The task a question asks about: "is the report done?", "did I finish the taxes?"."""
     for pattern in STATUS_QUESTION:
@@ -283,5 +280,5 @@ def is_list_request(text: str, now: datetime) -> bool:
     """Whether a sentence asks to see tasks ("what's due friday?", "anything for tomorrow?")."""
     if BARE_LIST.match(text) or (ANY_STATUS.search(text) and LIST_NOUN.match(text)):
         return True
-    asks_for = LIST_NOUN.search(text) or COMPLETED_WORDS.search(text) or due_window(text, now)
-    return bool(LIST_VERB.match(text) and asks_for)
+    named = LIST_NOUN.search(text) or COMPLETED_WORDS.search(text) or UNDATED.search(text)
+    return bool(LIST_VERB.match(text) and (named or due_window(text, now)))

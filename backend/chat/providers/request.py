@@ -17,7 +17,9 @@ from backend.chat.providers.actions import (
 )
 from backend.chat.providers.adding import (
     OBLIGATION,
+    OTHER_INTERVAL,
     add_if_dated,
+    is_thing,
     leading_chore,
     match_add,
     match_put,
@@ -26,10 +28,11 @@ from backend.chat.providers.adding import (
 )
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import DONE_VERBS, is_detail
+from backend.chat.providers.finding import parse_find
 from backend.chat.providers.normalise import plain_request, split_remark
+from backend.chat.providers.overview import parse_loose_list
 from backend.chat.providers.questions import (
     is_list_request,
-    parse_find,
     parse_list,
     parse_status_question,
 )
@@ -84,6 +87,16 @@ DUE_REMARK = re.compile(r"\b(?:due|by|before|until|deadline)\b", re.I)
 # Removals that say "delete" mean it, whatever the remark; "scratch", "remove", "drop" after
 # "I did it" mean the task is done, and completing it keeps its history.
 EXPLICIT_DELETE = re.compile(r"^(?:please\s+)?(?:delete|erase|trash)\b", re.I)
+# A thing that happens at a time, so a date after it is when: "dentist appointment tomorrow at 3"
+EVENT = re.compile(
+    r"\b(?:appointment|appt|meeting|lunch|dinner|breakfast|brunch|coffee|drinks|party|class|"
+    r"lesson|session|interview|call|date|game|match|practice|rehearsal|flight|check-?up|haircut|"
+    r"stand-?up|exam|recital|concert|wedding|shift|viewing|webinar|presentation|demo|sync|"
+    r"catch-?up)s?\b|\bwith\s+(?-i:[A-Z])",
+    re.I,
+)
+# "the dentist appointment tomorrow": a task named, maybe to move, not one to add
+REFERS = re.compile(r"^(?:the|my|that|this|our)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
 
 
@@ -169,10 +182,12 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [found]
     if is_list_request(sentence, now):
         return [parse_list(sentence, now)]
+    if loose := parse_loose_list(sentence, now):
+        return [loose]
     put = match_put(sentence, now)
     if put is not None:
         return [*put] if isinstance(put, list) else [put]
-    if chore := _dated_chore(sentence, now):
+    if chore := _dated_chore(sentence, now, asked):
         return [*chore] if isinstance(chore, list) else [chore]
     if statement := STATEMENT.match(sentence):
         done = statement["verb"].lower() in DONE_VERBS
@@ -193,12 +208,12 @@ def _said_as_chore(sentence: str, now: datetime) -> Intent | None:
     return parse_list(rest, now) if is_list_request(rest, now) else None
 
 
-def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | None:
+def _dated_chore(sentence: str, now: datetime, asked: bool) -> list[AddTask] | SmallTalk | None:
     """The chore after a leading date or repeat ("every friday take out the trash"); None when
     what follows is a request to the engine ("tomorrow, show my list")."""
     found = leading_chore(sentence)
     if found is None:
-        return _chore_then_date(sentence, now)
+        return _chore_then_date(sentence, now, asked)
     rest, when = found
     change = parse_change(rest, now)
     # "every friday throw out the trash", "tomorrow finish the report": chores, though "throw
@@ -209,13 +224,21 @@ def _dated_chore(sentence: str, now: datetime) -> list[AddTask] | SmallTalk | No
     return parse_add(f"{rest} {when}", now)
 
 
-def _chore_then_date(sentence: str, now: datetime) -> list[AddTask] | None:
+def _chore_then_date(sentence: str, now: datetime, asked: bool) -> list[AddTask] | SmallTalk | None:
     """A chore with its date or repeat after it, no "add" ("call the bank tomorrow", "pick up
-    the kids at 3:15 tomorrow"); None without one ("call the bank" stays not understood: it
-    could be a request) or when it opens like a request to the engine ("move the dentist …")."""
-    if not starts_with_verb(sentence) or ENGINE_REQUEST.match(sentence):
+    the kids at 3:15 tomorrow"), a thing with its repeat ("team standup every monday at 9am")
+    or an event with its date ("lunch with Sara friday at 12:30"); None without one ("call the
+    bank" stays not understood: it could be a request) or when it opens like a request to the
+    engine ("move the dentist …"). A repeat the tasks cannot keep ("yoga every 3 days") adds
+    nothing and says so. A thing asked about ("the dentist every monday?") is no chore."""
+    verb = starts_with_verb(sentence)
+    if ENGINE_REQUEST.match(sentence) or not (verb or (is_thing(sentence) and not asked)):
         return None
-    return add_if_dated(sentence, now)
+    if OTHER_INTERVAL.search(sentence):
+        return SmallTalk("bad_repeat")
+    event = EVENT.search(sentence) and not REFERS.match(sentence)
+    dates = {"due_date", "recurrence"} if verb or event else {"recurrence"}
+    return add_if_dated(sentence, now, dates=frozenset(dates))
 
 
 def understood(intents: list[Piece]) -> bool:

@@ -12,6 +12,9 @@ NOT_A_QUESTION = (
     r"everything|nothing)\b)"
 )
 
+# "…from my list", "…off the todo list": where a task is, not a task
+MY_LIST = r"(?:my|the|your)\s+(?:[\w-]+\s+)?(?:list|tasks|todos?|to-?dos?)"
+
 
 def compile_rules(*rules: tuple[str, Build]) -> tuple[Rule, ...]:
     """Each (pattern, builder) pair with its pattern compiled, ignoring case."""

@@ -65,8 +65,8 @@ RECURRENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b(?:every|each)\s+(?P<day>{DAY})s?\b", re.I), "weekly"),
     (
         re.compile(
-            rf"\b(?:weekly|every\s+week|each\s+week|once\s+a\s+week)(?:\s+on\s+(?P<day>{DAY})s?)?\b"
-            rf"|\bon\s+(?P<days>{DAY})s\b",
+            rf"\b(?:weekly|every\s+week|each\s+week|once\s+a\s+week)(?:\s+(?:on\s+)?(?P<day>{DAY})s?)?\b"
+            rf"|\b(?:on\s+)?(?P<days>{DAY})s\b",  # "on mondays", "standup mondays 9am"
             re.I,
         ),
         "weekly",
@@ -174,7 +174,10 @@ def split_recurrence(text: str) -> tuple[str, str | None]:
         groups = match.groupdict()
         day = groups.get("day") or groups.get("days")
         when = day or groups.get("dom") or PART_OF_DAY.get((groups.get("part") or "").lower(), "")
-        return text[: match.start()] + f" {when} " + text[match.end() :], recurrence
+        rest = text[: match.start()] + f" {when} " + text[match.end() :]
+        if groups.get("days"):  # "weekly standup mondays": "weekly" said twice
+            rest = re.sub(r"\bweekly\b", " ", rest, flags=re.I)
+        return rest, recurrence
     return text, None
 
 

@@ -8,7 +8,8 @@ from backend.chat.providers.actions import TalkKind
 GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
 THANKS = r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice"
 FILLER = (
-    r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|no|nope|ah|"
+    r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|"
+    r"no(?!\s+(?:rush|hurry)\b)|nope|ah|"
     r"btw|by the way|right|one more thing|one last thing|plus|oh and|hang on|ugh+|argh+|oof|"
     r"omg|welp|meh|lol|ok so|okay so|so yeah"
 )

@@ -3,7 +3,7 @@ completed ones, completing, deleting, and news that a task was done ("the books 
 
 from backend.chat.providers.changes import clear_completed, complete, delete, news, reopen
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.rule_table import NOT_A_QUESTION, compile_rules
+from backend.chat.providers.rule_table import MY_LIST, NOT_A_QUESTION, compile_rules
 
 DONE = r"(?:done|complete|completed|finished|checked off|ticked off)"
 # What a task can be marked as, besides done: "mark rent as paid", "set the car as sorted"
@@ -25,7 +25,7 @@ NOT_DONE = (
     r"unfinished|to\s*do|active)"
 )
 REMOVE = (
-    r"(?:delete|remove|erase|drop|cancel|trash|scrap|scratch|ditch|nix|bin|forget\s+about|"
+    r"(?:delete|remove|erase|drop|cancel|trash(?!\s+out\b)|scrap|scratch|ditch|nix|bin|forget\s+about|"
     r"get\s+rid\s+of|cross\s+out|clear(?:\s+out)?|wipe(?:\s+out)?(?!\s+down)|purge|nuke|"
     r"toss(?:\s+out)?|throw\s+(?:out|away)|chuck(?:\s+out)?|junk|dump)"
 )
@@ -115,9 +115,10 @@ DELETING = compile_rules(
         delete,
     ),
     (
-        PLEASE + REMOVE + r"\s+(?P<ref>.+)$",
+        PLEASE + REMOVE + r"\s+(?P<ref>.+?)(?:\s+(?:from|off(?:\s+of)?)\s+" + MY_LIST + r")?$",
         delete,
     ),
+    (PLEASE + r"take\s+(?P<ref>.+?)\s+off\s+(?:of\s+)?" + MY_LIST + r"$", delete),
 )
 NEWS = compile_rules(
     # news that a task was done: "the books are back", "rent's paid", "emailed the landlord"
