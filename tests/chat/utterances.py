@@ -676,6 +676,16 @@ REFERRING = [
     case("complete the dragon one"),
     case("complete task 999999"),
     case("show my work tasks", "complete the fifth one"),
+    # several positions in the last list shown
+    case("show my work tasks", "complete the first two", changed=done("report", "slides")),
+    case("show my work tasks", "delete the last two", deleted=("slides", "meeting")),
+    case("show my work tasks", "mark 1 and 3 done", changed=done("report", "meeting")),
+    case(
+        "show my work tasks", "finish the first and third ones", changed=done("report", "meeting")
+    ),
+    case("show my work tasks", "the 1st and 2nd are done", changed=done("report", "slides")),
+    case("show my work tasks", "complete the first five"),
+    case("complete the first two"),
 ]
 
 EVERYDAY_CHANGES = [
@@ -1437,6 +1447,15 @@ TAG_SAID_LOOSELY = [
     case("anything health related?", shows=("dentist",), hides=("report",)),
     case("show me the milk ones", shows=("milk",), hides=("bread",)),
     case("show me the family ones", says="You have no tasks matching “family”"),
+    # "what's going on with X", "anything X?": the pending ones with that tag, else titles
+    case("what's going on with work", shows=WORK, hides=("milk", "dentist")),
+    case("whats happening at work?", shows=WORK, hides=("laundry",)),
+    case("what's left at home", shows=("laundry", "plants"), hides=("rent", "milk")),
+    case("anything health?", shows=("dentist",), hides=("report",)),
+    case("anything errands", shows=("milk", "bread"), hides=("laundry",)),
+    case("what's happening with the dentist", shows=("dentist",), hides=("report",)),
+    case("anything family?", says="You have no tasks matching “family”"),
+    case("anything else?", says="didn't catch that"),
     case("show me the done ones", shows=("rent", "gym"), hides=("dentist",)),
 ]
 # "how's my week looking", "catch me up": what is left (in that period), soonest due first
@@ -1658,9 +1677,15 @@ MORE_SAID_LOOSELY = [
 POSITIONS_SEEN = [
     case(
         "show my errands",
-        "complete the first two",
+        "complete the dragon egg",
         "rename the second one to buy rolls",
         changed={"bread": {"title": "Buy rolls"}},
+    ),
+    case(
+        "show my errands",
+        "complete the first two",
+        "rename the second one to buy rolls",
+        changed={"milk": {"completed": True}, "bread": {"completed": True, "title": "Buy rolls"}},
     ),
     case(
         "show my errands",

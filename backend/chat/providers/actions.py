@@ -27,6 +27,7 @@ class TaskRef:
     task_id: int | None = None
     words: str | None = None
     position: int | None = None
+    positions: tuple[int, ...] = ()  # several positions: "the first two", "the 1st and 3rd"
     task_ids: tuple[int, ...] = ()
     selector: dict[str, Any] | None = None
     plural: bool = False

@@ -3,6 +3,7 @@ looking", "catch me up") and a tag said as a place or a kind ("what's under work
 the family ones", "anything with the family tag?")."""
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from backend.chat.providers.actions import ListTasks
@@ -37,11 +38,14 @@ SUMMARY = re.compile(
 )
 # "what's under work", "anything in family?", "what have I got for work"
 TAG_PLACE = re.compile(
-    r"^(?:what(?:'s|s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|'ve\s+i\s+got)|anything|any\s+"
-    r"tasks?|stuff|(?:show|list)(?:\s+me)?(?:\s+what'?s)?)\s+(?:in|under|for|from)\s+(?:the\s+|my\s+)?"
+    r"^(?:what(?:'s|s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|'ve\s+i\s+got)"
+    # "what's going on with work", "what's left at home", "anything new on family?"
+    r"(?P<state>\s+(?:going\s+on|happening|up|new|left|outstanding|open|pending))?|anything|"
+    r"any\s+tasks?|stuff|(?:show|list)(?:\s+me)?(?:\s+what'?s)?)\s+"
+    r"(?:in|under|for|from|with|at|on)\s+(?:the\s+|my\s+)?"
     r"#?(?P<tag>[a-z][\w-]*)(?:\s+(?:tag|label|list|category|pile|bucket|folder))?$"
     # "do I have any errands?", "any errands?"
-    r"|^(?:(?:do\s+i\s+have|have\s+i\s+got|are\s+there|is\s+there)\s+)?any\s+#?"
+    r"|^(?:(?:do\s+i\s+have|have\s+i\s+got|are\s+there|is\s+there)\s+)?any(?:thing)?\s+#?"
     r"(?P<kind>[a-z][\w-]*)(?:\s+(?:left|on|today|to\s+do))?$",
     re.I,
 )
@@ -53,12 +57,28 @@ TAG_KIND = re.compile(
 )
 ONES_ALONE = re.compile(r"^(?:just\s+|only\s+)?(?:the|my)\s+[a-z][\w-]*\s+ones$", re.I)
 # Words after "what's in …" that name no tag
-NOT_PLACES = {"it", "there", "here", "store", "stock", "mind", "progress", "question", "general"}
+NOT_PLACES = {
+    "it", "there", "here", "store", "stock", "mind", "progress", "question", "general", "else",
+    "me", "you", "that", "this", "them", "new", "left", "more", "other", "wrong",
+}  # fmt: skip
 
 
 def parse_loose_list(text: str, now: datetime) -> ListTasks | None:
     """The tasks a loosely said question asks for; None when it is none of these."""
     return _summary(text, now) or _tag_place(text, now) or _tag_kind(text, now)
+
+
+def parse_tag_state(text: str, now: datetime) -> ListTasks | None:
+    """ "what's going on with work", "what's left at home": read before the list questions,
+    which would take "going on" / "left" for every pending task and drop the tag."""
+    match = TAG_PLACE.match(text)
+    listed = _tag_place(text, now) if match is not None and match["state"] else None
+    if listed is None:
+        return None
+    word = listed.arguments["tag"]
+    return replace(
+        listed, arguments={"status": "pending", "tag": word}, label=f"pending {listed.label}"
+    )
 
 
 def _summary(text: str, now: datetime) -> ListTasks | None:

@@ -28,6 +28,17 @@ SELECTION = re.compile(
 )
 # "second one", "last task", "first" (after "the" is gone): a position in the last list
 ORDINAL_REF = re.compile(rf"(?P<ordinal>{ORDINAL})(?:\s+(?:one|task|item|on the list))?", re.I)
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+# "first two", "last 3 tasks", "top three": the first or last few of the last list
+FIRST_FEW = re.compile(
+    rf"(?P<end>first|top|last|bottom)\s+(?P<count>{'|'.join(COUNTS)})(?:\s+(?:ones|tasks|items))?",
+    re.I,
+)
+# "first and third", "1st, 2nd and 4th ones": several positions
+SOME_ORDINALS = re.compile(
+    rf"(?:{ORDINAL})(?:\s*(?:,|\band\b|&)\s*(?:the\s+)?(?:{ORDINAL}))+(?:\s+(?:ones|tasks|items))?",
+    re.I,
+)
 STRICT_ID = re.compile(r"(?:task|todo|item|id)\s*#?\s*(\d{1,9})|#\s*(\d{1,9})", re.I)
 LOOSE_ID = re.compile(r"(?:number|no\.?|num|nr)?\s*(\d{1,9})", re.I)
 ID_LIST = re.compile(
@@ -64,6 +75,8 @@ def parse_ref(text: str) -> TaskRef | None:
         return TaskRef()
     if lower in PLURAL:
         return TaskRef(plural=True)
+    if positions := _positions(words):
+        return TaskRef(positions=positions)
     if ordinal := ORDINAL_REF.fullmatch(words):
         return TaskRef(position=ORDINALS[ordinal["ordinal"].lower()])
     bare = TRAILING_NOUN.sub("", words)
@@ -76,9 +89,24 @@ def parse_ref(text: str) -> TaskRef | None:
         if first < last <= first + MAX_RANGE:
             return TaskRef(task_ids=tuple(range(first, last + 1)))
     if ID_LIST.fullmatch(bare):
-        return TaskRef(task_ids=tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", bare))))
+        ids = tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", bare)))
+        # bare "1 and 3" after a list are its first and third tasks, as "number 2" is one
+        return TaskRef(task_ids=ids, loose=not re.search(r"#|tasks?\b|ids?\b", bare, re.I))
     found = title_words(words)
     return TaskRef(words=found) if found else None
+
+
+def _positions(words: str) -> tuple[int, ...]:
+    """The positions "the first two", "the last 3", "the first and third" name; () if none."""
+    if few := FIRST_FEW.fullmatch(words):
+        count = COUNTS[few["count"].lower()]
+        if few["end"].lower() in ("last", "bottom"):
+            return tuple(range(-count, 0))
+        return tuple(range(1, count + 1))
+    if SOME_ORDINALS.fullmatch(words):
+        found = re.findall(ORDINAL, words, re.I)
+        return tuple(dict.fromkeys(ORDINALS[word.lower()] for word in found))
+    return ()
 
 
 def parse_selection(text: str) -> Selection | None:

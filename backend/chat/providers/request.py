@@ -30,7 +30,7 @@ from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import DONE_VERBS, is_detail
 from backend.chat.providers.finding import parse_find
 from backend.chat.providers.normalise import plain_request, split_remark
-from backend.chat.providers.overview import parse_loose_list
+from backend.chat.providers.overview import parse_loose_list, parse_tag_state
 from backend.chat.providers.questions import (
     is_list_request,
     parse_list,
@@ -180,6 +180,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [_status_from(change) if asked and not polite else change]
     if found := parse_find(sentence):
         return [found]
+    if state := parse_tag_state(sentence, now):
+        return [state]
     if is_list_request(sentence, now):
         return [parse_list(sentence, now)]
     if loose := parse_loose_list(sentence, now):

@@ -50,6 +50,10 @@ class Resolver(ABC):
         self, ref: TaskRef, status: str, *, delete: bool = False, ask: bool = True
     ) -> list[Task] | Said:
         """The tasks `ref` means, or what to say instead (a question, or that none matched)."""
+        if ref.task_ids and ref.loose and self._shown_before():
+            shown = self._shown_before()
+            if all(1 <= task_id <= len(shown) for task_id in ref.task_ids):
+                return [shown[task_id - 1] for task_id in ref.task_ids]
         if ref.task_ids:
             return [{"id": task_id} for task_id in ref.task_ids]
         if ref.task_id is not None:
@@ -69,6 +73,8 @@ class Resolver(ABC):
         candidates = (
             list(self.acted.values()) or self.shown or last_mentioned(self.history, latest=delete)
         )
+        if ref.positions:
+            return _at_positions(self._shown_before() or candidates, ref.positions)
         if ref.position is not None:  # a position counts in the list the user last saw
             candidates = self._shown_before() or candidates
         if not candidates:
@@ -136,6 +142,19 @@ def _at_position(candidates: list[Task], position: int) -> list[Task] | Said:
         return [candidates[position - 1]]
     shown = "one task" if len(candidates) == 1 else f"{len(candidates)} tasks"
     return Said(f"I only showed {shown}; tell me its number instead.", asks=True)
+
+
+def _at_positions(candidates: list[Task], positions: tuple[int, ...]) -> list[Task] | Said:
+    """The tasks at several positions of the tasks last shown (negative: from the end)."""
+    count = len(candidates)
+    if not candidates or any(not (1 <= p <= count or -count <= p <= -1) for p in positions):
+        return Said(WHICH if not candidates else _only_showed(count), asks=True)
+    return [candidates[p - 1 if p > 0 else p] for p in positions]
+
+
+def _only_showed(count: int) -> str:
+    shown = "one task" if count == 1 else f"{count} tasks"
+    return f"I only showed {shown}; tell me their numbers instead."
 
 
 def _single(
