@@ -1708,6 +1708,93 @@ NEXT_DAYS = [
     case("what have I got thursday?", shows=("dentist",), hides=("slides",)),
 ]
 
+# "forget the dentist" may mean "never mind": it lists the task and asks before deleting;
+# "ticked off the milk", "I've crossed X off": news that X is done
+FORGET_AND_TICKED = [
+    case("forget the dentist", "yes", deleted=("dentist",)),
+    case("forget the dentist appointment", "yep go ahead", deleted=("dentist",)),
+    case("forget the passport", "no"),
+    case("forget the dentist", says="Shall I go ahead?"),
+    case("just forget the laundry", "cancel that"),
+    case("forget it"),
+    case("forget the dragon", says="changed nothing"),
+    case("ticked off the milk", changed=done("milk")),
+    case("I've crossed the laundry off", changed=done("laundry")),
+    case("just checked off the slides", changed=done("slides")),
+    case("knocked out the laundry", changed=done("laundry")),
+    case("ticked the passport off my list", changed=done("passport")),
+]
+
+# "tag the report work" (the last word is the tag), "give task 5 a note: …"
+TAG_AND_NOTE_SAID_SHORT = [
+    case("tag the report urgent", changed={"report": {"tags": ["work", "urgent"]}}),
+    case("label the laundry weekend", changed={"laundry": {"tags": ["home", "weekend"]}}),
+    case("tag my passport renewal travel", changed={"passport": {"tags": ["travel"]}}),
+    case("tag the dragon thing fun"),
+    case("tag the report"),
+    case(
+        "give task {dentist} a note: bring x-rays",
+        changed={"dentist": {"description": "Bring x-rays"}},
+    ),
+    case(
+        "leave the slides a note saying use the blue theme",
+        changed={"slides": {"description": "Use the blue theme"}},
+    ),
+    case("give the dragon a note: hello"),
+]
+
+# Additions that kept only part of what was said: several days, a time before the day, "by 5",
+# "in the next 3 days"
+ADDS_KEEP_EVERYTHING = [
+    case(
+        "add meeting on monday and tuesday",
+        added=(
+            task("Meeting", due_date=eod("2026-11-23")),
+            task("Meeting", due_date=eod("2026-11-24")),
+        ),
+    ),
+    case(
+        "add gym mon and thu at 7am",
+        added=(
+            task("Gym", due_date=at("2026-11-23T07:00"), recurrence="none"),
+            task("Gym", due_date=at("2026-11-19T07:00"), recurrence="none"),
+        ),
+    ),
+    case(
+        "remind me to water the lawn on saturday and sunday",
+        added=(
+            task("Water the lawn", due_date=eod("2026-11-21")),
+            task("Water the lawn", due_date=eod("2026-11-22")),
+        ),
+    ),
+    case(
+        "add meeting at 3 tomorrow with jess",
+        added=(task("Meeting with jess", due_date=at("2026-11-19T15:00")),),
+    ),
+    case(
+        "add lunch at 12:30 friday with the team",
+        added=(task("Lunch with the team", due_date=at("2026-11-20T12:30")),),
+    ),
+    case(
+        "I'll need to pick up the car by 5",
+        added=(task("Pick up the car", due_date=at("2026-11-18T17:00")),),
+    ),
+    case(
+        "add submit expenses due by 4:30",
+        added=(task("Submit expenses", due_date=at("2026-11-18T16:30")),),
+    ),
+    case("add call mom in the next 3 days", added=(task("Call mom", due_date=eod("2026-11-21")),)),
+    case(
+        "add renew insurance within the next week",
+        added=(task("Renew insurance", due_date=eod("2026-11-25")),),
+    ),
+    case(
+        "add email the landlord over the next couple of days",
+        added=(task("Email the landlord", due_date=eod("2026-11-20")),),
+    ),
+    case("what's due in the next 3 days?", shows=("dentist", "slides"), hides=("passport",)),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1748,4 +1835,7 @@ CASES: list[Case] = [
     *MORE_SAID_LOOSELY,
     *POSITIONS_SEEN,
     *NEXT_DAYS,
+    *FORGET_AND_TICKED,
+    *TAG_AND_NOTE_SAID_SHORT,
+    *ADDS_KEEP_EVERYTHING,
 ]

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any, Literal
 
-from backend.chat.providers.phrases import Duration
+from backend.chat.providers.durations import Duration
 
 ChangeTool = Literal["complete_task", "delete_task", "update_task"]
 Task = dict[str, Any]  # a task as the tools answer it (its public JSON)

@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 from backend.chat.providers.actions import AddTask, SmallTalk
+from backend.chat.providers.days import one_per_day
 from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.phrases import tidy
 from backend.chat.providers.slots import DAY, Slots, split_note, split_slots, split_tags
@@ -98,12 +99,6 @@ VAGUE_WHEN = re.compile(
 )
 # "grocery run: milk, eggs, bread": one task, the list its note
 TITLED_LIST = re.compile(r"^(?P<title>[^:,]{1,60}):\s*(?P<note>[^,]+(?:,[^,]+)+)$")
-# "every mon, wed and fri": one weekly task per day
-DAYS = re.compile(  # "every mon, wed and fri", "on tuesdays and thursdays"
-    rf"\b(?:every|on(?=\s+{DAY}s\b))\s+"
-    rf"(?P<days>{DAY}s?(?:(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+){DAY}s?)+)\b",
-    re.I,
-)
 # "every 2 weeks", "every other day": intervals the tasks cannot repeat at
 OTHER_INTERVAL = re.compile(
     rf"\bevery\s+(?:other|second|\d+|two|three|four)\s+(?:days?|weeks?|months?|years?|{DAY}s?)\b|"
@@ -196,10 +191,10 @@ def parse_add(rest: str, now: datetime) -> list[AddTask] | SmallTalk:
     text = QUOTED.sub(lambda match: match["inner"], TO_MY_LIST.sub("", rest))
     if OTHER_INTERVAL.search(text):
         return SmallTalk("bad_repeat")
-    if days := DAYS.search(text):
+    if each := one_per_day(text):
         added: list[AddTask] = []
-        for day in re.findall(DAY, days["days"], re.I):
-            one = _added(text[: days.start()] + f"every {day}" + text[days.end() :], now)
+        for one_day in each:
+            one = _added(one_day, now)
             if isinstance(one, SmallTalk):
                 return one
             added.extend(one)

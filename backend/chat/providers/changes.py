@@ -16,14 +16,10 @@ from backend.chat.providers.actions import (
     TaskRef,
 )
 from backend.chat.providers.adding import capitalized
-from backend.chat.providers.phrases import (
-    parse_date_phrase,
-    parse_time_only,
-    split_duration,
-    tidy,
-)
+from backend.chat.providers.durations import split_duration
+from backend.chat.providers.phrases import parse_date_phrase, parse_time_only, tidy
 from backend.chat.providers.questions import parse_list
-from backend.chat.providers.references import parse_ref
+from backend.chat.providers.references import parse_ref, title_words
 from backend.chat.providers.slots import split_priority, split_recurrence, split_slots, tag_words
 
 LEVEL = r"(?P<level>high|low|medium|normal|urgent|important|top)"
@@ -114,6 +110,13 @@ def reopen(match: re.Match[str], now: datetime) -> Intent:
 
 def delete(match: re.Match[str], now: datetime) -> Intent:
     return _change(match, now, "delete_task")
+
+
+def delete_asking(match: re.Match[str], now: datetime) -> Intent | None:
+    """A deletion said loosely ("forget the dentist"): the tasks its words find, asked about
+    first as a deletion by a filter is, since the words may only mean "never mind"."""
+    words = title_words(match["ref"])
+    return ChangeTask("delete_task", TaskRef(selector={"search": words})) if words else None
 
 
 def rename(match: re.Match[str], now: datetime) -> Intent:

@@ -44,6 +44,12 @@ DETAILS = compile_rules(
         note,
     ),
     (PLEASE + r"(?:note|comment)\s+(?:on|for)\s+(?P<ref>.+?)\s*:\s*(?P<note>.+)$", note),
+    # "give task 5 a note: bring x-rays", "leave the dentist a note saying …"
+    (
+        PLEASE + r"(?:give|leave)\s+(?P<ref>.+?)\s+(?:a|the|this|another)\s+(?:note|comment)"
+        r"(?:\s*:\s*|\s+saying\s+|\s+that\s+says\s+|\s+-\s+)(?P<note>.+)$",
+        note,
+    ),
     (
         PLEASE
         + r"(?:remove|delete|drop|take)\s+(?:the\s+)?(?:tags?\s+)?"
@@ -71,6 +77,11 @@ DETAILS = compile_rules(
     ),
     (PLEASE + r"(?:also\s+)?(?:tag|label)\s+(?P<ref>.+?)\s+(?:with|as)\s+" + TAGS + "$", add_tags),
     (PLEASE + r"(?:also\s+)?(?:tag|label)\s+" + SHORT_REF + r"\s+" + TAGS + "$", add_tags),
+    # "tag the report work": the last word is the tag
+    (
+        PLEASE + r"(?:also\s+)?(?:tag|label)\s+(?P<ref>(?:the|my)\s+.+?)\s+(?P<tags>#?[\w-]+)$",
+        add_tags,
+    ),
     (PLEASE + r"(?:stop\s+repeating|don'?t\s+repeat|unrepeat)\s+(?P<ref>.+)$", stop_repeating),
     (PLEASE + r"stop\s+(?P<ref>.+?)\s+(?:from\s+)?(?:repeating|recurring)$", stop_repeating),
     (

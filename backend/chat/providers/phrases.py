@@ -1,8 +1,8 @@
-"""Pure helpers of the local engine: dates and durations inside a sentence (via dateparser)."""
+"""Pure helpers of the local engine: dates and times of day inside a sentence (via dateparser);
+durations are in `durations`."""
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -33,9 +33,19 @@ TOMORROW_SLANG = re.compile(r"\b(?:tmrw|tmr|tmw|tomorow|tomoz|tmrow)\b", re.IGNO
 REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I), "in 2 days"),
     (re.compile(r"\b(?:the\s+)?weekend\b", re.I), "saturday"),
-    (re.compile(r"\ba\s+couple(?:\s+of)?\b", re.I), "2"),
-    (re.compile(r"\ba\s+few\b", re.I), "3"),
+    (re.compile(r"\b(?:a\s+)?couple(?:\s+of)?\b", re.I), "2"),
+    (re.compile(r"\b(?:a\s+)?few\b", re.I), "3"),
+    # "in the next 3 days", "within the coming week", "within a month": by then
+    (
+        re.compile(
+            r"\b(?:in|within|over)\s+the\s+(?:next|coming)\s+(?=(?:day|week|month)\b)", re.I
+        ),
+        "in 1 ",
+    ),
+    (re.compile(r"\b(?:in|within|over)\s+the\s+(?:next|coming)\b|\bwithin\b", re.I), "in"),
 )
+# "by 5", "due by 4:30": an hour today, which a bare "5" is not
+BY_HOUR = re.compile(r"^(?:due\s+)?by\s+(?=\d{1,2}(?::[0-5]\d)?(?:\s*(?:am|pm))?$)", re.I)
 # "end of day": a day's end, which a date without a time already means ("end of day friday" is
 # friday); alone, it is today's.
 END_OF_DAY_WORDS = re.compile(
@@ -146,7 +156,7 @@ def _next_at(clock: time, now: datetime) -> datetime:
 
 def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     """The moment a phrase like "tomorrow at 5pm" names; a day without a time means its end."""
-    bare = LEADING_CONNECTIVE.sub("", DATE_FILLER.sub("", phrase.strip()))
+    bare = LEADING_CONNECTIVE.sub("", BY_HOUR.sub("at ", DATE_FILLER.sub("", phrase.strip())))
     text = normalize_date_phrase(bare, now)
     if text is None:
         return None
@@ -171,47 +181,6 @@ def parse_date_phrase(phrase: str, now: datetime) -> datetime | None:
     if not EXPLICIT_TIME.search(text):
         parsed = datetime.combine(parsed.date(), END_OF_DAY, tzinfo=UTC)
     return parsed
-
-
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "ten": 10, "a couple of": 2, "a couple": 2, "couple of": 2,
-                "a few": 3}  # fmt: skip
-DURATION = re.compile(
-    r"\b(?P<count>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
-    r"(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?)\b",
-    re.IGNORECASE,
-)
-UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-@dataclass(frozen=True)
-class Duration:
-    """An amount of time as people say it: "2 days", "a week", "an hour"."""
-
-    count: int
-    unit: str  # minutes, hours, days, weeks or months
-
-    def after(self, moment: datetime) -> datetime:
-        """`moment` moved forward by this duration (a month keeps the day when it can)."""
-        if self.unit != "months":
-            return moment + timedelta(**{self.unit: self.count})
-        month = moment.month - 1 + self.count
-        year, month = moment.year + month // 12, month % 12 + 1
-        return moment.replace(
-            year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
-        )
-
-
-def split_duration(text: str) -> tuple[str, Duration | None]:
-    """Remove the first duration ("2 days", "a week") from text; the rest and the duration."""
-    match = DURATION.search(text)
-    if match is None:
-        return text, None
-    count = match["count"].lower()
-    unit = match["unit"].lower()
-    unit = "months" if unit.startswith("mo") else UNITS[unit[0]]
-    number = int(count) if count.isdigit() else NUMBER_WORDS[count]
-    return text[: match.start()] + text[match.end() :], Duration(number, unit)
 
 
 # "4pm", "9:30", "at 5", "noon"; a bare "5" is a number, not a time.
@@ -286,8 +255,13 @@ def split_date(text: str, now: datetime) -> tuple[str, datetime | None]:
             if not _inner_date_words(words[start:end]):
                 continue
             due = parse_date_phrase(" ".join(words[start:end]), now)
-            if due is not None:
-                return " ".join(words[:start] + words[end:]), due
+            if due is None:
+                continue
+            # "meeting at 3 tomorrow with jess": the hour before the day is its time
+            if start >= 2 and words[start - 2].lower() == "at":
+                wider = parse_date_phrase(" ".join(words[start - 2 : end]), now)
+                start, due = (start - 2, wider) if wider is not None else (start, due)
+            return " ".join(words[:start] + words[end:]), due
     return text, None
 
 

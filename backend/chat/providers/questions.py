@@ -5,8 +5,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from backend.chat.providers.actions import AskStatus, ListTasks, Task
+from backend.chat.providers.durations import split_duration
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, split_duration, tidy
+from backend.chat.providers.phrases import END_OF_DAY, parse_date_phrase, tidy
 from backend.chat.providers.references import parse_ref
 from backend.chat.providers.slots import (
     DAY,

@@ -1,7 +1,14 @@
 """The phrasings that say whether a task is open, done or gone: reopening, clearing the
 completed ones, completing, deleting, and news that a task was done ("the books are back")."""
 
-from backend.chat.providers.changes import clear_completed, complete, delete, news, reopen
+from backend.chat.providers.changes import (
+    clear_completed,
+    complete,
+    delete,
+    delete_asking,
+    news,
+    reopen,
+)
 from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.rule_table import MY_LIST, NOT_A_QUESTION, compile_rules
 
@@ -96,6 +103,17 @@ COMPLETING = compile_rules(
         complete,
     ),
     (r"^(?:check|tick|cross)\s+(?P<ref>.+?)\s+off(?:\s+(?:the|my)\s+list)?$", complete),
+    # "ticked off the milk", "I've crossed the report off", "knocked out the laundry"
+    (
+        r"^(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)?(?:ticked|checked|crossed|"
+        r"knocked|polished|struck)\s+(?:off|out)\s+(?P<ref>.+?)(?:\s+(?:the|my)\s+list)?$",
+        complete,
+    ),
+    (
+        r"^(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)?(?:ticked|checked|crossed|"
+        r"knocked|struck)\s+(?P<ref>.+?)\s+off(?:\s+(?:the|my)\s+list)?$",
+        complete,
+    ),
 )
 DELETING = compile_rules(
     (
@@ -119,6 +137,12 @@ DELETING = compile_rules(
         delete,
     ),
     (PLEASE + r"take\s+(?P<ref>.+?)\s+off\s+(?:of\s+)?" + MY_LIST + r"$", delete),
+    # "forget the dentist": may mean "never mind"; it lists the task and asks before deleting
+    (
+        r"^(?:just\s+|oh\s+)?forget\s+(?!(?:it|that|this|them|those|about\s+it|what|i|you|"
+        r"everything|all)\b)(?P<ref>.+)$",
+        delete_asking,
+    ),
 )
 NEWS = compile_rules(
     # news that a task was done: "the books are back", "rent's paid", "emailed the landlord"
