@@ -1795,6 +1795,80 @@ ADDS_KEEP_EVERYTHING = [
     case("what's due in the next 3 days?", shows=("dentist", "slides"), hides=("passport",)),
 ]
 
+# A thing said as missing is a task to get it; a thing at a time of day is something to be at
+NEEDS_AND_TIMED_THINGS = [
+    case("need eggs", added=(task("Buy eggs"),)),
+    case("i'm out of coffee", added=(task("Buy coffee"),)),
+    case("we're running low on dish soap", added=(task("Buy dish soap"),)),
+    case("ran out of toilet paper", added=(task("Buy toilet paper"),)),
+    case("we need oat milk tomorrow", added=(task("Buy oat milk", due_date=eod("2026-11-19")),)),
+    case("I need help"),
+    case("need a break"),
+    case("need milk?"),
+    case("gym at 6 tomorrow", added=(task("Gym", due_date=at("2026-11-19T18:00")),)),
+    case("yoga at 7am on saturday", added=(task("Yoga", due_date=at("2026-11-21T07:00")),)),
+    case("piano 4:30pm friday", added=(task("Piano", due_date=at("2026-11-20T16:30")),)),
+    case("the report at 5 tomorrow"),
+]
+
+# One task's details ("what's the note on X", "the second one" after a list), and the previous
+# request again for another task ("and the third", "the slides too")
+DETAILS_AND_AGAIN = [
+    case("what's the note on the report", says="It has no note."),
+    case(
+        "add a note to the dentist: bring x-rays",
+        "what's the note on the dentist?",
+        changed={"dentist": {"description": "Bring x-rays"}},
+        says="Note: Bring x-rays",
+    ),
+    case(
+        "add buy stamps - the forever kind",
+        "what did I just add?",
+        added=(task("Buy stamps", description="The forever kind"),),
+        says="Note: The forever kind",
+    ),
+    case("tell me about the slides", says="“Prepare slides”"),
+    case("tell me about the slides", "and the report?", says="“Write quarterly report”"),
+    case(
+        "show my work tasks",
+        "what's the note on the second one?",
+        "and the third",
+        says="“Book team meeting room”",
+    ),
+    case(
+        "show my work tasks",
+        "what's the note on the second one?",
+        "complete the first one",
+        changed=done("report"),
+    ),
+    case("show my work tasks", "the second one"),
+    case(
+        "show my work tasks",
+        "complete the first one",
+        "and the third",
+        changed=done("report", "meeting"),
+    ),
+    case(
+        "show my work tasks",
+        "complete the first one",
+        "the second one too",
+        changed=done("report", "slides"),
+    ),
+    case("is the report done?", "and the slides?", says="still pending"),
+    case("delete the passport", "the laundry too", deleted=("passport", "laundry")),
+    case(
+        "move the slides to friday",
+        "same for the report",
+        changed={
+            "slides": {"due_date": eod("2026-11-20")},
+            "report": {"due_date": eod("2026-11-20")},
+        },
+    ),
+    case("the second one"),
+    case("and the third"),
+    case("show my work tasks", "and the dragon"),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1838,4 +1912,6 @@ CASES: list[Case] = [
     *FORGET_AND_TICKED,
     *TAG_AND_NOTE_SAID_SHORT,
     *ADDS_KEEP_EVERYTHING,
+    *NEEDS_AND_TIMED_THINGS,
+    *DETAILS_AND_AGAIN,
 ]

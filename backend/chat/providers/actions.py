@@ -93,6 +93,14 @@ class AskStatus:
 
 
 @dataclass(frozen=True)
+class ShowTask:
+    """A question about one task's details ("what's the note on the dentist?", "the second
+    one" after a list): its line and its note, nothing changed."""
+
+    ref: TaskRef
+
+
+@dataclass(frozen=True)
 class Correction:
     """A correction ("I meant friday"): the task just acted on takes what these words say."""
 
@@ -130,4 +138,4 @@ class Undo:
     """Take back the previous answer's changes ("undo that"), read from the stored history."""
 
 
-Intent = AddTask | ListTasks | ChangeTask | AskStatus | Correction | SmallTalk | Undo
+Intent = AddTask | ListTasks | ChangeTask | AskStatus | ShowTask | Correction | SmallTalk | Undo

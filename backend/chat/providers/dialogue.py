@@ -19,6 +19,7 @@ from backend.chat.providers.actions import (
     AskStatus,
     ChangeTask,
     Intent,
+    ShowTask,
     SmallTalk,
     Task,
     TaskRef,
@@ -26,7 +27,7 @@ from backend.chat.providers.actions import (
 from backend.chat.providers.adding import parse_add
 from backend.chat.providers.intents import parse_message
 from backend.chat.providers.questions import ordered, sort_key
-from backend.chat.providers.references import parse_selection
+from backend.chat.providers.references import parse_ref, parse_selection
 
 # One answer or several in a row: "yes", "yep go ahead", "nah, keep them"
 YES = re.compile(
@@ -108,6 +109,8 @@ def last_listed(history: Sequence[Message]) -> list[Task]:
     """
     for index in _answers(history, latest=False):
         acted, listed = _answer_tasks(history, index)
+        if not (acted or listed or history[index].tool_calls):
+            continue  # what it said named no task: "the second one" was read from the list
         if not acted or {task["id"] for task in listed} - {task["id"] for task in acted}:
             return listed
     return []
@@ -203,6 +206,39 @@ def _more_to_add(message: str, history: Sequence[Message], now: datetime) -> lis
     return list(added) if isinstance(added, list) else None
 
 
+# "and the third", "the slides too", "same for the report": the previous request, another task
+SAME_AGAIN = re.compile(
+    r"^(?:(?:and|also|plus|oh and|and also|same\s+(?:for|with)|now)\s+(?P<ref>.+?)|(?P<too>.+?))"
+    r"(?:\s+(?:too|as\s+well|also))?[\s?!.]*$",
+    re.I,
+)
+
+
+def _same_again(message: str, history: Sequence[Message], now: datetime) -> list[Step] | None:
+    """The previous request again for the task(s) this message names ("and the third", "the
+    slides too")."""
+    match = SAME_AGAIN.match(message.strip())
+    asked = history[-2] if len(history) >= 2 and history[-2].role == Role.USER else None
+    if match is None or asked is None:
+        return None
+    said = match["ref"] or match["too"]
+    ref = parse_ref(said)
+    said_too = bool(re.search(r"\b(?:too|as\s+well|also)\W*$|^same\b", message.strip(), re.I))
+    if ref is None or ref == TaskRef():
+        return None
+    if match["too"] == said.strip() and not said_too:
+        return (
+            None  # "the first one" alone after a list asks for nothing (a choice needs a question)
+        )
+    steps = understand(asked.content, history[:-2], now)
+    before = [step for step in steps if isinstance(step, ChangeTask | ShowTask | AskStatus)]
+    # after a change, words alone after "and" may be more of anything ("complete the report" …
+    # "and the slides"): they name a task to change only with "too" or "same for"
+    if not before or (ref.words and not said_too and isinstance(before[-1], ChangeTask)):
+        return None
+    return [replace(before[-1], ref=ref)]
+
+
 def understand(message: str, history: Sequence[Message], now: datetime) -> list[Step]:
     """What to do for a message, given the conversation so far: answers complete questions."""
     intents = parse_message(message, now)
@@ -214,6 +250,8 @@ def understand(message: str, history: Sequence[Message], now: datetime) -> list[
             answered = _answered(message, history, *previous, now)
             if answered is not None:
                 return answered
+    if intents == [SmallTalk("unknown")] and (again := _same_again(message, history, now)):
+        return again
     return list(intents)
 
 

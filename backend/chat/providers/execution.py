@@ -16,6 +16,7 @@ from backend.chat.providers.actions import (
     ChangeTask,
     Correction,
     ListTasks,
+    ShowTask,
     SmallTalk,
     Task,
     TaskRef,
@@ -121,6 +122,8 @@ class Turn(Resolver):
             return await self._list(step)
         if isinstance(step, AskStatus):
             return await self._status(step)
+        if isinstance(step, ShowTask):
+            return await self._show(step)
         if isinstance(step, Correction):
             return await self._correct(step)
         if isinstance(step, Undo):
@@ -177,6 +180,18 @@ class Turn(Resolver):
                 return Said(f"Yes, {name(task)} is done.")
             return Said(f"No, {name(task)} is still pending.")
         return Said("\n".join(["Here is where they stand:", *bullets(targets, self.now)]))
+
+    async def _show(self, intent: ShowTask) -> Said:
+        found = await self._targets(intent.ref, "all")
+        if isinstance(found, Said):
+            return found
+        lines: list[str] = []
+        # a task from the list shown is read as it was shown: this answer lists nothing new
+        shown = [t if "description" in t else await self._current(t) for t in found[:MAX_LISTED]]
+        for task in shown:
+            note = task.get("description")
+            lines += [describe(task, self.now), f"Note: {note}" if note else "It has no note."]
+        return Said("\n".join(lines))
 
     async def _correct(self, intent: Correction) -> Said:
         targets = list(self.acted.values()) or last_mentioned(self.history)

@@ -1,12 +1,13 @@
 """Searches of titles: "find the passport task", "where is the dentist one", "when is the
-dentist?", and "show my errands" (one word: a tag, else words of titles)."""
+dentist?", and "show my errands" (one word: a tag, else words of titles); one task's details:
+"what's the note on the dentist?", "what did I just add?"."""
 
 import re
 
-from backend.chat.providers.actions import ListTasks
+from backend.chat.providers.actions import ListTasks, ShowTask, TaskRef
 from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.questions import LIST_NOUN, NOT_TAGS
-from backend.chat.providers.references import title_words
+from backend.chat.providers.references import parse_ref, title_words
 
 FIND = re.compile(
     PLEASE + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are)|"
@@ -21,6 +22,32 @@ SHOW_WORD = re.compile(
     PLEASE + r"(?:show|list|see|view)\s+(?:me\s+)?(?:my\s+|the\s+|all\s+)?(?P<word>[a-z][\w-]*)$",
     re.I,
 )
+
+# "what's the note on the dentist", "any notes on task 3?", "tell me about the report",
+# "details of the slides", "more about it"
+DETAILS = re.compile(
+    PLEASE + r"(?:(?:what(?:'s|s|\s+is|\s+are|\s+was)|show\s+(?:me\s+)?|read\s+(?:me\s+)?|"
+    r"any|is\s+there\s+an?|did\s+i\s+(?:add|leave|put)\s+an?)\s+(?:the\s+|my\s+)?"
+    r"(?:notes?|description|details?|comments?)\s+(?:on|for|of|about|in|to)|"
+    r"tell\s+me\s+(?:more\s+)?about|(?:more\s+)?details\s+(?:on|of|for|about)|"
+    r"more\s+(?:on|about)|what\s+do\s+you\s+know\s+about)\s+(?P<ref>.+)$",
+    re.I,
+)
+# "what did I just add?", "what was that last one?": the tasks the last answer acted on
+JUST_DONE = re.compile(
+    r"^(?:what|which\s+(?:task|one)s?)\s+(?:did\s+(?:i|you)\s+just\s+(?:add|change|do|make|"
+    r"create|put\s+in)|was\s+that(?:\s+(?:last\s+)?one)?|(?:have\s+)?i\s+just\s+added)$",
+    re.I,
+)
+
+
+def parse_show(text: str) -> ShowTask | None:
+    """A question about a task's details; None for anything else."""
+    if JUST_DONE.match(text):
+        return ShowTask(TaskRef(plural=True))
+    match = DETAILS.match(text)
+    ref = parse_ref(match["ref"]) if match else None
+    return ShowTask(ref) if ref is not None else None
 
 
 def parse_find(text: str) -> ListTasks | None:

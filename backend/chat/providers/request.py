@@ -28,7 +28,8 @@ from backend.chat.providers.adding import (
 )
 from backend.chat.providers.change_rules import ADD_SHAPED, parse_change
 from backend.chat.providers.changes import DONE_VERBS, is_detail
-from backend.chat.providers.finding import parse_find
+from backend.chat.providers.finding import parse_find, parse_show
+from backend.chat.providers.needs import parse_need
 from backend.chat.providers.normalise import plain_request, split_remark
 from backend.chat.providers.overview import parse_loose_list, parse_tag_state
 from backend.chat.providers.questions import (
@@ -95,6 +96,7 @@ EVENT = re.compile(
     r"catch-?up)s?\b|\bwith\s+(?-i:[A-Z])",
     re.I,
 )
+AT_TIME = re.compile(r"\bat\s+\d{1,2}(?::[0-5]\d)?\b|\b\d{1,2}(?::[0-5]\d)?\s*(?:am|pm)\b", re.I)
 # "the dentist appointment tomorrow": a task named, maybe to move, not one to add
 REFERS = re.compile(r"^(?:the|my|that|this|our)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
@@ -178,6 +180,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
     sentence = URGENT_MARK.sub(" ", sentence).strip()
     if change := parse_change(sentence, now):
         return [_status_from(change) if asked and not polite else change]
+    if shown := parse_show(sentence):
+        return [shown]
     if found := parse_find(sentence):
         return [found]
     if state := parse_tag_state(sentence, now):
@@ -191,6 +195,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [*put] if isinstance(put, list) else [put]
     if chore := _dated_chore(sentence, now, asked):
         return [*chore] if isinstance(chore, list) else [chore]
+    if (need := parse_need(sentence, now)) and not asked:
+        return [*need]
     if statement := STATEMENT.match(sentence):
         done = statement["verb"].lower() in DONE_VERBS
         return [Mention(title_words(statement["words"]), done)]
@@ -238,7 +244,8 @@ def _chore_then_date(sentence: str, now: datetime, asked: bool) -> list[AddTask]
         return None
     if OTHER_INTERVAL.search(sentence):
         return SmallTalk("bad_repeat")
-    event = EVENT.search(sentence) and not REFERS.match(sentence)
+    # "gym at 6 tomorrow": a thing at a time of day is something to be at
+    event = (EVENT.search(sentence) or AT_TIME.search(sentence)) and not REFERS.match(sentence)
     dates = {"due_date", "recurrence"} if verb or event else {"recurrence"}
     return add_if_dated(sentence, now, dates=frozenset(dates))
 
