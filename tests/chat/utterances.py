@@ -1869,6 +1869,37 @@ DETAILS_AND_AGAIN = [
     case("show my work tasks", "and the dragon"),
 ]
 
+# Found by probing: "set the report for 9am tomorrow" moves it (was: a task "Set the report"),
+# "the report needs to be done by friday", "got it, …" as an opener, "that's all for now"
+PROBED = [
+    case(
+        "set the report for 9am tomorrow",
+        changed={"report": {"due_date": at("2026-11-19T09:00")}},
+    ),
+    case("set the passport for friday", changed={"passport": {"due_date": eod("2026-11-20")}}),
+    case(
+        "the slides need to be done by monday",
+        changed={"slides": {"due_date": eod("2026-11-23")}},
+    ),
+    case(
+        "report has to be submitted before friday",
+        changed={"report": {"due_date": eod("2026-11-20")}},
+    ),
+    case("set the table for dinner"),
+    case("set the dragon for friday"),
+    case("got it, the laundry is done", changed=done("laundry")),
+    case(
+        "gotcha, add call the vet tomorrow",
+        added=(task("Call the vet", due_date=eod("2026-11-19")),),
+    ),
+    case("that's all for now"),
+    case("i'm good for now"),
+    case("show my work tasks", "knock off the first one", changed=done("report")),
+    case("knock out the laundry", changed=done("laundry")),
+    case("wrap up the slides", changed=done("slides")),
+    case("what's the passport one?", says="“Renew passport”"),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1914,4 +1945,5 @@ CASES: list[Case] = [
     *ADDS_KEEP_EVERYTHING,
     *NEEDS_AND_TIMED_THINGS,
     *DETAILS_AND_AGAIN,
+    *PROBED,
 ]

@@ -257,6 +257,14 @@ DETAILS = compile_rules(
         r"next|this|at|in|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b.*?)(?:\s+now)?$",
         moved,
     ),
+    # "set the report for 9am tomorrow" (not a chore "Set the report"), "the report needs to be
+    # done by wednesday"
+    (PLEASE + r"(?:set|schedule)\s+(?P<ref>the\s+.+?)\s+(?:for|to)\s+(?P<when>.+)$", moved),
+    (
+        NOT_A_QUESTION + r"(?!(?:i|we|you)\b)(?P<ref>.+?)\s+(?:needs?|has|have)\s+to\s+be\s+"
+        r"(?:done|finished|completed|submitted|sent|paid|ready)\s+(?P<when>(?:by|before|on)\s+.+)$",
+        moved,
+    ),
     (PLEASE + r"(?:change|switch)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$", change_to),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", reschedule),
 )

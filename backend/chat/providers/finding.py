@@ -30,7 +30,9 @@ DETAILS = re.compile(
     r"any|is\s+there\s+an?|did\s+i\s+(?:add|leave|put)\s+an?)\s+(?:the\s+|my\s+)?"
     r"(?:notes?|description|details?|comments?)\s+(?:on|for|of|about|in|to)|"
     r"tell\s+me\s+(?:more\s+)?about|(?:more\s+)?details\s+(?:on|of|for|about)|"
-    r"more\s+(?:on|about)|what\s+do\s+you\s+know\s+about)\s+(?P<ref>.+)$",
+    r"more\s+(?:on|about)|what\s+do\s+you\s+know\s+about)\s+(?P<ref>.+)$"
+    # "what's the plumber one?", "what was the second one again"
+    r"|^(?:what(?:'s|s|\s+is|\s+was))\s+(?P<one>the\s+[\w' -]+?\s+one)(?:\s+again)?$",
     re.I,
 )
 # "what did I just add?", "what was that last one?": the tasks the last answer acted on
@@ -46,7 +48,7 @@ def parse_show(text: str) -> ShowTask | None:
     if JUST_DONE.match(text):
         return ShowTask(TaskRef(plural=True))
     match = DETAILS.match(text)
-    ref = parse_ref(match["ref"]) if match else None
+    ref = parse_ref(match["ref"] or match["one"]) if match else None
     return ShowTask(ref) if ref is not None else None
 
 

@@ -6,7 +6,10 @@ import re
 from backend.chat.providers.actions import TalkKind
 
 GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
-THANKS = r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice"
+THANKS = (
+    r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice|gotcha|"
+    r"sweet|got it(?=\s*[,!.]|$)"
+)
 FILLER = (
     r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|"
     r"no(?!\s+(?:rush|hurry)\b)|nope|ah|"
@@ -32,7 +35,8 @@ HELP_ME = re.compile(r"^(?:can you\s+|could you\s+|please\s+)?help me(?:\s+to)?\
 # "never mind", "that's all": nothing more to do
 DISMISS = re.compile(
     r"^(?:never\s*mind|nvm|forget (?:it|about it)|no worries|nothing(?: else)?|"
-    r"that'?s (?:all|it)|all good|ignore me)$",
+    r"that'?s (?:all|it)(?: for (?:now|today))?|all good|ignore me|"
+    r"i'?m good(?: for now)?)$",
     re.I,
 )
 # "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it

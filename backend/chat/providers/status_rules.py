@@ -71,7 +71,8 @@ COMPLETING = compile_rules(
     (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + MARKED_DONE + "$", complete),
     (PLEASE + r"(?:mark|set|flag)\s+(?:as\s+)?" + MARKED_DONE + r"\s+(?P<ref>.+)$", complete),
     (
-        PLEASE + r"(?:complete|finish|check off|tick off|cross off|close|tick|check)"
+        PLEASE + r"(?:complete|finish|check off|tick off|cross off|knock off|knock out|polish off|"
+        r"wrap up|close|tick|check)"
         r"\s+(?P<ref>.+?)(?:\s+off)?$",
         complete,
     ),
