@@ -1898,6 +1898,20 @@ PROBED = [
     case("knock out the laundry", changed=done("laundry")),
     case("wrap up the slides", changed=done("slides")),
     case("what's the passport one?", says="“Renew passport”"),
+    case(
+        "add read a book every night at 10pm",
+        added=(task("Read a book", recurrence="daily", due_date=at("2026-11-18T22:00")),),
+    ),
+    case(
+        "add walk the dog every evening at 7",
+        added=(task("Walk the dog", recurrence="daily", due_date=at("2026-11-18T19:00")),),
+    ),
+    case("make the laundry a priority", changed={"laundry": {"priority": "high"}}),
+    case("swap the slides to monday", changed={"slides": {"due_date": eod("2026-11-23")}}),
+    case("the laundry's been done", changed=done("laundry")),
+    case("clear my list", says="Shall I go ahead?"),
+    case("clear my list", "no"),
+    case("empty my todo list", "yes", deleted=tuple(SEEDS)),
 ]
 
 CASES: list[Case] = [

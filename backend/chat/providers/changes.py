@@ -125,7 +125,7 @@ def rename(match: re.Match[str], now: datetime) -> Intent:
 
 def _level(word: str) -> str:
     word = word.lower()
-    if word in ("urgent", "important", "top") or word.startswith("prioriti"):
+    if word in ("urgent", "important", "top") or word.startswith("priorit"):
         return "high"
     return "medium" if word == "normal" else word
 
@@ -224,6 +224,11 @@ def clear_due(match: re.Match[str], now: datetime) -> Intent:
 
 def clear_completed(match: re.Match[str], now: datetime) -> Intent:
     return ChangeTask("delete_task", TaskRef(selector={"status": "completed"}))
+
+
+def clear_all(match: re.Match[str], now: datetime) -> Intent:
+    """ "clear my list": every task, listed and asked about first as any deletion by a filter."""
+    return ChangeTask("delete_task", TaskRef(selector={}))
 
 
 def set_slots(match: re.Match[str], now: datetime) -> Intent | None:

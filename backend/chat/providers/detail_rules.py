@@ -175,6 +175,12 @@ DETAILS = compile_rules(
         priority,
     ),
     (PLEASE + r"(?P<level>prioriti[sz]e)\s+(?P<ref>.+)$", priority),
+    # "make call mom a priority", "make the report top priority"
+    (
+        PLEASE
+        + r"(?:make|put)\s+(?P<ref>.+?)\s+(?:a|my|the|your)\s+(?:top\s+)?(?P<level>priority)$",
+        priority,
+    ),
     (
         NOT_A_QUESTION
         + r"(?P<ref>.+?)\s+(?:isn'?t|aren'?t|(?:is|are)\s+(?:not|no\s+longer)|'s\s+not)\s+"
@@ -265,6 +271,6 @@ DETAILS = compile_rules(
         r"(?:done|finished|completed|submitted|sent|paid|ready)\s+(?P<when>(?:by|before|on)\s+.+)$",
         moved,
     ),
-    (PLEASE + r"(?:change|switch)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$", change_to),
+    (PLEASE + r"(?:change|switch|swap)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$", change_to),
     (NOT_A_QUESTION + r"(?P<ref>.+?)\s+is\s+(?:now\s+)?due\s+(?P<when>.+)$", reschedule),
 )

@@ -38,7 +38,7 @@ from backend.chat.providers.questions import (
     parse_status_question,
 )
 from backend.chat.providers.references import title_words
-from backend.chat.providers.slots import split_slots
+from backend.chat.providers.slots import CLOCK, split_slots
 from backend.chat.providers.small_talk import (
     DISMISS,
     HELP,
@@ -96,7 +96,6 @@ EVENT = re.compile(
     r"catch-?up)s?\b|\bwith\s+(?-i:[A-Z])",
     re.I,
 )
-AT_TIME = re.compile(r"\bat\s+\d{1,2}(?::[0-5]\d)?\b|\b\d{1,2}(?::[0-5]\d)?\s*(?:am|pm)\b", re.I)
 # "the dentist appointment tomorrow": a task named, maybe to move, not one to add
 REFERS = re.compile(r"^(?:the|my|that|this|our)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
@@ -245,7 +244,7 @@ def _chore_then_date(sentence: str, now: datetime, asked: bool) -> list[AddTask]
     if OTHER_INTERVAL.search(sentence):
         return SmallTalk("bad_repeat")
     # "gym at 6 tomorrow": a thing at a time of day is something to be at
-    event = (EVENT.search(sentence) or AT_TIME.search(sentence)) and not REFERS.match(sentence)
+    event = (EVENT.search(sentence) or CLOCK.search(sentence)) and not REFERS.match(sentence)
     dates = {"due_date", "recurrence"} if verb or event else {"recurrence"}
     return add_if_dated(sentence, now, dates=frozenset(dates))
 

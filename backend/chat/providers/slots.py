@@ -60,6 +60,8 @@ NOTE = re.compile(
 
 DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 PART_OF_DAY = {"morning": "at 9am", "afternoon": "at 2pm", "evening": "at 6pm", "night": "at 9pm"}
+# A time of day said outright: "at 6", "at 9:30", "10pm" (it wins over "every night"'s 9pm)
+CLOCK = re.compile(r"\bat\s+\d{1,2}(?::[0-5]\d)?\b|\b\d{1,2}(?::[0-5]\d)?\s*(?:am|pm)\b", re.I)
 # Each pattern: the recurrence, and what of the phrase is kept as its first due date.
 RECURRENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b(?:every|each)\s+(?P<day>{DAY})s?\b", re.I), "weekly"),
@@ -173,8 +175,12 @@ def split_recurrence(text: str) -> tuple[str, str | None]:
             continue
         groups = match.groupdict()
         day = groups.get("day") or groups.get("days")
-        when = day or groups.get("dom") or PART_OF_DAY.get((groups.get("part") or "").lower(), "")
+        part = (groups.get("part") or "").lower()
+        clock = CLOCK.search(text)
+        when = day or groups.get("dom") or ("" if clock else PART_OF_DAY.get(part, ""))
         rest = text[: match.start()] + f" {when} " + text[match.end() :]
+        if clock and part in ("afternoon", "evening", "night"):  # "every evening at 7": 7pm
+            rest = re.sub(r"\bat\s+(\d{1,2}(?::[0-5]\d)?)\b(?!\s*(?:am|pm))", r"at \1pm", rest)
         if groups.get("days"):  # "weekly standup mondays": "weekly" said twice
             rest = re.sub(r"\bweekly\b", " ", rest, flags=re.I)
         return rest, recurrence

@@ -2,6 +2,7 @@
 completed ones, completing, deleting, and news that a task was done ("the books are back")."""
 
 from backend.chat.providers.changes import (
+    clear_all,
     clear_completed,
     complete,
     delete,
@@ -66,6 +67,12 @@ CLEARING_COMPLETED = compile_rules(
         r"(?:\s+(?:tasks|ones|items|todos|stuff))?$",
         clear_completed,
     ),
+    # "clear my list", "wipe my whole todo list", "empty my list": everything, asked first
+    (
+        PLEASE + rf"(?:{REMOVE}|empty|reset)\s+(?:out\s+)?(?:my|the)\s+(?:whole\s+|entire\s+)?"
+        r"(?:to-?do\s+|task\s+)?(?:list|tasks|todos|to-?dos)$",
+        clear_all,
+    ),
 )
 COMPLETING = compile_rules(
     (PLEASE + r"(?:mark|set|flag)\s+(?P<ref>.+?)\s+(?:as\s+)?" + MARKED_DONE + "$", complete),
@@ -93,8 +100,8 @@ COMPLETING = compile_rules(
     ),
     (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", complete),
     (
-        NOT_A_QUESTION + NOT_A_REMOVAL + NOT_A_REQUEST + r"(?P<ref>.+?)(?:'s)?\s+"
-        r"(?:done|finished|completed)$",
+        NOT_A_QUESTION + NOT_A_REMOVAL + NOT_A_REQUEST + r"(?P<ref>.+?)(?:'s(?:\s+been)?|"
+        r"\s+(?:has|have)\s+been)?\s+(?:done|finished|completed)$",
         complete,
     ),
     (
