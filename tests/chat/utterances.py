@@ -1912,6 +1912,12 @@ PROBED = [
     case("clear my list", says="Shall I go ahead?"),
     case("clear my list", "no"),
     case("empty my todo list", "yes", deleted=tuple(SEEDS)),
+    case(
+        "I won't get to the report today",
+        changed={"report": {"due_date": at("2026-11-19T17:00")}},
+    ),
+    case("i can't do the laundry tonight", changed={"laundry": {"due_date": eod("2026-11-19")}}),
+    case("we won't manage the dragon today"),
 ]
 
 CASES: list[Case] = [

@@ -238,6 +238,13 @@ DETAILS = compile_rules(
         r")?$",
         postpone,
     ),
+    # "I won't get to the report today": a day later
+    (
+        r"^(?:i|we)\s+(?:won'?t|will\s+not|can'?t|cannot|don'?t\s+think\s+i'?ll|probably\s+won'?t)"
+        r"\s+(?:get\s+(?:round\s+)?to|get\s+around\s+to|manage|do|finish)\s+(?P<ref>.+?)\s+"
+        r"(?:today|tonight|this\s+evening)(?P<when>)$",
+        postpone,
+    ),
     (PLEASE + r"make\s+(?P<ref>.+?)\s+due\s+(?P<when>.+)$", reschedule),
     # "make it 5pm", "set it for friday" (not "make dinner tomorrow": a chore with its date)
     (
