@@ -1918,6 +1918,7 @@ PROBED = [
     ),
     case("i can't do the laundry tonight", changed={"laundry": {"due_date": eod("2026-11-19")}}),
     case("we won't manage the dragon today"),
+    case("can you show me everything I've done", shows=("rent", "gym"), hides=("dentist",)),
 ]
 
 CASES: list[Case] = [

@@ -40,7 +40,10 @@ REMOVE = (
 # "get rid of everything that's done" removes; it does not report something done.
 NOT_A_REMOVAL = rf"(?!{PLEASE}{REMOVE}\s)"
 # "show everything done", "we're done": no task is the subject
-NOT_A_REQUEST = r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all|show|list|tell|give|see)\b)"
+NOT_A_REQUEST = (
+    r"(?!(?:all|i|i'm|im|we|we're|you|everything|that's all|show|list|tell|give|see|can|could|"
+    r"would|will)\b)"
+)
 
 REOPENING = compile_rules(
     (PLEASE + r"(?:reopen|re-open|uncomplete|unmark|uncheck|untick|undo)\s+(?P<ref>.+)$", reopen),
