@@ -21,12 +21,7 @@ from backend.config import Settings
 from backend.db import open_session
 from backend.main import create_app
 from backend.schema import run_migrations
-from tests.databases import (
-    fresh_postgres_database,
-    postgres_reachable,
-    postgres_required,
-    sqlite_url,
-)
+from tests.databases import fresh_postgres_database, require_postgres, sqlite_url
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
@@ -53,10 +48,7 @@ def database_url(
     if request.param == "sqlite":
         yield sqlite_url(tmp_path_factory.mktemp("sqlite"))
         return
-    if not postgres_reachable():
-        if postgres_required():
-            pytest.fail("PostgreSQL is required under CI but is not reachable")
-        pytest.skip("PostgreSQL is not reachable (set TEST_DATABASE_URL)")
+    require_postgres()
     with fresh_postgres_database() as url:
         yield url
 

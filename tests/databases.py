@@ -5,11 +5,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from unittest import mock
 from uuid import uuid4
 
 import psycopg
+import pytest
 from psycopg import sql
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -34,6 +35,20 @@ def postgres_reachable() -> bool:
 def postgres_required() -> bool:
     """Under CI the Postgres run is mandatory: unreachable is a failure, not a skip."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip the test for lack of something (`reason`); under CI, where every check is
+    mandatory, fail it instead."""
+    if postgres_required():
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+def require_postgres() -> None:
+    """Skip (under CI: fail) a test when the test Postgres server is not reachable."""
+    if not postgres_reachable():
+        unavailable("PostgreSQL is not reachable (set TEST_DATABASE_URL)")
 
 
 @contextmanager

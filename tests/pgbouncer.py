@@ -4,7 +4,6 @@ pooled endpoints and most self-hosted poolers are."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -13,21 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-import pytest
 from sqlalchemy.engine import make_url
 
-from tests.databases import postgres_required
+from tests.databases import unavailable
+from tests.pgcluster import free_port
 
 START_SECONDS = 10
 # Fewer server connections than the app's pool (10): PgBouncer hands each transaction whichever
 # server connection is free, as a busy pooler does.
 SERVER_CONNECTIONS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _version(binary: str) -> tuple[int, ...]:
@@ -64,10 +57,8 @@ def pgbouncer(database_url: str) -> Iterator[str]:
     database's URL through it. Skipped without the `pgbouncer` binary, except under CI."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not os.path.exists(binary):
-        if postgres_required():
-            pytest.fail("pgbouncer is required under CI (apt-get install pgbouncer)")
-        pytest.skip("pgbouncer is not installed")
-    port = _free_port()
+        unavailable("pgbouncer is not installed (apt-get install pgbouncer)")
+    port = free_port()
     user = make_url(database_url).username or "postgres"
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)

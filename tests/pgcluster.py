@@ -12,9 +12,7 @@ from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 
-import pytest
-
-from tests.databases import postgres_required
+from tests.databases import unavailable
 
 
 def _binary(name: str) -> str | None:
@@ -22,7 +20,8 @@ def _binary(name: str) -> str | None:
     return candidates[0] if candidates else shutil.which(name)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -45,7 +44,7 @@ class ThrowawayCluster:
     def __init__(self, initdb: str, pg_ctl: str, root: Path) -> None:
         self.pg_ctl = pg_ctl
         self.data = root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_postgres = os.geteuid() == 0  # initdb refuses to run as root
         if self.as_postgres:
             shutil.chown(root, "postgres")
@@ -100,9 +99,7 @@ def throwaway_cluster() -> Iterator[ThrowawayCluster]:
     """Create and start a cluster; stop it and delete its files afterwards."""
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if not initdb or not pg_ctl:
-        if postgres_required():
-            pytest.fail("initdb/pg_ctl are required under CI")
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+        unavailable("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
     root = Path(tempfile.mkdtemp(prefix="todo-pgfault-"))
     try:
         cluster = ThrowawayCluster(initdb, pg_ctl, root)

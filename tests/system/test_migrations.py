@@ -20,12 +20,7 @@ from backend.db import create_db_engine
 from backend.schema import alembic_config, run_migrations
 from backend.startup import explain_startup_error
 from tests.conftest import make_settings
-from tests.databases import (
-    fresh_postgres_database,
-    postgres_reachable,
-    postgres_required,
-    sqlite_url,
-)
+from tests.databases import fresh_postgres_database, require_postgres, sqlite_url
 from tests.pgbouncer import pgbouncer
 
 
@@ -53,10 +48,7 @@ def test_instances_starting_together_migrate_once_under_the_lock(through: str) -
     """Four instances start together, then restart together: each wave migrates once. Through
     a pooler in transaction mode (Neon's pooled endpoint) too, where every transaction may run on
     another server connection."""
-    if not postgres_reachable():
-        if postgres_required():
-            pytest.fail("PostgreSQL is required under CI but is not reachable")
-        pytest.skip("PostgreSQL is not reachable")
+    require_postgres()
     with fresh_postgres_database("todo_migrate") as url:
         with pgbouncer(url) if through == "pgbouncer" else nullcontext(url) as app_url:
 
@@ -162,10 +154,7 @@ class TestTheLockWhileAnotherInstanceMigrates:
 
     @pytest.fixture
     def url(self) -> Iterator[str]:
-        if not postgres_reachable():
-            if postgres_required():
-                pytest.fail("PostgreSQL is required under CI but is not reachable")
-            pytest.skip("PostgreSQL is not reachable")
+        require_postgres()
         with fresh_postgres_database("todo_lock") as url:
             yield url
 

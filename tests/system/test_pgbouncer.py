@@ -15,7 +15,7 @@ from backend.db import create_db_engine
 from backend.main import create_app
 from backend.schema import run_migrations
 from tests.conftest import make_settings
-from tests.databases import fresh_postgres_database, postgres_reachable, postgres_required
+from tests.databases import fresh_postgres_database, require_postgres
 from tests.pgbouncer import pgbouncer
 from tests.servers import serve
 
@@ -28,10 +28,7 @@ PASSWORD = "correct horse battery staple"
 @contextmanager
 def api_behind_pgbouncer(*, prepared_statements: bool) -> Iterator[str]:
     """The API under uvicorn on a fresh database reached through PgBouncer; its base URL."""
-    if not postgres_reachable():
-        if postgres_required():
-            pytest.fail("PostgreSQL is required under CI but is not reachable")
-        pytest.skip("PostgreSQL is not reachable")
+    require_postgres()
     with fresh_postgres_database("todo_pgbouncer") as direct, pgbouncer(direct) as pooled:
         settings = make_settings(pooled, db_prepared_statements=prepared_statements)
 

@@ -33,7 +33,7 @@ from backend.tasks import summaries
 from tests.auth.conftest import register
 from tests.chat.history import seed_conversation
 from tests.conftest import AuthedUser, make_settings
-from tests.databases import postgres_database_in_zone, postgres_reachable
+from tests.databases import postgres_database_in_zone, require_postgres
 from tests.tasks.conftest import tasks_url
 
 pytestmark = pytest.mark.anyio
@@ -329,8 +329,7 @@ def test_after_a_database_restart_one_request_fails_not_one_per_pooled_connectio
 def test_a_server_outside_utc_still_answers_utc_times(zone: str) -> None:
     # Rows read on the driver (`backend.driver`) carry the server's TimeZone unless converted
     # (Casablanca: +00:00 in 2000, +01:00 now).
-    if not postgres_reachable():
-        pytest.skip("needs PostgreSQL")
+    require_postgres()
     with postgres_database_in_zone(zone) as url:
         app = create_app(make_settings(url))
         asyncio.run(run_migrations(app.state.engine))
@@ -416,8 +415,7 @@ def test_stored_json_that_pydantic_core_refuses_still_reads(
 async def test_a_naive_datetime_bound_on_the_driver_path_is_taken_as_utc() -> None:
     # Statements run on psycopg directly still get their column types' conversions: a naive
     # datetime is UTC (`UTCDateTime`), not the session's zone.
-    if not postgres_reachable():
-        pytest.skip("needs PostgreSQL")
+    require_postgres()
     with postgres_database_in_zone("America/New_York") as url:
         engine = create_db_engine(make_settings(url))
         try:
