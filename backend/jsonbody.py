@@ -16,6 +16,8 @@ import pydantic_core
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from backend.route_plan import planned_handler, route_plan
+
 
 def parse_json(body: bytes) -> Any:
     """The JSON document in `body`; `json.JSONDecodeError` (a ValueError) if it is not one."""
@@ -37,10 +39,16 @@ class JSONRequest(Request):
 
 class JSONRoute(APIRoute):
     """A route whose handler and dependencies see a `JSONRequest` (set as a router's
-    `route_class`)."""
+    `route_class`), its parameters solved by a `RoutePlan` where one serves.
+
+    The plan is built from the route's own signature: a router mounted with `dependencies=` of
+    its own would add some the plan does not see, so ours are mounted without.
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        if (plan := route_plan(self.dependant)) is not None:
+            handler = planned_handler(plan, handler)
 
         async def handle(request: Request) -> Response:
             if not isinstance(request, JSONRequest):  # a subclass's handler may have made it

@@ -4,13 +4,12 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import health
 from backend.auth import better_auth
 from backend.auth.account_router import router as auth_account_router
-from backend.auth.deps import check_user_path
 from backend.auth.identity import verified_tokens
 from backend.auth.ratelimit import AuthRateLimiter
 from backend.auth.session_router import router as auth_session_router
@@ -47,8 +46,12 @@ and with an example.
 
 
 def include_user_scoped(app: FastAPI, router: APIRouter) -> None:
-    """Serve a user-scoped router at `/api/{user_id}` (documented) and `/api` (user from token)."""
-    app.include_router(router, prefix=USER_PREFIX, dependencies=[Depends(check_user_path)])
+    """Serve a user-scoped router at `/api/{user_id}` (documented) and `/api` (user from token).
+
+    `{user_id}` is checked where the user is read (`backend.auth.deps`) and documented by
+    `backend.openapi`: a dependency added here would escape the routes' plans (`JSONRoute`).
+    """
+    app.include_router(router, prefix=USER_PREFIX)
     app.include_router(router, prefix="/api", include_in_schema=False)
 
 
@@ -85,6 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         swagger_ui_oauth2_redirect_url=None,
         generate_unique_id_function=operation_id,
+        # Off: its logs would carry validation inputs and stack traces to any OpenTelemetry
+        # exporter configured in the process, and checking whether one is costs every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -13,6 +13,7 @@ FastAPI's document is right for Python; these rules make it right for generated 
 - query parameters marked `SYNONYM` are accepted for compatibility but not shown.
 """
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from backend.auth.deps import MAX_USER_ID_LENGTH
 from backend.auth.identity import bearer_scheme
 
 # Mark a query parameter accepted for compatibility (`Field(json_schema_extra=SYNONYM)`).
@@ -28,6 +30,22 @@ SYNONYM: dict[str, Any] = {"x-synonym": True}
 SCHEMA_PREFIX = "#/components/schemas/"
 PASSWORD_SCHEME = bearer_scheme.scheme_name
 BEARER_SCHEME = "BearerToken"
+
+USER_ID_DESCRIPTION = "Your user id, or the literal `me`."
+USER_ID_PARAMETER = {
+    "name": "user_id",
+    "in": "path",
+    "required": True,
+    "description": USER_ID_DESCRIPTION,
+    "schema": {
+        "type": "string",
+        "maxLength": MAX_USER_ID_LENGTH,
+        "title": "User Id",
+        "description": USER_ID_DESCRIPTION,
+        "examples": ["me"],
+    },
+    "examples": {"me": {"summary": "You (the token's user)", "value": "me"}},
+}
 
 TAGS: list[dict[str, str]] = [
     {
@@ -94,6 +112,8 @@ def client_document(app: FastAPI) -> dict[str, Any]:
 
 def _clean_parameters(operation: dict[str, Any], path: str) -> None:
     parameters = [p for p in operation.get("parameters", []) if not p["schema"].get("x-synonym")]
+    if "{user_id}" in path:  # checked by hand where the user is read (`backend.auth.deps`)
+        parameters.append(copy.deepcopy(USER_ID_PARAMETER))
     parameters.sort(key=lambda parameter: _position(parameter, path))
     for parameter in parameters:
         schema = parameter["schema"]
@@ -102,7 +122,7 @@ def _clean_parameters(operation: dict[str, Any], path: str) -> None:
             schema.update(options[0])
         elif options:
             schema["anyOf"] = options
-    if "parameters" in operation:
+    if parameters or "parameters" in operation:
         operation["parameters"] = parameters
 
 

@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Annotated, NamedTuple
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +37,13 @@ from backend.driver import fetch
 from backend.errors import ForbiddenError, UnauthorizedError
 
 MAX_USER_ID_LENGTH = 255
+# FastAPI's 422 for a `{user_id}` past the length (`backend.openapi` documents the parameter).
+USER_ID_TOO_LONG = {
+    "type": "string_too_long",
+    "loc": ("path", "user_id"),
+    "msg": f"String should have at most {MAX_USER_ID_LENGTH} characters",
+    "ctx": {"max_length": MAX_USER_ID_LENGTH},
+}
 
 
 def _active(user: UserRow | None) -> UserRow:
@@ -81,14 +89,16 @@ async def _user(identity: TokenIdentity, connection: AsyncConnection) -> UserRow
 
 
 def _check_user_path(request: Request, user: UserRow) -> None:
-    """`{user_id}`, where the path has one, must be the user's id or `me`; else 403.
+    """`{user_id}`, where the path has one, must be the user's id or `me`; else 403 (422 if
+    it is too long to be an id).
 
     Checked after the user is read, so a deleted or deactivated user's token is 401, not 403.
-    A segment too long to be an id is left to `check_user_path`'s validation (422).
     """
     path_user = request.path_params.get("user_id")
-    if path_user is None or len(path_user) > MAX_USER_ID_LENGTH:
+    if path_user is None:
         return
+    if len(path_user) > MAX_USER_ID_LENGTH:
+        raise RequestValidationError([USER_ID_TOO_LONG | {"input": path_user}])
     if path_user not in ("me", user.id):
         raise ForbiddenError("You may only access your own resources")
 
@@ -160,19 +170,3 @@ async def reading(request: Request, credentials: Credentials) -> AsyncIterator[R
         user = await _user(identity, await connect())
         _check_user_path(request, user)
         yield Reader(user, await connect())
-
-
-UserIdPath = Annotated[
-    str,
-    Path(
-        description="Your user id, or the literal `me`.",
-        examples=["me"],
-        openapi_examples={"me": {"summary": "You (the token's user)", "value": "me"}},
-        max_length=MAX_USER_ID_LENGTH,
-    ),
-]
-
-
-async def check_user_path(user_id: UserIdPath) -> None:
-    """Declares and validates `{user_id}` on the documented mount (a 422 past 255 characters);
-    whether it names the token's user is checked where the user is read (`_check_user_path`)."""

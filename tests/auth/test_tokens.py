@@ -9,13 +9,13 @@ from typing import Any
 
 import jwt
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col
 
 from backend.auth import identity
-from backend.auth.deps import CurrentUser, check_user_path
+from backend.auth.deps import CurrentUser
 from backend.auth.identity import TokenIdentity, verified_tokens
 from backend.auth.models import User
 from backend.config import Settings
@@ -165,7 +165,7 @@ def scoped_client(build_client: Callable[..., TestClient]) -> TestClient:
         return {"id": user.id}
 
     app: FastAPI = client.app  # type: ignore[assignment]
-    app.include_router(probe, prefix="/api/{user_id}", dependencies=[Depends(check_user_path)])
+    app.include_router(probe, prefix="/api/{user_id}")
     return client
 
 
