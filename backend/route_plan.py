@@ -118,8 +118,11 @@ def _plan(dependant: Dependant) -> RoutePlan | None:
 
 
 def _is_async_function(call: Callable[..., Any]) -> bool:
-    # A coroutine function, or an object whose `__call__` is one (a security scheme); never a
-    # generator (a dependency with `yield`), which FastAPI runs around the route.
+    # A coroutine function, or an instance whose `__call__` is one (a security scheme); never a
+    # generator (a dependency with `yield`), which FastAPI runs around the route, nor a class,
+    # which FastAPI instantiates (synchronously) whatever its `__call__`.
+    if inspect.isclass(call):
+        return False
     function = call if inspect.isfunction(call) else getattr(call, "__call__", None)  # noqa: B004
     return inspect.iscoroutinefunction(function)
 

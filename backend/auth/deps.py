@@ -88,18 +88,23 @@ async def _user(identity: TokenIdentity, connection: AsyncConnection) -> UserRow
         return _active(await external_user(identity.external_claims, session=session))
 
 
-def _check_user_path(request: Request, user: UserRow) -> None:
-    """`{user_id}`, where the path has one, must be the user's id or `me`; else 403 (422 if
-    it is too long to be an id).
+def _path_user(request: Request) -> str | None:
+    """The `{user_id}` segment, where the path has one; a 422 if it is too long to be an id.
+
+    Checked before the credentials are looked up, as FastAPI would check a declared parameter.
+    """
+    path_user: str | None = request.path_params.get("user_id")
+    if path_user is not None and len(path_user) > MAX_USER_ID_LENGTH:
+        raise RequestValidationError([USER_ID_TOO_LONG | {"input": path_user}])
+    return path_user
+
+
+def _check_user_path(path_user: str | None, user: UserRow) -> None:
+    """`{user_id}`, where the path has one, must be the user's id or `me`; else 403.
 
     Checked after the user is read, so a deleted or deactivated user's token is 401, not 403.
     """
-    path_user = request.path_params.get("user_id")
-    if path_user is None:
-        return
-    if len(path_user) > MAX_USER_ID_LENGTH:
-        raise RequestValidationError([USER_ID_TOO_LONG | {"input": path_user}])
-    if path_user not in ("me", user.id):
+    if path_user is not None and path_user not in ("me", user.id):
         raise ForbiddenError("You may only access your own resources")
 
 
@@ -113,9 +118,10 @@ async def get_current_user(
     value built from its row, in no session: routes use it to scope their work, never to
     change it. One dependency, not one per step: each costs a request a little.
     """
+    path_user = _path_user(request)
     identity = await request_identity(request, credentials, session.connection)
     user = await _user(identity, await session.connection())
-    _check_user_path(request, user)
+    _check_user_path(path_user, user)
     return user
 
 
@@ -127,11 +133,12 @@ async def get_signed_in_user(
 ) -> UserRow:
     """The current user, signed in with a password or an issuer's token: a personal access
     token cannot manage tokens (403), so a leaked one cannot mint others."""
+    path_user = _path_user(request)
     identity = await request_identity(request, credentials, session.connection)
     if identity.scope is not None:
         raise ForbiddenError("Sign in to manage personal access tokens")
     user = await _user(identity, await session.connection())
-    _check_user_path(request, user)
+    _check_user_path(path_user, user)
     return user
 
 
@@ -166,7 +173,8 @@ async def reading(request: Request, credentials: Credentials) -> AsyncIterator[R
                 connection = await stack.enter_async_context(engine.connect())
             return connection
 
+        path_user = _path_user(request)
         identity = await request_identity(request, credentials, connect)
         user = await _user(identity, await connect())
-        _check_user_path(request, user)
+        _check_user_path(path_user, user)
         yield Reader(user, await connect())

@@ -219,6 +219,19 @@ class TestEveryUserScopedRoute:
             anonymous = client.request(method, url, json={})
             assert anonymous.status_code == 401, (method, path, anonymous.text)
 
+    def test_a_user_id_too_long_to_be_one_is_422_before_the_credentials_are_looked_up(
+        self, client: TestClient, alice: AuthedUser, session: Session
+    ) -> None:
+        session.execute(update(User).where(col(User.id) == alice.id).values(is_active=False))
+        session.commit()
+        for method, path in user_scoped_operations(client.app):  # type: ignore[arg-type]
+            url = path.replace("{user_id}", "u" * 256)
+            response = client.request(method, url, headers=alice.headers, json={})
+            assert response.status_code == 422, (method, path, response.text)
+            assert ["path", "user_id"] in [error["loc"] for error in response.json()["detail"]]
+            # A signed token that fails is still 401 first, as for every parameter.
+            assert client.request(method, url, json={}).status_code == 401
+
 
 @pytest.fixture
 def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -1,5 +1,6 @@
 """The planned reads (`backend.route_plan`) answer exactly as FastAPI's own solver does."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -37,6 +38,34 @@ def _routes(name: str) -> list[APIRoute]:
 def test_which_routes_are_planned(name: str, planned: bool) -> None:
     for route in _routes(name):
         assert (route_plan(route.dependant) is not None) is planned
+
+
+def _names(plan: RoutePlan) -> set[str]:
+    own = {field.name for field in (*plan.path_params, *plan.query_params)}
+    return own.union(*(_names(dependency) for dependency in plan.dependencies))
+
+
+def test_no_planned_route_is_mounted_with_what_its_plan_cannot_see(app: FastAPI) -> None:
+    """A plan is built from the route's own signature: dependencies added where its router is
+    included (or app-wide), or a parameter its include's prefix declares, would escape it.
+
+    What an include adds is private to FastAPI (`_IncludedRouter.include_context`): if that
+    changes, this test fails, and the guard must be found again, not dropped.
+    """
+    assert not app.router.dependencies
+    checked = 0
+    for included in app.router.routes:
+        context = getattr(included, "include_context", None)
+        if context is None:
+            continue
+        for route in context.included_router.routes:
+            plan = route_plan(route.dependant) if isinstance(route, APIRoute) else None
+            if plan is None:
+                continue
+            checked += 1
+            assert not context.dependencies, (context.prefix, route.path)
+            assert not set(re.findall(r"{(\w+)", context.prefix)) & _names(plan), route.path
+    assert checked >= 4  # list and get, each at `/api/{user_id}` and `/api`
 
 
 def _never_used() -> None:
