@@ -10,9 +10,10 @@ scoped to `tasks` opens `/mcp` only. The first step, up to whom the credentials 
 """
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Annotated, NamedTuple
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -163,18 +164,24 @@ async def reading(request: Request, credentials: Credentials) -> AsyncIterator[R
     Being in the body, these checks come after FastAPI has validated the route's parameters (a
     signed token that fails is 401 before that, in `bearer_scheme`).
     """
-    async with AsyncExitStack() as stack:
-        engine: AsyncEngine = request.app.state.read_engine
-        connection: AsyncConnection | None = None
+    engine: AsyncEngine = request.app.state.read_engine
+    connection: AsyncConnection | None = None
 
-        async def connect() -> AsyncConnection:  # checked out once, when first needed
-            nonlocal connection
-            if connection is None:
-                connection = await stack.enter_async_context(engine.connect())
-            return connection
+    async def connect() -> AsyncConnection:  # checked out once, when first needed
+        nonlocal connection
+        if connection is None:
+            connection = await engine.connect()
+        return connection
 
+    try:
         path_user = _path_user(request)
         identity = await request_identity(request, credentials, connect)
         user = await _user(identity, await connect())
         _check_user_path(path_user, user)
         yield Reader(user, await connect())
+    finally:
+        if connection is not None:
+            # Back to the pool even if the request is being cancelled; closed here rather than
+            # by `async with`, whose shield runs the close as a task of its own (~17 µs).
+            with anyio.CancelScope(shield=True):
+                await connection.close()
