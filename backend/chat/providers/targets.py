@@ -1,6 +1,7 @@
 """Which tasks a request means: ids, positions in the list shown, pronouns, title words,
 filters; or the question to ask instead when that is not clear."""
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from backend.tasks.tools import ToolOutcome
 
 FETCH_LIMIT = 100  # the most tasks one list call returns
 MIN_FUZZY_SCORE = 75
+# "laundry, milk and bread", "a, b, and c": several titles named at once
+SEVERAL = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
 WHICH = "Which task do you mean? Tell me its number or some words of its title."
 
 
@@ -97,9 +100,10 @@ class Resolver(ABC):
         outcome = await self.call("list_tasks", {"search": words, "status": status})
         matches = tasks_in(outcome.result) if outcome.ok else []
         total = outcome.result.get("total", 0) if outcome.ok else 0
-        if not matches and " and " in words:
+        parts = [part for part in SEVERAL.split(words) if part]
+        if not matches and len(parts) > 1:
             found: list[Task] = []
-            for part in words.split(" and "):
+            for part in parts:
                 result = await self._matching(title_words(part), status, ask)
                 if isinstance(result, Said):
                     return result
