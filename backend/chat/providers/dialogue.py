@@ -105,15 +105,24 @@ def last_listed(history: Sequence[Message]) -> list[Task]:
     """The tasks of the last list the user saw: what "number 2" counts in.
 
     An answer that only acted on tasks it looked up ("the first one is done") showed no list,
-    so "the third one" after it still counts in the list before it.
+    so "the third one" after it still counts in the list before it; tasks deleted since are
+    no longer in it ("remove the first one", then "rename the first one" means the next).
     """
+    deleted: set[int] = set()
     for index in _answers(history, latest=False):
         acted, listed = _answer_tasks(history, index)
         if not (acted or listed or history[index].tool_calls):
             continue  # what it said named no task: "the second one" was read from the list
         if not acted or {task["id"] for task in listed} - {task["id"] for task in acted}:
-            return listed
+            return [task for task in listed if task["id"] not in deleted]
+        deleted.update(_deleted_ids(history[index]))
     return []
+
+
+def _deleted_ids(answer: Message) -> set[int]:
+    """The ids of the tasks an answer deleted."""
+    calls = [call for call in answer.tool_calls if call["tool"] == "delete_task"]
+    return {task["id"] for call in calls for task in tasks_in(call["result"])}
 
 
 def requires_confirmation(intent: Intent) -> bool:
