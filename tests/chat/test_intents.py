@@ -79,7 +79,10 @@ PARSES: list[tuple[str, Intent]] = [
     ("pending tasks", ListTasks({"status": "pending"}, "pending tasks")),
     ("what do I have to do?", ListTasks({"status": "pending"}, "pending tasks")),
     ("show completed tasks", ListTasks({"status": "completed"}, "completed tasks")),
-    ("show high priority tasks", ListTasks({"priority": "high"}, "high-priority tasks")),
+    (
+        "show high priority tasks",
+        ListTasks({"status": "pending", "priority": "high"}, "pending high-priority tasks"),
+    ),
     ("any low priority tasks left?", ListTasks({"status": "pending", "priority": "low"}, "pending low-priority tasks")),
     ("list tasks tagged #work", ListTasks({"tag": "work"}, "tasks tagged #work")),
     ("show tasks tagged home", ListTasks({"tag": "home"}, "tasks tagged #home")),

@@ -35,6 +35,9 @@ LIST_NOUN = re.compile(
     re.I,
 )
 BARE_LIST = re.compile(
+    # "most urgent task", "my top priority things"
+    r"^(?:my\s+|the\s+)?(?:most|top)\s+(?:urgent|important|pressing|priority)\s+"
+    r"(?:tasks?|todos?|things?|stuff|items?|ones?)$|"
     r"^(?:my\s+|all\s+(?:my\s+)?)?(?:[\w'-]+\s+){0,2}(?:tasks|todos|to-?dos|todo list|to-do list|"
     r"stuff|things|items)"
     # a filter may follow: "tasks tagged #work", "todos due next week", "tasks about milk"
@@ -211,6 +214,9 @@ def parse_list(text: str, now: datetime) -> ListTasks:
         adjectives.append("completed")
     if priority := find_priority(text):
         arguments["priority"] = priority
+        if "status" not in arguments:  # what is urgent is still to do, unless done ones were asked
+            arguments["status"] = "pending"
+            adjectives.append("pending")
         adjectives.append(f"{priority}-priority")
     tag, loose = _tag(text)
     if tag:
