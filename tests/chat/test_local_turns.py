@@ -130,7 +130,7 @@ TURNS: list[tuple[str, list[Call]]] = [
     ("what's pending?", [listed(status="pending")]),
     ("what do I have to do?", [listed(status="pending")]),
     ("show completed tasks", [listed(status="completed")]),
-    ("show high priority tasks", [listed(priority="high")]),
+    ("show high priority tasks", [listed(status="pending", priority="high")]),
     ("any low priority tasks left?", [listed(status="pending", priority="low")]),
     ("list tasks tagged #work", [listed(tag="work")]),
     ("what's overdue?", [listed(overdue=True)]),
