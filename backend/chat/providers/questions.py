@@ -29,7 +29,7 @@ LIST_VERB = re.compile(
 )
 LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
-    r"agenda|plate|overdue|due|left|going\s+on|lined\s+up|planned|happening|"
+    r"agenda|plate|deck|pipeline|overdue|due|left|going\s+on|lined\s+up|planned|happening|"
     r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
     r"upcoming|next|first|everything|all|ticked\s+off|checked\s+off|crossed\s+off)\b",
     re.I,
@@ -116,6 +116,7 @@ SORT = re.compile(
 )
 COMING_UP = re.compile(
     r"\b(?:coming\s+up|upcoming|next\s+(?:deadline|task|thing|one|up)|next\W*$|do\s+first|"
+    r"on\s+deck|in\s+the\s+pipeline|"
     r"first\W*$|soonest|soon)\b",
     re.I,
 )
@@ -130,9 +131,25 @@ NEXT_SPAN = re.compile(
 BARE_DAY = re.compile(rf"\b(?P<kind>)(?P<when>(?:this\s+|next\s+)?{DAY})\??$", re.I)  # "… friday"
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 DUE_ON = re.compile(
-    r"\b(?P<kind>due\s+before|due\s+by|before|by|due\s+on|due|on|for|from)\s+(?P<when>.+?)\??$",
+    r"\b(?P<kind>due\s+before|due\s+by|due\s+after|before|by|after|due\s+on|due|on|for|from)\s+"
+    r"(?P<when>.+?)\??$",
     re.I,
 )
+
+
+# "before the weekend", "after next week": a bound at a period's start or end
+PERIOD_BOUND = re.compile(
+    r"\b(?P<side>before|after)\s+(?:the\s+|this\s+)?(?P<period>weekend|next\s+week)\b", re.I
+)
+
+
+def _bound(side: str, first: datetime, last: datetime, label: str) -> tuple[dict[str, Any], str]:
+    """Due before the start of `first`'s day, or after the end of `last`'s."""
+    if side.lower() == "before":
+        start = datetime.combine(first.date(), time(0, 0), tzinfo=UTC)
+        return {"due_before": (start - timedelta(seconds=1)).isoformat()}, f"due before {label}"
+    end = datetime.combine(last.date() + timedelta(days=1), time(0, 0), tzinfo=UTC)
+    return {"due_after": end.isoformat()}, f"due after {label}"
 
 
 def _window(first: datetime, last: datetime) -> dict[str, Any]:
@@ -149,6 +166,11 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
     sunday = now + timedelta(days=6 - now.weekday())  # weeks run Monday to Sunday
     low = text.lower()
     today = re.search(r"\btoday\b|\btonight\b|\btoday's\b", low)
+    if bound := PERIOD_BOUND.search(text):
+        weekend = bound["period"].lower() == "weekend"
+        first = sunday + timedelta(days=-1 if weekend else 1)
+        last = sunday + timedelta(days=0 if weekend else 7)
+        return _bound(bound["side"], first, last, "the weekend" if weekend else "next week")
     if today and re.search(r"\btomorrow\b", low):
         return _window(now, now + timedelta(days=1)), "due today or tomorrow"
     if today:
@@ -172,9 +194,9 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
         day = parse_date_phrase(match["when"], now)
         if day is None:
             return None
-        if "before" in match["kind"].lower():
-            cutoff = datetime.combine(day.date(), time(0, 0), tzinfo=UTC) - timedelta(seconds=1)
-            return {"due_before": cutoff.isoformat()}, f"due before {day:%A %d %b}"
+        side = re.search(r"before|after", match["kind"], re.I)
+        if side:
+            return _bound(side.group(0), day, day, f"{day:%A %d %b}")
         if "by" in match["kind"].lower():
             return _window(now, day), f"due by {day:%A %d %b}"
         return _window(day, day), f"due on {day:%A %d %b}"
