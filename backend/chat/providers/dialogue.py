@@ -36,8 +36,12 @@ YES = re.compile(
     re.I,
 )
 NO = re.compile(
-    r"^(?:(?:no|nope|nah|n|cancel(?: that)?|scratch that|stop|don'?t|keep them|leave them|"
-    r"never ?mind|nvm|forget it|no thanks)\b[\s!.,]*)+(?:thanks|thank you)?[\s!.]*$",
+    # second thoughts first: "hmm actually keep it", "wait no", "on second thought, don't"
+    r"^(?:(?:hmm+|hm+|um+|uh+|oh|ah|wait|actually|hold on|sorry|on second thoughts?|"
+    r"second thoughts)\b[\s!.,]*)*"
+    r"(?:(?:no|nope|nah|n|cancel(?: that)?|scratch that|stop|don'?t(?: do it| bother)?|"
+    r"keep (?:it|them|that|those|everything)|leave (?:it|them)(?: be)?|changed my mind|"
+    r"never ?mind|nvm|forget it|no thanks)\b[\s!.,]*)+(?:thanks|thank you|actually)?[\s!.]*$",
     re.I,
 )
 MIN_TITLE_SCORE = 80
