@@ -101,6 +101,12 @@ COMPLETING = compile_rules(
         + "$",
         complete,
     ),
+    # "everything is done", "everything's been finished": all that is pending, as "I did
+    # everything" (a statement, so no question reads it)
+    (
+        r"^(?P<ref>everything)(?:'s|\s+is|\s+has)(?:\s+been)?\s+(?:now\s+|all\s+)?" + DONE + "$",
+        complete,
+    ),
     (r"^(?:done|finished|completed)\s*[:-]\s*(?P<ref>.+)$", complete),
     (
         NOT_A_QUESTION + NOT_A_REMOVAL + NOT_A_REQUEST + r"(?P<ref>.+?)(?:'s(?:\s+been)?|"
