@@ -19,7 +19,8 @@ class TaskRef:
 
     An id (`loose`: a bare "2" / "number 2", which after a list is a position in it), several
     ids, title words, a position in the last list ("the second one"; -1 is the last), a filter
-    selecting many ("all my work tasks"), or none of those: "it" (or, `plural`, "them").
+    selecting many ("all my work tasks"; `excluded`: "… except the report"), or none of those:
+    "it" (or, `plural`, "them").
     `guessed`: the words come from news ("the books are back"), so they count only if they
     clearly name one task.
     """
@@ -30,6 +31,7 @@ class TaskRef:
     positions: tuple[int, ...] = ()  # several positions: "the first two", "the 1st and 3rd"
     task_ids: tuple[int, ...] = ()
     selector: dict[str, Any] | None = None
+    excluded: str | None = None  # title words of tasks a selector leaves out ("all but X")
     plural: bool = False
     loose: bool = False
     guessed: bool = False

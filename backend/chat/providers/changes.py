@@ -52,14 +52,17 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
     ref = parse_ref(text)
     if ref is None or ref.words is None or not BULK.search(tidy(text)):
         return ref
-    if EXCEPT.search(text):  # "everything except the report": not a filter the tools have
+    # "everything except the report": the filter, and the tasks it leaves out by name
+    text, *rest = EXCEPT.split(text, maxsplit=1)
+    excluded = tidy(rest[0]) if rest else None
+    if excluded == "":
         return None
     stripped = tidy(re.sub(r"^(?:all|every|each|whatever)(?:\s+of)?\b", "", tidy(text), flags=re.I))
     selector = parse_list(stripped, now).arguments
     # "everything from the garden": words that are no filter must not widen it to every task
     if not selector and tidy(PLAIN_BULK.sub(" ", stripped)):
         return None
-    return TaskRef(selector=selector)
+    return TaskRef(selector=selector, excluded=excluded)
 
 
 def _ref(match: re.Match[str], now: datetime) -> TaskRef | None:
@@ -74,9 +77,9 @@ def _change(match: re.Match[str], now: datetime, tool: ChangeTool, **changes: An
         return SmallTalk("unknown")
     if ref.selector is not None and tool == "complete_task":
         wanted = "pending" if changes["completed"] else "completed"
-        ref = TaskRef(selector={"status": wanted, **ref.selector})
+        ref = replace(ref, selector={"status": wanted, **ref.selector})
     elif ref.selector is not None and tool == "update_task":  # moving "everything": what is left
-        ref = TaskRef(selector={"status": "pending", **ref.selector})
+        ref = replace(ref, selector={"status": "pending", **ref.selector})
     return ChangeTask(tool, ref, changes)
 
 

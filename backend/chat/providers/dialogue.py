@@ -27,7 +27,7 @@ from backend.chat.providers.actions import (
 from backend.chat.providers.adding import parse_add
 from backend.chat.providers.intents import parse_message
 from backend.chat.providers.questions import ordered, sort_key
-from backend.chat.providers.references import parse_ref, parse_selection
+from backend.chat.providers.references import left_out, parse_ref, parse_selection
 
 # One answer or several in a row: "yes", "yep go ahead", "nah, keep them"
 YES = re.compile(
@@ -192,7 +192,10 @@ def _answered(
     target = pending[-1]
     if isinstance(target, ChangeTask) and requires_confirmation(target):
         if YES.match(message.strip()):
-            return [Confirmed(target, tuple(int(task["id"]) for task in _listed(answer)))]
+            shown = _listed(answer)
+            if target.ref.excluded is not None:  # "all but the report": as the question showed
+                shown = left_out(shown, target.ref.excluded) or []
+            return [Confirmed(target, tuple(int(task["id"]) for task in shown))]
         return None
     ref = target.ref
     if (ref.task_id is not None and not ref.loose) or ref.plural or ref.selector is not None:

@@ -2,7 +2,7 @@
 
 import re
 
-from backend.chat.providers.actions import Selection, TaskRef
+from backend.chat.providers.actions import Selection, Task, TaskRef
 from backend.chat.providers.phrases import tidy
 
 SINGULAR = {
@@ -53,6 +53,9 @@ MAX_RANGE = 20
 # "the dentist one", "the one about the dentist", "the dentist task": title words
 ONE_ABOUT = re.compile(r"^(?:one|task)\s+(?:about|for|with|called|named|saying)\s+", re.I)
 TRAILING_NOUN = re.compile(r"\s+(?:ones?|tasks?|todos?|to-dos?|items?|things?|reminders?)$", re.I)
+
+# "laundry, milk and bread", "a, b, and c": several titles named at once
+SEVERAL = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
 
 # "call the plumber, it('s urgent)": the pronoun that started a remark is no title word
 LEFT_DANGLING = re.compile(r",\s*(?:it|this|that|they|these|those)\s*$", re.I)
@@ -117,3 +120,12 @@ def parse_selection(text: str) -> Selection | None:
     if match["ordinal"]:
         return Selection(position=ORDINALS[match["ordinal"].lower()])
     return Selection(number=int(match["number"]))
+
+
+def left_out(tasks: list[Task], excluded: str) -> list[Task] | None:
+    """The tasks but those whose title has the words of one of the names in `excluded` ("the
+    report", "the dentist and the passport"); None when a name matches no task."""
+    names = [title_words(part).lower() for part in SEVERAL.split(excluded) if part.strip()]
+    if not names or not all(any(n in task["title"].lower() for task in tasks) for n in names):
+        return None
+    return [task for task in tasks if not any(n in task["title"].lower() for n in names)]

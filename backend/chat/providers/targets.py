@@ -1,7 +1,6 @@
 """Which tasks a request means: ids, positions in the list shown, pronouns, title words,
 filters; or the question to ask instead when that is not clear."""
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,14 +12,12 @@ from rapidfuzz import fuzz
 from backend.chat.models import Message
 from backend.chat.providers.actions import Task, TaskRef
 from backend.chat.providers.dialogue import last_listed, last_mentioned, tasks_in
-from backend.chat.providers.references import title_words
+from backend.chat.providers.references import SEVERAL, left_out, title_words
 from backend.chat.providers.replies import MAX_LISTED, TALK, bullets
 from backend.tasks.tools import ToolOutcome
 
 FETCH_LIMIT = 100  # the most tasks one list call returns
 MIN_FUZZY_SCORE = 75
-# "laundry, milk and bread", "a, b, and c": several titles named at once
-SEVERAL = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
 WHICH = "Which task do you mean? Tell me its number or some words of its title."
 
 
@@ -66,7 +63,7 @@ class Resolver(ABC):
                 return [shown[ref.task_id - 1]]
             return [{"id": ref.task_id}]
         if ref.selector is not None:
-            return await self._selected(ref.selector)
+            return await self._selected(ref.selector, ref.excluded)
         if ref.words is not None and ref.guessed:
             return await self._guessed(ref.words, status)
         if ref.words is not None:
@@ -88,9 +85,15 @@ class Resolver(ABC):
             return candidates
         return _single(candidates, None, len(candidates), self.now)
 
-    async def _selected(self, selector: dict[str, Any]) -> list[Task] | Said:
+    async def _selected(self, selector: dict[str, Any], excluded: str | None) -> list[Task] | Said:
+        """The tasks a filter selects, but those it leaves out by name ("all but the report")."""
         outcome = await self.call("list_tasks", {**selector, "limit": FETCH_LIMIT})
         tasks = tasks_in(outcome.result) if outcome.ok else []
+        if excluded is not None:
+            kept = left_out(tasks, excluded)
+            if kept is None:
+                return Said(f"I couldn't find a task matching “{excluded}”, so I changed nothing.")
+            tasks = kept
         if not tasks:
             return Said("No task matches that, so I changed nothing.")
         return tasks
