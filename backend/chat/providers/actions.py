@@ -32,6 +32,7 @@ class TaskRef:
     task_ids: tuple[int, ...] = ()
     selector: dict[str, Any] | None = None
     excluded: str | None = None  # title words of tasks a selector leaves out ("all but X")
+    pick: bool = False  # "one of my errands": the user picks one of the tasks selected
     plural: bool = False
     loose: bool = False
     guessed: bool = False

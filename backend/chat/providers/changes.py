@@ -19,7 +19,7 @@ from backend.chat.providers.adding import capitalized
 from backend.chat.providers.durations import split_duration
 from backend.chat.providers.phrases import parse_date_phrase, parse_time_only, tidy
 from backend.chat.providers.questions import parse_list
-from backend.chat.providers.references import parse_ref, title_words
+from backend.chat.providers.references import PLURAL, parse_ref, title_words
 from backend.chat.providers.slots import split_priority, split_recurrence, split_slots, tag_words
 
 LEVEL = r"(?P<level>high|low|medium|normal|urgent|important|top)"
@@ -34,6 +34,8 @@ PLAIN_BULK = re.compile(
     r"else|there|i\s+have|i've\s+got)\b",
     re.I,
 )
+# "one of my errands", "any one of my work tasks": one task of many, the user to say which
+ONE_OF = re.compile(r"^(?:just\s+|any\s+)?one\s+of\s+(?P<many>.+)$", re.I)
 EXCEPT = re.compile(r"\b(?:except|but|apart from|other than|besides|excluding)\b", re.I)
 # Verbs that say a task was done: "I paid the rent" on its own completes it ("I added milk"
 # or "I wanted to ask" do not).
@@ -48,7 +50,14 @@ Build = Callable[[re.Match[str], datetime], Intent | None]
 
 
 def change_ref(text: str, now: datetime) -> TaskRef | None:
-    """The tasks a change names; a bulk phrase ("all my work tasks") becomes a list filter."""
+    """The tasks a change names; a bulk phrase ("all my work tasks") becomes a list filter,
+    "one of" it ("one of my errands") the tasks to pick one from."""
+    if one := ONE_OF.match(tidy(text)):
+        said = one["many"]
+        if said.lower() in PLURAL:  # "one of them": which of those just shown, asked
+            return TaskRef()
+        many = change_ref(f"all {said}", now) or change_ref(f"all {said} tasks", now)
+        return replace(many, pick=True) if many is not None and many.selector is not None else None
     ref = parse_ref(text)
     if ref is None or ref.words is None or not BULK.search(tidy(text)):
         return ref

@@ -135,6 +135,7 @@ def requires_confirmation(intent: Intent) -> bool:
         isinstance(intent, ChangeTask)
         and intent.tool == "delete_task"
         and intent.ref.selector is not None
+        and not intent.ref.pick
     )
 
 
@@ -198,9 +199,12 @@ def _answered(
             return [Confirmed(target, tuple(int(task["id"]) for task in shown))]
         return None
     ref = target.ref
-    if (ref.task_id is not None and not ref.loose) or ref.plural or ref.selector is not None:
+    if (ref.task_id is not None and not ref.loose) or ref.plural:
         return None
-    candidates = _listed(answer) if ref.words is not None else last_mentioned(history[:-2])
+    if ref.selector is not None and not ref.pick:
+        return None
+    looked_up = ref.words is not None or ref.pick  # the answer listed the ones to pick from
+    candidates = _listed(answer) if looked_up else last_mentioned(history[:-2])
     if len(candidates) < 2:
         return None
     chosen = _pick(message, candidates)

@@ -63,7 +63,10 @@ class Resolver(ABC):
                 return [shown[ref.task_id - 1]]
             return [{"id": ref.task_id}]
         if ref.selector is not None:
-            return await self._selected(ref.selector, ref.excluded)
+            selected = await self._selected(ref.selector, ref.excluded)
+            if ref.pick and not isinstance(selected, Said):  # "one of my errands": which one?
+                return _single(selected, None, len(selected), self.now)
+            return selected
         if ref.words is not None and ref.guessed:
             return await self._guessed(ref.words, status)
         if ref.words is not None:
