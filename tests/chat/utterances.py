@@ -531,8 +531,12 @@ SEVERAL_AT_ONCE = [
     case("delete tasks {milk}-{bread}", deleted=("milk", "bread")),
     case("set all work tasks to high priority", changed=each(WORK, priority="high")),
     case("clear all tasks tagged errands", "yes", deleted=("milk", "bread")),
-    case("delete everything except the report"),
-    case("delete everything except the report", "yes"),
+    case("delete everything except the report", says="Shall I go ahead?"),
+    case(
+        "delete everything except the report",
+        "yes",
+        deleted=tuple(key for key in SEEDS if key != "report"),
+    ),
     case(
         "push everything due this week back a day",
         changed={
@@ -1921,6 +1925,121 @@ PROBED = [
     case("can you show me everything I've done", shows=("rent", "gym"), hides=("dentist",)),
 ]
 
+# Gaps found in use: a position said alone after a question, agenda and date-bounded lists,
+# pending-only priority lists, "keep it" to a confirmation, "everything is done", "all but X",
+# three names at once, and positions after a removal.
+EVERYDAY_GAPS = [
+    case("delete one of my errands", "the second one", deleted=("bread",)),
+    case("delete one of my errands", says="which one"),
+    case("complete one of my errands", "the second one", changed=done("bread")),
+    case("i want to delete one of my work tasks", "the 2nd one", deleted=("slides",)),
+    case("mark one of my errands done", "the first one", changed=done("milk")),
+    case("remove one of my tasks", "the second one", deleted=("report",)),
+    case("show my errands", "delete one of them", "the second one", deleted=("bread",)),
+    case("show my work tasks", "complete one of those", "the third one", changed=done("meeting")),
+    case("can you complete one of my tasks?", "the second one", changed=done("report")),
+    case("delete one of my errands", "no"),
+    case(
+        "what's on deck",
+        shows=PENDING,
+        hides=("rent", "gym"),
+        in_order=("mom", "report", "passport"),
+    ),
+    case("whats next", shows=PENDING, hides=("rent", "gym"), in_order=("mom", "report", "slides")),
+    case("what's up next?", shows=PENDING, hides=("rent", "gym"), in_order=("plants", "dentist")),
+    case("what's in the pipeline", shows=PENDING, hides=("rent", "gym")),
+    case("anything on deck for today?", shows=("report", "plants"), hides=("dentist", "rent")),
+    case("what's coming up", shows=("dentist", "slides"), hides=("rent", "gym")),
+    case("what do i have coming up?", shows=("dentist", "slides"), hides=("rent", "gym")),
+    case(
+        "what's on my plate", shows=PENDING, hides=("rent", "gym"), in_order=("report", "passport")
+    ),
+    case(
+        "show tasks due after friday", shows=("passport",), hides=("slides", "dentist", "laundry")
+    ),
+    case("what's due after friday?", shows=("passport",), hides=("slides", "report")),
+    case("anything due after next week", shows=("passport",), hides=("slides",)),
+    case(
+        "what's due before the weekend",
+        shows=("report", "dentist", "slides"),
+        hides=("passport", "laundry"),
+    ),
+    case("anything due after the weekend?", shows=("passport",), hides=("slides", "laundry")),
+    case("whats due before monday", shows=("slides", "mom"), hides=("passport", "rent")),
+    case("anything due before thursday?", shows=("report", "plants"), hides=("dentist", "slides")),
+    case("show me tasks due before friday", shows=("dentist",), hides=("slides", "passport")),
+    case("the report is done", "most urgent task", changed=done("report"), hides=("report",)),
+    case("most urgent task", shows=("report",), hides=("rent", "gym")),
+    case("what's my most urgent task?", shows=("report",), hides=("passport",)),
+    case(
+        "finished the report",
+        "any high priority stuff?",
+        changed=done("report"),
+        hides=("report",),
+    ),
+    case(
+        "the report is done", "show high priority tasks", changed=done("report"), hides=("report",)
+    ),
+    case("delete everything", "hmm actually keep it", says="I left your tasks as they are"),
+    case("delete all my work tasks", "actually keep them", says="I left your tasks as they are"),
+    case("clear my list", "wait no, keep it", says="I left your tasks as they are"),
+    case("delete everything", "on second thought don't", says="I left your tasks as they are"),
+    case("clear completed", "hmm keep them actually", says="I left your tasks as they are"),
+    case("everything is done", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("everything's done!", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("everything has been finished", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("I finished everything", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("i did everything", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("all my tasks are done", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("i'm done with everything", changed=done(*PENDING), added=(NEXT_PLANTS,)),
+    case("delete all but the report", "yes", deleted=tuple(k for k in SEEDS if k != "report")),
+    case("remove everything but the slides", says="Shall I go ahead?"),
+    case("remove everything but the slides", "no"),
+    case(
+        "clear everything except the dentist and the passport",
+        "yes",
+        deleted=tuple(k for k in SEEDS if k not in ("dentist", "passport")),
+    ),
+    case("delete everything except the dragon"),
+    case(
+        "mark everything except the laundry as done",
+        changed=done(*(k for k in PENDING if k != "laundry")),
+        added=(NEXT_PLANTS,),
+    ),
+    case(
+        "mark all my work tasks except the meeting as done",
+        changed=done("report", "slides"),
+    ),
+    case("delete the laundry, milk and bread", deleted=("laundry", "milk", "bread")),
+    case("delete laundry, milk, and bread", deleted=("laundry", "milk", "bread")),
+    case(
+        "remove the slides, the passport and the laundry",
+        deleted=("slides", "passport", "laundry"),
+    ),
+    case("complete the laundry, the milk and the bread", changed=done("laundry", "milk", "bread")),
+    case(
+        "show my errands",
+        "remove the first one",
+        "rename the first one to buy rolls",
+        deleted=("milk",),
+        changed={"bread": {"title": "Buy rolls"}},
+    ),
+    case(
+        "show my work tasks",
+        "delete the first one",
+        "complete the first one",
+        deleted=("report",),
+        changed=done("slides"),
+    ),
+    case(
+        "show my work tasks",
+        "delete the second one",
+        "rename the second one to book room 4",
+        deleted=("slides",),
+        changed={"meeting": {"title": "Book room 4"}},
+    ),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -1967,4 +2086,5 @@ CASES: list[Case] = [
     *NEEDS_AND_TIMED_THINGS,
     *DETAILS_AND_AGAIN,
     *PROBED,
+    *EVERYDAY_GAPS,
 ]
