@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from backend.chat.providers.actions import ListTasks
+from backend.chat.providers.due_windows import due_window
 from backend.chat.providers.phrases import parse_date_phrase
-from backend.chat.providers.questions import LIST_VERB, NOT_TAGS, due_window, parse_list
+from backend.chat.providers.questions import LIST_VERB, NOT_TAGS, parse_list
 from backend.chat.providers.slots import HASHTAG, TAG_BEFORE_WORD, TAG_PHRASE
 
 # "how's my week looking", "what does today look like", "what's my day like"
