@@ -54,8 +54,8 @@ MAX_RANGE = 20
 ONE_ABOUT = re.compile(r"^(?:one|task)\s+(?:about|for|with|called|named|saying)\s+", re.I)
 TRAILING_NOUN = re.compile(r"\s+(?:ones?|tasks?|todos?|to-dos?|items?|things?|reminders?)$", re.I)
 
-# "laundry, milk and bread", "a, b, and c": several titles named at once
-SEVERAL = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
+# "laundry, milk and bread", "a, b, and c", "a, b & c": several titles named at once
+SEVERAL = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*", re.I)
 
 # "call the plumber, it('s urgent)": the pronoun that started a remark is no title word
 LEFT_DANGLING = re.compile(r",\s*(?:it|this|that|they|these|those)\s*$", re.I)
