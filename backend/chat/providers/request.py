@@ -96,6 +96,10 @@ EVENT = re.compile(
     r"catch-?up)s?\b|\bwith\s+(?-i:[A-Z])",
     re.I,
 )
+# "which one should I delete?" (after a list): that change, for one of the tasks shown
+WHICH_ONE = re.compile(
+    r"^which\s+(?:one|task)\s+(?:should|shall|do|can|could)\s+(?:i|we)\s+(?P<change>.+)$", re.I
+)
 # "the dentist appointment tomorrow": a task named, maybe to move, not one to add
 REFERS = re.compile(r"^(?:the|my|that|this|our)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
@@ -164,6 +168,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [Correction(match["text"])]
     if is_detail(sentence, now):  # "no wait, friday", "make that 3pm" read as "I meant …"
         return [Correction(sentence)]
+    if which := _which_one(sentence, now):
+        return [which]
     if question := parse_status_question(sentence):
         return [question]
     if ADD_SHAPED.match(sentence) and (change := parse_change(sentence, now)):
@@ -213,6 +219,17 @@ def _said_as_chore(sentence: str, now: datetime) -> Intent | None:
     if isinstance(change := parse_change(rest, now), ChangeTask):
         return change
     return parse_list(rest, now) if is_list_request(rest, now) else None
+
+
+def _which_one(sentence: str, now: datetime) -> Intent | None:
+    """ "which one should I delete?": the change for one of the tasks just shown (the engine then
+    asks which, and "the second one" answers); None for any other sentence."""
+    if (which := WHICH_ONE.match(sentence)) is None:
+        return None
+    said = which["change"]
+    marked = re.sub(r"^(mark|tick|check|cross)\b", r"\1 one of them", said, count=1, flags=re.I)
+    change = parse_change(f"{said} one of them", now) or parse_change(marked, now)
+    return change if isinstance(change, ChangeTask) else None
 
 
 def _dated_chore(sentence: str, now: datetime, asked: bool) -> list[AddTask] | SmallTalk | None:
