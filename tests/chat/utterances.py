@@ -1939,6 +1939,18 @@ EVERYDAY_GAPS = [
     case("show my work tasks", "complete one of those", "the third one", changed=done("meeting")),
     case("can you complete one of my tasks?", "the second one", changed=done("report")),
     case("delete one of my errands", "no"),
+    case("show my errands", "which one should I delete?", "the second one", deleted=("bread",)),
+    case(
+        "show my work tasks", "which one should i complete", "the 2nd one", changed=done("slides")
+    ),
+    case(
+        "show my work tasks",
+        "which task should I mark as done?",
+        "the first one",
+        changed=done("report"),
+    ),
+    case("which one should I delete?", says="Which task do you mean?"),
+    case("which one should i do first", shows=("mom", "report"), hides=("rent",)),
     case(
         "what's on deck",
         shows=PENDING,
@@ -2017,6 +2029,8 @@ EVERYDAY_GAPS = [
         deleted=("slides", "passport", "laundry"),
     ),
     case("complete the laundry, the milk and the bread", changed=done("laundry", "milk", "bread")),
+    case("remove the passport, laundry & mom", deleted=("passport", "laundry", "mom")),
+    case("delete buy milk, do laundry and call mom", deleted=("milk", "laundry", "mom")),
     case(
         "show my errands",
         "remove the first one",
