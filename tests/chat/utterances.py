@@ -2054,6 +2054,69 @@ EVERYDAY_GAPS = [
     ),
 ]
 
+# Gaps found by a second probe of everyday messages: praise and "how do I …?", more ways to
+# say yes, a tag named as a plain noun ("delete all my errands", "what errands do I have"),
+# questions about dates ("am I behind", "anything this afternoon", no due date), and changes
+# said as "bring forward" or "the report's priority".
+SECOND_PROBE = [
+    case("thanks, that's great", says="You're welcome"),
+    case("you're awesome", says="You're welcome"),
+    case("cheers, much appreciated", says="You're welcome"),
+    case("good job!", says="You're welcome"),
+    case("how do i add a task with a due date?", says="Here is what I understand"),
+    case("how can i mark something as done", says="Here is what I understand"),
+    case("delete everything", "sure thing", deleted=tuple(SEEDS)),
+    case("clear completed", "sounds good", deleted=("rent", "gym")),
+    case("delete all my work tasks", "yes, go on", deleted=WORK),
+    # a tag said as a plain noun
+    case("delete all my errands", "yes", deleted=("milk", "bread")),
+    case("delete all my errands", "nah leave them"),
+    case("mark all my errands as done", changed=done("milk", "bread")),
+    case("what errands do i have", shows=("milk", "bread"), hides=("report", "laundry")),
+    case("what home tasks do i have?", shows=("laundry", "plants"), hides=("report", "milk")),
+    case("which work tasks are left", shows=("report", "slides"), hides=("laundry", "milk")),
+    case("what time do i have", hides=("report",)),
+    # dates and words in questions
+    case("am i behind on anything?", shows=("mom", "plants"), hides=("rent", "laundry")),
+    case("am i late on anything", shows=("mom", "plants"), hides=("rent", "laundry")),
+    case("do i have anything this afternoon", shows=("report",), hides=("dentist", "slides")),
+    case("anything this evening?", shows=("report",), hides=("dentist", "slides")),
+    case("what do i have this morning", shows=("report",), hides=("dentist", "passport")),
+    case(
+        "which tasks don't have a due date",
+        shows=("laundry", "meeting", "milk"),
+        hides=("dentist", "report", "gym"),
+    ),
+    case("what doesn't have a deadline?", shows=("laundry", "bread"), hides=("slides",)),
+    case("any tasks about the passport?", shows=("passport",), hides=("milk", "dentist")),
+    case("show tasks containing the word milk", shows=("milk",), hides=("bread",)),
+    # changes said as "bring forward" or by the priority's owner
+    case(
+        "bring the slides forward to tomorrow", changed={"slides": {"due_date": eod("2026-11-19")}}
+    ),
+    case(
+        "pull the dentist forward to monday", changed={"dentist": {"due_date": eod("2026-11-23")}}
+    ),
+    case(
+        "bring forward the passport to friday",
+        changed={"passport": {"due_date": eod("2026-11-20")}},
+    ),
+    case("move the slides up to tomorrow", changed={"slides": {"due_date": eod("2026-11-19")}}),
+    case("bring the cake to the party"),
+    case("drop the report's priority", changed={"report": {"priority": "medium"}}),
+    case("drop the passport", deleted=("passport",)),
+    # done or not done, said as news or asked
+    case("is the rent paid?", says="done"),
+    case("are the slides sent yet?", says="still pending"),
+    case("got the milk", changed=done("milk")),
+    case("grabbed the bread", changed=done("bread")),
+    case("got the dragon"),
+    case("actually i didn't go to the gym", changed={"gym": {"completed": False}}),
+    case("i haven't paid the rent after all", changed={"rent": {"completed": False}}),
+    case("i didn't catch that"),
+    case("i haven't done the laundry yet"),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -2101,4 +2164,5 @@ CASES: list[Case] = [
     *DETAILS_AND_AGAIN,
     *PROBED,
     *EVERYDAY_GAPS,
+    *SECOND_PROBE,
 ]

@@ -18,7 +18,7 @@ from backend.chat.providers.actions import (
 from backend.chat.providers.adding import capitalized
 from backend.chat.providers.durations import split_duration
 from backend.chat.providers.phrases import parse_date_phrase, parse_time_only, tidy
-from backend.chat.providers.questions import parse_list
+from backend.chat.providers.questions import NOT_TAGS, parse_list
 from backend.chat.providers.references import PLURAL, parse_ref, title_words
 from backend.chat.providers.slots import split_priority, split_recurrence, split_slots, tag_words
 
@@ -44,6 +44,7 @@ DONE_VERBS = frozenset({
     "completed", "did", "done", "bought", "picked", "cleaned", "fixed", "booked", "renewed",
     "returned", "filed", "wrote", "watered", "washed", "mailed", "posted", "ordered",
     "collected", "signed", "handed", "prepared", "walked", "fed", "visited", "cooked", "sorted",
+    "got", "grabbed",
 })  # fmt: skip
 # A builder: what a rule's match asks for, or None to let the next rule try.
 Build = Callable[[re.Match[str], datetime], Intent | None]
@@ -68,8 +69,11 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
         return None
     stripped = tidy(re.sub(r"^(?:all|every|each|whatever)(?:\s+of)?\b", "", tidy(text), flags=re.I))
     selector = parse_list(stripped, now).arguments
+    left = tidy(PLAIN_BULK.sub(" ", stripped))
+    if not selector and re.fullmatch(r"[a-z][\w-]*", left, re.I) and left not in NOT_TAGS:
+        selector = {"tag": left.lower()}  # "all my errands": a tag said as a plain noun
     # "everything from the garden": words that are no filter must not widen it to every task
-    if not selector and tidy(PLAIN_BULK.sub(" ", stripped)):
+    if not selector and left:
         return None
     return TaskRef(selector=selector, excluded=excluded)
 
@@ -118,6 +122,16 @@ def news(match: re.Match[str], now: datetime) -> Intent | None:
 
 def reopen(match: re.Match[str], now: datetime) -> Intent:
     return _change(match, now, "complete_task", completed=False)
+
+
+def not_done_news(match: re.Match[str], now: datetime) -> Intent | None:
+    """News that a done task was not done after all ("I didn't go to the gym"): it reopens the
+    one completed task its words clearly name, else it was no request ("paid the rent": "rent")."""
+    verb, _, rest = match["ref"].partition(" ")
+    ref = parse_ref(rest if verb.lower() in DONE_VERBS and rest else match["ref"])
+    if ref is None or ref.words is None:
+        return None
+    return ChangeTask("complete_task", replace(ref, guessed=True), {"completed": False})
 
 
 def delete(match: re.Match[str], now: datetime) -> Intent:

@@ -156,7 +156,9 @@ DETAILS = compile_rules(
         step(-1),
     ),
     (
-        PLEASE + r"(?:lower|decrease|reduce|deprioriti[sz]e|de-prioriti[sz]e)\s+(?P<ref>.+?)"
+        # "drop the report's priority" ("drop the report" deletes it)
+        PLEASE + r"(?:lower|decrease|reduce|deprioriti[sz]e|de-prioriti[sz]e|drop(?=.+'s\s+prio))"
+        r"\s+(?P<ref>.+?)"
         r"(?:'s\s+priority)?(?:\s+a\s+(?:level|notch|bit))?$",
         step(-1),
     ),
@@ -223,8 +225,11 @@ DETAILS = compile_rules(
         reschedule,
     ),
     (
-        PLEASE + r"(?:move|reschedule|push|postpone|delay|defer|shift|bump|snooze)\s+"
-        r"(?:back\s+)?(?P<ref>.+?)(?:\s+back)?\s+(?:to|until|till|for|by)\s+(?P<when>.+)$",
+        # "bring the slides forward to tomorrow" ("bring the cake to the party" is a chore)
+        PLEASE + r"(?:move|reschedule|push|postpone|delay|defer|shift|bump|snooze|"
+        r"(?:bring|pull)(?=.*\s(?:forwards?|up|earlier)\s))\s+(?:back\s+|forwards?\s+)?"
+        r"(?P<ref>.+?)(?:\s+(?:back|forwards?|up|earlier))?\s+(?:to|until|till|for|by)\s+"
+        r"(?P<when>.+)$",
         reschedule,
     ),
     (

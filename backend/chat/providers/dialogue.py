@@ -32,7 +32,9 @@ from backend.chat.providers.references import left_out, parse_ref, parse_selecti
 # One answer or several in a row: "yes", "yep go ahead", "nah, keep them"
 YES = re.compile(
     r"^(?:(?:yes|yeah|yep|yup|y|sure|ok|okay|do it|go ahead|confirm(?:ed)?|please do|"
-    r"yes please|absolutely|delete them|go for it|correct)\b[\s!.,]*)+(?:please|thanks)?[\s!.]*$",
+    r"yes please|absolutely|delete them|go for it|correct|sure thing|sounds good|go on|"
+    r"proceed|of course|definitely|yes do it|let'?s do it|fine|alright|certainly)\b[\s!.,]*)+"
+    r"(?:please|thanks)?[\s!.]*$",
     re.I,
 )
 NO = re.compile(

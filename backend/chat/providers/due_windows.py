@@ -47,7 +47,10 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
     "overdue", not "this week"."""
     sunday = now + timedelta(days=6 - now.weekday())  # weeks run Monday to Sunday
     low = text.lower()
-    today = re.search(r"\btoday\b|\btonight\b|\btoday's\b", low)
+    # "this afternoon", "tonight": today's tasks (a due time is not a window of its own)
+    today = re.search(
+        r"\btoday\b|\btonight\b|\btoday's\b|\bthis\s+(?:morning|afternoon|evening)\b", low
+    )
     if bound := PERIOD_BOUND.search(text):
         weekend = bound["period"].lower() == "weekend"
         first = sunday + timedelta(days=-1 if weekend else 1)

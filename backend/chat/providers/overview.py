@@ -47,7 +47,10 @@ TAG_PLACE = re.compile(
     r"#?(?P<tag>[a-z][\w-]*)(?:\s+(?:tag|label|list|category|pile|bucket|folder))?$"
     # "do I have any errands?", "any errands?"
     r"|^(?:(?:do\s+i\s+have|have\s+i\s+got|are\s+there|is\s+there)\s+)?any(?:thing)?\s+#?"
-    r"(?P<kind>[a-z][\w-]*)(?:\s+(?:left|on|today|to\s+do))?$",
+    r"(?P<kind>[a-z][\w-]*)(?:\s+(?:left|on|today|to\s+do))?$"
+    # "what errands do I have?", "which chores are left"
+    r"|^(?:what|which)\s+#?(?P<noun>[a-z][\w-]*)\s+(?:do\s+i\s+(?:still\s+)?have|have\s+i\s+got|"
+    r"are\s+(?:there|left|pending|open))(?:\s+(?:left|on|today|to\s+do))?$",
     re.I,
 )
 # "show me the family ones", "the work ones", "anything family-related"
@@ -60,7 +63,7 @@ ONES_ALONE = re.compile(r"^(?:just\s+|only\s+)?(?:the|my)\s+[a-z][\w-]*\s+ones$"
 # Words after "what's in …" that name no tag
 NOT_PLACES = {
     "it", "there", "here", "store", "stock", "mind", "progress", "question", "general", "else",
-    "me", "you", "that", "this", "them", "new", "left", "more", "other", "wrong",
+    "me", "you", "that", "this", "them", "new", "left", "more", "other", "wrong", "time",
 }  # fmt: skip
 
 
@@ -102,7 +105,7 @@ def _tag_place(text: str, now: datetime) -> ListTasks | None:
     match = TAG_PLACE.match(text)
     if match is None:
         return None
-    word = (match["tag"] or match["kind"]).lower()
+    word = (match["tag"] or match["kind"] or match["noun"]).lower()
     if word in NOT_TAGS or word in NOT_PLACES or parse_date_phrase(word, now) is not None:
         return None
     return ListTasks({"tag": word}, f"tasks tagged #{word}", tag_or_search=True)

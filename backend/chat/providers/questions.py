@@ -7,8 +7,7 @@ from typing import Any
 from backend.chat.providers.actions import AskStatus, ListTasks, Task
 from backend.chat.providers.due_windows import due_window
 from backend.chat.providers.normalise import PLEASE
-from backend.chat.providers.phrases import tidy
-from backend.chat.providers.references import parse_ref
+from backend.chat.providers.references import parse_ref, title_words
 from backend.chat.providers.slots import (
     HASHTAG,
     LEVELS,
@@ -22,15 +21,16 @@ LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
     r"what's left|what is left|what else|remind me (?:of )?what|what|which|do i have|are there|any|"
+    r"am i|"
     r"is anything|are any|read\s+(?:me|out)|pull\s+up|bring\s+up|"
     r"anything|is there|how many|sort|order)\b",
     re.I,
 )
 LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
-    r"agenda|plate|deck|pipeline|overdue|due|left|going\s+on|lined\s+up|planned|happening|"
-    r"pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|coming up|"
-    r"upcoming|next|first|everything|all|ticked\s+off|checked\s+off|crossed\s+off)\b",
+    r"agenda|plate|deck|pipeline|overdue|behind|late|due|left|going\s+on|lined\s+up|planned|"
+    r"happening|pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|"
+    r"coming up|upcoming|next|first|everything|all|ticked\s+off|checked\s+off|crossed\s+off)\b",
     re.I,
 )
 BARE_LIST = re.compile(
@@ -47,7 +47,9 @@ BARE_LIST = re.compile(
 STATUS_QUESTION = (
     re.compile(
         r"^(?:is|are|was)\s+(?P<ref>.+?)\s+(?:already\s+)?(?:done|finished|complete|completed|"
-        r"checked off|ticked off)(?:\s+yet)?$",
+        # "is the rent paid?", "are the flights booked yet?"
+        r"checked off|ticked off|paid|sent|booked|bought|submitted|sorted|handled|called|"
+        r"taken care of|dealt with)(?:\s+yet)?$",
         re.I,
     ),
     re.compile(
@@ -93,7 +95,7 @@ NO_COMPLETION_DATES = (
 )
 # "my work tasks", "home stuff": a word before the noun names a tag, unless it is one of these.
 NOUN_TAG = re.compile(
-    r"(?:^|\b(?:my|the|all|any|show|list|see|of)\s+)(?P<tag>[a-z][\w-]*)\s+"
+    r"(?:^|\b(?:my|the|all|any|show|list|see|of|what|which)\s+)(?P<tag>[a-z][\w-]*)\s+"
     r"(?:tasks|todos|to-?dos|stuff|things|items|ones|list)\b",
     re.I,
 )
@@ -106,7 +108,9 @@ NOT_TAGS = {
     "next", "this", "week's", "first", "last", "latest", "recent", "every", "me", "us", "our",
 }  # fmt: skip
 SEARCH = re.compile(
-    r"\b(?:about|containing|matching|mentioning|called|named|with\s+the\s+words?)\s+(.+)$", re.I
+    r"\b(?:about|containing|matching|mentioning|called|named|with\s+the\s+words?)\s+"
+    r"(?:the\s+words?\s+)?(.+)$",
+    re.I,
 )
 SORT = re.compile(
     r"\b(?:sort(?:ed)?|order(?:ed)?|by|in\s+order\s+of)\s+(?:by\s+)?(?:their\s+|the\s+)?"
@@ -120,10 +124,13 @@ COMING_UP = re.compile(
     re.I,
 )
 UNDATED = re.compile(  # "tasks without a due date", "anything unscheduled?"
-    r"\b(?:without|with\s+no|no|missing)\s+(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|"
+    r"\b(?:without|with\s+no|no|missing|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+have)\s+"
+    r"(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|"
     r"\b(?:undated|unscheduled|not\s+scheduled)\b",
     re.I,
 )
+# "what's overdue", "am I behind on anything?"
+OVERDUE = re.compile(r"\b(?:overdue|late|past due|behind)\b", re.I)
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 
 
@@ -168,7 +175,7 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     if tag:
         arguments["tag"] = tag
         suffixes.append(f"tagged #{tag}")
-    if re.search(r"\boverdue\b|\blate\b|\bpast due\b", text, re.I):
+    if OVERDUE.search(text):
         arguments["overdue"] = True
         adjectives.insert(0, "overdue")
     elif _when_done(arguments, text, now):
@@ -186,7 +193,7 @@ def parse_list(text: str, now: datetime) -> ListTasks:
     if undated:
         suffixes.append("without a due date")
     if search := SEARCH.search(text):
-        arguments["search"] = tidy(search.group(1))
+        arguments["search"] = title_words(search.group(1))  # "about the passport": "passport"
         suffixes.append(f"matching “{arguments['search']}”")
     if key:
         suffixes.append("by " + key.replace("_", " "))

@@ -8,7 +8,11 @@ from backend.chat.providers.actions import TalkKind
 GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
 THANKS = (
     r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice|gotcha|"
-    r"sweet|got it(?=\s*[,!.]|$)"
+    r"sweet|got it(?=\s*[,!.]|$)|"
+    # praise is thanks: "that's great", "you're awesome", "good job", "much appreciated"
+    r"that'?s (?:great|perfect|awesome|amazing|brilliant|helpful|lovely|wonderful|fantastic)|"
+    r"you'?re (?:awesome|amazing|the best|great|a star|brilliant|a lifesaver)|good job|"
+    r"nice one|well done|love it|much appreciated|appreciate it"
 )
 FILLER = (
     r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|"
@@ -26,7 +30,10 @@ OPENERS: tuple[tuple[re.Pattern[str], TalkKind], ...] = (
 )
 HELP = re.compile(
     r"^(?:help|\?|what can you do|how does this work|what do you do|commands|"
-    r"what do you understand|what can i say|examples?)"
+    r"what do you understand|what can i say|examples?|"
+    # "how do I add a task with a due date?": how to use the assistant
+    r"how (?:do|can|should) i (?:add|create|make|use|set|mark|complete|delete|remove|tag|"
+    r"rename|change|edit|move|see|list)\b.*)"
     r"(?:\s+(?:me|please|for you)|\s+(?:with|on|about)\s+.*)?\W*$",
     re.I,
 )

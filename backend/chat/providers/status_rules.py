@@ -8,6 +8,7 @@ from backend.chat.providers.changes import (
     delete,
     delete_asking,
     news,
+    not_done_news,
     reopen,
 )
 from backend.chat.providers.normalise import PLEASE
@@ -46,6 +47,12 @@ NOT_A_REQUEST = (
 )
 
 REOPENING = compile_rules(
+    # "actually I didn't go to the gym", "I haven't paid the rent after all"
+    (
+        r"^(?:i|we)\s+(?:didn'?t|did\s+not|haven'?t|have\s+not|never)\s+(?:actually\s+|really\s+)?"
+        r"(?P<ref>.+?)(?:\s+(?:yet|after\s+all|actually))?$",
+        not_done_news,
+    ),
     (PLEASE + r"(?:reopen|re-open|uncomplete|unmark|uncheck|untick|undo)\s+(?P<ref>.+)$", reopen),
     (
         PLEASE + r"(?:mark|set|put|flag|change)\s+(?P<ref>.+?)\s+(?:back\s+)?(?:to\s+|"
