@@ -2115,6 +2115,17 @@ SECOND_PROBE = [
     case("i haven't paid the rent after all", changed={"rent": {"completed": False}}),
     case("i didn't catch that"),
     case("i haven't done the laundry yet"),
+    # "put down" / "write down" add; a question "do I have …" is never a chore
+    case(
+        "could you put down return library books for tomorrow",
+        added=(task("Return library books", due_date=eod("2026-11-19")),),
+    ),
+    case(
+        "write down call the vet friday", added=(task("Call the vet", due_date=eod("2026-11-20")),)
+    ),
+    case("put down milk for the weekend", added=(task("Milk", due_date=eod("2026-11-21")),)),
+    case("do i have anything at 3pm"),
+    case("do i have anything at 3pm tomorrow?", shows=("dentist",), hides=("report",)),
 ]
 
 CASES: list[Case] = [

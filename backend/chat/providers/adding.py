@@ -37,7 +37,7 @@ OBLIGATION = re.compile(
 )
 ADD = (
     re.compile(
-        PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down|"
+        PLEASE + r"(?:add|create|new|schedule|insert|jot down|note down|put down|write down|"
         r"(?:set|make|set up)(?=\s+(?:a|an)\s+(?:new\s+)?(?:reminder|task|todo|to-do)\b))"
         + ADD_OBJECT,
         re.I,

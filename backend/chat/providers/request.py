@@ -70,7 +70,7 @@ STATEMENT = re.compile(
 # Verbs that ask the engine for something rather than name a chore after "I need to"
 ENGINE_REQUEST = re.compile(
     r"(?:mark|move|push|bump|reschedule|postpone|rename|reopen|untag|tick|check\s+off|"
-    r"cross\s+off|see|show|list|what|which|how\s+many)\b",
+    r"cross\s+off|see|show|list|what|which|how\s+many|do\s+i\s+have|have\s+i\s+got)\b",
     re.I,
 )
 # "I need to know what's due": the question after the verb of asking
