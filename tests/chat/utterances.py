@@ -2126,6 +2126,24 @@ SECOND_PROBE = [
     case("put down milk for the weekend", added=(task("Milk", due_date=eod("2026-11-21")),)),
     case("do i have anything at 3pm"),
     case("do i have anything at 3pm tomorrow?", shows=("dentist",), hides=("report",)),
+    # farewells, "who are you?", "I'm confused"; "finished with X"; "bring it back"; "when do
+    # I need to …?"
+    case("ok thanks bye", says="Bye!"),
+    case("good night", says="Bye!"),
+    case("see you tomorrow", says="Bye!"),
+    case("thanks, have a good day", says="Bye!"),
+    case("who are you?", says="Here is what I understand"),
+    case("sorry i'm confused", says="Here is what I understand"),
+    case("i don't understand", says="Here is what I understand"),
+    case("i'm finished with the slides", changed=done("slides")),
+    case("i am finished with the laundry", changed=done("laundry")),
+    case("i'm through with the report", changed=done("report")),
+    case("delete the bread", "actually no, bring it back", says="restored"),
+    case("complete the laundry", "restore it"),
+    case("when do i need to renew the passport", shows=("passport",), hides=("mom",)),
+    case("when do i have to water the plants", shows=("plants",), hides=("mom",)),
+    case("when do i need to renew my passport?", says="Renew passport"),
+    case("when should i call mom?", shows=("mom",), hides=("passport",)),
 ]
 
 CASES: list[Case] = [

@@ -9,7 +9,15 @@ from backend.chat.providers.durations import Duration
 ChangeTool = Literal["complete_task", "delete_task", "update_task"]
 Task = dict[str, Any]  # a task as the tools answer it (its public JSON)
 TalkKind = Literal[
-    "greeting", "thanks", "help", "dismiss", "unknown", "need_title", "bad_date", "bad_repeat"
+    "greeting",
+    "thanks",
+    "help",
+    "dismiss",
+    "bye",
+    "unknown",
+    "need_title",
+    "bad_date",
+    "bad_repeat",
 ]
 
 

@@ -35,6 +35,12 @@ DETAILS = re.compile(
     r"|^(?:what(?:'s|s|\s+is|\s+was))\s+(?P<one>the\s+[\w' -]+?\s+one)(?:\s+again)?$",
     re.I,
 )
+# "when do I need to renew the passport?", "when should I call mom": that task, with its date
+WHEN_CHORE = re.compile(
+    r"^when\s+(?:do|should|must|can)\s+i\s+(?:need\s+to|have\s+to|got\s+to)\s+(?P<ref>.+?)"
+    r"(?:\s+by)?$|^when\s+(?:should|must)\s+i\s+(?P<ref2>.+?)(?:\s+by)?$",
+    re.I,
+)
 # "what did I just add?", "what was that last one?": the tasks the last answer acted on
 JUST_DONE = re.compile(
     r"^(?:what|which\s+(?:task|one)s?)\s+(?:did\s+(?:i|you)\s+just\s+(?:add|change|do|make|"
@@ -47,6 +53,9 @@ def parse_show(text: str) -> ShowTask | None:
     """A question about a task's details; None for anything else."""
     if JUST_DONE.match(text):
         return ShowTask(TaskRef(plural=True))
+    if chore := WHEN_CHORE.match(text):  # its words are a chore, found as a task's title is
+        ref = parse_ref(chore["ref"] or chore["ref2"])
+        return ShowTask(ref) if ref is not None and ref.words is not None else None
     match = DETAILS.match(text)
     ref = parse_ref(match["ref"] or match["one"]) if match else None
     return ShowTask(ref) if ref is not None else None

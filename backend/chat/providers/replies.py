@@ -26,6 +26,7 @@ TALK: dict[TalkKind, str] = {
     ),
     "thanks": "You're welcome! Anything else I can do for your tasks?",
     "dismiss": "OK, I changed nothing. (To take back my last change, say “undo”.)",
+    "bye": "Bye! Your tasks are saved; come back any time.",
     "help": HELP,
     "unknown": (
         "Sorry, I didn't catch that. Nothing was changed. I can add, list, complete, reopen, "

@@ -41,6 +41,7 @@ from backend.chat.providers.references import title_words
 from backend.chat.providers.slots import CLOCK, split_slots
 from backend.chat.providers.small_talk import (
     DISMISS,
+    FAREWELL,
     HELP,
     HELP_ME,
     TRAILING_FILLER,
@@ -52,7 +53,9 @@ UNDO = re.compile(
     r"(?:\s+(?:that|this|it|the last (?:change|action|one|thing)|what you (?:just )?did|"
     r"my last (?:change|action|message)|please))?$"
     # "scratch that", "cancel that": take back what was just done (not delete "it")
-    r"|^(?:scratch|cancel|forget|ignore)\s+(?:that|this|what i (?:just )?said)$",
+    r"|^(?:scratch|cancel|forget|ignore)\s+(?:that|this|what i (?:just )?said)$"
+    # "bring it back", "restore it": take back the deletion just made
+    r"|^bring\s+(?:it|that|them|those)\s+back$|^restore\s+(?:it|that|them|those)$",
     re.I,
 )
 CORRECTION = re.compile(
@@ -164,6 +167,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [Undo()]
     if DISMISS.match(sentence):
         return [SmallTalk("dismiss")]
+    if FAREWELL.match(sentence):
+        return [SmallTalk("bye")]
     if match := CORRECTION.match(sentence):
         return [Correction(match["text"])]
     if is_detail(sentence, now):  # "no wait, friday", "make that 3pm" read as "I meant …"

@@ -30,7 +30,8 @@ OPENERS: tuple[tuple[re.Pattern[str], TalkKind], ...] = (
 )
 HELP = re.compile(
     r"^(?:help|\?|what can you do|how does this work|what do you do|commands|"
-    r"what do you understand|what can i say|examples?|"
+    r"what do you understand|what can i say|examples?|who are you|what are you|"
+    r"i'?m (?:confused|lost|stuck)|i don'?t (?:understand|get it)|"
     # "how do I add a task with a due date?": how to use the assistant
     r"how (?:do|can|should) i (?:add|create|make|use|set|mark|complete|delete|remove|tag|"
     r"rename|change|edit|move|see|list)\b.*)"
@@ -44,6 +45,13 @@ DISMISS = re.compile(
     r"^(?:never\s*mind|nvm|forget (?:it|about it)|no worries|nothing(?: else)?|"
     r"that'?s (?:all|it)(?: for (?:now|today))?|all good|ignore me|"
     r"i'?m good(?: for now)?)$",
+    re.I,
+)
+# "bye", "good night", "see you tomorrow": the end of the conversation
+FAREWELL = re.compile(
+    r"^(?:bye(?: bye)?|goodbye|good ?night|night|see (?:you|ya)(?: later| tomorrow| soon)?|"
+    r"cya|later|ttyl|talk (?:to you )?(?:later|soon)|have a (?:good|nice|great) (?:day|night|"
+    r"evening|one|weekend))$",
     re.I,
 )
 # "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it

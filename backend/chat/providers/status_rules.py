@@ -93,7 +93,7 @@ COMPLETING = compile_rules(
         r"\s+(?P<ref>.+?)(?:\s+off)?$",
         complete,
     ),
-    (r"^(?:i'?m\s+|i am\s+)?(?:all\s+)?done\s+with\s+(?P<ref>.+)$", complete),
+    (r"^(?:i'?m\s+|i am\s+)?(?:all\s+)?(?:done|finished|through)\s+with\s+(?P<ref>.+)$", complete),
     (
         r"^(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+)?(?:did|finished|"
         r"completed|done)\s+(?P<ref>.+)$",
