@@ -2144,6 +2144,31 @@ SECOND_PROBE = [
     case("when do i have to water the plants", shows=("plants",), hides=("mom",)),
     case("when do i need to renew my passport?", says="Renew passport"),
     case("when should i call mom?", shows=("mom",), hides=("passport",)),
+    # a tag said as an instruction after a comma
+    case(
+        "new todo: update my cv, low priority, tag career",
+        added=(task("Update my cv", priority="low", tags=["career"]),),
+    ),
+    case("add book a table, tag family", added=(task("Book a table", tags=["family"]),)),
+    case(
+        "add pay the gas bill friday, tag it home",
+        added=(task("Pay the gas bill", due_date=eod("2026-11-20"), tags=["home"]),),
+    ),
+    case("add call the vet, label as pets", added=(task("Call the vet", tags=["pets"]),)),
+    # "first thing" before a day, or "in the morning": 9am
+    case(
+        "add call the insurance company first thing tomorrow",
+        added=(task("Call the insurance company", due_date=at("2026-11-19T09:00")),),
+    ),
+    case(
+        "call the bank first thing monday",
+        added=(task("Call the bank", due_date=at("2026-11-23T09:00")),),
+    ),
+    case(
+        "add email jo first thing in the morning",
+        added=(task("Email jo", due_date=at("2026-11-19T09:00")),),
+    ),
+    case("add do the first thing on my list", added=(task("Do the first thing"),)),
 ]
 
 CASES: list[Case] = [

@@ -35,6 +35,16 @@ REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:the\s+)?weekend\b", re.I), "saturday"),
     (re.compile(r"\b(?:a\s+)?couple(?:\s+of)?\b", re.I), "2"),
     (re.compile(r"\b(?:a\s+)?few\b", re.I), "3"),
+    # "first thing tomorrow", "first thing in the morning": the start of the working day
+    # (only before a day: "the first thing on my list" is no time)
+    (
+        re.compile(
+            r"\bfirst\s+thing(?:\s+in\s+the\s+morning\b|(?=\s+(?:today|"
+            r"tomorrow|tmrw|next|this|mon|tue|wed|thu|fri|sat|sun)))",
+            re.I,
+        ),
+        "9am",
+    ),
     # "in the next 3 days", "within the coming week", "within a month": by then
     (
         re.compile(

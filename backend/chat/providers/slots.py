@@ -42,9 +42,11 @@ BARE_LEVEL = re.compile(r"\b(high|low|medium)\b", re.I)
 
 HASHTAG = re.compile(r"(?<![\w#])#([A-Za-z][\w-]{0,49})")
 TAG_WORD = r"#?[A-Za-z][\w-]{0,49}"
-# "tagged work", "tags: a, b", "with tags a and b", "labelled home"
+# "tagged work", "tags: a, b", "with tags a and b", "labelled home"; "…, low priority, tag
+# career": a tag said as an instruction after a comma
 TAG_PHRASE = re.compile(
-    r"\b(?:tagged(?:\s+(?:as|with))?|tags?\s*[:=]|with\s+(?:the\s+)?tags?|label(?:l?ed|s?\s*:))\s*"
+    r"(?:\b(?:tagged(?:\s+(?:as|with))?|tags?\s*[:=]|with\s+(?:the\s+)?tags?|label(?:l?ed|s?\s*:))"
+    r"\s*|,\s*(?:tag|label)(?:\s+it)?(?:\s+(?:as|with))?\s+)"
     rf"(?P<tags>{TAG_WORD}(?:\s*(?:,|\band\b|&)\s*{TAG_WORD})*)",
     re.I,
 )
