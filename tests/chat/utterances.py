@@ -2138,7 +2138,8 @@ SECOND_PROBE = [
     case("i'm finished with the slides", changed=done("slides")),
     case("i am finished with the laundry", changed=done("laundry")),
     case("i'm through with the report", changed=done("report")),
-    case("delete the bread", "actually no, bring it back", says="restored"),
+    # (a deleted task comes back with a new id on Postgres, maybe the same on SQLite)
+    case("add buy stamps", "delete it", "actually no, bring it back", added=(task("Buy stamps"),)),
     case("complete the laundry", "restore it"),
     case("when do i need to renew the passport", shows=("passport",), hides=("mom",)),
     case("when do i have to water the plants", shows=("plants",), hides=("mom",)),
