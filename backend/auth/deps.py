@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from backend.auth.external import external_user
 from backend.auth.identity import (
+    Connect,
     Credentials,
     RequestCredentials,
     TokenIdentity,
@@ -109,6 +110,20 @@ def _check_user_path(path_user: str | None, user: UserRow) -> None:
         raise ForbiddenError("You may only access your own resources")
 
 
+async def _checked_user(
+    request: Request, credentials: Credentials, connect: Connect, *, signed_in: bool = False
+) -> UserRow:
+    """The active user the credentials name, read on `connect`'s connection, checked against
+    `{user_id}`; `signed_in` refuses a personal access token (403)."""
+    path_user = _path_user(request)
+    identity = await request_identity(request, credentials, connect)
+    if signed_in and identity.scope is not None:
+        raise ForbiddenError("Sign in to manage personal access tokens")
+    user = await _user(identity, await connect())
+    _check_user_path(path_user, user)
+    return user
+
+
 async def get_current_user(
     request: Request, credentials: RequestCredentials, session: SessionDep
 ) -> UserRow:
@@ -119,11 +134,7 @@ async def get_current_user(
     value built from its row, in no session: routes use it to scope their work, never to
     change it. One dependency, not one per step: each costs a request a little.
     """
-    path_user = _path_user(request)
-    identity = await request_identity(request, credentials, session.connection)
-    user = await _user(identity, await session.connection())
-    _check_user_path(path_user, user)
-    return user
+    return await _checked_user(request, credentials, session.connection)
 
 
 CurrentUser = Annotated[UserRow, Depends(get_current_user)]
@@ -134,13 +145,7 @@ async def get_signed_in_user(
 ) -> UserRow:
     """The current user, signed in with a password or an issuer's token: a personal access
     token cannot manage tokens (403), so a leaked one cannot mint others."""
-    path_user = _path_user(request)
-    identity = await request_identity(request, credentials, session.connection)
-    if identity.scope is not None:
-        raise ForbiddenError("Sign in to manage personal access tokens")
-    user = await _user(identity, await session.connection())
-    _check_user_path(path_user, user)
-    return user
+    return await _checked_user(request, credentials, session.connection, signed_in=True)
 
 
 SignedInUser = Annotated[UserRow, Depends(get_signed_in_user)]
@@ -174,10 +179,7 @@ async def reading(request: Request, credentials: Credentials) -> AsyncIterator[R
         return connection
 
     try:
-        path_user = _path_user(request)
-        identity = await request_identity(request, credentials, connect)
-        user = await _user(identity, await connect())
-        _check_user_path(path_user, user)
+        user = await _checked_user(request, credentials, connect)
         yield Reader(user, await connect())
     finally:
         if connection is not None:
