@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 
 from backend import health
 from backend.auth import better_auth
@@ -30,6 +31,15 @@ from backend.paths import USER_PREFIX
 from backend.tasks.router import router as tasks_router
 
 YOUNG_GC_THRESHOLD = 10_000  # net new objects between collections of the youngest generation
+# FastAPI's telemetry, off: its logs would carry validation inputs and stack traces to any
+# OpenTelemetry exporter configured in the process, and checking whether one is costs every
+# request.
+TELEMETRY_OFF: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 
 DESCRIPTION = """
 Multi-user todo API with a stateless AI chat assistant.
@@ -63,15 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # Everything built at start-up lives as long as the process: keep it out of the
-        # collector's full passes (each one walked the whole heap, stalling the loop).
-        gc.collect()
-        gc.freeze()
-        # A request allocates a few hundred objects that die with it: with the default 700, the
-        # youngest generation was collected every few requests (~5% of a list request's CPU
-        # at 128 connections, and its pauses added to the p99); at 10,000 it is a few times a
-        # run, and what survives is still collected (older generations keep their thresholds).
-        gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
+        tune_collector()
         try:
             async with mcp_endpoint.running():
                 yield
@@ -88,9 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         swagger_ui_oauth2_redirect_url=None,
         generate_unique_id_function=operation_id,
-        # Off: its logs would carry validation inputs and stack traces to any OpenTelemetry
-        # exporter configured in the process, and checking whether one is costs every request.
-        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+        telemetry=TELEMETRY_OFF,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -114,6 +114,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mcp_metadata.router)
     install_docs(app)
 
+    install_middleware(app, settings)
+    return app
+
+
+def tune_collector() -> None:
+    """Set the garbage collector up for serving, once start-up is done."""
+    # Everything built at start-up lives as long as the process: keep it out of the
+    # collector's full passes (each one walked the whole heap, stalling the loop).
+    gc.collect()
+    gc.freeze()
+    # A request allocates a few hundred objects that die with it: with the default 700, the
+    # youngest generation was collected every few requests (~5% of a list request's CPU at
+    # 128 connections, and its pauses added to the p99); at 10,000 it is a few times a run,
+    # and what survives is still collected (older generations keep their thresholds).
+    gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    """The app's middleware: request guard, CORS, then request id, headers and access log."""
     # Added innermost first: the request id wraps everything so every log line carries it.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
@@ -125,4 +144,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[TOTAL_COUNT_HEADER, REQUEST_ID_HEADER, "Location"],
     )
     app.add_middleware(ResponseMiddleware, hsts=settings.is_production)
-    return app

@@ -6,8 +6,10 @@ wrk (one thread) against each in turn: every row alternates ours and raw over se
 Prints, per scenario and connection count, the median req/s, p50/p99 latency and server CPU ms
 per request of each, their ratio, and how many Postgres sessions each opened during its runs.
 
-Run: `uv run python -m tests.benchmarks.tasks_load` (`--seconds`, `--rounds`, `--levels`, `--only`);
-needs wrk (`apt-get install wrk`).
+Run: `uv run python -m tests.benchmarks.tasks_load` (`--seconds`, `--rounds`, `--levels`, `--only`,
+`--floors`); needs wrk (`apt-get install wrk`). `--floors` adds two more servers to the get rows
+(tests/benchmarks/get_floors.py): FastAPI with our middleware serving raw's handler, and the
+same with our pool and driver path but no logic of the route's own.
 """
 
 import argparse
@@ -25,10 +27,11 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from sqlalchemy import create_engine
@@ -50,6 +53,7 @@ TAG_NAMES = ["home", "work", "urgent", "errands", "health", "reading", "family",
 STARTUP_POLLS = 150
 JWT_SECRET = "benchmark-secret-" + "b" * 40
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+FLOORS = ("framework", "framework_and_pool")  # tests/benchmarks/get_floors.py
 # Lua for wrk: each scenario sets the method, path (a random seeded task where it takes one)
 # and body; {ids} is the seeded task ids.
 SCENARIOS = {
@@ -153,19 +157,23 @@ async def migrate(settings: Settings) -> None:
     await engine.dispose()
 
 
-def same_list(servers: list[Server], user_id: str, token: str) -> None:
-    """Both list endpoints must answer the same page and total, or the comparison is void."""
-    answers = []
-    for server in servers:
-        request = urllib.request.Request(
-            f"http://{HOST}:{server.port}/api/{user_id}/tasks?limit=50",
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        with urllib.request.urlopen(request) as response:  # noqa: S310 (our own local server)
-            tasks = json.loads(response.read())
-            total = response.headers["X-Total-Count"]
-        answers.append(([(task["id"], task["tags"]) for task in tasks], total))
-    assert answers[0] == answers[1], "ours and raw answer different lists"
+def _get(server: Server, path: str, token: str) -> tuple[Any, str | None]:
+    request = urllib.request.Request(
+        f"http://{HOST}:{server.port}{path}", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (our own local server)
+        return json.loads(response.read()), response.headers["X-Total-Count"]
+
+
+def same_answers(servers: list[Server], user_id: str, task_id: int, token: str) -> None:
+    """Every server must answer the same page and total, and the same task, or the comparison
+    is void (the floors serve one task only)."""
+    lists = [_get(server, f"/api/{user_id}/tasks?limit=50", token) for server in servers[:2]]
+    pages = [([(task["id"], task["tags"]) for task in page], total) for page, total in lists]
+    assert pages[0] == pages[1], "ours and raw answer different lists"
+    tasks = [_get(server, f"/api/{user_id}/tasks/{task_id}", token)[0] for server in servers]
+    shown = [(task["id"], task["title"], task["tags"], task["completed"]) for task in tasks]
+    assert all(one == shown[0] for one in shown), f"the servers answer different tasks: {shown}"
 
 
 def free_port() -> int:
@@ -294,6 +302,16 @@ def report_row(scenario: str, level: int, runs: dict[str, list[Run]]) -> str:
     return "".join(cells)
 
 
+def floor_row(name: str, runs: list[Run], raw: list[Run]) -> str:
+    """A floor's line under a get row: its medians, and its rate and CPU against raw's."""
+    return (
+        f"  {name:<18}{median(runs, 'rate'):>8.0f}{median(runs, 'p50_ms'):>8.1f}"
+        f"{median(runs, 'p99_ms'):>8.1f}{median(runs, 'cpu_ms'):>7.2f}"
+        f"{median(runs, 'rate') / median(raw, 'rate'):>7.2f}"
+        f"{median(runs, 'cpu_ms') / median(raw, 'cpu_ms'):>7.2f}"
+    )
+
+
 def main() -> None:
     """Seed, serve, drive, report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -307,6 +325,9 @@ def main() -> None:
         help="connections, comma-separated: each scenario runs at each",
     )
     parser.add_argument("--only", default=None, help="comma-separated scenarios to run")
+    parser.add_argument(
+        "--floors", action="store_true", help="alternate the get floors with ours and raw"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -330,9 +351,21 @@ def main() -> None:
                 "ours", ["backend.main:create_app", "--factory"], app_env, "/api/health"
             ) as ours,
             uvicorn_server("raw", ["tests.benchmarks.raw_tasks:app"], raw_env, ready) as raw,
+            ExitStack() as floors_running,
             tempfile.TemporaryDirectory() as scripts,
         ):
-            same_list([ours, raw], user_id, token)
+            floors = [
+                floors_running.enter_context(
+                    uvicorn_server(
+                        name,
+                        [f"tests.benchmarks.get_floors:{name}", "--factory"],
+                        app_env | raw_env,
+                        "/api/health",
+                    )
+                )
+                for name in (FLOORS if args.floors else ())
+            ]
+            same_answers([ours, raw, *floors], user_id, task_ids[0], token)
             rows = [(name, level) for name in SCENARIOS for level in args.levels]
             if args.only:
                 rows = [row for row in rows if row[0] in args.only.split(",")]
@@ -349,11 +382,15 @@ def main() -> None:
                 script = Path(scripts) / f"{scenario.replace(' ', '_')}.lua"
                 ids = ",".join(map(str, task_ids))
                 script.write_text(SCENARIOS[scenario].format(user=user_id, ids=ids))
-                runs = measure([ours, raw], script, token, level, args, dsn)
+                floored = floors if scenario == "get" else []
+                runs = measure([ours, raw, *floored], script, token, level, args, dsn)
                 print(report_row(scenario, level, runs), flush=True)
+                for floor in floored:
+                    print(floor_row(floor.name, runs[floor.name], runs["raw"]), flush=True)
     print(
         "\nrate: ours/raw req/s; CPU: ours/raw CPU ms per request; p99/50: ours; sess: Postgres "
-        "sessions ours opened in its busiest run; errs: ours' non-2xx responses."
+        "sessions ours opened in its busiest run; errs: ours' non-2xx responses. Floors "
+        "(indented, --floors): their rate and CPU against raw's."
     )
     print(json.dumps({"python": sys.version.split()[0], "cores": os.cpu_count()}))
 
