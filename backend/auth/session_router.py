@@ -1,5 +1,5 @@
 """`/api/auth` session routes: register, log in (OAuth2 form or JSON), refresh, log out, and the
-hidden `/signup`, `/signin` aliases."""
+hidden `/signup`, `/signin` and `/signout` aliases."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -210,6 +210,12 @@ async def refresh(
     summary="Log out",
     responses=error_responses(413, NO_REFRESH_TOKEN, 503),
     openapi_extra=LOGOUT_BODY_DOC,
+    dependencies=[Depends(better_auth.forget_session)],
+)
+@router.post(
+    "/signout",
+    status_code=204,
+    include_in_schema=False,
     dependencies=[Depends(better_auth.forget_session)],
 )
 async def logout(

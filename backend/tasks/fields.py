@@ -79,7 +79,11 @@ def date_as_start_of_day(value: Any) -> Any:
 
 
 def normalize_tags(value: Any) -> Any:
-    """Tags as a list or a comma-separated string; trimmed, lower-cased, deduplicated in order."""
+    """Tags as a list or a comma-separated string; trimmed, lower-cased, deduplicated in order.
+
+    A tag in the list may also be an object with a `name` (`{"name": "work", "color": …}`, as
+    frontends with coloured tags send): its name is the tag, the rest is ignored.
+    """
     if value is None:
         return value
     if isinstance(value, str):
@@ -90,9 +94,10 @@ def normalize_tags(value: Any) -> Any:
         raise ValueError(f"at most {MAX_TAGS} tags")
     seen: dict[str, None] = {}
     for item in value:
-        if not isinstance(item, str):
-            raise ValueError("tags must be strings")
-        seen[reject_unstorable(item).strip().lower()] = None
+        name = item.get("name") if isinstance(item, dict) else item
+        if not isinstance(name, str):
+            raise ValueError("tags must be strings or objects with a string `name`")
+        seen[reject_unstorable(name).strip().lower()] = None
     return list(seen)
 
 
@@ -136,12 +141,23 @@ TagName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TAG_LENG
 TAG_STRING_PATTERN = (
     rf"^[^,]{{0,{MAX_TAG_LENGTH}}}(?:,[^,]{{0,{MAX_TAG_LENGTH}}}){{0,{MAX_TAGS - 1}}}$"
 )
-# What a request may send: a list, or the same tags as one comma-separated string.
+TAG_NAME_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH}
+# What a request may send: a list (of names, or of objects with a `name`), or the same tags as
+# one comma-separated string.
 TAGS_INPUT_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {
             "type": "array",
-            "items": {"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH},
+            "items": {
+                "anyOf": [
+                    TAG_NAME_SCHEMA,
+                    {
+                        "type": "object",
+                        "properties": {"name": TAG_NAME_SCHEMA},
+                        "required": ["name"],
+                    },
+                ]
+            },
             "maxItems": MAX_TAGS,
         },
         {"type": "string", "pattern": TAG_STRING_PATTERN},

@@ -200,7 +200,7 @@ class TaskCreate(TaskBase):
     }
 
 
-NOT_NULLABLE = ("title", "priority", "recurrence", "completed")
+NOT_NULLABLE = ("title", "priority", "completed")
 
 
 class TaskUpdate(SQLModel):
@@ -220,7 +220,9 @@ class TaskUpdate(SQLModel):
         description="New due date (naive = UTC, a date alone = 23:59:59 UTC); `null` clears it.",
     )
     recurrence: LenientRecurrence | None = Field(
-        default=None, description="`none`, `daily`, `weekly` or `monthly` (not null)."
+        default=None,
+        description="`none`, `daily`, `weekly` or `monthly`; `null` means `none` (it stops "
+        "repeating).",
     )
     tags: TagList | None = Field(default=None, description="Replaces the task's tags.")
     completed: StrictBool | None = Field(
@@ -238,7 +240,11 @@ class TaskUpdate(SQLModel):
     @model_validator(mode="before")
     @classmethod
     def _canonical_names(cls, data: Any) -> Any:
-        return canonical_task_fields(data)
+        data = canonical_task_fields(data)
+        # An edit form clearing the repeat sends `null`: the task stops repeating.
+        if isinstance(data, dict) and "recurrence" in data and data["recurrence"] is None:
+            data["recurrence"] = Recurrence.none
+        return data
 
     @model_validator(mode="after")
     def _required_fields_not_null(self) -> "TaskUpdate":

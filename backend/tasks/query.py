@@ -35,7 +35,11 @@ class SortOrder(StrEnum):
     desc = "desc"
 
 
-STATUS_SYNONYMS = {"incomplete": "pending", "active": "pending"}
+STATUS_SYNONYMS = {
+    "incomplete": "pending",
+    "active": "pending",
+    "complete": "completed",
+}
 # The hackathon spec's `created`, and camelCase values (`dueDate`, lower-cased by `lower_enum`).
 SORT_SYNONYMS = {
     "created": "created_at",
@@ -47,7 +51,8 @@ SORT_SYNONYMS = {
 
 
 def lenient_status(value: Any) -> Any:
-    """Any case; `incomplete` and `active` (used by several frontends) mean `pending`."""
+    """Any case; `incomplete` and `active` (used by several frontends) mean `pending`,
+    `complete` means `completed`."""
     value = lower_enum(value)
     return STATUS_SYNONYMS.get(value, value) if isinstance(value, str) else value
 

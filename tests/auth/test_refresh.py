@@ -113,6 +113,14 @@ class TestLogout:
     def test_no_body_and_no_cookie_is_204(self, client: TestClient) -> None:
         assert client.post("/api/auth/logout").status_code == 204
 
+    def test_signout_alias_revokes_and_is_hidden_from_docs(self, client: TestClient) -> None:
+        token = register(client)["refresh_token"]
+        client.cookies.clear()
+        response = client.post("/api/auth/signout", json={"refresh_token": token})
+        assert response.status_code == 204
+        assert refresh(client, token)[0] == 401
+        assert "/api/auth/signout" not in client.get("/openapi.json").json()["paths"]
+
     @pytest.mark.parametrize(
         ("content", "content_type"),
         [

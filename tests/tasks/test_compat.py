@@ -45,6 +45,14 @@ class TestListSynonyms:
             ({"sort": "title", "sort_order": "asc"}, {"sort": "title", "order": "asc"}),
             ({"sort": "title", "sort_direction": "ASC"}, {"sort": "title", "order": "asc"}),
             ({"search": "FRUIT"}, {"q": "fruit"}),
+            ({"status": "COMPLETE"}, {"status": "completed"}),
+            ({"completed": "true"}, {"status": "completed"}),
+            ({"completed": "false", "sort": "title"}, {"status": "pending", "sort": "title"}),
+            ({"per_page": "1"}, {"limit": "1"}),
+            ({"page_size": "2", "sort": "title"}, {"limit": "2", "sort": "title"}),
+            ({"skip": "1"}, {"offset": "1"}),
+            ({"page": "2", "per_page": "1"}, {"offset": "1", "limit": "1"}),
+            ({"page": "1", "limit": "2", "order": "asc"}, {"limit": "2", "order": "asc"}),
         ],
     )
     def test_synonym_lists_what_the_canonical_parameter_lists(
@@ -65,25 +73,49 @@ class TestListSynonyms:
     ) -> None:
         assert titles(client, alice, {"search": "yellow"}) == ["banana"]
 
+    def test_paging_by_page_walks_every_task_once(
+        self, client: TestClient, alice: AuthedUser, three: None
+    ) -> None:
+        pages = [titles(client, alice, {"page": str(n), "per_page": "2"}) for n in (1, 2, 3)]
+        assert pages == [["cherry", "Apple"], ["banana"], []]
+
+    @pytest.mark.parametrize(
+        ("params", "field"),
+        [
+            ({"page": "0"}, "page"),
+            ({"completed": "maybe"}, "completed"),
+            ({"per_page": "101"}, "per_page"),
+            ({"skip": "-1"}, "skip"),
+        ],
+    )
+    def test_bad_paging_or_completed_is_422(
+        self, client: TestClient, alice: AuthedUser, params: dict[str, str], field: str
+    ) -> None:
+        response = client.get(tasks_url(alice), params=params, headers=alice.headers)
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["query", field]
+
     @pytest.mark.parametrize(
         "params",
         [
-            {"page": "2"},
-            {"completed": "true"},
+            {"category": "work"},
+            {"tag_ids": "1,2"},
             {"userId": "someone"},
             {"searchTerm": "x"},
             {"q": "a", "search": "b"},
             {"order": "asc", "sort_order": "desc"},
             {"sort": "title", "sort_by": "due_date"},
+            {"limit": "2", "per_page": "3"},
         ],
         ids=[
-            "page",
-            "completed",
+            "category",
+            "tag_ids",
             "userId",
             "searchTerm",
             "q+search",
             "order+sort_order",
             "sort+by",
+            "limit+per_page",
         ],
     )
     def test_unknown_or_doubled_parameter_is_422_not_ignored(
@@ -99,7 +131,8 @@ class TestListSynonyms:
         operation = client.get("/openapi.json").json()["paths"]["/api/{user_id}/tasks"]["get"]
         names = {parameter["name"] for parameter in operation["parameters"]}
         assert {"q", "sort", "order"} <= names
-        assert not names & {"search", "sort_by", "sort_order", "sort_direction"}
+        hidden = {"search", "sort_by", "sort_order", "sort_direction", "per_page", "page_size"}
+        assert not names & (hidden | {"skip", "page", "completed"})
 
 
 class TestFieldSynonyms:

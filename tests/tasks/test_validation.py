@@ -26,6 +26,9 @@ INVALID_BODIES = [
     pytest.param({"title": "x", "tags": ["  "]}, id="blank-tag"),
     pytest.param({"title": "x", "tags": ["a\x00"]}, id="nul-in-tag"),
     pytest.param({"title": "x", "tags": [1, 2]}, id="non-string-tags"),
+    pytest.param({"title": "x", "tags": [{"color": "red"}]}, id="tag-object-without-name"),
+    pytest.param({"title": "x", "tags": [{"name": 5}]}, id="tag-object-number-name"),
+    pytest.param({"title": "x", "tags": [{"name": "y" * 31}]}, id="tag-object-name-31-chars"),
     pytest.param({"title": "x", "due_date": "next tuesday"}, id="unparseable-due-date"),
     pytest.param({"title": "x", "due_date": "2026-02-30"}, id="impossible-date"),
     pytest.param({"title": "x", "due_date": "2026-12-01\x00"}, id="nul-in-due-date"),
@@ -86,7 +89,6 @@ class TestUpdateValidation:
             {"title": "ok\x00"},
             {"description": "\x00"},
             {"priority": None},
-            {"recurrence": None},
             {"completed": None},
             {"priority": "critical"},
             {"tags": ["z" * 31]},
@@ -108,6 +110,25 @@ class TestUpdateValidation:
         response = client.request(method.upper(), url, json=payload, headers=alice.headers)
         assert response.status_code == 422
         assert client.get(url, headers=alice.headers).json() == task
+
+    @pytest.mark.parametrize("method", ["PUT", "PATCH"])
+    def test_null_recurrence_stops_the_repeat(
+        self, client: TestClient, alice: AuthedUser, create_task: CreateTask, method: str
+    ) -> None:
+        task = create_task(alice, "Gym", recurrence="weekly", due_date="2026-12-01")
+        url = tasks_url(alice, f"/{task['id']}")
+        payload = {"title": "Gym", "recurrence_pattern": None}  # an edit form, repeat cleared
+        response = client.request(method, url, json=payload, headers=alice.headers)
+        assert response.status_code == 200
+        assert response.json()["recurrence"] == "none"
+        assert client.get(url, headers=alice.headers).json()["recurrence"] == "none"
+
+    def test_tags_as_objects_with_a_name(self, client: TestClient, alice: AuthedUser) -> None:
+        tags = [{"name": "Work", "color": "#f00"}, {"id": 7, "name": " home "}, "work"]
+        payload = {"title": "x", "tags": tags}
+        response = client.post(tasks_url(alice), json=payload, headers=alice.headers)
+        assert response.status_code == 201
+        assert response.json()["tags"] == ["home", "work"]
 
     def test_complete_with_non_boolean_is_422(
         self, client: TestClient, alice: AuthedUser, create_task: CreateTask
