@@ -2172,6 +2172,16 @@ SECOND_PROBE = [
     case("add do the first thing on my list", added=(task("Do the first thing"),)),
 ]
 
+# Gaps found by a third probe of everyday messages (branch chat3).
+THIRD_PROBE = [
+    # a choice said alone ("2nd") answers "which one?", as "the second one" does
+    case("complete the buy", "2nd", changed=done("bread")),
+    case("delete buy", "3rd"),
+    case("mark the buy one done", "1st", changed=done("milk")),
+    case("show my work tasks", "delete the one about slides", deleted=("slides",)),
+    case("complete buy", "the one about bread", changed=done("bread")),
+]
+
 CASES: list[Case] = [
     *ADDING,
     *QUESTIONS,
@@ -2220,4 +2230,5 @@ CASES: list[Case] = [
     *PROBED,
     *EVERYDAY_GAPS,
     *SECOND_PROBE,
+    *THIRD_PROBE,
 ]

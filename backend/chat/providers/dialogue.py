@@ -278,4 +278,6 @@ def understand(message: str, history: Sequence[Message], now: datetime) -> list[
 
 
 def _is_answer(message: str) -> bool:
-    return bool(YES.match(message.strip()) or NO.match(message.strip()))
+    """A yes, a no, or a choice ("2nd", "the third one") that other readings may not claim."""
+    said = message.strip()
+    return bool(YES.match(said) or NO.match(said) or parse_selection(said) is not None)
