@@ -2180,6 +2180,44 @@ THIRD_PROBE = [
     case("mark the buy one done", "1st", changed=done("milk")),
     case("show my work tasks", "delete the one about slides", deleted=("slides",)),
     case("complete buy", "the one about bread", changed=done("bread")),
+    # right after an addition: an object alone takes the verb just used; what it is for is
+    # its note (and a day said, its due date)
+    case(
+        "add call the bank",
+        "and the electrician",
+        added=(task("Call the bank"), task("Call the electrician")),
+    ),
+    case(
+        "remind me to call the plumber",
+        "and the electrician too",
+        added=(task("Call the plumber"), task("Call the electrician")),
+    ),
+    case(
+        "add pick up the kids at 3",
+        "and the dry cleaning",
+        added=(
+            task("Pick up the kids", due_date=at("2026-11-18T15:00")),
+            task("Pick up the dry cleaning"),
+        ),
+    ),
+    case("add buy stamps", "and envelopes", added=(task("Buy stamps"), task("Envelopes"))),
+    case("complete the report", "and the electrician", changed=done("report")),
+    case(
+        "add buy a cake",
+        "it's for mum's birthday on sunday",
+        added=(task("Buy a cake", description="For mum's birthday", due_date=eod("2026-11-22")),),
+    ),
+    case(
+        "add book flights",
+        "it's for the trip to rome",
+        added=(task("Book flights", description="For the trip to rome", due_date=None),),
+    ),
+    case(
+        "add pick up dry cleaning",
+        "that's for tomorrow",
+        added=(task("Pick up dry cleaning", due_date=eod("2026-11-19"), description=None),),
+    ),
+    case("show my errands", "it's for the party"),
 ]
 
 CASES: list[Case] = [

@@ -15,7 +15,6 @@ from rapidfuzz import fuzz
 
 from backend.chat.models import Message, Role
 from backend.chat.providers.actions import (
-    AddTask,
     AskStatus,
     ChangeTask,
     Intent,
@@ -25,6 +24,7 @@ from backend.chat.providers.actions import (
     TaskRef,
 )
 from backend.chat.providers.adding import parse_add
+from backend.chat.providers.after_adding import detail_of_added, more_to_add
 from backend.chat.providers.intents import parse_message
 from backend.chat.providers.questions import ordered, sort_key
 from backend.chat.providers.references import left_out, parse_ref, parse_selection
@@ -213,21 +213,6 @@ def _answered(
     return [replace(target, ref=TaskRef(task_id=chosen))] if chosen is not None else None
 
 
-# "add buy eggs" … "and milk": more of the same addition
-MORE = re.compile(r"^(?:and|also|plus|oh and|and also)\s+(?P<rest>.+)$", re.I)
-
-
-def _more_to_add(message: str, history: Sequence[Message], now: datetime) -> list[Step] | None:
-    more = MORE.match(message.strip())
-    asked = history[-2] if len(history) >= 2 and history[-2].role == Role.USER else None
-    if more is None or asked is None:
-        return None
-    if not any(isinstance(intent, AddTask) for intent in parse_message(asked.content, now)):
-        return None
-    added = parse_add(more["rest"], now)
-    return list(added) if isinstance(added, list) else None
-
-
 # "and the third", "the slides too", "same for the report": the previous request, another task
 SAME_AGAIN = re.compile(
     r"^(?:(?:and|also|plus|oh and|and also|same\s+(?:for|with)|now)\s+(?P<ref>.+?)|(?P<too>.+?))"
@@ -264,8 +249,10 @@ def _same_again(message: str, history: Sequence[Message], now: datetime) -> list
 def understand(message: str, history: Sequence[Message], now: datetime) -> list[Step]:
     """What to do for a message, given the conversation so far: answers complete questions."""
     intents = parse_message(message, now)
-    if intents == [SmallTalk("unknown")] and (more := _more_to_add(message, history, now)):
-        return more
+    if intents == [SmallTalk("unknown")] and (
+        more := more_to_add(message, history, now) or detail_of_added(message, history, now)
+    ):
+        return list(more)
     if intents == [SmallTalk("unknown")] or intents == [SmallTalk("thanks")] or _is_answer(message):
         previous = _previous_turn(history)
         if previous is not None:
