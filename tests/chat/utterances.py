@@ -2218,6 +2218,12 @@ THIRD_PROBE = [
         added=(task("Pick up dry cleaning", due_date=eod("2026-11-19"), description=None),),
     ),
     case("show my errands", "it's for the party"),
+    # the tasks a change of many leaves out, said after the change
+    case("mark all my work tasks done except the meeting", changed=done("report", "slides")),
+    case("tick off all my work stuff but not the slides", changed=done("report", "meeting")),
+    case("mark all my errands done except for the bread", changed=done("milk")),
+    case("delete all my errands, except the milk", "yes", deleted=("bread",)),
+    case("mark all my work tasks done except the dragon"),
 ]
 
 CASES: list[Case] = [

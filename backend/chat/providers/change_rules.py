@@ -7,9 +7,11 @@ match into an intent.
 """
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
-from backend.chat.providers.actions import Intent
+from backend.chat.providers.actions import ChangeTask, Intent
+from backend.chat.providers.changes import EXCEPT
 from backend.chat.providers.detail_rules import DETAILS
 from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.rule_table import Rule
@@ -39,8 +41,29 @@ ADD_SHAPED = re.compile(
 )
 
 
+# "mark all my work tasks done except the meeting": the tasks left out, said last
+SAID_LAST_EXCEPT = re.compile(rf"^(?P<change>.+?)\s*,?\s+{EXCEPT.pattern}\s+(?P<names>.+)$", re.I)
+
+
 def parse_change(sentence: str, now: datetime) -> Intent | None:
-    """The change a sentence asks for, or None when no rule matches it."""
+    """The change a sentence asks for, or None when no rule matches it; the tasks a change of
+    many leaves out may be said after the change ("… done except the meeting")."""
+    if (intent := _first_rule(sentence, now)) is not None:
+        return intent
+    if said := SAID_LAST_EXCEPT.match(sentence):
+        change = _first_rule(said["change"], now)
+        if isinstance(change, ChangeTask) and _of_many(change):
+            return replace(change, ref=replace(change.ref, excluded=said["names"]))
+    return None
+
+
+def _of_many(change: ChangeTask) -> bool:
+    """Whether a change is for every task a filter selects, none left out yet."""
+    ref = change.ref
+    return ref.selector is not None and ref.excluded is None and not ref.pick
+
+
+def _first_rule(sentence: str, now: datetime) -> Intent | None:
     for pattern, build in RULES:
         if (match := pattern.match(sentence)) and (intent := build(match, now)) is not None:
             return intent

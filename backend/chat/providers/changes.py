@@ -36,7 +36,11 @@ PLAIN_BULK = re.compile(
 )
 # "one of my errands", "any one of my work tasks": one task of many, the user to say which
 ONE_OF = re.compile(r"^(?:just\s+|any\s+)?one\s+of\s+(?P<many>.+)$", re.I)
-EXCEPT = re.compile(r"\b(?:except|but|apart from|other than|besides|excluding)\b", re.I)
+EXCEPT = re.compile(
+    r"\b(?:except(?:\s+for)?|but(?:\s+not)?|apart\s+from|other\s+than|besides|excluding|"
+    r"save\s+for)\b",
+    re.I,
+)
 # Verbs that say a task was done: "I paid the rent" on its own completes it ("I added milk"
 # or "I wanted to ask" do not).
 DONE_VERBS = frozenset({
