@@ -2224,6 +2224,13 @@ THIRD_PROBE = [
     case("mark all my errands done except for the bread", changed=done("milk")),
     case("delete all my errands, except the milk", "yes", deleted=("bread",)),
     case("mark all my work tasks done except the dragon"),
+    # "the first two errands": positions among the tasks a filter selects, no list needed
+    case("mark the first two errands done", changed=done("milk", "bread")),
+    case("show my tasks", "mark the first two errands done", changed=done("milk", "bread")),
+    case("delete the last work task", deleted=("meeting",)),
+    case("complete the second work task", changed=done("slides")),
+    case("delete the first two home tasks", deleted=("laundry", "plants")),
+    case("show my work tasks", "mark the first two done", changed=done("report", "slides")),
 ]
 
 CASES: list[Case] = [

@@ -11,8 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from backend.chat.providers.actions import ChangeTask, Intent
-from backend.chat.providers.changes import EXCEPT
 from backend.chat.providers.detail_rules import DETAILS
+from backend.chat.providers.many import EXCEPT
 from backend.chat.providers.normalise import PLEASE
 from backend.chat.providers.rule_table import Rule
 from backend.chat.providers.status_rules import (

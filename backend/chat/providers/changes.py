@@ -17,30 +17,12 @@ from backend.chat.providers.actions import (
 )
 from backend.chat.providers.adding import capitalized
 from backend.chat.providers.durations import split_duration
+from backend.chat.providers.many import change_ref
 from backend.chat.providers.phrases import parse_date_phrase, parse_time_only, tidy
-from backend.chat.providers.questions import NOT_TAGS, parse_list
-from backend.chat.providers.references import PLURAL, parse_ref, title_words
+from backend.chat.providers.references import parse_ref, title_words
 from backend.chat.providers.slots import split_priority, split_recurrence, split_slots, tag_words
 
 LEVEL = r"(?P<level>high|low|medium|normal|urgent|important|top)"
-# "all my work tasks", "everything", "today's tasks", "the completed ones": many tasks at once
-BULK = re.compile(
-    r"^(?:all|every|everything|each|whatever)\b|(?:tasks|ones|todos|to-?dos|items|stuff)$", re.I
-)
-
-# The words of a bulk phrase that select nothing by themselves: "all of my tasks", "everything"
-PLAIN_BULK = re.compile(
-    r"\b(?:my|the|of|on|in|list|tasks?|todos?|to-?dos?|items?|stuff|things|ones|everything|"
-    r"else|there|i\s+have|i've\s+got)\b",
-    re.I,
-)
-# "one of my errands", "any one of my work tasks": one task of many, the user to say which
-ONE_OF = re.compile(r"^(?:just\s+|any\s+)?one\s+of\s+(?P<many>.+)$", re.I)
-EXCEPT = re.compile(
-    r"\b(?:except(?:\s+for)?|but(?:\s+not)?|apart\s+from|other\s+than|besides|excluding|"
-    r"save\s+for)\b",
-    re.I,
-)
 # Verbs that say a task was done: "I paid the rent" on its own completes it ("I added milk"
 # or "I wanted to ask" do not).
 DONE_VERBS = frozenset({
@@ -52,34 +34,6 @@ DONE_VERBS = frozenset({
 })  # fmt: skip
 # A builder: what a rule's match asks for, or None to let the next rule try.
 Build = Callable[[re.Match[str], datetime], Intent | None]
-
-
-def change_ref(text: str, now: datetime) -> TaskRef | None:
-    """The tasks a change names; a bulk phrase ("all my work tasks") becomes a list filter,
-    "one of" it ("one of my errands") the tasks to pick one from."""
-    if one := ONE_OF.match(tidy(text)):
-        said = one["many"]
-        if said.lower() in PLURAL:  # "one of them": which of those just shown, asked
-            return TaskRef()
-        many = change_ref(f"all {said}", now) or change_ref(f"all {said} tasks", now)
-        return replace(many, pick=True) if many is not None and many.selector is not None else None
-    ref = parse_ref(text)
-    if ref is None or ref.words is None or not BULK.search(tidy(text)):
-        return ref
-    # "everything except the report": the filter, and the tasks it leaves out by name
-    text, *rest = EXCEPT.split(text, maxsplit=1)
-    excluded = tidy(rest[0]) if rest else None
-    if excluded == "":
-        return None
-    stripped = tidy(re.sub(r"^(?:all|every|each|whatever)(?:\s+of)?\b", "", tidy(text), flags=re.I))
-    selector = parse_list(stripped, now).arguments
-    left = tidy(PLAIN_BULK.sub(" ", stripped))
-    if not selector and re.fullmatch(r"[a-z][\w-]*", left, re.I) and left not in NOT_TAGS:
-        selector = {"tag": left.lower()}  # "all my errands": a tag said as a plain noun
-    # "everything from the garden": words that are no filter must not widen it to every task
-    if not selector and left:
-        return None
-    return TaskRef(selector=selector, excluded=excluded)
 
 
 def _ref(match: re.Match[str], now: datetime) -> TaskRef | None:
@@ -105,7 +59,7 @@ def _adjust(match: re.Match[str], now: datetime, adjustment: Adjustment, **chang
     if ref is None:
         return SmallTalk("unknown")
     if ref.selector is not None:
-        ref = TaskRef(selector={"status": "pending", **ref.selector})
+        ref = replace(ref, selector={"status": "pending", **ref.selector})
     return ChangeTask("update_task", ref, changes, adjustment)
 
 

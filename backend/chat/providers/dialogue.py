@@ -132,13 +132,13 @@ def _deleted_ids(answer: Message) -> set[int]:
 
 
 def requires_confirmation(intent: Intent) -> bool:
-    """Deleting tasks chosen by a filter ("clear completed", "delete all") asks first."""
-    return (
-        isinstance(intent, ChangeTask)
-        and intent.tool == "delete_task"
-        and intent.ref.selector is not None
-        and not intent.ref.pick
-    )
+    """Deleting tasks chosen by a filter ("clear completed", "delete all") asks first; not
+    those named by position in it ("the first two errands")."""
+    if not isinstance(intent, ChangeTask) or intent.tool != "delete_task":
+        return False
+    ref = intent.ref
+    named = ref.pick or ref.positions or ref.position is not None
+    return ref.selector is not None and not named
 
 
 def _previous_turn(history: Sequence[Message]) -> tuple[Message, Message] | None:

@@ -64,9 +64,13 @@ class Resolver(ABC):
             return [{"id": ref.task_id}]
         if ref.selector is not None:
             selected = await self._selected(ref.selector, ref.excluded)
-            if ref.pick and not isinstance(selected, Said):  # "one of my errands": which one?
+            if isinstance(selected, Said):
+                return selected
+            if ref.pick:  # "one of my errands": which one?
                 return _single(selected, None, len(selected), self.now)
-            return selected
+            if ref.positions:  # "the first two errands"
+                return _at_positions(selected, ref.positions)
+            return selected if ref.position is None else _at_position(selected, ref.position)
         if ref.words is not None and ref.guessed:
             return await self._guessed(ref.words, status)
         if ref.words is not None:
