@@ -2231,6 +2231,17 @@ THIRD_PROBE = [
     case("complete the second work task", changed=done("slides")),
     case("delete the first two home tasks", deleted=("laundry", "plants")),
     case("show my work tasks", "mark the first two done", changed=done("report", "slides")),
+    # the oldest: pending tasks in the order they were added
+    case(
+        "what's the oldest thing",
+        shows=PENDING,
+        hides=("rent", "gym"),
+        in_order=("dentist", "report", "laundry", "bread"),
+        says="oldest first",
+    ),
+    case("what have I had on my list longest", shows=("dentist", "mom"), hides=("rent",)),
+    case("whats been sitting on my list the longest", shows=("dentist",), hides=("gym",)),
+    case("show me my oldest tasks", in_order=("dentist", "slides", "milk"), hides=("rent",)),
 ]
 
 CASES: list[Case] = [

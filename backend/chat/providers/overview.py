@@ -37,6 +37,11 @@ SUMMARY = re.compile(
     r"to-?do\s+list|things|stuff|today|tomorrow|this\s+week|the\s+week|my\s+week|week))?$",
     re.I,
 )
+# "what's the oldest thing", "what have I had on my list longest": pending, oldest first
+OLDEST = re.compile(
+    r"^(?:what|whats|which|show|list|tell|give|anything)\b.*\b(?:oldest|longest|for\s+ages|forever)\b",
+    re.I,
+)
 # "what's under work", "anything in family?", "what have I got for work"
 TAG_PLACE = re.compile(
     r"^(?:what(?:'s|s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|'ve\s+i\s+got)"
@@ -70,6 +75,14 @@ NOT_PLACES = {
 def parse_loose_list(text: str, now: datetime) -> ListTasks | None:
     """The tasks a loosely said question asks for; None when it is none of these."""
     return _summary(text, now) or _tag_place(text, now) or _tag_kind(text, now)
+
+
+def parse_oldest(text: str) -> ListTasks | None:
+    """ "what's the oldest thing on my list", "what's been sitting there longest": the pending
+    tasks in the order they were added (the tools list them oldest first)."""
+    if not OLDEST.match(text):
+        return None
+    return ListTasks({"status": "pending"}, "pending tasks, oldest first")
 
 
 def parse_tag_state(text: str, now: datetime) -> ListTasks | None:

@@ -31,7 +31,7 @@ from backend.chat.providers.changes import DONE_VERBS, is_detail
 from backend.chat.providers.finding import parse_find, parse_show
 from backend.chat.providers.needs import parse_need
 from backend.chat.providers.normalise import plain_request, split_remark
-from backend.chat.providers.overview import parse_loose_list, parse_tag_state
+from backend.chat.providers.overview import parse_loose_list, parse_oldest, parse_tag_state
 from backend.chat.providers.questions import (
     is_list_request,
     parse_list,
@@ -194,8 +194,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [shown]
     if found := parse_find(sentence):
         return [found]
-    if state := parse_tag_state(sentence, now):
-        return [state]
+    if listed := parse_oldest(sentence) or parse_tag_state(sentence, now):
+        return [listed]
     if is_list_request(sentence, now):
         return [parse_list(sentence, now)]
     if loose := parse_loose_list(sentence, now):
