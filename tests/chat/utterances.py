@@ -2242,6 +2242,16 @@ THIRD_PROBE = [
     case("what have I had on my list longest", shows=("dentist", "mom"), hides=("rent",)),
     case("whats been sitting on my list the longest", shows=("dentist",), hides=("gym",)),
     case("show me my oldest tasks", in_order=("dentist", "slides", "milk"), hides=("rent",)),
+    # a verb before a list of three things adds it, with no "add" or date: one task when the
+    # things follow one verb (a shopping trip, as "add buy apples and pears"), one a chore
+    # when each has its own verb
+    case("buy milk, bread and eggs", added=(task("Buy milk, bread and eggs"),)),
+    case("pick up milk, bread, eggs", added=(task("Pick up milk, bread, eggs"),)),
+    case(
+        "email sarah, call john and book the venue",
+        added=(task("Email sarah"), task("Call john"), task("Book the venue")),
+    ),
+    case("get the milk, bread and eggs?"),
 ]
 
 CASES: list[Case] = [

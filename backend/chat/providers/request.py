@@ -103,6 +103,8 @@ EVENT = re.compile(
 WHICH_ONE = re.compile(
     r"^which\s+(?:one|task)\s+(?:should|shall|do|can|could)\s+(?:i|we)\s+(?P<change>.+)$", re.I
 )
+# "milk, bread and eggs", "a, b, c": three or more things listed
+LISTED = re.compile(r",\s*[^,]+?(?:,|\s+and\s+|\s*&\s*)\s*\S", re.I)
 # "the dentist appointment tomorrow": a task named, maybe to move, not one to add
 REFERS = re.compile(r"^(?:the|my|that|this|our)\b", re.I)
 URGENT_MARK = re.compile(r"\s*!high\b\s*")  # what `correct_spelling` makes of "!!"
@@ -257,8 +259,9 @@ def _chore_then_date(sentence: str, now: datetime, asked: bool) -> list[AddTask]
     """A chore with its date or repeat after it, no "add" ("call the bank tomorrow", "pick up
     the kids at 3:15 tomorrow"), a thing with its repeat ("team standup every monday at 9am")
     or an event with its date ("lunch with Sara friday at 12:30"); None without one ("call the
-    bank" stays not understood: it could be a request) or when it opens like a request to the
-    engine ("move the dentist …"). A repeat the tasks cannot keep ("yoga every 3 days") adds
+    bank" stays not understood: it could be a request, but a verb before a list of three adds:
+    "buy milk, bread and eggs") or when it opens like a request to the engine ("move the
+    dentist …"). A repeat the tasks cannot keep ("yoga every 3 days") adds
     nothing and says so. A thing asked about ("the dentist every monday?") is no chore."""
     verb = starts_with_verb(sentence)
     if ENGINE_REQUEST.match(sentence) or not (verb or (is_thing(sentence) and not asked)):
@@ -268,7 +271,11 @@ def _chore_then_date(sentence: str, now: datetime, asked: bool) -> list[AddTask]
     # "gym at 6 tomorrow": a thing at a time of day is something to be at
     event = (EVENT.search(sentence) or CLOCK.search(sentence)) and not REFERS.match(sentence)
     dates = {"due_date", "recurrence"} if verb or event else {"recurrence"}
-    return add_if_dated(sentence, now, dates=frozenset(dates))
+    dated = add_if_dated(sentence, now, dates=frozenset(dates))
+    if dated is None and verb and not asked and LISTED.search(sentence):
+        listed = parse_add(sentence, now)  # "buy milk, bread and eggs": a list names no task
+        return listed if isinstance(listed, list) else None
+    return dated
 
 
 def understood(intents: list[Piece]) -> bool:
