@@ -2252,6 +2252,39 @@ THIRD_PROBE = [
         added=(task("Email sarah"), task("Call john"), task("Book the venue")),
     ),
     case("get the milk, bread and eggs?"),
+    # "next thursday" on a Wednesday is the next Thursday (tomorrow), as "next friday" is this
+    # week's; the Thursday of next week is "thursday week" / "a week on thursday"
+    case(
+        "call the council next thursday",
+        added=(task("Call the council", due_date=eod("2026-11-19")),),
+    ),
+    case("what's due next thursday", shows=("dentist",), hides=("slides",)),
+    case("move the slides to next wednesday", changed={"slides": {"due_date": eod("2026-11-25")}}),
+    case(
+        "call the council thursday week",
+        added=(task("Call the council", due_date=eod("2026-11-26")),),
+    ),
+    case(
+        "remind me to book the mot a week on friday",
+        added=(task("Book the mot", due_date=eod("2026-11-27")),),
+    ),
+    case("add car service monday week", added=(task("Car service", due_date=eod("2026-11-30")),)),
+    case("add call jo a week tomorrow", added=(task("Call jo", due_date=eod("2026-11-26")),)),
+    case(
+        "push the slides to a week on monday", changed={"slides": {"due_date": eod("2026-11-30")}}
+    ),
+    # "the 1st of december", "end of play"
+    case(
+        "add pay the nanny on the 1st of december",
+        added=(task("Pay the nanny", due_date=eod("2026-12-01")),),
+    ),
+    case(
+        "add book hotel for the 3rd of jan", added=(task("Book hotel", due_date=eod("2027-01-03")),)
+    ),
+    case(
+        "add submit expenses by end of play tomorrow",
+        added=(task("Submit expenses", due_date=eod("2026-11-19")),),
+    ),
 ]
 
 CASES: list[Case] = [

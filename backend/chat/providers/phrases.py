@@ -1,12 +1,13 @@
 """Pure helpers of the local engine: dates and times of day inside a sentence (via dateparser);
 durations are in `durations`."""
 
-import calendar
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import dateparser
+
+from backend.chat.providers.relative_days import end_of_period, next_day_of_month, week_after
 
 # A date phrase starts with one of these words; it keeps dateparser away from titles such as
 # "call mom" or "read the march report" and keeps the number of parse attempts small.
@@ -59,7 +60,7 @@ BY_HOUR = re.compile(r"^(?:due\s+)?by\s+(?=\d{1,2}(?::[0-5]\d)?(?:\s*(?:am|pm))?
 # "end of day": a day's end, which a date without a time already means ("end of day friday" is
 # friday); alone, it is today's.
 END_OF_DAY_WORDS = re.compile(
-    r"\b(?:eod|cob|end\s+of\s+(?:the\s+)?(?:work\s*)?day|close\s+of\s+(?:business|play))\b"
+    r"\b(?:eod|cob|end\s+of\s+(?:the\s+)?(?:work\s*)?day|(?:close|end)\s+of\s+(?:business|play))\b"
     r"(?:\s+on\b)?",
     re.I,
 )
@@ -104,22 +105,6 @@ DATEPARSER_SETTINGS: Any = {
 }
 
 
-def _end_of_period(period: str, today: date) -> date:
-    if period.lower() == "week":  # weeks end on Sunday
-        return today + timedelta(days=6 - today.weekday())
-    return today.replace(day=calendar.monthrange(today.year, today.month)[1])
-
-
-def _next_day_of_month(day: int, today: date) -> date | None:
-    """The next date (today included) that is the `day`th of its month; None if no month has it."""
-    year, month = today.year, today.month
-    for _ in range(12):
-        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
-            return date(year, month, day)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return None
-
-
 def _clock_hour(hour: int, minute: int, evening: bool) -> str:
     """A bare time as a clock time: 1-6 the afternoon, 7-11 the morning (the evening when the
     phrase says "tonight"), 12 noon, 0 and 13-23 as on a 24-hour clock."""
@@ -138,10 +123,11 @@ def normalize_date_phrase(text: str, now: datetime) -> str | None:
     if END_OF_DAY_WORDS.search(text):
         rest = END_OF_DAY_WORDS.sub(" ", text)
         text = tidy(rest) if tidy(LEADING_CONNECTIVE.sub("", tidy(rest))) else "today"
-    text = END_OF_PERIOD.sub(lambda m: _end_of_period(m["period"], today).isoformat(), text)
+    text = week_after(text, today)
+    text = END_OF_PERIOD.sub(lambda m: end_of_period(m["period"], today).isoformat(), text)
     day_of_month = DAY_OF_MONTH.search(text)
     if day_of_month:
-        day = _next_day_of_month(int(day_of_month["day"]), today)
+        day = next_day_of_month(int(day_of_month["day"]), today)
         if day is None:
             return None
         text = DAY_OF_MONTH.sub(day.isoformat(), text, count=1)
