@@ -2285,6 +2285,22 @@ THIRD_PROBE = [
         "add submit expenses by end of play tomorrow",
         added=(task("Submit expenses", due_date=eod("2026-11-19")),),
     ),
+    # "no need to X (anymore)" deletes X, as "I don't need X anymore" does
+    case("no need to call mom anymore", deleted=("mom",)),
+    case("there's no need for the dentist any more", deleted=("dentist",)),
+    case("i don't need to buy bread anymore", deleted=("bread",)),
+    case("no need to water the plants", deleted=("plants",)),
+    case("no rush on the passport", changed={"passport": {"priority": "low"}}),
+    # greetings and thanks said short
+    case("morning!", says="Hi!"),
+    case("you there?", says="Hi!"),
+    case("ta", says="You're welcome"),
+    case("brilliant thanks", says="You're welcome"),
+    case("lovely, cheers", says="You're welcome"),
+    case(
+        "morning, add call the bank friday",
+        added=(task("Call the bank", due_date=eod("2026-11-20")),),
+    ),
 ]
 
 CASES: list[Case] = [

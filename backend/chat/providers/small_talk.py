@@ -5,18 +5,23 @@ import re
 
 from backend.chat.providers.actions import TalkKind
 
-GREETING = r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)"
+GREETING = (
+    r"hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|"
+    # "morning!", "you there?": alone or before a comma ("morning run" is a chore)
+    r"(?:morning|afternoon|evening|(?:are\s+)?you\s+there|anyone\s+there)(?=\s*[,!.?]|$)"
+)
 THANKS = (
     r"thanks|thank you|thx|ty|cheers|great|perfect|awesome|ok|okay|cool|alright|nice|gotcha|"
     r"sweet|got it(?=\s*[,!.]|$)|"
     # praise is thanks: "that's great", "you're awesome", "good job", "much appreciated"
     r"that'?s (?:great|perfect|awesome|amazing|brilliant|helpful|lovely|wonderful|fantastic)|"
     r"you'?re (?:awesome|amazing|the best|great|a star|brilliant|a lifesaver)|good job|"
-    r"nice one|well done|love it|much appreciated|appreciate it"
+    r"nice one|well done|love it|much appreciated|appreciate it|thank u|tysm|many thanks|"
+    r"(?:ta|brilliant|lovely|ace|champion|legend)(?=\s*[,!.]|\s+(?:thanks|thank|cheers|mate)\b|$)"
 )
 FILLER = (
     r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|"
-    r"no(?!\s+(?:rush|hurry)\b)|nope|ah|"
+    r"no(?!\s+(?:rush|hurry|need|longer)\b)|nope|ah|"
     r"btw|by the way|right|one more thing|one last thing|plus|oh and|hang on|ugh+|argh+|oof|"
     r"omg|welp|meh|lol|ok so|okay so|so yeah"
 )

@@ -141,8 +141,14 @@ COMPLETING = compile_rules(
 )
 DELETING = compile_rules(
     (
-        r"^(?:i\s+)?(?:don'?t|do\s+not|no\s+longer)\s+need\s+(?P<ref>.+?)(?:\s+any\s*more)"
-        r"?$",
+        r"^(?:i\s+)?(?:don'?t|do\s+not|no\s+longer)\s+need\s+(?:to\s+)?(?P<ref>.+?)"
+        r"(?:\s+any\s*more)?$",
+        delete,
+    ),
+    # "no need to call mom anymore", "there's no need for the dentist any more"
+    (
+        r"^(?:there'?s\s+|there\s+is\s+)?no\s+(?:more\s+|longer\s+any\s+)?need\s+(?:to|for)\s+"
+        r"(?P<ref>.+?)(?:\s+any\s*more)?$",
         delete,
     ),
     (
