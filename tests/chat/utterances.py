@@ -2301,6 +2301,23 @@ THIRD_PROBE = [
         "morning, add call the bank friday",
         added=(task("Call the bank", due_date=eod("2026-11-20")),),
     ),
+    # corrections: a bare number is an hour; "not X, Y" says Y instead
+    case(
+        "add meeting with tom at 3",
+        "make that 4",
+        added=(task("Meeting with tom", due_date=at("2026-11-18T16:00")),),
+    ),
+    case(
+        "add call jon tomorrow",
+        "no not tomorrow, saturday",
+        added=(task("Call jon", due_date=eod("2026-11-21")),),
+    ),
+    case(
+        "move the slides to friday",
+        "not friday but monday",
+        changed={"slides": {"due_date": eod("2026-11-23")}},
+    ),
+    case("add call jon tomorrow", "not the report, the slides", added=(task("Call jon"),)),
 ]
 
 CASES: list[Case] = [

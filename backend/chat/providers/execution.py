@@ -198,7 +198,9 @@ class Turn(Resolver):
         if len(targets) != 1:
             return Said(WHICH, asks=True)
         level = split_level(intent.text)
-        clock = parse_time_only(intent.text)
+        said = intent.text.strip()
+        # "make that 4" after "meeting at 3": a bare number is an hour, never a title
+        clock = parse_time_only(f"at {said}" if said.isdigit() else said)
         due = parse_date_phrase(intent.text, self.now)
         change = ChangeTask("update_task", TaskRef(), {"title": capitalized(intent.text)})
         if level:

@@ -63,6 +63,8 @@ CORRECTION = re.compile(
     r"it\s+should\s+be|should\s+have\s+been)\s+(?P<text>.+)$",
     re.I,
 )
+# "not tomorrow, saturday", "not 3 but 4": the detail said instead
+NOT_THAT = re.compile(r"^not\s+[^,]{1,30}?(?:,\s*|\s+but\s+)(?:but\s+)?(?P<text>.+)$", re.I)
 # "I've submitted the report": a statement naming a task, for a following "check it off"
 STATEMENT = re.compile(
     r"^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?"
@@ -175,6 +177,8 @@ def _read(sentence: str, asked: bool, now: datetime) -> list[Piece]:
         return [Correction(match["text"])]
     if is_detail(sentence, now):  # "no wait, friday", "make that 3pm" read as "I meant …"
         return [Correction(sentence)]
+    if (instead := NOT_THAT.match(sentence)) and is_detail(instead["text"], now):
+        return [Correction(instead["text"])]
     if which := _which_one(sentence, now):
         return [which]
     if question := parse_status_question(sentence):
