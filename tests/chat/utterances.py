@@ -2318,6 +2318,26 @@ THIRD_PROBE = [
         changed={"slides": {"due_date": eod("2026-11-23")}},
     ),
     case("add call jon tomorrow", "not the report, the slides", added=(task("Call jon"),)),
+    # questions said loosely: "outstanding", "forgotten", "anything for work", a fortnight,
+    # "show me what's …"
+    case("what's outstanding", shows=PENDING, hides=("rent", "gym")),
+    case("what's remaining?", shows=("laundry", "milk"), hides=("rent",)),
+    case("is there anything i've forgotten", shows=("mom", "plants"), hides=("laundry", "rent")),
+    case("do i need to do anything for work", shows=WORK, hides=("laundry", "milk")),
+    case("is there anything for home", shows=("laundry", "plants"), hides=("report",)),
+    case(
+        "what's due in the next fortnight",
+        shows=("dentist", "slides"),
+        hides=("passport", "laundry", "rent"),
+    ),
+    case("anything due within a fortnight?", shows=("report",), hides=("passport",)),
+    case(
+        "push the passport back a fortnight",
+        changed={"passport": {"due_date": eod("2026-12-19")}},
+    ),
+    case("show me what's high priority", shows=("report",), hides=("slides", "passport")),
+    case("tell me what's due friday", shows=("slides",), hides=("dentist",)),
+    case("let me know what's overdue", shows=("mom",), hides=("laundry", "passport")),
 ]
 
 CASES: list[Case] = [

@@ -14,6 +14,7 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+FORTNIGHT = re.compile(r"\b(?:a\s+|one\s+)?fortnight\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ class Duration:
 
 
 def split_duration(text: str) -> tuple[str, Duration | None]:
-    """Remove the first duration ("2 days", "a week") from text; the rest and the duration."""
+    """Remove the first duration ("2 days", "a week", "a fortnight") from text; the rest and
+    the duration."""
+    text = FORTNIGHT.sub("2 weeks", text)
     match = DURATION.search(text)
     if match is None:
         return text, None

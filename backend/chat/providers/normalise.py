@@ -50,6 +50,12 @@ POLITE_OPENER = re.compile(
     r"if\s+you\s+(?:could|would|can)|be\s+a\s+(?:dear|star|love)\s+and)\s+",
     re.I,
 )
+# "show me what's high priority", "let me know what's due": the question asked
+ASKED_WITHIN = re.compile(
+    r"^(?:show|tell|let)\s+(?:me|us)\s+(?:know\s+)?(?=(?:what|what's|whats|which|how\s+many|"
+    r"when)\b)",
+    re.I,
+)
 # Stems whose verb ends in a silent "e" ("deleting" → "delete"); other stems are the verb, or
 # double their last letter ("putting" → "put").
 SILENT_E_STEMS = frozenset({
@@ -108,8 +114,9 @@ def _base_form(stem: str) -> str:
 
 def plain_request(sentence: str) -> str:
     """ "Would you mind marking the laundry done", "would it be possible to mark the laundry
-    done" as the request they are: "mark the laundry done"."""
-    sentence = POLITE_OPENER.sub("", sentence)
+    done", "show me what's due" as the request they are: "mark the laundry done", "what's
+    due"."""
+    sentence = ASKED_WITHIN.sub("", POLITE_OPENER.sub("", sentence))
     return MIND_DOING.sub(lambda match: _base_form(match["verb"]), sentence)
 
 

@@ -30,7 +30,8 @@ LIST_NOUN = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to do|(?:my|the|to-?do|to do)\s+list|items?|things|stuff|"
     r"agenda|plate|deck|pipeline|overdue|behind|late|due|left|going\s+on|lined\s+up|planned|"
     r"happening|pending|completed|done|finished|priority|prio|urgent|important|tagged|sorted|"
-    r"coming up|upcoming|next|first|everything|all|ticked\s+off|checked\s+off|crossed\s+off)\b",
+    r"coming up|upcoming|next|first|everything|all|ticked\s+off|checked\s+off|crossed\s+off|"
+    r"outstanding|remaining|unfinished|forgotten|forgot|missed)\b",
     re.I,
 )
 BARE_LIST = re.compile(
@@ -130,7 +131,7 @@ UNDATED = re.compile(  # "tasks without a due date", "anything unscheduled?"
     re.I,
 )
 # "what's overdue", "am I behind on anything?"
-OVERDUE = re.compile(r"\b(?:overdue|late|past due|behind)\b", re.I)
+OVERDUE = re.compile(r"\b(?:overdue|late|past due|behind|forgotten|forgot|missed)\b", re.I)
 HOW_MANY = re.compile(r"^how\s+many\b", re.I)
 
 
