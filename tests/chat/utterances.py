@@ -2338,6 +2338,15 @@ THIRD_PROBE = [
     case("show me what's high priority", shows=("report",), hides=("slides", "passport")),
     case("tell me what's due friday", shows=("slides",), hides=("dentist",)),
     case("let me know what's overdue", shows=("mom",), hides=("laundry", "passport")),
+    # degree words and a trailing "then" change nothing: "finally done", "really important"
+    case("that report is finally done!", changed=done("report")),
+    case("the laundry is actually done", changed=done("laundry")),
+    case("the slides are really important", changed={"slides": {"priority": "high"}}),
+    case("the passport is very important", changed={"passport": {"priority": "high"}}),
+    case("the slides are urgent", changed={"slides": {"priority": "high"}}),
+    case("is the report done", "mark it done then", changed=done("report")),
+    case("find the passport", "ok delete it then", deleted=("passport",)),
+    case("which ones are urgent?", shows=("report",), hides=("slides",)),
 ]
 
 CASES: list[Case] = [

@@ -192,7 +192,7 @@ DETAILS = compile_rules(
     ),
     (
         NOT_A_QUESTION
-        + r"(?P<ref>.+?)(?:'s|\s+is)\s+(?:now\s+)?(?:a\s+)?"
+        + r"(?P<ref>.+?)(?:'s|\s+is|\s+are)\s+(?:now\s+)?(?:a\s+)?(?:very\s+|super\s+|so\s+)?"
         + LEVEL
         + r"(?:[- ]priority)?$",
         priority,

@@ -56,6 +56,12 @@ ASKED_WITHIN = re.compile(
     r"when)\b)",
     re.I,
 )
+# "the report is finally done", "the slides are really important": the state, said plainly
+DEGREE = re.compile(
+    r"\b(?:finally|really|totally|completely|officially|properly|actually)\s+(?=(?:done|"
+    r"finished|complete|completed|sorted|paid|sent|important|urgent|needed)\b)",
+    re.I,
+)
 # Stems whose verb ends in a silent "e" ("deleting" → "delete"); other stems are the verb, or
 # double their last letter ("putting" → "put").
 SILENT_E_STEMS = frozenset({
@@ -114,9 +120,9 @@ def _base_form(stem: str) -> str:
 
 def plain_request(sentence: str) -> str:
     """ "Would you mind marking the laundry done", "would it be possible to mark the laundry
-    done", "show me what's due" as the request they are: "mark the laundry done", "what's
-    due"."""
-    sentence = ASKED_WITHIN.sub("", POLITE_OPENER.sub("", sentence))
+    done", "show me what's due", "it's finally done" as the request they are: "mark the
+    laundry done", "what's due", "it's done"."""
+    sentence = DEGREE.sub("", ASKED_WITHIN.sub("", POLITE_OPENER.sub("", sentence)))
     return MIND_DOING.sub(lambda match: _base_form(match["verb"]), sentence)
 
 

@@ -61,7 +61,7 @@ FAREWELL = re.compile(
 )
 # "…, thanks", "… pls thx", "… too", "…, sorry", "… lol": said after a request, not part of it
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|actually|sorry|my bad|"
+    r"(?:[\s,]+(?:please|pls|thanks|thank you|thx|ty|for me|actually|sorry|my bad|then|"
     # "…, the done ones too": that "too" is what widens the list
     r"(?<!done ones )(?<!finished ones )(?<!completed ones )(?:too|as well)|"
     r"lol|haha+|lmao|:\)|:d|that'?d be (?:great|nice|lovely|awesome)|that would be (?:great|nice)|"
