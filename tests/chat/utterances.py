@@ -2347,6 +2347,26 @@ THIRD_PROBE = [
     case("is the report done", "mark it done then", changed=done("report")),
     case("find the passport", "ok delete it then", deleted=("passport",)),
     case("which ones are urgent?", shows=("report",), hides=("slides",)),
+    # a due date said as a thing to set, give or have
+    case(
+        "set a due date on the laundry for saturday",
+        changed={"laundry": {"due_date": eod("2026-11-21")}},
+    ),
+    case(
+        "put a deadline on the laundry for sunday",
+        changed={"laundry": {"due_date": eod("2026-11-22")}},
+    ),
+    case(
+        "give the passport a deadline of friday",
+        changed={"passport": {"due_date": eod("2026-11-20")}},
+    ),
+    case("due date for the slides is monday", changed={"slides": {"due_date": eod("2026-11-23")}}),
+    case(
+        "the deadline for the report is friday",
+        changed={"report": {"due_date": eod("2026-11-20")}},
+    ),
+    case("no deadline for the slides", changed={"slides": {"due_date": None}}),
+    case("what's the deadline for the report?", says="Write quarterly report"),
 ]
 
 CASES: list[Case] = [

@@ -37,6 +37,7 @@ DETAILS = compile_rules(
         r"\s+(?:of|from|on|for)\s+(?P<ref>.+)$",
         clear_due,
     ),
+    (r"^no\s+(?:more\s+)?(?:due\s+date|deadline)\s+(?:for|on)\s+(?P<ref>.+)$", clear_due),
     (
         PLEASE + r"(?:add|attach|put)\s+(?:a\s+|the\s+)?(?:note|description|comment)"
         r"\s+(?:to|on)\s+(?P<ref>.+?)(?:\s*:\s*|\s+saying\s+|\s+that\s+says\s+|"
@@ -215,8 +216,21 @@ DETAILS = compile_rules(
     ),
     # due dates
     (
-        PLEASE + r"(?:set|change|update|move)\s+(?:the\s+)?(?:due\s+date|deadline)\s+(?:of|"
-        r"for|on)\s+(?P<ref>.+?)\s+to\s+(?P<when>.+)$",
+        # "set a due date on the laundry for saturday"
+        PLEASE + r"(?:set|change|update|move|put|add|give)\s+(?:the\s+|a\s+)?(?:due\s+date|"
+        r"deadline)\s+(?:of|for|on|to)\s+(?P<ref>.+?)\s+(?:to|for|as|of)\s+(?P<when>.+)$",
+        reschedule,
+    ),
+    (
+        # "give the passport a deadline of friday"
+        PLEASE + r"(?:give|set)\s+(?P<ref>.+?)\s+a\s+(?:due\s+date|deadline)\s+(?:of|for|on)\s+"
+        r"(?P<when>.+)$",
+        reschedule,
+    ),
+    (
+        # "the due date for the slides is monday", "deadline on the report should be friday"
+        r"^(?:the\s+)?(?:due\s+date|deadline)\s+(?:for|on|of)\s+(?P<ref>.+?)\s+(?:is|should\s+be|"
+        r"will\s+be|'s)\s+(?:now\s+)?(?P<when>.+)$",
         reschedule,
     ),
     (

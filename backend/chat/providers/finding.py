@@ -12,7 +12,9 @@ from backend.chat.providers.references import parse_ref, title_words
 FIND = re.compile(
     PLEASE + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are)|"
     # "when is the dentist?", "when's the report due": the task, with its due date
-    r"when(?:'s|s|\s+is|\s+are|\s+was|\s+do\s+i\s+have))\s+(?P<words>.+?)"
+    r"when(?:'s|s|\s+is|\s+are|\s+was|\s+do\s+i\s+have)|"
+    # "what's the deadline for the report?": when it is due
+    r"what(?:'s|s|\s+is)\s+the\s+(?:deadline|due\s+date)\s+(?:for|on|of))\s+(?P<words>.+?)"
     r"(?:\s+(?:due|happening|scheduled|on|again))*$",
     re.I,
 )

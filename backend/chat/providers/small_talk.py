@@ -21,7 +21,7 @@ THANKS = (
 )
 FILLER = (
     r"now|also|and|then|so|actually|wait|oops|whoops|sorry|oh|hmm+|um+|uh+|well|"
-    r"no(?!\s+(?:rush|hurry|need|longer)\b)|nope|ah|"
+    r"no(?!\s+(?:rush|hurry|need|longer|deadline|due\s+date|more\s+(?:deadline|due))\b)|nope|ah|"
     r"btw|by the way|right|one more thing|one last thing|plus|oh and|hang on|ugh+|argh+|oof|"
     r"omg|welp|meh|lol|ok so|okay so|so yeah"
 )
