@@ -2,8 +2,8 @@
 
 The first rule that matches wins, so the more specific phrasings ("remove the work tag from X")
 come before the general ones ("remove X"). To understand a new phrasing, add a rule to the
-table of its concern (`status_rules`, `detail_rules`); its builder (in `changes`) turns the
-match into an intent.
+table of its concern (`status_rules`, `detail_rules`, `date_rules`); its builder (in
+`changes`) turns the match into an intent.
 """
 
 import re
@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from backend.chat.providers.actions import ChangeTask, Intent
+from backend.chat.providers.date_rules import DATES
 from backend.chat.providers.detail_rules import DETAILS
 from backend.chat.providers.many import EXCEPT
 from backend.chat.providers.normalise import PLEASE
@@ -28,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     # before "remove the checked off tasks" reads as taking a tag off "tasks"
     *CLEARING_COMPLETED,
     *DETAILS,
+    *DATES,
     *COMPLETING,
     *DELETING,
     *NEWS,
