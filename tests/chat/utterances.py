@@ -2367,6 +2367,16 @@ THIRD_PROBE = [
     ),
     case("no deadline for the slides", changed={"slides": {"due_date": None}}),
     case("what's the deadline for the report?", says="Write quarterly report"),
+    # a semicolon ends a task, whatever starts the next part
+    case(
+        "add wash the car; hoover the stairs; clean the windows",
+        added=(task("Wash the car"), task("Hoover the stairs"), task("Clean the windows")),
+    ),
+    case(
+        "add buy milk and eggs; call mom",
+        added=(task("Buy milk and eggs"), task("Call mom")),
+    ),
+    case("add milk; eggs; bread", added=(task("Milk"), task("Eggs"), task("Bread"))),
 ]
 
 CASES: list[Case] = [

@@ -86,7 +86,7 @@ TASK_VERBS = frozenset({
     "study", "submit", "take", "talk", "text", "tidy", "tell", "test", "throw", "train",
     "transfer", "trim", "update", "upload", "vacuum", "visit", "wake", "walk", "wash", "watch",
     "water", "write", "wrap", "hang", "install", "refill", "recycle", "replace", "ship", "sweep",
-    "unpack", "dust", "rake", "defrost", "descale"
+    "unpack", "dust", "rake", "defrost", "descale", "hoover", "sew", "chase"
 })  # fmt: skip
 TO_MY_LIST = re.compile(
     r"\s+(?:to|on|in)\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:list|tasks|todos)\b", re.I
@@ -157,8 +157,9 @@ def starts_with_verb(part: str) -> bool:
 
 
 def _items(text: str) -> tuple[list[str], bool]:
-    """The tasks in "milk, eggs and bread" (three) or "buy milk and eggs" (one), and whether
-    they are a plain list ("milk, eggs and bread tomorrow": details at the end are for all)."""
+    """The tasks in "milk, eggs and bread" (three), "buy milk and eggs" (one) or "wash the
+    car; hoover the stairs" (two), and whether they are a plain list ("milk, eggs and bread
+    tomorrow": details at the end are for all)."""
     header = HEADER.match(text)
     if header:
         text = text[header.end() :]
@@ -170,7 +171,7 @@ def _items(text: str) -> tuple[list[str], bool]:
     separators = SEPARATOR.findall(text)
     items = [parts[0]]
     for separator, part in zip(separators, parts[1:], strict=False):
-        if starts_with_verb(part):
+        if starts_with_verb(part) or ";" in separator:  # "a; b": a semicolon ends a task
             items.append(part)
         else:
             items[-1] += separator + part  # "buy milk and eggs": one task
