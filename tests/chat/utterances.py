@@ -2377,6 +2377,17 @@ THIRD_PROBE = [
         added=(task("Buy milk and eggs"), task("Call mom")),
     ),
     case("add milk; eggs; bread", added=(task("Milk"), task("Eggs"), task("Bread"))),
+    # "both errands", "everything for work": every task of that kind
+    case("delete both errands", "yes", deleted=("milk", "bread")),
+    case("complete both of my errands", changed=done("milk", "bread")),
+    case("mark everything for work as done", changed=done("report", "slides", "meeting")),
+    case(
+        "mark all the stuff under home done",
+        changed=done("laundry", "plants"),
+        added=(NEXT_PLANTS,),
+    ),
+    case("delete both the milk and the bread", deleted=("milk", "bread")),
+    case("show my errands", "mark both done", changed=done("milk", "bread")),
 ]
 
 CASES: list[Case] = [

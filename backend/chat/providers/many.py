@@ -35,6 +35,8 @@ FEW_OF = re.compile(
     r"\s+(?P<many>.+)$",
     re.I,
 )
+# "both errands", "both of my work tasks": every task of that kind
+BOTH = re.compile(r"^both\s+(?:of\s+)?(?:my\s+|the\s+)?(?P<noun>[a-z][\w-]*(?:\s+tasks)?)$", re.I)
 # "the first thing", "the second item": a position in the list shown, no filter
 GENERIC = re.compile(r"(?:ones?|tasks?|things?|items?|todos?|to-?dos?)", re.I)
 
@@ -48,6 +50,8 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
             return TaskRef()
         many = change_ref(f"all {said}", now) or change_ref(f"all {said} tasks", now)
         return replace(many, pick=True) if many is not None and many.selector is not None else None
+    if both := BOTH.match(tidy(text)):  # "both errands": all (two) of them
+        return change_ref(f"all my {both['noun']}", now)
     ref = parse_ref(text)
     if ref is not None and ref.words is not None and (few := _few_of(text, now)):
         return few
@@ -60,7 +64,8 @@ def change_ref(text: str, now: datetime) -> TaskRef | None:
         return None
     stripped = tidy(re.sub(r"^(?:all|every|each|whatever)(?:\s+of)?\b", "", tidy(text), flags=re.I))
     selector = parse_list(stripped, now).arguments
-    left = tidy(PLAIN_BULK.sub(" ", stripped))
+    # "everything for work", "all the stuff under home": the place is the tag
+    left = re.sub(r"^(?:for|in|under|at)\s+", "", tidy(PLAIN_BULK.sub(" ", stripped)), flags=re.I)
     if not selector and re.fullmatch(r"[a-z][\w-]*", left, re.I) and left not in NOT_TAGS:
         selector = {"tag": left.lower()}  # "all my errands": a tag said as a plain noun
     # "everything from the garden": words that are no filter must not widen it to every task

@@ -64,7 +64,7 @@ LEFT_DANGLING = re.compile(r",\s*(?:it|this|that|they|these|those)\s*$", re.I)
 def title_words(text: str) -> str:
     """The title words of "the passport task", "the one about the dentist", "“buy milk”"."""
     words = tidy(LEFT_DANGLING.sub("", text))
-    words = re.sub(r"^(?:the|my|a|an|that|this)\s+", "", words, flags=re.I)
+    words = re.sub(r"^(?:both\s+)?(?:the|my|a|an|that|this)\s+", "", words, flags=re.I)
     words = ONE_ABOUT.sub("", words)
     words = re.sub(r"^(?:the|my|a|an)\s+", "", words, flags=re.I)
     return tidy(TRAILING_NOUN.sub("", words))
