@@ -2388,6 +2388,12 @@ THIRD_PROBE = [
     ),
     case("delete both the milk and the bread", deleted=("milk", "bread")),
     case("show my errands", "mark both done", changed=done("milk", "bread")),
+    # "is the dentist tomorrow?" finds it (with its date); "what's the deal with X" is "tell me
+    # about X"
+    case("is the dentist tomorrow?", shows=("dentist",), hides=("report",)),
+    case("is my meeting on friday", shows=("meeting",), hides=("slides",)),
+    case("what's the deal with the passport", says="Renew passport"),
+    case("what's the story with the slides?", says="Prepare slides"),
 ]
 
 CASES: list[Case] = [

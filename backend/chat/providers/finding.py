@@ -13,9 +13,14 @@ FIND = re.compile(
     PLEASE + r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|where(?:'s|\s+is|\s+are)|"
     # "when is the dentist?", "when's the report due": the task, with its due date
     r"when(?:'s|s|\s+is|\s+are|\s+was|\s+do\s+i\s+have)|"
+    # "is the dentist tomorrow?", "is the meeting on friday": when it is, with its date
+    r"(?:is|are)(?=\s+(?:the|my)\s.+\s(?:today|tonight|tomorrow|(?:on\s+|this\s+|next\s+)?"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)$)|"
     # "what's the deadline for the report?": when it is due
     r"what(?:'s|s|\s+is)\s+the\s+(?:deadline|due\s+date)\s+(?:for|on|of))\s+(?P<words>.+?)"
-    r"(?:\s+(?:due|happening|scheduled|on|again))*$",
+    r"(?:\s+(?:due|happening|scheduled|on|again))*"
+    r"(?:\s+(?:(?:on|this|next)\s+)?(?:today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|"
+    r"satur|sun)day))?$",
     re.I,
 )
 PRONOUNS = {"it", "that", "this", "they", "them", "those", "these", "we", "i", "you", "things"}
@@ -32,7 +37,9 @@ DETAILS = re.compile(
     r"any|is\s+there\s+an?|did\s+i\s+(?:add|leave|put)\s+an?)\s+(?:the\s+|my\s+)?"
     r"(?:notes?|description|details?|comments?)\s+(?:on|for|of|about|in|to)|"
     r"tell\s+me\s+(?:more\s+)?about|(?:more\s+)?details\s+(?:on|of|for|about)|"
-    r"more\s+(?:on|about)|what\s+do\s+you\s+know\s+about)\s+(?P<ref>.+)$"
+    r"more\s+(?:on|about)|what\s+do\s+you\s+know\s+about|"
+    # "what's the deal with the passport", "what's the story with the slides"
+    r"what(?:'s|s|\s+is)\s+the\s+(?:deal|story|score|latest)\s+(?:with|on))\s+(?P<ref>.+)$"
     # "what's the plumber one?", "what was the second one again"
     r"|^(?:what(?:'s|s|\s+is|\s+was))\s+(?P<one>the\s+[\w' -]+?\s+one)(?:\s+again)?$",
     re.I,
