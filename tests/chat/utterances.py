@@ -2394,6 +2394,15 @@ THIRD_PROBE = [
     case("is my meeting on friday", shows=("meeting",), hides=("slides",)),
     case("what's the deal with the passport", says="Renew passport"),
     case("what's the story with the slides?", says="Prepare slides"),
+    # found by a second batch: "cheers mate", "still outstanding for work", "have I forgotten
+    # anything", a time after "no need to" (that time only: nothing is deleted)
+    case("cheers mate", says="You're welcome"),
+    case("what's still outstanding for work", shows=("report", "slides"), hides=("laundry",)),
+    case("have i forgotten anything", shows=("mom", "plants"), hides=("laundry", "rent")),
+    case("have i missed anything?", shows=("mom",), hides=("milk",)),
+    case("have i got anything on tomorrow", shows=("dentist",), hides=("report", "slides")),
+    case("no need to water the plants this week"),
+    case("did i call mom", says="still pending"),
 ]
 
 CASES: list[Case] = [

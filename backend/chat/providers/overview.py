@@ -46,7 +46,7 @@ OLDEST = re.compile(
 TAG_PLACE = re.compile(
     r"^(?:what(?:'s|s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|'ve\s+i\s+got)"
     # "what's going on with work", "what's left at home", "anything new on family?"
-    r"(?P<state>\s+(?:going\s+on|happening|up|new|left|outstanding|open|pending))?|"
+    r"(?P<state>\s+(?:still\s+)?(?:going\s+on|happening|up|new|left|outstanding|open|pending))?|"
     # "do I need to do anything for work", "is there anything for home"
     r"(?:(?:do|did)\s+i\s+(?:need|have)\s+to\s+do\s+|is\s+there\s+|have\s+i\s+got\s+)?anything|"
     r"any\s+tasks?|stuff|(?:show|list)(?:\s+me)?(?:\s+what'?s)?)\s+"

@@ -21,6 +21,7 @@ LIST_VERB = re.compile(
     PLEASE + r"(?:show|list|display|view|see|get|give me|tell me|what are|what's|whats|what is|"
     r"what do i have|what have i got|what did i|what have i|what do i need|what should i|"
     r"what's left|what is left|what else|remind me (?:of )?what|what|which|do i have|are there|any|"
+    r"have i|"
     r"am i|"
     r"is anything|are any|read\s+(?:me|out)|pull\s+up|bring\s+up|"
     r"anything|is there|how many|sort|order)\b",
@@ -61,6 +62,7 @@ STATUS_QUESTION = (
     re.compile(r"^(?:is|are)\s+(?P<ref>.+?)\s+still\s+(?:pending|open|to do|left)$", re.I),
     re.compile(r"^what(?:'s|\s+is)\s+the\s+status\s+of\s+(?P<ref>.+)$", re.I),
 )
+ANY_TASK = frozenset({"anything", "something", "everything", "nothing", "any"})
 PENDING_WORDS = re.compile(
     r"\b(?:not\s+done|undone|pending|open|remaining|incomplete|unfinished|outstanding|left|"
     r"active|to do(?!\s*list)|still|need to do|on my plate|going on|lined up|happening)\b"
@@ -233,7 +235,10 @@ def parse_status_question(text: str) -> AskStatus | None:
     for pattern in STATUS_QUESTION:
         if match := pattern.match(text):
             ref = parse_ref(match["ref"])
-            return AskStatus(ref) if ref is not None else None
+            # "have I missed anything", "have I got anything on tomorrow": a list question
+            if ref is None or (ref.words and ref.words.split()[0].lower() in ANY_TASK):
+                return None
+            return AskStatus(ref)
     return None
 
 

@@ -26,7 +26,7 @@ FILLER = (
     r"omg|welp|meh|lol|ok so|okay so|so yeah"
 )
 # Words that may follow an opener without asking for anything: "thanks a lot", "hi there".
-OPENER_FILLER = r"(?:\s+(?:there|a lot|so much|very much|again|all|everyone))*"
+OPENER_FILLER = r"(?:\s+(?:there|a lot|so much|very much|again|all|everyone|mate|pal|buddy|love))*"
 OPENERS: tuple[tuple[re.Pattern[str], TalkKind], ...] = (
     (re.compile(rf"^(?:{GREETING}){OPENER_FILLER}\b[\s,!.?:;-]*", re.I), "greeting"),
     (re.compile(rf"^(?:{THANKS}){OPENER_FILLER}\b[\s,!.?:;-]*", re.I), "thanks"),

@@ -147,8 +147,9 @@ DELETING = compile_rules(
     ),
     # "no need to call mom anymore", "there's no need for the dentist any more"
     (
+        # (not "no need to water the plants this week": that time only, so nothing is deleted)
         r"^(?:there'?s\s+|there\s+is\s+)?no\s+(?:more\s+|longer\s+any\s+)?need\s+(?:to|for)\s+"
-        r"(?P<ref>.+?)(?:\s+any\s*more)?$",
+        r"(?!.*\b(?:today|tonight|tomorrow|this|next)\b)(?P<ref>.+?)(?:\s+any\s*more)?$",
         delete,
     ),
     (
