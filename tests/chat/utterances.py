@@ -2403,6 +2403,9 @@ THIRD_PROBE = [
     case("have i got anything on tomorrow", shows=("dentist",), hides=("report", "slides")),
     case("no need to water the plants this week"),
     case("did i call mom", says="still pending"),
+    # news of a task done already says so, changing nothing
+    case("paid the rent", says="done already (task #"),
+    case("paid the dragon", says="didn't catch"),
 ]
 
 CASES: list[Case] = [

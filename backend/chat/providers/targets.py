@@ -13,7 +13,7 @@ from backend.chat.models import Message
 from backend.chat.providers.actions import Task, TaskRef
 from backend.chat.providers.dialogue import last_listed, last_mentioned, tasks_in
 from backend.chat.providers.references import SEVERAL, left_out, title_words
-from backend.chat.providers.replies import MAX_LISTED, TALK, bullets
+from backend.chat.providers.replies import MAX_LISTED, TALK, bullets, name
 from backend.tasks.tools import ToolOutcome
 
 FETCH_LIMIT = 100  # the most tasks one list call returns
@@ -137,6 +137,11 @@ class Resolver(ABC):
         """The one task news names ("the books are back"); else the news was not a request."""
         found = await self._matching(words, status, ask=False)
         if isinstance(found, Said) or len(found) != 1:
+            done = (
+                await self._matching(words, "completed", ask=False) if status == "pending" else []
+            )
+            if isinstance(done, list) and len(done) == 1:  # "paid the rent", already done
+                return Said(f"That one is done already ({name(done[0])}), so I changed nothing.")
             return Said(TALK["unknown"])
         return found
 
