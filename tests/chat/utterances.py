@@ -2406,6 +2406,16 @@ THIRD_PROBE = [
     # news of a task done already says so, changing nothing
     case("paid the rent", says="done already (task #"),
     case("paid the dragon", says="didn't catch"),
+    # a "for" before a later "to" names the tasks moved, not the date
+    case(
+        "push everything for work to monday",
+        changed=each(("report", "slides", "meeting"), due_date=eod("2026-11-23")),
+    ),
+    case(
+        "move everything for home to saturday",
+        changed=each(("laundry", "plants"), due_date=eod("2026-11-21")),
+    ),
+    case("reschedule mom for tomorrow", changed={"mom": {"due_date": eod("2026-11-19")}}),
 ]
 
 CASES: list[Case] = [

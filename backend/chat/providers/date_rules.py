@@ -46,7 +46,9 @@ DATES = compile_rules(
         # "bring the slides forward to tomorrow" ("bring the cake to the party" is a chore)
         PLEASE + r"(?:move|reschedule|push|postpone|delay|defer|shift|bump|snooze|"
         r"(?:bring|pull)(?=.*\s(?:forwards?|up|earlier)\s))\s+(?:back\s+|forwards?\s+)?"
-        r"(?P<ref>.+?)(?:\s+(?:back|forwards?|up|earlier))?\s+(?:to|until|till|for|by)\s+"
+        # ("push everything for work to monday": a "for" before a later "to" names the tasks)
+        r"(?P<ref>.+?)(?:\s+(?:back|forwards?|up|earlier))?\s+(?:to|until|till|"
+        r"(?:for|by)(?!(?:\s+\S+){1,3}\s+to\s))\s+"
         r"(?P<when>.+)$",
         reschedule,
     ),
