@@ -2416,6 +2416,11 @@ THIRD_PROBE = [
         changed=each(("laundry", "plants"), due_date=eod("2026-11-21")),
     ),
     case("reschedule mom for tomorrow", changed={"mom": {"due_date": eod("2026-11-19")}}),
+    # a task named in the other spelling, British or American, is found ("mum" finds "mom")
+    case("i rang mum", changed=done("mom")),
+    case("move call mum to friday", changed={"mom": {"due_date": eod("2026-11-20")}}),
+    case("delete the mum one", deleted=("mom",)),
+    case("delete the dragon one"),
 ]
 
 CASES: list[Case] = [

@@ -138,3 +138,29 @@ def split_remark(sentence: str) -> tuple[str, str]:
     if match is None:
         return sentence, ""
     return sentence[: match.start()], sentence[match.end() :]
+
+
+# British and American spellings of the same word: a title written one way is found the other
+SPELLINGS = dict(
+    pair
+    for british, american in (
+        ("mum", "mom"), ("mummy", "mommy"), ("colour", "color"), ("favourite", "favorite"),
+        ("organise", "organize"), ("theatre", "theater"), ("centre", "center"),
+        ("programme", "program"), ("grey", "gray"), ("licence", "license"),
+        ("jewellery", "jewelry"), ("catalogue", "catalog"), ("cosy", "cozy"),
+        ("neighbour", "neighbor"), ("harbour", "harbor"), ("defence", "defense"),
+    )
+    for pair in ((british, american), (american, british))
+)  # fmt: skip
+
+
+def other_spelling(text: str) -> str:
+    """`text` with each word spelt the other way (British ↔ American): "call mum" → "call mom"."""
+    return WORD.sub(lambda match: _respelt(match.group(0)), text)
+
+
+def _respelt(word: str) -> str:
+    other = SPELLINGS.get(word.lower())
+    if other is None:
+        return word
+    return other.capitalize() if word[:1].isupper() else other

@@ -68,7 +68,8 @@ NOT_THAT = re.compile(r"^not\s+[^,]{1,30}?(?:,\s*|\s+but\s+)(?:but\s+)?(?P<text>
 # "I've submitted the report": a statement naming a task, for a following "check it off"
 STATEMENT = re.compile(
     r"^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?"
-    r"(?P<verb>[a-z]+ed|paid|sent|did|made|wrote|bought|took|got|done|read|built|found|gave)\s+"
+    r"(?P<verb>[a-z]+ed|paid|sent|did|made|wrote|bought|took|got|done|read|built|found|gave|"
+    r"rang|fed)\s+"
     r"(?:up\s+|off\s+|in\s+|out\s+)?(?P<words>.+)$",
     re.I,
 )

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from backend.chat.models import Message
 from backend.chat.providers.actions import Task, TaskRef
 from backend.chat.providers.dialogue import last_listed, last_mentioned, tasks_in
+from backend.chat.providers.normalise import other_spelling
 from backend.chat.providers.references import SEVERAL, left_out, title_words
 from backend.chat.providers.replies import MAX_LISTED, TALK, bullets, name
 from backend.tasks.tools import ToolOutcome
@@ -107,7 +108,7 @@ class Resolver(ABC):
 
     async def _matching(self, words: str, status: str, ask: bool) -> list[Task] | Said:
         """Tasks whose title has these words; close titles when none has them exactly."""
-        outcome = await self.call("list_tasks", {"search": words, "status": status})
+        outcome = await self._search(words, status)
         matches = tasks_in(outcome.result) if outcome.ok else []
         total = outcome.result.get("total", 0) if outcome.ok else 0
         parts = [part for part in SEVERAL.split(words) if part]
@@ -132,6 +133,16 @@ class Resolver(ABC):
         if not ask:
             return matches
         return _single(matches, words, total, self.now)
+
+    async def _search(self, words: str, status: str) -> ToolOutcome:
+        """The tasks whose title has these words; when none has, those with the words spelt the
+        other way, British or American ("i rang mum" finds "Call mom")."""
+        outcome = await self.call("list_tasks", {"search": words, "status": status})
+        respelt = other_spelling(words)
+        if outcome.ok and not tasks_in(outcome.result) and respelt != words:
+            other = await self.call("list_tasks", {"search": respelt, "status": status})
+            return other if other.ok and tasks_in(other.result) else outcome
+        return outcome
 
     async def _guessed(self, words: str, status: str) -> list[Task] | Said:
         """The one task news names ("the books are back"); else the news was not a request."""
