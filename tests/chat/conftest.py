@@ -15,6 +15,7 @@ from backend.chat.models import Message
 from backend.chat.providers.base import ProviderError, ToolCaller
 from backend.chat.providers.local import LocalEngine
 from backend.config import Settings
+from backend.tasks import listing, summaries
 from backend.tasks import service as task_service
 from backend.tasks.models import Task, TaskCreate
 from backend.tasks.tools import ToolOutcome, run_tool
@@ -86,8 +87,12 @@ def sse_events(body: str) -> list[tuple[str, Any]]:
 
 
 @pytest.fixture
-def local_engine(app: FastAPI) -> Iterator[None]:
-    """The app answers with the local engine, its clock fixed at NOW."""
+def local_engine(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app answers with the local engine, its clock fixed at NOW, and so is the clock of
+    the overdue filters its tools run (the list's and the statistics'): one "now" for what the
+    engine says and what the tools find."""
+    monkeypatch.setattr(listing, "utcnow", fixed_clock)
+    monkeypatch.setattr(summaries, "utcnow", fixed_clock)
     previous = app.state.chat_provider
     app.state.chat_provider = LocalEngine(clock=fixed_clock)
     yield

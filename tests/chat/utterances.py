@@ -495,7 +495,11 @@ QUESTIONS = [
     case("what have I finished", shows=("rent", "gym"), hides=("report",)),
     case("what have I completed so far?", shows=("rent", "gym"), hides=("laundry",)),
     case("show completed tasks", shows=("rent", "gym"), hides=("report",)),
-    case("what's overdue?", shows=("mom", "plants"), hides=("rent", "gym", "laundry")),
+    case(
+        "what's overdue?",
+        shows=("mom", "plants"),
+        hides=("rent", "gym", "laundry", "report", "dentist", "passport"),
+    ),
     case("what's still pending?", shows=("dentist", "report"), hides=("rent", "gym")),
     case("what do I have to do?", shows=("dentist", "laundry"), hides=("rent",)),
     case("how many tasks do I have?", says="(12)"),
@@ -1133,7 +1137,11 @@ SAID_AS_CHORES = [
     case("remind me what i have tomorrow", shows=("dentist",), hides=("slides", "report")),
     case("show me everything i finished", shows=("rent", "gym"), hides=("report",)),
     case("i need to know what's due tomorrow", shows=("dentist",), hides=("slides",)),
-    case("i need to check what's overdue", shows=("mom", "plants"), hides=("rent", "laundry")),
+    case(
+        "i need to check what's overdue",
+        shows=("mom", "plants"),
+        hides=("rent", "laundry", "report", "slides"),
+    ),
     case("i need to check what the landlord wants", added=(task("Check what the landlord wants"),)),
     case(
         "tomorrow i need to call the bank",
@@ -1551,7 +1559,11 @@ FOLLOW_UPS_AND_WHEN = [
     case("when is the dentist?", shows=("dentist",), hides=("report",)),
     case("when's the report due", shows=("report",), hides=("slides",)),
     case("when is it due?"),
-    case("is anything overdue?", shows=("mom", "plants"), hides=("rent", "laundry")),
+    case(
+        "is anything overdue?",
+        shows=("mom", "plants"),
+        hides=("rent", "laundry", "dentist", "passport"),
+    ),
 ]
 
 # An event with its date, no "add": "lunch with Sara friday at 12:30"; a named task is not added
@@ -2077,8 +2089,16 @@ SECOND_PROBE = [
     case("which work tasks are left", shows=("report", "slides"), hides=("laundry", "milk")),
     case("what time do i have", hides=("report",)),
     # dates and words in questions
-    case("am i behind on anything?", shows=("mom", "plants"), hides=("rent", "laundry")),
-    case("am i late on anything", shows=("mom", "plants"), hides=("rent", "laundry")),
+    case(
+        "am i behind on anything?",
+        shows=("mom", "plants"),
+        hides=("rent", "laundry", "report", "slides"),
+    ),
+    case(
+        "am i late on anything",
+        shows=("mom", "plants"),
+        hides=("rent", "laundry", "dentist", "passport"),
+    ),
     case("do i have anything this afternoon", shows=("report",), hides=("dentist", "slides")),
     case("anything this evening?", shows=("report",), hides=("dentist", "slides")),
     case("what do i have this morning", shows=("report",), hides=("dentist", "passport")),
