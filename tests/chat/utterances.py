@@ -2441,6 +2441,10 @@ THIRD_PROBE = [
     case("move call mum to friday", changed={"mom": {"due_date": eod("2026-11-20")}}),
     case("delete the mum one", deleted=("mom",)),
     case("delete the dragon one"),
+    # "yesterday" in a question is that day's window, not every task
+    case("what was i meant to do yesterday", hides=PENDING, says="due yesterday"),
+    case("what was due yesterday?", hides=PENDING, says="due yesterday"),
+    case("anything from yesterday i still need to do?", hides=PENDING, says="due yesterday"),
 ]
 
 CASES: list[Case] = [

@@ -43,8 +43,8 @@ def _window(first: datetime, last: datetime) -> dict[str, Any]:
 
 def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
     """The due-date filter a question names ("today", "this week", "on friday", "before
-    thursday"), and its label. Windows start today at the earliest: what is already late is
-    "overdue", not "this week"."""
+    thursday"), and its label. Windows start today at the earliest (what is already late is
+    "overdue", not "this week"), but for "yesterday", asked for by name."""
     sunday = now + timedelta(days=6 - now.weekday())  # weeks run Monday to Sunday
     low = text.lower()
     # "this afternoon", "tonight": today's tasks (a due time is not a window of its own)
@@ -60,6 +60,9 @@ def due_window(text: str, now: datetime) -> tuple[dict[str, Any], str] | None:
         return _window(now, now + timedelta(days=1)), "due today or tomorrow"
     if today:
         return _window(now, now), "due today"
+    if re.search(r"\byesterday\b|\byesterday's\b", low):  # asked for: the one day in the past
+        yesterday = now - timedelta(days=1)
+        return _window(yesterday, yesterday), "due yesterday"
     if re.search(r"\btomorrow\b|\btomorrow's\b", low) and not re.search(r"\bbefore\b", low):
         tomorrow = now + timedelta(days=1)
         return _window(tomorrow, tomorrow), "due tomorrow"
