@@ -45,8 +45,10 @@ def more_to_add(message: str, history: Sequence[Message], now: datetime) -> list
     """More tasks after an addition: "and milk"; an object alone ("and the electrician") after
     "add call the bank" is done with the same verb ("Call the electrician")."""
     more = MORE.match(message.strip())
+    if more is None:
+        return None  # the previous message is parsed again only for a message that may add
     added = _just_added(history, now)
-    if more is None or not added:
+    if not added:
         return None
     rest = TOO.sub("", more["rest"].strip())
     verb = _verb(added[-1].arguments["title"])
